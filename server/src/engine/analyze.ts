@@ -1,0 +1,149 @@
+import * as nodePath from 'path';
+import type { FileKind } from '../model/common';
+import { Range, SourceText } from '../model/range';
+import { detectKind, isHelmTemplatePath } from '../parse/detect';
+import { parseDockerfile } from '../parse/dockerfile';
+import { parseCompose } from '../parse/compose';
+import { parseKubernetes } from '../parse/kubernetes';
+import { maskTemplates } from '../parse/yaml';
+import { allRules } from '../rules';
+import type { EngineConfig } from './config';
+import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleContext, Severity, TokenMatch } from './rule';
+import { scanTokens } from './secrets-scan';
+import { applySuppressions, Suppression } from './suppress';
+
+export interface Finding {
+  ruleId: string;
+  category: Category;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixAvailability: FixAvailability;
+  fix?: () => Fix[];
+  related?: RelatedInfo[];
+  /** Set when an inline comment or annotation accepted this finding (kept for the report's accepted risk). */
+  suppressed?: { reason?: string; by: string };
+}
+
+export interface FileProblem { message: string; range: Range; severity: Severity }
+
+export interface AnalysisResult {
+  path: string;
+  kind?: FileKind;
+  model?: Model;
+  findings: Finding[];
+  /** Findings accepted by suppression comments, with their reasons. */
+  suppressed: Finding[];
+  /** Suppression comments that matched nothing. */
+  unusedSuppressions: Suppression[];
+  /** The file could not be (fully) read: syntax errors, binary or oversized content. */
+  problems: FileProblem[];
+  /** Rules that threw: reported, never fatal to the other rules. */
+  ruleErrors: { ruleId: string; message: string }[];
+}
+
+export interface AnalyzeHost {
+  fileExists(absPath: string): boolean;
+  modelOf?(absPath: string, kind: FileKind): Model | undefined;
+  /** Cancellation: checked between rules. */
+  isCancelled?(): boolean;
+}
+
+export class Cancelled extends Error { constructor() { super('analysis cancelled'); } }
+
+export function parseModel(path: string, text: string, kind: FileKind): Model {
+  switch (kind) {
+    case 'dockerfile': return parseDockerfile(path, text);
+    case 'compose': return parseCompose(path, text);
+    case 'kubernetes': return parseKubernetes(path, text, isHelmTemplatePath(path));
+  }
+}
+
+/** Prepares raw file content: refuses binary and oversized input, neutralises a BOM without shifting offsets. */
+export function prepareText(text: string, config: EngineConfig): { text?: string; problem?: string } {
+  if (text.length > config.maxFileBytes) {
+    return { problem: `File skipped: ${(text.length / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit (seaworthy.maxFileSize).` };
+  }
+  const head = text.slice(0, 8192);
+  if (head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 8) return { problem: 'File skipped: it looks binary, not a Dockerfile, Compose file or manifest.' };
+  return { text: text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text };
+}
+
+export async function analyzeText(path: string, rawText: string, config: EngineConfig, host: AnalyzeHost, kindHint?: FileKind): Promise<AnalysisResult> {
+  const result: AnalysisResult = { path, findings: [], suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] };
+  const prepared = prepareText(rawText, config);
+  if (prepared.problem) {
+    result.problems.push({ message: prepared.problem, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'warning' });
+    return result;
+  }
+  const text = prepared.text!;
+  const kind = kindHint ?? detectKind(path, text);
+  if (!kind) return result;
+  result.kind = kind;
+  let model: Model;
+  try {
+    model = parseModel(path, text, kind);
+  } catch (e) {
+    result.problems.push({ message: `Could not read this ${kind} file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
+    return result;
+  }
+  result.model = model;
+  // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
+  const quietProblems = model.kind === 'kubernetes' && model.helm;
+  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: 'error' as const })));
+
+  let tokens: TokenMatch[] = [];
+  try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
+
+  const dir = nodePath.dirname(path);
+  const resolve = (p: string) => nodePath.resolve(dir, p);
+  const findings: Finding[] = [];
+  for (const rule of allRules) {
+    if (!rule.kinds.includes(kind)) continue;
+    const level = config.rules[rule.id];
+    if (level === 'off') continue;
+    if (host.isCancelled?.()) throw new Cancelled();
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity);
+    try {
+      (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx);
+    } catch (e) {
+      result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
+    }
+  }
+  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  result.findings = kept.sort(byPosition);
+  result.suppressed = suppressed;
+  result.unusedSuppressions = unused;
+  return result;
+}
+
+function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity): RuleContext {
+  return {
+    path,
+    settings: config.settings,
+    report(r) {
+      const fixFn = r.fix;
+      out.push({
+        ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
+        message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix,
+        fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
+      });
+    },
+    tokensIn(range) { return tokens.filter((t) => within(t.range, range)); },
+    fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
+    modelOf(p, kind) { return host.modelOf?.(resolve(p), kind); },
+  };
+}
+
+function within(inner: Range, outer: Range): boolean {
+  const a = inner.start, b = outer.start, c = inner.end, d = outer.end;
+  const startOk = a.line > b.line || (a.line === b.line && a.character >= b.character);
+  const endOk = c.line < d.line || (c.line === d.line && c.character <= d.character);
+  return startOk && endOk;
+}
+
+export function byPosition(a: { range: Range; ruleId?: string }, b: { range: Range; ruleId?: string }): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId ?? '').localeCompare(b.ruleId ?? '');
+}
+
+export { SourceText };

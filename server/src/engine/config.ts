@@ -1,0 +1,19 @@
+import type { RuleSettings, Severity } from './rule';
+
+export type RuleLevel = Severity | 'off';
+
+/** Effective configuration for one analysis: defaults < .seaworthy.yaml < editor settings / CLI flags. */
+export interface EngineConfig {
+  rules: Record<string, RuleLevel>;
+  settings: RuleSettings;
+  /** Files larger than this are not analysed (a clear message is reported instead). */
+  maxFileBytes: number;
+}
+
+export function defaultConfig(): EngineConfig {
+  return {
+    rules: {},
+    settings: { dataDirectories: {}, oneShot: [], allowedRegistries: [], requireDigests: false },
+    maxFileBytes: 10 * 1024 * 1024,
+  };
+}

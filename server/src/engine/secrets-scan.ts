@@ -1,0 +1,33 @@
+import type { TokenMatch } from './rule';
+import type { SourceText } from '../model/range';
+
+type LintSource = typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } }).lintSource;
+let loaded: Promise<{ lintSource: LintSource; creator: unknown }> | undefined;
+
+function load() {
+  // secretlint is ESM-only; a real dynamic import keeps the CommonJS build working on Node 20.
+  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')])
+    .then(([core, preset]) => ({ lintSource: core.lintSource, creator: preset.creator }));
+  return loaded;
+}
+
+/**
+ * Finds known secret-token formats (AWS, GitHub, Slack, Stripe, npm, private keys, ...) with
+ * secretlint's recommended preset. Returns matches with document ranges; values stay in memory only.
+ */
+export async function scanTokens(text: string, source: SourceText): Promise<TokenMatch[]> {
+  if (!text) return [];
+  const { lintSource, creator } = await load();
+  const result = await lintSource({
+    source: { filePath: 'file.txt', content: text, contentType: 'text' },
+    options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator as never }] } },
+  });
+  return result.messages
+    .filter((m) => m.ruleId !== '@secretlint/secretlint-rule-filter-comments')
+    .map((m) => ({
+      range: source.range(m.range[0], m.range[1]),
+      typeName: String((m.data as Record<string, unknown> | undefined)?.typeName ?? m.messageId ?? 'secret token'),
+      ruleId: m.ruleId,
+      value: text.slice(m.range[0], m.range[1]),
+    }));
+}

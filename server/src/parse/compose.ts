@@ -1,0 +1,223 @@
+import { isScalar, Scalar } from 'yaml';
+import type { EnvEntry, Located } from '../model/common';
+import type { ComposeBuild, ComposeCommand, ComposeDependency, ComposeModel, ComposeMount, ComposePort, ComposeService } from '../model/compose';
+import { Range, SourceText } from '../model/range';
+import { parseImageRef } from '../knowledge/image';
+import { isDynamicText, TEMPLATE_MARK } from '../knowledge/interpolation';
+import { parseShell, programOf, ShellCommand } from '../knowledge/shell';
+import { maskTemplates, parseYaml } from './yaml';
+import { YView } from './yaml-view';
+
+export function parseCompose(uri: string, text: string): ComposeModel {
+  const masked = maskTemplates(text);
+  const source = new SourceText(text);
+  const { docs, problems } = parseYaml(masked, source);
+  const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated: masked !== text, problems };
+  const doc = docs.find((d) => d.view.isMap && !d.hasErrors) ?? docs.find((d) => d.view.isMap);
+  if (!doc) return model;
+  const root = doc.view;
+  model.root = root;
+  for (const e of root.get('volumes')?.entries() ?? []) model.namedVolumes.set(e.key, e.keyRange);
+  for (const e of root.get('services')?.entries() ?? []) {
+    if (!e.value.isMap) continue;
+    model.services.push(readService(e.key, e.keyRange, e.value, source));
+  }
+  return model;
+}
+
+function readService(name: string, keyRange: Range, v: YView, source: SourceText): ComposeService {
+  const imageNode = v.get('image')?.str();
+  return {
+    name, keyRange, range: v.range, raw: v,
+    image: imageNode && imageNode.value.trim() ? parseImageRef(imageNode.value, imageNode.range, imageNode.dynamic) : undefined,
+    build: readBuild(v.get('build'), source),
+    environment: readEnvironment(v.get('environment'), source),
+    envFiles: listOfStrings(v.get('env_file'), 'path'),
+    volumes: (v.get('volumes')?.items() ?? []).map(readMount).filter((m): m is ComposeMount => !!m),
+    ports: (v.get('ports')?.items() ?? []).map(readPort).filter((p): p is ComposePort => !!p),
+    dependsOn: readDependsOn(v.get('depends_on')),
+    command: readCommand(v.get('command'), source),
+    entrypoint: readCommand(v.get('entrypoint'), source),
+    extraHosts: readExtraHosts(v.get('extra_hosts')),
+  };
+}
+
+function listOfStrings(v: YView | undefined, keyInMap?: string): Located[] {
+  if (!v) return [];
+  const one = v.str();
+  if (one) return [one];
+  return v.items().map((i) => i.str() ?? (keyInMap ? i.get(keyInMap)?.str() : undefined)).filter((x): x is Located => !!x);
+}
+
+/** Offset where a scalar's characters start (after an opening quote). */
+function scalarContentStart(v: YView): number {
+  const node = v.node as Scalar | null;
+  const start = node?.range?.[0] ?? 0;
+  return node && isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? start + 1 : start;
+}
+
+/** `environment:` / `build.args:` as a map (`KEY: value`) or a list (`- KEY=value`, `- KEY`). */
+export function readEnvironment(v: YView | undefined, source: SourceText): EnvEntry[] {
+  if (!v) return [];
+  if (v.isMap) {
+    return v.entries().map((e) => {
+      const s = e.value.str();
+      return { name: e.key, nameRange: e.keyRange, value: s?.value, valueRange: s ? s.range : undefined, range: e.range, dynamic: s ? s.dynamic : false };
+    });
+  }
+  const out: EnvEntry[] = [];
+  for (const item of v.items()) {
+    const s = item.str();
+    if (!s) continue;
+    const start = scalarContentStart(item);
+    const eq = s.value.indexOf('=');
+    const name = (eq < 0 ? s.value : s.value.slice(0, eq)).trim();
+    const nameRange = source.range(start, start + (eq < 0 ? s.value.length : eq));
+    if (eq < 0) { out.push({ name, nameRange, range: s.range, dynamic: false }); continue; }
+    const value = s.value.slice(eq + 1);
+    out.push({ name, nameRange, value, valueRange: source.range(start + eq + 1, start + s.value.length), range: s.range, dynamic: isDynamicText(value) });
+  }
+  return out;
+}
+
+function readBuild(v: YView | undefined, source: SourceText): ComposeBuild | undefined {
+  if (!v) return undefined;
+  const ctx = v.str();
+  if (ctx) return { range: v.range, context: ctx, args: [] };
+  if (!v.isMap) return undefined;
+  return {
+    range: v.range,
+    context: v.get('context')?.str(),
+    dockerfile: v.get('dockerfile')?.str(),
+    inline: v.get('dockerfile_inline')?.str(),
+    args: readEnvironment(v.get('args'), source),
+  };
+}
+
+const BIND_SOURCE = /^(?:[./~]|\$|[A-Za-z]:[\\/]|\\\\)/;
+
+function readMount(item: YView): ComposeMount | undefined {
+  const s = item.str();
+  if (s) {
+    const start = item.range.start;
+    // short syntax: [SOURCE:]TARGET[:MODE]; Windows drive letters contain a colon too.
+    const parts = splitVolumeSpec(s.value);
+    const contentStart = scalarContentStart(item);
+    const at = (from: number, to: number): Range => ({
+      start: { line: start.line, character: start.character + (contentStart - (item.node?.range?.[0] ?? 0)) + from },
+      end: { line: start.line, character: start.character + (contentStart - (item.node?.range?.[0] ?? 0)) + to },
+    });
+    if (parts.length === 1) {
+      return { range: s.range, type: 'volume', target: { value: parts[0].text, range: at(parts[0].from, parts[0].to), dynamic: s.dynamic }, readOnly: false, anonymous: true };
+    }
+    const [src, tgt, mode] = parts;
+    const type = BIND_SOURCE.test(src.text) ? 'bind' : 'volume';
+    return {
+      range: s.range, type, anonymous: false,
+      source: { value: src.text, range: at(src.from, src.to), dynamic: isDynamicText(src.text) },
+      target: { value: tgt.text, range: at(tgt.from, tgt.to), dynamic: isDynamicText(tgt.text) },
+      readOnly: !!mode && /(^|,)ro(,|$)/.test(mode.text),
+    };
+  }
+  if (!item.isMap) return undefined;
+  const type = (item.get('type')?.str()?.value ?? 'volume') as ComposeMount['type'];
+  const source = item.get('source')?.str();
+  return {
+    range: item.range,
+    type: ['volume', 'bind', 'tmpfs', 'npipe', 'cluster', 'image'].includes(type) ? type : 'unknown',
+    source, target: item.get('target')?.str(),
+    readOnly: item.get('read_only')?.bool()?.value === true,
+    anonymous: type === 'volume' && !source,
+  };
+}
+
+function splitVolumeSpec(spec: string): { text: string; from: number; to: number }[] {
+  const parts: { text: string; from: number; to: number }[] = [];
+  let from = 0;
+  for (let i = 0; i <= spec.length; i++) {
+    const isDrive = spec[i] === ':' && i - from === 1 && /[A-Za-z]/.test(spec[from]) && /[\\/]/.test(spec[i + 1] ?? '');
+    if (i === spec.length || (spec[i] === ':' && !isDrive)) { parts.push({ text: spec.slice(from, i), from, to: i }); from = i + 1; }
+  }
+  return parts;
+}
+
+function readPort(item: YView): ComposePort | undefined {
+  const s = item.str();
+  if (s) {
+    const [spec, protocol] = s.value.split('/');
+    // [HOST_IP:][PUBLISHED:]TARGET — IPv6 host IPs are bracketed
+    const m = /^(?:(\[[^\]]*\]|[^:]*):)?(?:([^:]*):)?([^:]+)$/.exec(spec);
+    if (!m) return { range: s.range, dynamic: s.dynamic };
+    let [, a, b, target] = m;
+    let hostIp: string | undefined, published: string | undefined;
+    if (b !== undefined) { hostIp = a; published = b; } else published = a;
+    return { range: s.range, hostIp: hostIp || undefined, published: published || undefined, target, protocol, dynamic: s.dynamic };
+  }
+  if (!item.isMap) return undefined;
+  return {
+    range: item.range,
+    hostIp: item.get('host_ip')?.str()?.value,
+    published: item.get('published')?.str()?.value,
+    target: item.get('target')?.str()?.value,
+    protocol: item.get('protocol')?.str()?.value,
+    dynamic: false,
+  };
+}
+
+function readDependsOn(v: YView | undefined): ComposeDependency[] {
+  if (!v) return [];
+  if (v.isMap) return v.entries().map((e) => ({ name: e.key, range: e.keyRange, condition: e.value.get('condition')?.str() }));
+  return v.items().map((i) => i.str()).filter((s): s is Located => !!s).map((s) => ({ name: s.value, range: s.range }));
+}
+
+function readExtraHosts(v: YView | undefined): Located[] {
+  if (!v) return [];
+  if (v.isMap) return v.entries().map((e) => { const s = e.value.str(); return { value: `${e.key}:${s?.value ?? ''}`, range: e.range, dynamic: false }; });
+  return listOfStrings(v);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+function readCommand(v: YView | undefined, source: SourceText): ComposeCommand | undefined {
+  if (!v || v.isNull) return undefined;
+  const s = v.str();
+  if (s) {
+    return { range: v.range, stringForm: true, words: [s], commands: exactOrRelocated(v, source) };
+  }
+  const itemViews = v.items().filter((i) => i.str());
+  const words = itemViews.map((i) => i.str() as Located);
+  if (!words.length) return undefined;
+  const shellWords = words.map((w) => {
+    const st = source.offsetAt(w.range.start);
+    return { text: w.value, start: st, end: source.offsetAt(w.range.end), quoted: true };
+  });
+  const cmd: ShellCommand = { words: shellWords, redirects: [], start: shellWords[0].start, end: shellWords[shellWords.length - 1].end, piped: false };
+  const p = programOf(cmd);
+  let commands: ShellCommand[] = [cmd];
+  if (p && SHELLS.has(p.name) && shellWords[p.index + 1]?.text === '-c' && words[p.index + 2]) {
+    commands = exactOrRelocated(itemViews[p.index + 2], source);
+  }
+  return { range: v.range, stringForm: false, words, commands };
+}
+
+/** Shell commands of a scalar, with exact offsets when the scalar's text is its value (no escapes or folding). */
+function exactOrRelocated(v: YView, source: SourceText): ShellCommand[] {
+  const value = v.str()?.value ?? '';
+  const start = scalarContentStart(v);
+  if (source.text.slice(start, start + value.length) === value) return parseShell(value, start);
+  const commands = parseShell(value, 0);
+  for (const c of commands) relocate(c, v.range, source);
+  return commands;
+}
+
+/** Block scalars and list items lose exact offsets after unfolding; point their commands at the whole value. */
+function relocate(c: ShellCommand, r: Range, source: SourceText): void {
+  const s = source.offsetAt(r.start), e = source.offsetAt(r.end);
+  c.start = s; c.end = e;
+  for (const w of c.words) { w.start = s; w.end = e; }
+  for (const x of c.redirects) { x.start = s; if (x.target) { x.target.start = s; x.target.end = e; } }
+}
+
+export function looksLikeCompose(text: string): boolean {
+  return /^services\s*:/m.test(text) && !text.includes(TEMPLATE_MARK);
+}

@@ -1,0 +1,144 @@
+import { DockerfileParser, Arg, Env, Label, From, Instruction as AstInstruction, JSONInstruction, ModifiableInstruction, Property, Run, Onbuild } from 'dockerfile-ast';
+import type { EnvEntry, Located } from '../model/common';
+import type { DockerfileModel, DockerfileFlag, Heredoc, Instruction, Stage } from '../model/dockerfile';
+import { SourceText } from '../model/range';
+import { parseImageRef } from '../knowledge/image';
+import { isDynamicText, substitute } from '../knowledge/interpolation';
+import { parseShell, programOf, ShellCommand } from '../knowledge/shell';
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
+
+export function parseDockerfile(uri: string, text: string): DockerfileModel {
+  const source = new SourceText(text);
+  const ast = DockerfileParser.parse(text);
+  const escapeChar = ast.getEscapeCharacter();
+  const instructions: Instruction[] = [];
+  const stages: Stage[] = [];
+  const globalArgs: EnvEntry[] = [];
+  let current: Stage | undefined;
+
+  for (const node of ast.getInstructions()) {
+    const ins = toInstruction(node, source, escapeChar);
+    instructions.push(ins);
+    if (ins.keyword === 'FROM') {
+      current = newStage(node as From, ins, stages, globalArgs, source);
+      stages.push(current);
+      continue;
+    }
+    if (current) { ins.stage = current; current.instructions.push(ins); }
+    else if (ins.keyword === 'ARG') globalArgs.push(...ins.properties);
+  }
+  if (stages.length) stages[stages.length - 1].isFinal = true;
+  for (let s: Stage | undefined = stages[stages.length - 1]; s; s = s.parent) s.ships = true;
+  return { kind: 'dockerfile', uri, source, escapeChar, instructions, stages, globalArgs, problems: [] };
+}
+
+function newStage(from: From, ins: Instruction, stages: Stage[], globalArgs: EnvEntry[], source: SourceText): Stage {
+  const name = from.getBuildStage()?.toLowerCase() ?? undefined;
+  const nameRange = from.getBuildStageRange() ?? undefined;
+  const rawImage = from.getImage() ?? '';
+  const imageRange = from.getImageRange() ?? ins.range;
+  const vars = new Map<string, string | undefined>(globalArgs.map((a) => [a.name, a.value]));
+  const resolved = isDynamicText(rawImage) ? substitute(rawImage, vars) : rawImage;
+  const parent = stages.find((s) => s.name && s.name === (resolved ?? rawImage).toLowerCase());
+  const platform = from.getPlatformFlag()?.getValue() ?? undefined;
+  let image;
+  if (!parent && (resolved ?? rawImage).toLowerCase() !== 'scratch' && rawImage) {
+    image = parseImageRef(resolved ?? rawImage, imageRange, resolved === undefined);
+    image.raw = rawImage;
+  }
+  return { index: stages.length, name, nameRange, from: ins, image, parent, instructions: [], isFinal: false, ships: false, platform };
+}
+
+function toInstruction(node: AstInstruction, source: SourceText, escapeChar: string): Instruction {
+  const keyword = node.getKeyword().toUpperCase();
+  const range = node.getRange();
+  const keywordRange = node.getInstructionRange();
+  const flags: DockerfileFlag[] = node instanceof ModifiableInstruction
+    ? node.getFlags().map((f) => ({ name: f.getName(), value: f.getValue() ?? undefined, range: f.getRange(), valueRange: f.getValueRange() ?? undefined }))
+    : [];
+  const argsStartPos = flags.length ? flags[flags.length - 1].range.end : keywordRange.end;
+  let argsOffset = source.offsetAt(argsStartPos);
+  const endOffset = source.offsetAt(range.end);
+  while (argsOffset < endOffset && (source.text[argsOffset] === ' ' || source.text[argsOffset] === '\t')) argsOffset++;
+  const argsText = source.text.slice(argsOffset, endOffset);
+  const args: Located[] = node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange(), dynamic: isDynamicText(a.getValue()) }));
+
+  let execForm: Located[] | undefined;
+  if (node instanceof JSONInstruction && node.getOpeningBracket() && node.getClosingBracket()) {
+    execForm = node.getJSONStrings().map((s) => ({ value: s.getValue(), range: s.getRange(), dynamic: isDynamicText(s.getValue()) }));
+  }
+  const heredocs: Heredoc[] = node instanceof Run ? node.getHeredocs().map((h) => {
+    const cr = h.getContentRange();
+    const start = cr ? source.offsetAt(cr.start) : 0;
+    return { name: h.getName(), content: cr ? source.slice(cr) : '', contentStart: start, contentRange: cr ?? undefined };
+  }) : [];
+
+  const ins: Instruction = {
+    keyword, range, keywordRange, argsText, argsRange: argsText ? source.range(argsOffset, endOffset) : undefined, argsOffset,
+    args, flags, execForm, commands: [], properties: properties(node, source), heredocs,
+  };
+  if (['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(keyword)) ins.commands = commandsOf(ins, escapeChar, source);
+  if (node instanceof Onbuild) {
+    const trigger = node.getTriggerInstruction();
+    if (trigger) ins.onbuild = toInstruction(trigger, source, escapeChar);
+  }
+  return ins;
+}
+
+function properties(node: AstInstruction, source: SourceText): EnvEntry[] {
+  let props: Property[] = [];
+  if (node instanceof Env || node instanceof Label) props = node.getProperties();
+  else if (node instanceof Arg) { const p = node.getProperty(); if (p) props = [p]; }
+  return props.map((p) => {
+    const value = p.getValue() ?? undefined;
+    const valueRange = p.getValueRange() ?? undefined;
+    return {
+      name: p.getName(), nameRange: p.getNameRange(), value, valueRange, range: p.getRange(),
+      dynamic: value !== undefined && isDynamicText(value),
+    };
+  });
+}
+
+function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): ShellCommand[] {
+  if (ins.execForm) {
+    const words = ins.execForm.map((w) => {
+      const start = source.offsetAt(w.range.start) + 1;
+      return { text: w.value, start, end: start + w.value.length, quoted: true };
+    });
+    if (!words.length) return [];
+    const exec: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
+    // ["sh", "-c", "script"]: the script is what really runs.
+    const p = programOf(exec);
+    if (p && SHELLS.has(p.name) && words[p.index + 1]?.text === '-c' && words[p.index + 2]) {
+      const script = words[p.index + 2];
+      return parseShell(source.text.slice(script.start, script.end), script.start, '\\');
+    }
+    return [exec];
+  }
+  let text = ins.argsText;
+  let base = ins.argsOffset;
+  if (ins.keyword === 'HEALTHCHECK') {
+    const m = /^(?:CMD|NONE)\b\s*/i.exec(text);
+    if (!m || /^NONE/i.test(text)) return [];
+    text = text.slice(m[0].length); base += m[0].length;
+  }
+  if (!ins.heredocs.length) return parseShell(text, base, escapeChar);
+  // With heredocs, the first line is the command; a heredoc fed to a shell (or standing alone) is a script.
+  const firstLineEnd = text.indexOf('\n');
+  const head = parseShell(firstLineEnd < 0 ? text : text.slice(0, firstLineEnd), base, escapeChar);
+  const out: ShellCommand[] = [];
+  for (const cmd of head) {
+    const p = programOf(cmd);
+    const runsScript = !p || SHELLS.has(p.name) || p.name === 'python' || p.name === 'python3';
+    if (p) out.push(cmd);
+    if (!runsScript || (p && p.name.startsWith('python'))) continue;
+    for (const r of cmd.redirects) {
+      if (!r.op.startsWith('<<') || !r.target) continue;
+      const name = r.target.text.replace(/^-/, '');
+      const doc = ins.heredocs.find((h) => h.name === name);
+      if (doc) out.push(...parseShell(doc.content, doc.contentStart, '\\'));
+    }
+  }
+  return out;
+}

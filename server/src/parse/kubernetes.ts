@@ -1,0 +1,143 @@
+import type { EnvEntry, Located } from '../model/common';
+import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodSpec } from '../model/kubernetes';
+import { SourceText } from '../model/range';
+import { parseImageRef } from '../knowledge/image';
+import { maskTemplates, parseYaml } from './yaml';
+import { YView } from './yaml-view';
+
+/** Where each workload kind keeps its pod template. */
+const POD_SPEC_PATH: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+};
+
+export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
+  const masked = maskTemplates(text);
+  const source = new SourceText(text);
+  const { docs, problems } = parseYaml(masked, source);
+  const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || masked !== text, problems };
+  for (const d of docs) {
+    if (!d.view.isMap) continue;
+    const obj = readObject(d.view, d.index, d.templated);
+    if (!obj) continue;
+    if (obj.kind === 'List' || obj.kind.endsWith('List')) {
+      for (const item of d.view.get('items')?.items() ?? []) {
+        const o = readObject(item, d.index, d.templated);
+        if (o) model.objects.push(o);
+      }
+    } else model.objects.push(obj);
+  }
+  return model;
+}
+
+function stringMap(v: YView | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const e of v?.entries() ?? []) m.set(e.key, e.value.str()?.value ?? '');
+  return m;
+}
+
+function readObject(v: YView, docIndex: number, templated: boolean): KubeObject | undefined {
+  const apiVersion = v.get('apiVersion')?.str();
+  const kind = v.get('kind')?.str();
+  if (!apiVersion || !kind) return undefined;
+  const meta = v.get('metadata');
+  const name = meta?.get('name')?.str();
+  const obj: KubeObject = {
+    apiVersion: apiVersion.value, kind: kind.value, kindRange: kind.range,
+    name: name?.value, nameRange: name?.range, namespace: meta?.get('namespace')?.str()?.value,
+    range: v.range, docIndex, annotations: stringMap(meta?.get('annotations')), labels: stringMap(meta?.get('labels')),
+    templated, raw: v,
+  };
+  const path = POD_SPEC_PATH[kind.value];
+  if (path) {
+    let spec: YView | undefined = v;
+    for (const k of path) spec = spec?.get(k);
+    if (spec?.isMap) obj.workload = readWorkload(v, spec);
+  }
+  return obj;
+}
+
+function readWorkload(obj: YView, spec: YView): KubeWorkload {
+  const podSpec: PodSpec = {
+    range: spec.range, raw: spec,
+    containers: (spec.get('containers')?.items() ?? []).filter((c) => c.isMap).map((c) => readContainer(c, false)),
+    initContainers: (spec.get('initContainers')?.items() ?? []).filter((c) => c.isMap).map((c) => readContainer(c, true)),
+    volumes: (spec.get('volumes')?.items() ?? []).filter((c) => c.isMap).map(readVolume),
+  };
+  return {
+    podSpec,
+    replicas: obj.get('spec')?.get('replicas')?.num(),
+    volumeClaimTemplates: (obj.get('spec')?.get('volumeClaimTemplates')?.items() ?? []).map((t) => {
+      const n = t.get('metadata')?.get('name')?.str();
+      return { name: n?.value ?? '', range: n?.range ?? t.range };
+    }),
+  };
+}
+
+function readContainer(c: YView, init: boolean): KubeContainer {
+  const name = c.get('name')?.str();
+  const image = c.get('image')?.str();
+  return {
+    name: name?.value ?? '', nameRange: name?.range ?? c.range, range: c.range, init, raw: c,
+    image: image && image.value.trim() ? parseImageRef(image.value, image.range, image.dynamic) : undefined,
+    env: (c.get('env')?.items() ?? []).map(readEnv).filter((e): e is EnvEntry => !!e),
+    envFrom: (c.get('envFrom')?.items() ?? []).flatMap((e) => {
+      const out: KubeContainer['envFrom'] = [];
+      for (const kind of ['secretRef', 'configMapRef'] as const) {
+        const ref = e.get(kind);
+        if (ref) out.push({ kind, name: ref.get('name')?.str()?.value, range: ref.range });
+      }
+      return out;
+    }),
+    command: strings(c.get('command')),
+    args: strings(c.get('args')),
+    ports: (c.get('ports')?.items() ?? []).map((p) => ({ containerPort: p.get('containerPort')?.num(), hostPort: p.get('hostPort')?.num(), range: p.range })),
+    volumeMounts: (c.get('volumeMounts')?.items() ?? []).map((m) => ({
+      name: m.get('name')?.str()?.value ?? '', mountPath: m.get('mountPath')?.str()?.value ?? '', range: m.range,
+      readOnly: m.get('readOnly')?.bool()?.value === true, subPath: m.get('subPath')?.str()?.value,
+    })),
+  };
+}
+
+function strings(v: YView | undefined): Located[] {
+  if (!v) return [];
+  const one = v.str();
+  if (one) return [one];
+  return v.items().map((i) => i.str()).filter((s): s is Located => !!s);
+}
+
+function readEnv(e: YView): EnvEntry | undefined {
+  const name = e.get('name')?.str();
+  if (!name) return undefined;
+  const value = e.get('value')?.str();
+  const entry: EnvEntry = { name: name.value, nameRange: name.range, value: value?.value, valueRange: value?.range, range: e.range, dynamic: value?.dynamic ?? false };
+  const vf = e.get('valueFrom');
+  if (vf) {
+    for (const kind of ['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'] as const) {
+      const ref = vf.get(kind);
+      if (ref) entry.valueFrom = { kind, name: ref.get('name')?.str()?.value, key: ref.get('key')?.str()?.value, range: ref.range };
+    }
+  }
+  return entry;
+}
+
+function readVolume(v: YView): KubeVolume {
+  const name = v.get('name')?.str()?.value ?? '';
+  const type = v.entries().find((e) => e.key !== 'name')?.key ?? 'unknown';
+  return {
+    name, range: v.range, type,
+    hostPath: v.get('hostPath')?.get('path')?.str(),
+    claimName: v.get('persistentVolumeClaim')?.get('claimName')?.str(),
+  };
+}
+
+export function looksLikeKubernetes(text: string): boolean {
+  return /^\s*["']?apiVersion["']?\s*:/m.test(text) && /^\s*["']?kind["']?\s*:/m.test(text);
+}

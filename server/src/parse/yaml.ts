@@ -1,0 +1,62 @@
+import { Document, parseAllDocuments } from 'yaml';
+import type { ParseProblem } from '../model/common';
+import type { SourceText } from '../model/range';
+import { TEMPLATE_MARK } from '../knowledge/interpolation';
+import { YView } from './yaml-view';
+
+export interface ParsedYaml { docs: { view: YView; index: number; hasErrors: boolean; templated: boolean }[]; problems: ParseProblem[] }
+
+/**
+ * Parses every document of a YAML stream with exact ranges. Documents with syntax errors are kept
+ * out of the model (their error is a problem), so one broken document does not hide the others.
+ */
+export function parseYaml(text: string, source: SourceText): ParsedYaml {
+  const problems: ParseProblem[] = [];
+  const docs: ParsedYaml['docs'] = [];
+  let all: Document.Parsed[];
+  try {
+    all = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false }) as Document.Parsed[];
+  } catch (e) {
+    problems.push({ message: `YAML could not be read: ${(e as Error).message}`, range: source.range(0, 0) });
+    return { docs, problems };
+  }
+  if (!Array.isArray(all)) all = [all as unknown as Document.Parsed];
+  all.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      problems.push({ message: `YAML syntax error: ${err.message.split('\n')[0]}`, range: source.range(err.pos[0], err.pos[1]) });
+    }
+    const r = doc.range;
+    const templated = r ? text.slice(r[0], r[2]).includes(TEMPLATE_MARK) : false;
+    docs.push({ view: new YView(doc.contents as never, doc, source), index, hasErrors: doc.errors.length > 0, templated });
+  });
+  return { docs, problems };
+}
+
+/**
+ * Masks Helm/Go template actions so the chart template can be read as YAML with unchanged offsets:
+ * a line holding only actions (`{{- if .Values.x }}`) becomes blank, an action inside a value
+ * (`image: {{ .Values.image }}`) becomes TEMPLATE_MARK characters, which mark the value as dynamic.
+ */
+export function maskTemplates(text: string): string {
+  if (!text.includes('{{')) return text;
+  const inTemplate = new Uint8Array(text.length);
+  const re = /\{\{[\s\S]*?\}\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) inTemplate.fill(1, m.index, m.index + m[0].length);
+  const out = text.split('');
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    let hasTemplate = false, hasOther = false;
+    for (let i = lineStart; i < lineEnd; i++) {
+      if (inTemplate[i]) hasTemplate = true;
+      else if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\r') hasOther = true;
+    }
+    if (hasTemplate) {
+      for (let i = lineStart; i < lineEnd; i++) if (inTemplate[i] && text[i] !== '\r') out[i] = hasOther ? TEMPLATE_MARK : ' ';
+    }
+    lineStart = lineEnd + 1;
+  }
+  return out.join('');
+}

@@ -1,0 +1,75 @@
+import { defineRule, RuleContext } from '../../engine/rule';
+import type { EnvEntry } from '../../model/common';
+import type { Range } from '../../model/range';
+import { isLiteralSecretValue, isSecretName, maskSecret, passwordInUrl } from '../../knowledge/secrets';
+
+/** Why an environment entry's literal value is a secret, or undefined when it is not. */
+function judge(entry: EnvEntry, ctx: RuleContext): { range: Range; what: string; shown: string } | undefined {
+  if (entry.value === undefined || entry.dynamic || !entry.valueRange) return undefined;
+  const token = ctx.tokensIn(entry.valueRange)[0];
+  if (token) return { range: token.range, what: `a ${token.typeName}`, shown: maskSecret(token.value) };
+  const url = passwordInUrl(entry.value);
+  if (url) {
+    // The value's range starts at its first character (or its opening quote).
+    const r = entry.valueRange;
+    const quote = r.end.character - r.start.character === entry.value.length + 2 && r.start.line === r.end.line ? 1 : 0;
+    const range = r.start.line === r.end.line
+      ? { start: { line: r.start.line, character: r.start.character + quote + url.start }, end: { line: r.start.line, character: r.start.character + quote + url.end } }
+      : r;
+    return { range, what: 'a password inside a connection URL', shown: maskSecret(entry.value.slice(url.start, url.end)) };
+  }
+  if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
+    return { range: entry.valueRange, what: 'a hardcoded secret', shown: maskSecret(entry.value.trim()) };
+  }
+  return undefined;
+}
+
+function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext): void {
+  for (const e of entries) {
+    const j = judge(e, ctx);
+    if (j) ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}` });
+  }
+}
+
+export default defineRule({
+  id: 'hardcoded-secret',
+  title: 'Secret written into the file',
+  category: 'secrets',
+  principle: 'config',
+  severity: 'error',
+  fix: 'safe',
+  peers: {
+    hadolint: ['DL3064'], buildkit: ['SecretsUsedInArgOrEnv'], kics: ['passwords_and_secrets'], checkov: ['CKV_SECRET_6'],
+    trivy: ['DS-0031'], polaris: ['sensitiveContainerEnvVar'],
+  },
+  docs: {
+    why: 'A password, token or key written into a Dockerfile, Compose file or manifest is in git history forever, in every image layer built from it and in every clone of the repository. It cannot be rotated without a commit, and it is the same in every environment. Secrets belong in the environment at run time: Compose `.env`/`secrets:`, Kubernetes `Secret` objects referenced with `secretKeyRef`, BuildKit `--mount=type=secret` during builds.',
+    bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: hunter2\n      DATABASE_URL: postgres://shop:hunter2@db:5432/shop' },
+    good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop' },
+    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches or lengths), passwords inside connection URLs, and known token formats (AWS, GitHub, Slack, Stripe, npm, private keys, ...) via secretlint. Messages show at most the first characters of a value.',
+  },
+  check: {
+    dockerfile(model, ctx) {
+      for (const ins of model.instructions) {
+        if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG') continue;
+        reportEntries(ins.properties, ins.keyword, ins.keyword === 'ARG'
+          ? 'Build arguments stay in the image history; pass it with `RUN --mount=type=secret` instead.'
+          : 'It is baked into every layer of the image; provide it at run time instead.', ctx);
+      }
+    },
+    compose(model, ctx) {
+      for (const s of model.services) {
+        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx);
+        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx);
+      }
+    },
+    kubernetes(model, ctx) {
+      for (const obj of model.objects) {
+        if (!obj.workload) continue;
+        for (const c of [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers]) {
+          reportEntries(c.env, `Container "${c.name}" env`, 'Reference a Secret with `valueFrom.secretKeyRef` instead.', ctx);
+        }
+      }
+    },
+  },
+});

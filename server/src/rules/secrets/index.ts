@@ -1,0 +1,3 @@
+import hardcodedSecret from './hardcoded-secret';
+
+export default [hardcodedSecret];
