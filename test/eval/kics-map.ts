@@ -1,0 +1,134 @@
+/**
+ * Which KICS queries measure which Seaworthy rules: the single source of truth for `npm run eval`.
+ *
+ * Rule authors: when your rule shares a KICS query's policy, add (or un-plan) its entry below.
+ * "Shares the policy" means: every KICS positive of that query is something your rule should flag,
+ * and every KICS negative is something it should leave alone. When KICS flags things we consider
+ * correct, list the query in NOT_SHARED instead (with the reason), so nobody maps it later by mistake.
+ *
+ * Query keys are `<kind>/<query folder>` as in corpus/labeled/kics/index.json.
+ * `planned: true` marks a rule id that is not in allRules yet (the unit test rejects unknown ids
+ * without it, to catch typos); the eval prints such rules as "not implemented" and tells you when the
+ * flag can go. Planned ids and categories of later categories are placeholders: rename them when the
+ * rule lands with another id.
+ */
+import type { Category } from '../../server/src/engine/rule';
+
+export type KicsKind = 'dockerfile' | 'dockerCompose' | 'k8s' | 'common';
+
+export interface RuleMapping {
+  rule: string;
+  /** Used for the per-category numbers; must equal the rule's own category once it exists. */
+  category: Category;
+  queries: string[];
+  planned?: true;
+  note?: string;
+}
+
+export const KICS_MAP: readonly RuleMapping[] = [
+  // secrets: KICS tests all live in one common query; each of our secret rules covers part of it.
+  { rule: 'hardcoded-secret', category: 'secrets', queries: ['common/passwords_and_secrets'] },
+  { rule: 'secret-in-command', category: 'secrets', planned: true, queries: ['common/passwords_and_secrets'] },
+  { rule: 'committed-secret-manifest', category: 'secrets', planned: true, queries: ['common/passwords_and_secrets'], note: 'positive1.yaml is a kind: Secret with stringData' },
+  { rule: 'secret-in-configmap', category: 'secrets', planned: true, queries: ['common/passwords_and_secrets'] },
+
+  // dependencies
+  {
+    rule: 'unpinned-image', category: 'dependencies', planned: true,
+    queries: ['dockerfile/image_version_not_explicit', 'dockerfile/image_version_using_latest', 'k8s/invalid_image'],
+  },
+  {
+    rule: 'unpinned-package', category: 'dependencies', planned: true,
+    queries: [
+      'dockerfile/apt_get_install_pin_version_not_defined', 'dockerfile/unpinned_package_version_in_apk_add',
+      'dockerfile/unpinned_package_version_in_pip_install', 'dockerfile/npm_install_without_pinned_version',
+      'dockerfile/gem_install_without_version', 'dockerfile/yum_install_without_version',
+      'dockerfile/zypper_install_without_version', 'dockerfile/missing_version_specification_in_dnf_install',
+    ],
+  },
+
+  // host-daemon
+  { rule: 'host-socket-mount', category: 'host-daemon', planned: true, queries: ['dockerCompose/docker_socket_mounted_in_container', 'k8s/docker_daemon_socket_is_exposed_to_containers'] },
+  {
+    rule: 'privileged-container', category: 'host-daemon', planned: true,
+    queries: ['dockerCompose/privileged_containers_enabled', 'k8s/container_is_privileged', 'k8s/psp_set_to_privileged'],
+    note: 'psp_set_to_privileged: a PodSecurityPolicy that allows privileged pods',
+  },
+  {
+    rule: 'host-namespace', category: 'host-daemon', planned: true,
+    queries: [
+      'dockerCompose/host_namespace_is_shared', 'dockerCompose/shared_host_ipc_namespace',
+      'dockerCompose/shared_host_network_namespace', 'dockerCompose/shared_host_user_namespace',
+      'k8s/shared_host_ipc_namespace', 'k8s/shared_host_network_namespace', 'k8s/shared_host_pid_namespace',
+      'k8s/psp_allows_sharing_host_ipc', 'k8s/psp_allows_sharing_host_pid', 'k8s/psp_containers_share_host_network_namespace',
+    ],
+  },
+  // Despite its name, this query flags workloads that DO set hostPort.
+  { rule: 'host-port', category: 'host-daemon', planned: true, queries: ['k8s/workload_host_port_not_specified'] },
+  { rule: 'ssh-server', category: 'host-daemon', planned: true, queries: ['dockerfile/exposing_port_22'] },
+
+  // Later categories: ids and categories are placeholders until the rules exist.
+  {
+    rule: 'missing-healthcheck', category: 'observability', planned: true,
+    queries: ['dockerfile/healthcheck_instruction_missing', 'dockerCompose/healthcheck_not_set', 'k8s/liveness_probe_is_not_defined', 'k8s/readiness_probe_is_not_configured'],
+  },
+  { rule: 'runs-as-root', category: 'security', planned: true, queries: ['dockerfile/last_user_is_root', 'dockerfile/missing_user_instruction', 'k8s/containers_running_as_root'] },
+  {
+    rule: 'missing-resource-limits', category: 'resources', planned: true,
+    queries: ['k8s/cpu_limits_not_set', 'k8s/memory_limits_not_defined', 'dockerCompose/memory_not_limited', 'dockerCompose/cpus_not_limited'],
+  },
+  { rule: 'missing-resource-requests', category: 'resources', planned: true, queries: ['k8s/cpu_requests_not_set', 'k8s/memory_requests_not_defined'] },
+  { rule: 'missing-pids-limit', category: 'resources', planned: true, queries: ['dockerCompose/pids_limit_not_set'] },
+  { rule: 'add-instead-of-copy', category: 'build-run', planned: true, queries: ['dockerfile/add_instead_of_copy'] },
+  { rule: 'deprecated-maintainer', category: 'build-run', planned: true, queries: ['dockerfile/maintainer_instruction_being_used'] },
+  { rule: 'shell-form-cmd', category: 'scaling', planned: true, queries: ['dockerfile/not_using_json_in_cmd_and_entrypoint_arguments'], note: 'shell form: PID 1 is sh, SIGTERM never reaches the app' },
+  { rule: 'apt-lists-not-removed', category: 'build-run', planned: true, queries: ['dockerfile/apt_get_install_lists_were_not_deleted'] },
+  { rule: 'pip-cache-kept', category: 'build-run', planned: true, queries: ['dockerfile/pip_install_keeping_cached_packages'] },
+];
+
+export interface NotShared {
+  why: string;
+  /**
+   * KICS flags what we recommend: rules of this category must stay silent on the query's positives
+   * too (the eval counts their findings there as false positives).
+   */
+  contrary?: Category;
+}
+
+/** Queries in our topics whose policy we deliberately do not share. */
+export const NOT_SHARED: Readonly<Record<string, NotShared>> = {
+  'k8s/secrets_as_environment_variables': { why: 'flags every secretKeyRef/secretRef env: that is how we tell users to pass secrets', contrary: 'secrets' },
+  'k8s/using_kubernetes_native_secret_management': { why: 'flags any kind: Secret in favour of external secret stores; we only flag Secrets with committed values' },
+  'k8s/rbac_roles_with_read_secrets_permissions': { why: 'RBAC review, not a container-configuration hazard' },
+  'k8s/service_account_allows_access_secrets': { why: 'RBAC review, not a container-configuration hazard' },
+  'k8s/image_without_digest': { why: 'we accept version tags; its only positive is an unexpanded $VARIABLE image' },
+  'k8s/image_pull_policy_of_container_is_not_always': { why: 'pull policy is not pinning; a pinned tag with IfNotPresent is fine' },
+  'k8s/statefulset_requests_storage': { why: 'a StatefulSet with volumeClaimTemplates is the right home for state', contrary: 'state' },
+  'k8s/non_kube_system_pod_with_host_mount': { why: 'any hostPath; we flag daemon sockets and state on the node, not every host mount' },
+  'dockerfile/run_using_wget_and_curl': { why: 'style (two download tools), not curl | sh' },
+  'dockerfile/shell_running_a_pipe_without_pipefail_flag': { why: 'pipefail hygiene, not curl | sh' },
+  'dockerfile/run_utilities_and_posix_commands': { why: 'interactive utilities in RUN are harmless at run time' },
+  'dockerfile/curl_or_wget_instead_of_add': { why: 'KICS prefers curl over ADD <url>; we do not rank the two' },
+  'dockerCompose/restart_policy_on_failure_not_set_to_5': { why: 'CIS on-failure:5 recommendation; restart: always/unless-stopped are fine' },
+  'dockerCompose/privileged_ports_mapped_in_container': { why: 'host ports below 1024 are a host-side choice, not a container hazard' },
+  'dockerCompose/volume_mounted_in_multiple_containers': { why: 'sharing a named volume is a design choice' },
+};
+
+/** Splits `kind/query` into its parts. */
+export function splitQuery(key: string): { kind: KicsKind; query: string } {
+  const i = key.indexOf('/');
+  return { kind: key.slice(0, i) as KicsKind, query: key.slice(i + 1) };
+}
+
+/** Every mapped query with the rules measured on it and its category. */
+export function mappedQueries(map: readonly RuleMapping[] = KICS_MAP): Map<string, { rules: RuleMapping[]; category: Category }> {
+  const out = new Map<string, { rules: RuleMapping[]; category: Category }>();
+  for (const m of map) {
+    for (const q of m.queries) {
+      const e = out.get(q) ?? { rules: [], category: m.category };
+      e.rules.push(m);
+      out.set(q, e);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+/** Recall and false positives on the KICS labeled tests, per mapped query (corpus/README.md "Benchmark recipe"). */
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeText, AnalysisResult, Finding } from '../../server/src/engine/analyze';
+import { defaultConfig } from '../../server/src/engine/config';
+import type { Category } from '../../server/src/engine/rule';
+import { allRules } from '../../server/src/rules';
+import { IndexRow, kindOfTestFile, readQuery } from './corpus';
+import { KICS_MAP, mappedQueries, NOT_SHARED, RuleMapping, splitQuery } from './kics-map';
+import { blockFinder, matchLines } from './match';
+
+export interface FileNote { file: string; line: number; ruleId?: string; message?: string }
+
+export interface QueryResult {
+  key: string;
+  kind: string;
+  category: Category;
+  topics: string[];
+  rules: string[];
+  /** Mapped rules that do not exist yet (the query is measured with the others). */
+  notImplemented: string[];
+  expected: number;
+  matched: number;
+  extra: number;
+  negFiles: number;
+  fpFiles: number;
+  fpCount: number;
+  /** Findings of any rule of the query's category on its negatives (the target is zero). */
+  catFpFiles: number;
+  catFpCount: number;
+  missed: FileNote[];
+  extras: FileNote[];
+  fps: FileNote[];
+  catFps: FileNote[];
+  problems: FileNote[];
+  ruleErrors: { file: string; ruleId: string; message: string }[];
+}
+
+export interface ContraryResult { key: string; category: Category; files: number; findings: FileNote[] }
+
+export interface LabeledReport {
+  queries: QueryResult[];
+  /** Mapped queries none of whose rules exist yet. */
+  pending: { key: string; category: Category; rules: string[] }[];
+  contrary: ContraryResult[];
+  /** `planned` ids that now exist (the flag can go), and implemented rules whose category differs from the map's. */
+  mapNotes: string[];
+}
+
+const implemented = () => new Map(allRules.map((r) => [r.id, r]));
+
+async function analyse(file: string, kind: ReturnType<typeof kindOfTestFile>, cache: Map<string, AnalysisResult>): Promise<AnalysisResult | undefined> {
+  if (!kind) return undefined;
+  const hit = cache.get(file);
+  if (hit) return hit;
+  const text = fs.readFileSync(file, 'utf8');
+  const r = await analyzeText(file, text, defaultConfig(), { fileExists: (p) => fs.existsSync(p) }, kind);
+  cache.set(file, r);
+  return r;
+}
+
+const note = (file: string, f: Finding): FileNote => ({ file, line: f.range.start.line + 1, ruleId: f.ruleId, message: f.message });
+
+async function evalQuery(key: string, mappings: RuleMapping[], category: Category, row: IndexRow | undefined, cache: Map<string, AnalysisResult>): Promise<QueryResult> {
+  const ids = implemented();
+  const rules = mappings.map((m) => m.rule).filter((r) => ids.has(r));
+  const { kind } = splitQuery(key);
+  const q = readQuery(key);
+  const res: QueryResult = {
+    key, kind, category, topics: row?.topics ?? [], rules, notImplemented: mappings.map((m) => m.rule).filter((r) => !ids.has(r)),
+    expected: q.expected.length, matched: 0, extra: 0, negFiles: 0, fpFiles: 0, fpCount: 0, catFpFiles: 0, catFpCount: 0,
+    missed: [], extras: [], fps: [], catFps: [], problems: [], ruleErrors: [],
+  };
+  const ours = (f: Finding) => rules.includes(f.ruleId);
+  const collect = (file: string, r: AnalysisResult) => {
+    for (const p of r.problems) res.problems.push({ file, line: p.range.start.line + 1, message: p.message });
+    for (const e of r.ruleErrors) res.ruleErrors.push({ file, ...e });
+  };
+  for (const file of q.meta.positiveFiles) {
+    const r = await analyse(path.join(q.dir, file), kindOfTestFile(kind, file, q.meta), cache);
+    const exp = q.expected.filter((e) => e.file === file).map((e) => e.line - 1);
+    if (!r) { res.missed.push(...exp.map((l) => ({ file, line: l + 1, message: 'file kind not analysed' }))); continue; }
+    collect(file, r);
+    const found = r.findings.filter(ours);
+    const m = matchLines(exp, found.map((f) => f.range.start.line), blockFinder(r.model));
+    res.matched += m.matched;
+    res.missed.push(...m.missed.map((l) => ({ file, line: l + 1 })));
+    res.extra += m.extra.length;
+    res.extras.push(...m.extra.map((j) => note(file, found[j])));
+  }
+  for (const file of q.meta.negativeFiles) {
+    const r = await analyse(path.join(q.dir, file), kindOfTestFile(kind, file, q.meta), cache);
+    if (!r) continue;
+    res.negFiles++;
+    collect(file, r);
+    const fp = r.findings.filter(ours);
+    const cat = r.findings.filter((f) => f.category === category);
+    if (fp.length) { res.fpFiles++; res.fpCount += fp.length; res.fps.push(...fp.map((f) => note(file, f))); }
+    if (cat.length) { res.catFpFiles++; res.catFpCount += cat.length; res.catFps.push(...cat.map((f) => note(file, f))); }
+  }
+  return res;
+}
+
+async function evalContrary(key: string, category: Category, cache: Map<string, AnalysisResult>): Promise<ContraryResult> {
+  const { kind } = splitQuery(key);
+  const q = readQuery(key);
+  const out: ContraryResult = { key, category, files: 0, findings: [] };
+  for (const file of [...q.meta.positiveFiles, ...q.meta.negativeFiles]) {
+    const r = await analyse(path.join(q.dir, file), kindOfTestFile(kind, file, q.meta), cache);
+    if (!r) continue;
+    out.files++;
+    out.findings.push(...r.findings.filter((f) => f.category === category).map((f) => note(file, f)));
+  }
+  return out;
+}
+
+export async function runLabeled(index: IndexRow[]): Promise<LabeledReport> {
+  const ids = implemented();
+  const rows = new Map(index.map((r) => [`${r.kind}/${r.query}`, r]));
+  const cache = new Map<string, AnalysisResult>();
+  const report: LabeledReport = { queries: [], pending: [], contrary: [], mapNotes: [] };
+  for (const m of KICS_MAP) {
+    const rule = ids.get(m.rule);
+    if (rule && m.planned) report.mapNotes.push(`${m.rule} exists now: drop its "planned" flag in test/eval/kics-map.ts`);
+    if (rule && rule.category !== m.category) report.mapNotes.push(`${m.rule} is in category ${rule.category}, the map says ${m.category}: fix test/eval/kics-map.ts`);
+  }
+  for (const rule of allRules) {
+    const mapped = new Set(KICS_MAP.filter((m) => m.rule === rule.id).flatMap((m) => m.queries.map((q) => splitQuery(q).query)));
+    const unmapped = (rule.peers.kics ?? []).filter((q) => !mapped.has(q) && !Object.keys(NOT_SHARED).some((k) => splitQuery(k).query === q));
+    if (unmapped.length) report.mapNotes.push(`${rule.id} names KICS peers ${unmapped.join(', ')} that the eval map neither maps nor lists as not shared`);
+  }
+  for (const [key, { rules, category }] of mappedQueries()) {
+    if (!rules.some((m) => ids.has(m.rule))) { report.pending.push({ key, category, rules: rules.map((m) => m.rule) }); continue; }
+    // The rule's own category wins over the map's (a mismatch is reported in mapNotes).
+    const actual = rules.map((m) => ids.get(m.rule)?.category).find((c) => c !== undefined) ?? category;
+    report.queries.push(await evalQuery(key, rules, actual, rows.get(key), cache));
+  }
+  for (const [key, ns] of Object.entries(NOT_SHARED)) {
+    if (ns.contrary && rows.has(key)) report.contrary.push(await evalContrary(key, ns.contrary, cache));
+  }
+  return report;
+}

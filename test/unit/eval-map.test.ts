@@ -1,0 +1,71 @@
+/**
+ * Keeps the eval's KICS map honest: a typo in a rule id or query folder would silently drop a query
+ * from the recall numbers instead of failing.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { allRules } from '../../server/src/rules';
+import { corpusDir, kicsDir, readIndex } from '../eval/corpus';
+import { KICS_MAP, mappedQueries, NOT_SHARED } from '../eval/kics-map';
+import { blockFinder, matchLines } from '../eval/match';
+import { parseModel } from '../../server/src/engine/analyze';
+
+describe('eval KICS map', () => {
+  const ids = new Map(allRules.map((r) => [r.id, r]));
+
+  it('names only existing rules, or rules explicitly marked planned', () => {
+    assert.deepStrictEqual(KICS_MAP.filter((m) => !ids.has(m.rule) && !m.planned).map((m) => m.rule), []);
+  });
+
+  it('gives implemented rules their own category', () => {
+    const wrong = KICS_MAP.filter((m) => ids.has(m.rule) && ids.get(m.rule)!.category !== m.category);
+    assert.deepStrictEqual(wrong.map((m) => `${m.rule}: map ${m.category}, rule ${ids.get(m.rule)!.category}`), []);
+  });
+
+  it('lists each rule once and keeps each query in one category', () => {
+    const rules = KICS_MAP.map((m) => m.rule);
+    assert.deepStrictEqual(rules.filter((r, i) => rules.indexOf(r) !== i), []);
+    const mixed = [...mappedQueries()].filter(([, q]) => new Set(q.rules.map((m) => m.category)).size > 1).map(([k]) => k);
+    assert.deepStrictEqual(mixed, []);
+  });
+
+  it('never maps a query it also lists as not shared', () => {
+    assert.deepStrictEqual([...mappedQueries().keys()].filter((k) => k in NOT_SHARED), []);
+  });
+
+  it('names only KICS queries present in the corpus index', () => {
+    if (!fs.existsSync(path.join(kicsDir(), 'index.json'))) {
+      // Developer machines without the shared corpus; CI always has it.
+      console.log(`    (corpus absent at ${corpusDir()}: query names not checked)`);
+      return;
+    }
+    const known = new Set(readIndex().map((r) => `${r.kind}/${r.query}`));
+    const named = [...mappedQueries().keys(), ...Object.keys(NOT_SHARED)];
+    assert.deepStrictEqual(named.filter((k) => !known.has(k)), []);
+  });
+});
+
+describe('eval matching', () => {
+  it('prefers line proximity, then the enclosing Kubernetes container or document', () => {
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', '  - name: a', '    image: x:1',
+      '    volumeMounts:', '    - name: v', '      mountPath: /m', '  - name: b', '    image: y:1', '  volumes:', '  - name: v',
+      '    hostPath:', '      path: /var/run/docker.sock',
+    ].join('\n');
+    const blocks = blockFinder(parseModel('pod.yaml', text, 'kubernetes'));
+    // Expected at the hostPath (line 16), finding at container a's mount (line 10): same document.
+    assert.deepStrictEqual(matchLines([16], [10], blocks), { matched: 1, missed: [], extra: [] });
+    // Expected in container a (line 7), finding in container b (line 12), 5 lines apart: no match.
+    assert.deepStrictEqual(matchLines([7], [12], blocks), { matched: 0, missed: [7], extra: [0] });
+    // One finding cannot satisfy two entries.
+    assert.strictEqual(matchLines([6, 7], [7], blocks).matched, 1);
+  });
+
+  it('matches a Dockerfile finding anywhere in the stage of an expected FROM line', () => {
+    const text = 'FROM a:1 AS b\nRUN x\nFROM c:1\nRUN y\nRUN z\nRUN w\nRUN v\nCMD ["run"]\n';
+    const blocks = blockFinder(parseModel('Dockerfile', text, 'dockerfile'));
+    assert.strictEqual(matchLines([2], [7], blocks).matched, 1);
+    assert.strictEqual(matchLines([0], [7], blocks).matched, 0);
+  });
+});
