@@ -7,6 +7,7 @@ import { isDynamicText } from './interpolation';
 const SECRET_TOKENS = new Set([
   'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials',
   'auth', 'privatekey', 'accesskey', 'secretkey', 'clientsecret', 'dsn', 'pat', 'jwt', 'cookie', 'session', 'salt', 'pepper',
+  'requirepass', 'masterauth',
 ]);
 /** `*_KEY` is only secret when qualified (API_KEY, SECRET_KEY, ...), never alone (`SORT_KEY`, `KEY`). */
 const KEY_QUALIFIERS = new Set(['api', 'secret', 'access', 'private', 'encryption', 'signing', 'master', 'client', 'license', 'app', 'auth', 'service', 'account', 'session', 'jwt', 'hmac', 'crypt', 'cipher', 'stripe', 'sendgrid', 'mailgun', 'twilio']);
@@ -68,4 +69,102 @@ export function passwordInUrl(value: string): { start: number; end: number } | u
 export function maskSecret(value: string): string {
   const shown = Math.min(4, Math.floor(value.length / 4));
   return `${value.slice(0, shown)}****`;
+}
+
+/** A value that only marks where a secret goes (`<password>`, `REPLACE_ME`, `xxxx`, `{.jsonpath}`), not a secret. */
+export function isPlaceholderSecret(value: string): boolean {
+  const v = value.trim();
+  return /^<[^<>]*>$/.test(v) || /^\{\.?[^{}]*\}$/.test(v) || /^(?:x+|\*+|\.+|#+|_+)$/i.test(v)
+    || /^(?:replace[_-]?me|change[_-]?this|to[_-]?do|fixme|tbd|placeholder|your[_-]?\w*)$/i.test(v) || /^%[sv]$/.test(v);
+}
+
+/**
+ * A literal secret inside shell text: besides `isLiteralSecretValue`, any `$` or backtick means the
+ * shell supplies the value at run time (`$(cat /run/secrets/x)`, `$$VAR` in Compose, `$(VAR)` in Kubernetes).
+ */
+export function isLiteralShellSecret(value: string | undefined): boolean {
+  if (value === undefined || /[$`\uE000]/.test(value) || value.includes('{{')) return false;
+  return isLiteralSecretValue(value) && !isPlaceholderSecret(value);
+}
+
+/**
+ * Public token formats secretlint's recommended preset does not cover (or covers only with a partner
+ * value, like AWS key ids), from the vendors' documented prefixes. Documentation examples are skipped.
+ */
+const TOKEN_FORMATS: { typeName: string; re: RegExp }[] = [
+  { typeName: 'live API secret key (sk_live_)', re: /(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/ },
+  { typeName: 'Square access token', re: /(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/ },
+  { typeName: 'Square OAuth secret', re: /(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/ },
+  { typeName: 'Amazon MWS auth token', re: /amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/ },
+  { typeName: 'MailChimp API key', re: /(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![0-9])/ },
+  { typeName: 'SendGrid API key', re: /(?<![A-Za-z0-9])SG\.[\w-]{16,32}\.[\w-]{30,64}/ },
+  { typeName: 'Google OAuth access token', re: /(?<![A-Za-z0-9])ya29\.[0-9A-Za-z_-]{20,}/ },
+  { typeName: 'Google API key', re: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/ },
+  { typeName: 'Facebook access token', re: /(?<![A-Za-z0-9])EAACEdEose0cBA[0-9A-Za-z]+/ },
+  { typeName: 'AWS access key id', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/ },
+  { typeName: 'GitHub token', re: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})/ },
+  { typeName: 'GitLab token', re: /(?<![A-Za-z0-9])glpat-[0-9A-Za-z_-]{20,}/ },
+  { typeName: 'Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{10,}/ },
+  { typeName: 'JSON Web Token', re: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+  { typeName: 'private key', re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/ },
+];
+
+/** The first known token format in a text, with its offsets; used beside secretlint's matches. */
+export function knownToken(text: string): { start: number; end: number; typeName: string; value: string } | undefined {
+  let best: { start: number; end: number; typeName: string; value: string } | undefined;
+  for (const f of TOKEN_FORMATS) {
+    const m = f.re.exec(text);
+    if (!m || /EXAMPLE/.test(m[0]) || (best && best.start <= m.index)) continue;
+    best = { start: m.index, end: m.index + m[0].length, typeName: f.typeName, value: m[0] };
+  }
+  return best;
+}
+
+/**
+ * A field of a Secret or kubeconfig that is not itself secret: user names, hosts, ports, public
+ * certificates (`ca.crt`, `tls.crt`, `certificate-authority-data`). Its neighbours are reported instead.
+ */
+export function isPublicSecretField(key: string): boolean {
+  const t = nameTokens(key);
+  if (!t.length) return false;
+  if (t.some((x) => x === 'key' || x === 'private' || x === 'privatekey')) return false;
+  if (t.some((x) => x === 'crt' || x === 'cert' || x === 'certificate' || x === 'pub' || x === 'ca')) return true;
+  return HARMLESS_SUFFIX.has(t[t.length - 1]) || ['login', 'email', 'address', 'hostname', 'database', 'db', 'region', 'account'].includes(t[t.length - 1]);
+}
+
+/** Secret files by base name (lower-cased); the value says what the file is, for messages. */
+const SECRET_FILE_NAMES = new Map<string, string>([
+  ['.env', 'an environment file'], ['id_rsa', 'an SSH private key'], ['id_dsa', 'an SSH private key'], ['id_ecdsa', 'an SSH private key'],
+  ['id_ed25519', 'an SSH private key'], ['.npmrc', 'an npm config with registry tokens'], ['.pypirc', 'a PyPI config with upload credentials'],
+  ['.netrc', 'a .netrc with login passwords'], ['_netrc', 'a .netrc with login passwords'], ['.git-credentials', 'stored git credentials'],
+  ['credentials.json', 'a credentials file'], ['kubeconfig', 'a kubeconfig with cluster credentials'], ['.htpasswd', 'a password file'],
+  ['.ssh', 'an SSH directory with private keys'], ['.aws', 'an AWS credentials directory'], ['.gnupg', 'a GnuPG keyring'], ['.kube', 'a kubeconfig directory'],
+]);
+const SAMPLE_SUFFIX = /\.(?:example|sample|template|tmpl|tpl|dist|defaults?|schema)$/i;
+/** Base names of key files that are public by convention (apt/yum signing keys, CA bundles). */
+const PUBLIC_KEY_HINT = /gpg|pgp|pub|signing|release|archive|keyring|apt|repo|(?:^|[._-])ca(?:[._-]|$)|cert|chain|bundle|trust/i;
+
+/**
+ * What secret file a path (or glob) names, or undefined. `.env.example` and friends are samples;
+ * `*.pem`/`*.key` named like public signing keys or CA bundles are left alone.
+ */
+export function secretFileKind(path: string): string | undefined {
+  const p = path.replace(/\\/g, '/').replace(/\/+$/, '');
+  const lower = p.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  if (!base || SAMPLE_SUFFIX.test(base)) return undefined;
+  if (/(?:^|\/)\.aws\/credentials$/.test(lower)) return 'AWS credentials';
+  if (/(?:^|\/)\.docker\/config\.json$/.test(lower)) return 'Docker registry credentials';
+  if (/(?:^|\/)\.kube\/config$/.test(lower)) return 'a kubeconfig with cluster credentials';
+  const named = SECRET_FILE_NAMES.get(base);
+  if (named) return named;
+  if (/^\.env(?:\.[\w-]+|\*)$/.test(base)) return 'an environment file';
+  if (/\.kubeconfig$/.test(base)) return 'a kubeconfig with cluster credentials';
+  const ext = /\.(pem|key|p12|pfx)$/.exec(base)?.[1];
+  if (!ext) return undefined;
+  const what = ext === 'p12' || ext === 'pfx' ? 'a PKCS#12 key store' : 'a private key';
+  if (/priv|secret/.test(base)) return what;
+  if (ext === 'pem' && /key/.test(base) && !/pub|gpg|pgp|signing/.test(base)) return what;
+  if (!PUBLIC_KEY_HINT.test(base)) return what;
+  return undefined;
 }

@@ -1,3 +1,4 @@
 import hardcodedSecret from './hardcoded-secret';
+import secretInCommand from './secret-in-command';
 
-export default [hardcodedSecret];
+export default [hardcodedSecret, secretInCommand];
