@@ -1,3 +1,4 @@
 import type { Rule } from '../../engine/rule';
+import databaseWithoutVolume from './database-without-volume';
 
-export default [] as Rule[];
+export default [databaseWithoutVolume] as Rule[];

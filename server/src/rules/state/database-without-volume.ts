@@ -1,0 +1,135 @@
+import * as nodePath from 'path';
+import { defineRule, RelatedInfo, RuleContext } from '../../engine/rule';
+import type { ImageRef } from '../../model/common';
+import type { ComposeModel, ComposeService } from '../../model/compose';
+import type { DockerfileModel, Stage } from '../../model/dockerfile';
+import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore, RunFacts } from '../../knowledge/datastores';
+import { addNamedVolumeFix } from './compose-volume-fix';
+import { composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+
+/** The stage a Compose build produces: `build.target` or the final one. */
+function builtStage(df: DockerfileModel, target: string | undefined): Stage | undefined {
+  return target ? df.stages.find((s) => s.name === target.toLowerCase()) : df.stages[df.stages.length - 1];
+}
+
+/**
+ * The image a service runs and the ENV it inherits: `image:` when it names a datastore, otherwise the
+ * base image of the Dockerfile it builds (`FROM postgres:16` plus init scripts is a common pattern).
+ */
+function serviceImage(s: ComposeService, ctx: RuleContext): { image?: ImageRef; inherited: Map<string, string | undefined> } {
+  const inherited = new Map<string, string | undefined>();
+  const ctxDir = s.build?.context?.value ?? (s.build ? '.' : undefined);
+  if (!s.build || !ctxDir || s.build.context?.dynamic || /:\/\/|^git@/.test(ctxDir) || s.build.inline) return { image: s.image, inherited };
+  const file = nodePath.posix.join(ctxDir.replace(/\\/g, '/'), s.build.dockerfile?.value ?? 'Dockerfile');
+  const df = ctx.modelOf(file, 'dockerfile') as DockerfileModel | undefined;
+  const stage = df && builtStage(df, s.raw.get('build')?.get('target')?.str()?.value);
+  if (!stage) return { image: s.image, inherited };
+  let root: Stage = stage;
+  const chain: Stage[] = [];
+  for (let st: Stage | undefined = stage; st; st = st.parent) { chain.unshift(st); root = st; }
+  for (const st of chain) for (const ins of st.instructions) if (ins.keyword === 'ENV') for (const p of ins.properties) inherited.set(p.name, p.dynamic ? undefined : p.value);
+  return { image: root.image ?? s.image, inherited };
+}
+
+function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
+  const facts = composeFacts(s);
+  const { image, inherited } = serviceImage(s, ctx);
+  const env = new Map([...inherited, ...facts.env]);
+  const run: RunFacts = { env, words: facts.words };
+  const byImage = s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories);
+  return byImage || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;
+}
+
+function where(match: DatastoreMatch): string {
+  const dirs = match.dataDirs;
+  return dirs.length === 1 ? dirs[0] : `${dirs.slice(0, -1).join(', ')} or ${dirs[dirs.length - 1]}`;
+}
+
+/** The reason a data directory is not kept, in words: what is mounted there, or that nothing is. */
+function problem(match: DatastoreMatch, mounts: Mounts): string {
+  for (const d of match.dataDirs) {
+    const e = ephemeralCover(mounts, d);
+    if (e) return `${e.target} is ${e.ephemeral}`;
+  }
+  const inside = mounts.all.filter((m) => match.dataDirs.some((d) => covers(d, m.target)));
+  const eph = inside.find((m) => m.ephemeral);
+  if (eph) return `${eph.target}, inside it, is ${eph.ephemeral}`;
+  if (inside.length) return `only ${inside[0].target}, inside it, is persistent`;
+  return 'nothing persistent is mounted there';
+}
+
+function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string): RelatedInfo[] | undefined {
+  const m = match.dataDirs.map((d) => ephemeralCover(mounts, d)).find(Boolean)
+    ?? mounts.all.find((x) => x.ephemeral && match.dataDirs.some((d) => covers(d, x.target)));
+  return m ? [{ message, range: m.range }] : undefined;
+}
+
+function checkCompose(model: ComposeModel, ctx: RuleContext): void {
+  for (const s of model.services) {
+    if (ctx.settings.oneShot.includes(s.name)) continue;
+    const program = composeProgram(s);
+    if (program && DATASTORE_CLIENTS.has(program)) continue;
+    const match = identifyService(s, ctx);
+    if (!match) continue;
+    const mounts = composeMounts(model, s);
+    if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
+    const dir = match.dataDirs[0];
+    const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
+    const what = problem(match, mounts);
+    const sameTarget = s.volumes.find((v) => v.target && v.target.value.replace(/\/+$/, '') === dir);
+    const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
+    ctx.report({
+      range: s.image?.range ?? s.keyRange,
+      message: `Service "${s.name}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
+      related: relatedEphemeral(match, mounts, 'this mount does not outlive the container'),
+      fix: () => addNamedVolumeFix(model, s, dir, sameTarget, tmpfsClash),
+    });
+  }
+}
+
+export default defineRule({
+  id: 'database-without-volume',
+  title: 'Datastore without a persistent volume',
+  category: 'state',
+  principle: 'backups',
+  severity: 'error',
+  fix: 'safe',
+  // No anchor checks persistence of datastores (KICS' shared_volumes_between_containers, volume_mounted_in_multiple_containers,
+  // statefulset_requests_storage and incorrect_volume_claim_access_mode_read_write_once judge sharing, propagation and claim
+  // settings, not whether data survives): there are no equivalent ids to list.
+  peers: {},
+  docs: {
+    why: 'A database, queue or search engine writes its data inside the container unless something persistent is mounted at its data directory. `docker compose down`, a Kubernetes rollout, a node drain or an evicted pod then starts the service empty: the data is gone, and there is nothing to back up. Anonymous volumes (`- /var/lib/mysql`, or the `VOLUME` line of the official images) are orphaned by the next `down`/`up`, tmpfs lives in memory, and an `emptyDir` is deleted with its pod.',
+    bad: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password' },
+    good: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:' },
+    notes: 'Datastores are recognised by image (official, bitnami and vendor images of PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, CouchDB, Neo4j, InfluxDB, MinIO, ClickHouse, ZooKeeper, Kafka, Redpanda, etcd, NATS JetStream, SQL Server, CockroachDB, Prometheus), including a Compose service that builds `FROM` one of them; add in-house images with the `dataDirectories` setting. Data directory overrides are honoured (`PGDATA`, `--datadir`, `--dbpath`, `--data-dir`, MinIO `server /path`, ...); PostgreSQL 18+ images expect the mount at /var/lib/postgresql. A mount at or above the data directory counts; named volumes, bind mounts, PVCs, StatefulSet volumeClaimTemplates and other disk volumes are persistent. Not flagged: Redis/Valkey without AOF or RDB snapshots (`--appendonly yes`, a non-empty `--save`; redis-stack and bitnami images persist by default), NATS without JetStream and memcached, which are caches; containers running a client (`psql`, `mysqldump`, `redis-cli`, ...); Jobs, CronJobs and init containers; services listed in `oneShot`; Helm-templated objects and `${VAR}` mount paths, whose values are unknown. The Compose fix adds `<service>-data:<data dir>` and declares the volume.',
+  },
+  check: {
+    compose: checkCompose,
+    kubernetes(model, ctx) {
+      for (const obj of model.objects) {
+        const w = obj.workload;
+        if (!w || !SERVING_KINDS.has(obj.kind) || obj.templated) continue;
+        if (obj.name && ctx.settings.oneShot.includes(obj.name)) continue;
+        for (const c of w.podSpec.containers) {
+          if (!c.image) continue;
+          const program = kubeProgram(c);
+          if (program && DATASTORE_CLIENTS.has(program)) continue;
+          const match = identifyDatastore(c.image, kubeFacts(c), ctx.settings.dataDirectories);
+          if (!match) continue;
+          const mounts = kubeMounts(obj, c);
+          if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
+          const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
+          const advice = obj.kind === 'StatefulSet'
+            ? 'Mount a volumeClaimTemplates claim there.'
+            : 'Mount a PersistentVolumeClaim there (or run it as a StatefulSet with volumeClaimTemplates).';
+          ctx.report({
+            range: c.image.range,
+            message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
+            related: relatedEphemeral(match, mounts, 'this volume does not outlive the pod'),
+          });
+        }
+      }
+    },
+  },
+});

@@ -1,0 +1,141 @@
+/**
+ * What outlives a container, read from Compose services and Kubernetes containers: shared by the
+ * state rules (not a rule itself). A mount is persistent when its data survives the container being
+ * removed and recreated: named volumes, bind mounts, PVCs and other network or host disks.
+ */
+import type { EnvEntry, Located } from '../../model/common';
+import type { ComposeModel, ComposeService } from '../../model/compose';
+import type { KubeContainer, KubeObject } from '../../model/kubernetes';
+import type { Range } from '../../model/range';
+import { covers, normalizePath, RunFacts } from '../../knowledge/datastores';
+import { parseShell, programOf, ShellCommand } from '../../knowledge/shell';
+
+export interface Mount {
+  target: string;
+  range: Range;
+  /** Why the data at this target does not outlive the container; undefined when it does. */
+  ephemeral?: string;
+  /** Human name of the source (`db-data`, `./data`, PVC `pg`). */
+  source: string;
+}
+
+export interface Mounts {
+  all: Mount[];
+  /** Something (a dynamic target, `volumes_from`, `extends`, an unresolved volume name) may mount anything. */
+  unknown: boolean;
+}
+
+export function persistentCover(m: Mounts, path: string): Mount | undefined {
+  return m.all.find((x) => !x.ephemeral && covers(x.target, path));
+}
+
+/** The mount a path would be written to, when it is not persistent (anonymous volume, tmpfs, emptyDir). */
+export function ephemeralCover(m: Mounts, path: string): Mount | undefined {
+  // the deepest mount wins, as in the kernel
+  return m.all.filter((x) => covers(x.target, path)).sort((a, b) => b.target.length - a.target.length).find((x) => x.ephemeral);
+}
+
+function envFacts(entries: EnvEntry[]): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>();
+  for (const e of entries) env.set(e.name, e.dynamic || e.valueFrom ? undefined : e.value);
+  return env;
+}
+
+// ---------------------------------------------------------------- Compose
+
+export function composeFacts(s: ComposeService): RunFacts {
+  const words = [s.entrypoint, s.command].flatMap((c) => c?.commands.flatMap((x) => x.words.map((w) => w.text)) ?? []);
+  return { env: envFacts(s.environment), words };
+}
+
+/** The program a service runs instead of its image's default, if it says. */
+export function composeProgram(s: ComposeService): string | undefined {
+  const cmd = s.entrypoint?.commands[0] ?? s.command?.commands[0];
+  return cmd ? programOf(cmd)?.name : undefined;
+}
+
+function tmpfsVolume(model: ComposeModel, name: string): boolean {
+  const type = model.root?.get('volumes')?.get(name)?.get('driver_opts')?.get('type')?.str()?.value;
+  return type === 'tmpfs';
+}
+
+export function composeMounts(model: ComposeModel, s: ComposeService): Mounts {
+  const out: Mounts = { all: [], unknown: s.raw.has('volumes_from') || s.raw.has('extends') };
+  for (const v of s.volumes) {
+    if (!v.target || v.target.dynamic || v.source?.dynamic && v.type !== 'bind') { out.unknown = true; continue; }
+    let ephemeral: string | undefined;
+    if (v.type === 'tmpfs') ephemeral = 'a tmpfs mount (memory, gone when the container stops)';
+    else if (v.type === 'image') ephemeral = 'an image mount (read-only)';
+    else if (v.anonymous) ephemeral = 'an anonymous volume (orphaned by `docker compose down`; the next `up` starts empty)';
+    else if (v.type === 'volume' && v.source && tmpfsVolume(model, v.source.value)) ephemeral = `volume "${v.source.value}", whose driver_opts make it a tmpfs`;
+    out.all.push({ target: normalizePath(v.target.value), range: v.range, ephemeral, source: v.source?.value ?? '(anonymous)' });
+  }
+  const tmpfs = s.raw.get('tmpfs');
+  for (const t of tmpfs ? (tmpfs.str() ? [tmpfs] : tmpfs.items()) : []) {
+    const str = t.str();
+    if (!str) continue;
+    if (str.dynamic) { out.unknown = true; continue; }
+    out.all.push({ target: normalizePath(str.value.split(':')[0]), range: str.range, ephemeral: 'a tmpfs mount (memory, gone when the container stops)', source: 'tmpfs' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Kubernetes
+
+/** Volume sources whose content dies with the pod (or is read-only configuration). */
+const EPHEMERAL_VOLUMES: Record<string, string> = {
+  emptyDir: 'an emptyDir (deleted with the pod)',
+  ephemeral: 'a generic ephemeral volume (its claim is deleted with the pod)',
+  configMap: 'a ConfigMap (read-only)', secret: 'a Secret (read-only)', downwardAPI: 'a downwardAPI volume (read-only)',
+  projected: 'a projected volume (read-only)', gitRepo: 'a gitRepo volume (cloned afresh for each pod)', image: 'an image volume (read-only)',
+  // A volume with no source is defaulted to emptyDir by the API server.
+  unknown: 'an emptyDir (a volume without a source defaults to one)',
+};
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+export function kubeWords(c: KubeContainer): string[] {
+  const all: Located[] = [...c.command, ...c.args];
+  const out: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const v = all[i].value;
+    const base = v.split('/').pop() ?? v;
+    if (SHELLS.has(base) && all[i + 1]?.value.startsWith('-') && all[i + 1].value.includes('c') && all[i + 2]) {
+      out.push(v, all[i + 1].value, ...parseShell(all[i + 2].value).flatMap((x: ShellCommand) => x.words.map((w) => w.text)));
+      i += 2;
+      continue;
+    }
+    out.push(...(/\s/.test(v) && !all[i].dynamic ? v.split(/\s+/).filter(Boolean) : [v]));
+  }
+  return out;
+}
+
+export function kubeFacts(c: KubeContainer): RunFacts {
+  return { env: envFacts(c.env), words: kubeWords(c) };
+}
+
+/** The container's program when `command` is set (the image's entrypoint otherwise). */
+export function kubeProgram(c: KubeContainer): string | undefined {
+  const first = c.command[0]?.value;
+  return first ? first.split('/').pop() : undefined;
+}
+
+export function kubeMounts(obj: KubeObject, c: KubeContainer): Mounts {
+  const out: Mounts = { all: [], unknown: false };
+  const w = obj.workload;
+  if (!w) return out;
+  const claims = new Set(w.volumeClaimTemplates.map((t) => t.name));
+  for (const m of c.volumeMounts) {
+    if (!m.mountPath || /[$\uE000]/.test(m.mountPath) || /\uE000/.test(m.name)) { out.unknown = true; continue; }
+    const target = normalizePath(m.mountPath);
+    // A StatefulSet's claim template replaces a pod volume of the same name.
+    if (obj.kind === 'StatefulSet' && claims.has(m.name)) { out.all.push({ target, range: m.range, source: `volumeClaimTemplate "${m.name}"` }); continue; }
+    const vol = w.podSpec.volumes.find((v) => v.name === m.name);
+    if (!vol) { out.unknown = true; continue; }
+    out.all.push({ target, range: m.range, ephemeral: EPHEMERAL_VOLUMES[vol.type], source: `${vol.type} "${vol.name}"` });
+  }
+  return out;
+}
+
+/** Long-running workload kinds: a Job's scratch data is meant to die with it. */
+export const SERVING_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet']);
