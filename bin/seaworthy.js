@@ -8,4 +8,7 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('seaworthy: the CLI is not built yet; run `npm run build` (or `npm ci`, which builds) first.\n');
   process.exit(2);
 }
-require(bundle).main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+// Exit as soon as output is flushed: a library's idle timers must not keep the CLI waiting.
+require(bundle).main(process.argv.slice(2)).then((code) => {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+});

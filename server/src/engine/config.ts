@@ -14,6 +14,6 @@ export function defaultConfig(): EngineConfig {
   return {
     rules: {},
     settings: { dataDirectories: {}, oneShot: [], allowedRegistries: [], requireDigests: false },
-    maxFileBytes: 10 * 1024 * 1024,
+    maxFileBytes: 2 * 1024 * 1024,
   };
 }

@@ -62,7 +62,6 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
   const endOffset = source.offsetAt(range.end);
   while (argsOffset < endOffset && (source.text[argsOffset] === ' ' || source.text[argsOffset] === '\t')) argsOffset++;
   const argsText = source.text.slice(argsOffset, endOffset);
-  const args: Located[] = node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange(), dynamic: isDynamicText(a.getValue()) }));
 
   let execForm: Located[] | undefined;
   if (node instanceof JSONInstruction && node.getOpeningBracket() && node.getClosingBracket()) {
@@ -74,9 +73,12 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
     return { name: h.getName(), content: cr ? source.slice(cr) : '', contentStart: start, contentRange: cr ?? undefined };
   }) : [];
 
+  let args: Located[] | undefined;
   const ins: Instruction = {
     keyword, range, keywordRange, argsText, argsRange: argsText ? source.range(argsOffset, endOffset) : undefined, argsOffset,
-    args, flags, execForm, commands: [], properties: properties(node, source), heredocs,
+    // dockerfile-ast splits arguments slowly; most rules never need them for RUN, so split on first use.
+    get args() { return (args ??= node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange(), dynamic: isDynamicText(a.getValue()) }))); },
+    flags, execForm, commands: [], properties: properties(node, source), heredocs,
   };
   if (['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(keyword)) ins.commands = commandsOf(ins, escapeChar, source);
   if (node instanceof Onbuild) {

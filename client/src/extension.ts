@@ -1,0 +1,57 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+/** What the extension returns from activate(): used by the extension-host tests. */
+export interface SeaworthyApi {
+  client(): LanguageClient | undefined;
+  ready: Promise<void>;
+}
+
+/** Documents the server looks at; it decides by name and content which ones are ours (the rest get nothing). */
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'dockerfile' },
+  { scheme: 'untitled', language: 'dockerfile' },
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'dockercompose' },
+  { scheme: 'file', language: 'helm' },
+  { scheme: 'file', pattern: '**/*.{yml,yaml}' },
+];
+
+export function activate(context: vscode.ExtensionContext): SeaworthyApi {
+  const output = vscode.window.createOutputChannel('Seaworthy', { log: true });
+  context.subscriptions.push(output);
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    synchronize: { configurationSection: 'seaworthy' },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('seaworthy') },
+  };
+  client = new LanguageClient('seaworthy', 'Seaworthy', serverOptions, clientOptions);
+  const ready = client.start().then(() => output.info('Seaworthy language server started'));
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('seaworthy.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('seaworthy.restartServer', async () => {
+      await client?.restart();
+      output.info('Seaworthy language server restarted');
+    }),
+    vscode.commands.registerCommand('seaworthy.fixAll', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return;
+      await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.seaworthy', apply: 'first' });
+    }),
+  );
+  return { client: () => client, ready };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

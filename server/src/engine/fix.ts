@@ -1,0 +1,58 @@
+import * as path from 'path';
+import type { Fix, TextEdit } from './rule';
+import type { Range } from '../model/range';
+
+/** Concrete edits to one file: what an editor's WorkspaceEdit and `seaworthy fix` both apply. */
+export interface FileChange { file: string; edits: { range: Range; newText: string }[]; create: boolean }
+
+/**
+ * Resolves a fix into per-file changes. Appends (`.env`, `.gitignore`) are computed against the file's
+ * current content so that applying a fix twice adds nothing the second time.
+ */
+export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => string | undefined): FileChange[] {
+  const dir = path.dirname(docPath);
+  const byFile = new Map<string, FileChange>();
+  const changeFor = (file: string, create = false) => {
+    let c = byFile.get(file);
+    if (!c) { c = { file, edits: [], create }; byFile.set(file, c); }
+    return c;
+  };
+  for (const e of fix.edits) changeFor(e.file ? path.resolve(dir, e.file) : docPath).edits.push({ range: e.range, newText: e.newText });
+  for (const a of fix.appends ?? []) {
+    const file = path.resolve(dir, a.file);
+    const existing = readFile(file);
+    const present = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()));
+    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p, 'm'));
+    const toAdd = a.lines.filter((l, i) => !present.has(l.trim()) && !(patterns[i] && patterns[i].test(existing ?? '')));
+    if (!toAdd.length) continue;
+    if (existing === undefined) {
+      changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join('\n') + '\n' });
+    } else {
+      const lines = existing.split('\n');
+      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const sep = existing.length && !existing.endsWith('\n') ? '\n' : '';
+      changeFor(file).edits.push({ range: { start: end, end }, newText: sep + toAdd.join('\n') + '\n' });
+    }
+  }
+  return [...byFile.values()];
+}
+
+function zero(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
+
+/** Applies non-overlapping edits to a text (offsets from line/character), last first. */
+export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: { line: number; character: number }) => p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length);
+  const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
+  let out = text;
+  let lastStart = Infinity;
+  for (const e of sorted) {
+    if (e.e > lastStart) continue; // overlapping edit: keep the later one only, never corrupt text
+    out = out.slice(0, e.s) + e.t + out.slice(e.e);
+    lastStart = e.s;
+  }
+  return out;
+}
+
+export type { TextEdit };

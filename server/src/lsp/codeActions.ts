@@ -1,0 +1,99 @@
+import * as fs from 'fs';
+import { fileURLToPath, pathToFileURL } from 'url';
+import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
+import type { AnalysisResult, Finding } from '../engine/analyze';
+import { FileChange, planFix } from '../engine/fix';
+import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
+import type { Fix } from '../engine/rule';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.seaworthy`;
+
+export interface OpenDocs { textOf(uri: string): string | undefined; versionOf(uri: string): number | null }
+
+function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function readFileFor(docs: OpenDocs) {
+  return (abs: string) => {
+    const open = docs.textOf(pathToFileURL(abs).toString());
+    if (open !== undefined) return open;
+    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+  };
+}
+
+function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs): WorkspaceEdit {
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  for (const c of changes) {
+    const uri = pathToFileURL(c.file).toString();
+    if (c.create) documentChanges.push(CreateFile.create(uri, { ignoreIfExists: true }));
+    documentChanges.push(TextDocumentEdit.create({ uri, version: c.create ? null : docs.versionOf(uri) }, c.edits));
+  }
+  return { documentChanges };
+}
+
+function fixesOf(f: Finding): Fix[] {
+  try { return f.fix?.() ?? []; } catch { return []; }
+}
+
+/** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
+export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs): CodeAction[] {
+  if (!result?.model) return [];
+  const uri = params.textDocument.uri;
+  const docPath = fileURLToPath(uri);
+  const read = readFileFor(docs);
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+  const actions: CodeAction[] = [];
+
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const diag of params.context.diagnostics) {
+      if (diag.source !== 'seaworthy') continue;
+      const finding = result.findings.find((f) => f.ruleId === diag.code && sameRange(f.range, diag.range));
+      if (!finding) continue;
+      fixesOf(finding).forEach((fix, i) => {
+        actions.push({
+          title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
+          isPreferred: fix.safety === 'safe' && i === 0,
+          edit: toWorkspaceEdit(planFix(fix, docPath, read), docs),
+        });
+      });
+      const line = ignoreLineEdit(result.model, finding.range, finding.ruleId);
+      actions.push({ title: `Ignore ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [line] } } });
+      const file = ignoreFileEdit(result.model, finding.ruleId);
+      if (file.newText) actions.push({ title: `Ignore ${finding.ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [file] } } });
+    }
+  }
+  if (wants(FIX_ALL_KIND)) {
+    const fixAll = fixAllEdit(result, docPath, read);
+    if (fixAll.length) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs) });
+  }
+  return actions;
+}
+
+/** Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass). */
+export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined): FileChange[] {
+  const merged = new Map<string, FileChange>();
+  const taken: FileChange['edits'] = [];
+  const overlaps = (a: FileChange['edits'][number]) => taken.some((b) =>
+    (cmp(a.range.start, b.range.end) < 0 && cmp(b.range.start, a.range.end) < 0) || cmp(a.range.start, b.range.start) === 0);
+  for (const f of result.findings) {
+    for (const fix of fixesOf(f).filter((x) => x.safety === 'safe').slice(0, 1)) {
+      const changes = planFix(fix, docPath, read);
+      const own = changes.find((c) => c.file === docPath);
+      if (own && own.edits.some(overlaps)) continue;
+      if (own) taken.push(...own.edits);
+      for (const c of changes) {
+        const m = merged.get(c.file);
+        if (!m) merged.set(c.file, { ...c, edits: [...c.edits] });
+        else if (c.file === docPath) m.edits.push(...c.edits);
+        // other files (.env, .gitignore) are appended to: keep the first plan for each, later ones on the next pass
+      }
+    }
+  }
+  return [...merged.values()];
+}
+
+function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}

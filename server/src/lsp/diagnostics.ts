@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import type { AnalysisResult, Finding } from '../engine/analyze';
+import type { Severity } from '../engine/rule';
+
+export const WEB_DOCS = 'https://github.com/seaworthy-dev/seaworthy/blob/main/docs/rules/';
+
+/** Rule docs ship inside the extension; link to the local copy so the link works offline. */
+export function ruleDocUrl(ruleId: string): string {
+  const local = path.join(__dirname, '..', 'docs', 'rules', `${ruleId}.md`);
+  try { if (fs.existsSync(local)) return pathToFileURL(local).toString(); } catch { /* fall through */ }
+  return `${WEB_DOCS}${ruleId}.md`;
+}
+
+const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+
+export function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  return {
+    range: f.range,
+    severity: LSP_SEVERITY[f.severity],
+    source: 'seaworthy',
+    code: f.ruleId,
+    codeDescription: { href: ruleDocUrl(f.ruleId) },
+    message: f.message,
+    relatedInformation: f.related?.map((r) => ({ message: r.message, location: { uri: r.file ? pathToFileURL(r.file).toString() : uri, range: r.range } })),
+    data: { ruleId: f.ruleId, category: f.category },
+  };
+}
+
+export function diagnosticsFor(result: AnalysisResult, uri: string): Diagnostic[] {
+  const out = result.findings.map((f) => toDiagnostic(f, uri));
+  for (const p of result.problems) out.push({ range: p.range, severity: LSP_SEVERITY[p.severity], source: 'seaworthy', code: 'parse-error', message: p.message });
+  for (const s of result.unusedSuppressions) {
+    out.push({
+      range: s.range, severity: DiagnosticSeverity.Information, source: 'seaworthy', code: 'unused-suppression', tags: [DiagnosticTag.Unnecessary],
+      message: `This seaworthy-ignore comment suppresses nothing${s.ruleIds.length ? ` (${s.ruleIds.join(', ')})` : ''}; remove it.`,
+    });
+  }
+  return out;
+}

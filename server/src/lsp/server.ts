@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  Connection, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments, CodeActionKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeText, AnalysisResult, Cancelled, parseModel, prepareText } from '../engine/analyze';
+import type { EngineConfig } from '../engine/config';
+import type { FileKind } from '../model/common';
+import type { Model } from '../engine/rule';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { diagnosticsFor } from './diagnostics';
+import { ClientSettings, toEngineConfig } from './settings';
+
+const DEFAULT_DEBOUNCE_MS = 200;
+
+/** Counters a benchmark or test can read with the `seaworthy/stats` request. */
+export interface ServerStats { analyses: number; cancelled: number; published: number; superseded: number }
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const results = new Map<string, { version: number; result: AnalysisResult }>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const scheduledVersion = new Map<string, number>();
+  const stats: ServerStats = { analyses: 0, cancelled: 0, published: 0, superseded: 0 };
+  let settings: ClientSettings = {};
+  let config: EngineConfig = toEngineConfig(undefined);
+  let canPullConfig = false;
+
+  const log = (msg: string) => connection.console.log(`[seaworthy] ${msg}`);
+
+  connection.onInitialize((params) => {
+    canPullConfig = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
+    if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      },
+      serverInfo: { name: 'seaworthy', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canPullConfig) {
+      connection.client.register(DidChangeConfigurationNotification.type, { section: 'seaworthy' }).catch(() => undefined);
+      await refreshSettings();
+    }
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (canPullConfig) {
+      try { settings = ((await connection.workspace.getConfiguration('seaworthy')) as ClientSettings) ?? {}; } catch { /* keep previous */ }
+    }
+    config = toEngineConfig(settings);
+    for (const doc of documents.all()) schedule(doc, 0);
+  }
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (!canPullConfig && change.settings?.seaworthy) settings = change.settings.seaworthy as ClientSettings;
+    await refreshSettings();
+  });
+
+  function kindHint(doc: TextDocument): FileKind | undefined {
+    return doc.languageId === 'dockerfile' ? 'dockerfile' : undefined;
+  }
+
+  function pathOf(uri: string): string {
+    try { return uri.startsWith('file:') ? fileURLToPath(uri) : uri; } catch { return uri; }
+  }
+
+  function schedule(doc: TextDocument, delay: number): void {
+    scheduledVersion.set(doc.uri, doc.version);
+    const existing = timers.get(doc.uri);
+    if (existing) { clearTimeout(existing); stats.superseded++; }
+    timers.set(doc.uri, setTimeout(() => { timers.delete(doc.uri); void validate(doc.uri); }, delay));
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); return; }
+    const version = doc.version;
+    const isStale = () => documents.get(uri)?.version !== version;
+    stats.analyses++;
+    let result: AnalysisResult;
+    try {
+      result = await analyzeText(pathOf(uri), doc.getText(), config, {
+        fileExists: (p) => { try { return fs.existsSync(p); } catch { return false; } },
+        modelOf: (p, kind) => modelOf(p, kind),
+        isCancelled: isStale,
+      }, kindHint(doc));
+    } catch (e) {
+      if (e instanceof Cancelled) { stats.cancelled++; return; }
+      log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
+      return;
+    }
+    // A newer edit arrived while this run awaited: its own run will publish.
+    if (isStale()) { stats.cancelled++; return; }
+    for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
+    results.set(uri, { version, result });
+    stats.published++;
+    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
+  }
+
+  function modelOf(abs: string, kind: FileKind): Model | undefined {
+    const open = documents.get(pathToFileURL(abs).toString());
+    try {
+      const raw = open ? open.getText() : fs.readFileSync(abs, 'utf8');
+      const prepared = prepareText(raw, config);
+      return prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
+    } catch { return undefined; }
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => {
+    // Opening a document also fires a content change for the version already scheduled: skip that one.
+    if (scheduledVersion.get(e.document.uri) === e.document.version) return;
+    schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  });
+  documents.onDidSave((e) => schedule(e.document, 0));
+  documents.onDidClose((e) => {
+    const t = timers.get(e.document.uri);
+    if (t) clearTimeout(t);
+    timers.delete(e.document.uri);
+    results.delete(e.document.uri);
+    scheduledVersion.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onCodeAction((params) => {
+    const entry = results.get(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!entry || !doc || entry.version !== doc.version) return [];
+    return codeActions(params, entry.result, {
+      textOf: (u) => documents.get(u)?.getText(),
+      versionOf: (u) => documents.get(u)?.version ?? null,
+    });
+  });
+
+  connection.onRequest('seaworthy/stats', () => ({ ...stats }));
+
+  documents.listen(connection);
+  connection.listen();
+}
