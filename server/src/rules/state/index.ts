@@ -1,4 +1,5 @@
 import type { Rule } from '../../engine/rule';
 import databaseWithoutVolume from './database-without-volume';
+import volumeInImage from './volume-in-image';
 
-export default [databaseWithoutVolume] as Rule[];
+export default [databaseWithoutVolume, volumeInImage] as Rule[];
