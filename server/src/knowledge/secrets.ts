@@ -143,6 +143,7 @@ const SECRET_FILE_NAMES = new Map<string, string>([
 const SAMPLE_SUFFIX = /\.(?:example|sample|template|tmpl|tpl|dist|defaults?|schema)$/i;
 /** Base names of key files that are public by convention (apt/yum signing keys, CA bundles). */
 const PUBLIC_KEY_HINT = /gpg|pgp|pub|signing|release|archive|keyring|apt|repo|(?:^|[._-])ca(?:[._-]|$)|cert|chain|bundle|trust/i;
+const PUBLIC_KEY_DIR = /(?:^|\/)(?:certs?|ca-certificates|ca|trusted|keyrings?|apt|gpg|trust|anchors)\//;
 
 /**
  * What secret file a path (or glob) names, or undefined. `.env.example` and friends are samples;
@@ -163,8 +164,8 @@ export function secretFileKind(path: string): string | undefined {
   const ext = /\.(pem|key|p12|pfx)$/.exec(base)?.[1];
   if (!ext) return undefined;
   const what = ext === 'p12' || ext === 'pfx' ? 'a PKCS#12 key store' : 'a private key';
-  if (/priv|secret/.test(base)) return what;
+  if (/priv|secret/.test(lower)) return what;
   if (ext === 'pem' && /key/.test(base) && !/pub|gpg|pgp|signing/.test(base)) return what;
-  if (!PUBLIC_KEY_HINT.test(base)) return what;
+  if (!PUBLIC_KEY_HINT.test(base) && !PUBLIC_KEY_DIR.test(lower)) return what;
   return undefined;
 }

@@ -1,0 +1,102 @@
+import { defineRule, RuleContext } from '../../engine/rule';
+import type { Located } from '../../model/common';
+import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
+import { secretFileKind } from '../../knowledge/secrets';
+import { baseName } from '../../parse/detect';
+
+/** Files that belong in `~/.ssh` without being keys. */
+const SSH_PUBLIC = /^(?:known_hosts|config|authorized_keys|.*\.pub)$/i;
+
+/** Sources and destination of COPY/ADD (shell or JSON form); undefined for heredoc COPY (content is inline). */
+function operands(ins: Instruction, model: DockerfileModel): { sources: Located[]; dest: Located } | undefined {
+  let words = ins.args;
+  if (ins.argsText.trimStart().startsWith('[')) {
+    const start = ins.argsOffset;
+    const found: Located[] = [];
+    const re = /"((?:[^"\\]|\\.)*)"/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(ins.argsText))) {
+      let value = m[1];
+      try { value = JSON.parse(m[0]) as string; } catch { /* keep the raw text */ }
+      found.push({ value, range: model.source.range(start + m.index, start + m.index + m[0].length), dynamic: false });
+    }
+    words = found;
+  }
+  if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
+  return { sources: words.slice(0, -1), dest: words[words.length - 1] };
+}
+
+function stageLabel(stage: Stage): string {
+  return stage.name ? `stage "${stage.name}"` : `stage ${stage.index + 1}`;
+}
+
+function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: RuleContext): void {
+  const ops = operands(ins, model);
+  if (!ops) return;
+  const from = ins.flags.find((f) => f.name.toLowerCase() === 'from')?.value;
+  const severity = stage.ships ? 'error' : 'warning';
+  const where = stage.ships
+    ? 'the shipped image: anyone who can pull it can read the file, and deleting it in a later layer does not remove it from the earlier one'
+    : `${stageLabel(stage)}, which is not shipped but keeps it in the build cache and in any image built with \`--target ${stage.name ?? stage.index}\``;
+  const advice = 'Mount it only for the step that needs it (`RUN --mount=type=secret,id=...`), or provide it at run time.';
+  const say = (l: Located, what: string, shown = `\`${l.value}\``) => ctx.report({
+    range: l.range, severity,
+    message: `${ins.keyword} puts ${what} (${shown}) into ${where}. ${advice}`,
+  });
+
+  let reported = false;
+  for (const src of ops.sources) {
+    if (src.dynamic || /^[a-z][a-z0-9+.-]*:\/\//i.test(src.value)) continue;
+    const kind = secretFileKind(src.value);
+    if (kind) { say(src, kind); reported = true; }
+  }
+  if (reported || ops.dest.dynamic) return;
+  const dest = ops.dest.value;
+  if (ops.sources.length === 1 && !dest.endsWith('/')) {
+    const kind = secretFileKind(dest);
+    if (kind) { say(ops.dest, kind); return; }
+  }
+  // Whatever lands in ~/.ssh is a key unless it is one of the public files.
+  if (/(?:^|\/)\.ssh(?:\/|$)/.test(dest)) {
+    const target = dest.endsWith('/') || /\.ssh$/.test(dest) ? ops.sources.map((s) => baseName(s.value)) : [baseName(dest)];
+    if (target.some((n) => n && n !== '.' && !SSH_PUBLIC.test(n))) say(ops.dest, 'an SSH key', `\`${ops.sources.map((s) => s.value).join(' ')}\` → \`${dest}\``);
+    return;
+  }
+  const wholeContext = !from && ops.sources.some((s) => /^\.\/?$/.test(s.value));
+  if (wholeContext && ctx.fileExists('.env') && !ctx.fileExists('.dockerignore') && !ctx.fileExists(`${baseName(ctx.path)}.dockerignore`)) {
+    const src = ops.sources.find((s) => /^\.\/?$/.test(s.value))!;
+    ctx.report({
+      range: src.range, severity: 'info',
+      message: `${ins.keyword} ${src.value} copies the whole build context, and this folder has a \`.env\` file but no \`.dockerignore\`: the \`.env\` (and its secrets) ends up in the image. Add a \`.dockerignore\` that excludes it.`,
+      fix: () => ({
+        title: 'Create .dockerignore excluding .env files',
+        safety: 'unsafe',
+        edits: [],
+        appends: [{ file: '.dockerignore', lines: ['.env', '.env.*', '!.env.example'] }],
+      }),
+    });
+  }
+}
+
+export default defineRule({
+  id: 'secret-file-in-image',
+  title: 'Secret file copied into the image',
+  category: 'secrets',
+  principle: 'config',
+  severity: 'error',
+  fix: 'unsafe',
+  peers: { trivy: ['DS-0031'], buildkit: ['CopyIgnoredFile'] },
+  docs: {
+    why: 'A `.env` file, private key, `.npmrc` with a registry token or a kubeconfig copied with COPY/ADD becomes a layer of the image. Everyone who can pull the image (registry users, CI caches, anyone with `docker save`) can extract it, and `RUN rm` in a later layer only hides it. Secrets used during the build belong in BuildKit secret mounts; secrets used at run time belong in the environment or mounted secret files, so the same image runs in every environment.',
+    bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY .npmrc package*.json ./\nRUN npm ci && rm .npmrc\nCOPY .env ./\nCMD ["node", "server.js"]' },
+    good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN --mount=type=secret,id=npmrc,target=/app/.npmrc npm ci\n# configuration comes from the environment at run time\nCMD ["node", "server.js"]' },
+    notes: 'Recognises `.env` and `.env.*` (not `.env.example`, `.sample`, `.template`, `.dist`), SSH private keys (`id_rsa`, `id_ed25519`, ...), `*.pem`/`*.key`/`*.p12`/`*.pfx` (not names or folders that mark public material: CA bundles, `cert`, `chain`, apt/GPG signing keys), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `credentials.json`, `.aws/credentials`, kubeconfigs, `.docker/config.json`, `.htpasswd`, whole `.ssh`/`.aws`/`.gnupg`/`.kube` folders, and anything copied into `~/.ssh` except `known_hosts`, `config`, `authorized_keys` and `*.pub`. Copies into the shipped stages are errors; copies into builder stages that do not ship are warnings (the file still sits in the build cache). `COPY . .` is reported (info) only when the Dockerfile\'s folder has a `.env` and no `.dockerignore` (or `<Dockerfile>.dockerignore`); the contents of an existing `.dockerignore` are not read. Heredoc COPY is left alone.',
+  },
+  check: {
+    dockerfile(model, ctx) {
+      for (const stage of model.stages) {
+        for (const ins of stage.instructions) if (ins.keyword === 'COPY' || ins.keyword === 'ADD') checkCopy(ins, stage, model, ctx);
+      }
+    },
+  },
+});
