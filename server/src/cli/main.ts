@@ -1,9 +1,5 @@
-import * as path from 'path';
-import { defaultConfig, EngineConfig } from '../engine/config';
-import type { Severity } from '../engine/rule';
-import { collectFiles } from '../workspace/files';
-import { analyzePath, diskHost } from '../workspace/batch';
-import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
+import { parseCheckArgs, runCheck } from './check';
+import { UsageError } from './usage';
 
 const USAGE = `Usage: seaworthy <command> [options] PATH...
 
@@ -19,67 +15,19 @@ Options for check:
 Exit codes: 0 nothing reached --fail-on, 1 something did, 2 usage or internal error.
 `;
 
-export class UsageError extends Error {}
-
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-interface CheckOptions { paths: string[]; format: 'text' | 'json'; failOn: Severity }
-
-export function parseCheckArgs(args: string[]): CheckOptions {
-  const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => { const v = inline ?? args[++i]; if (v === undefined) throw new UsageError(`${flag} needs a value`); return v; };
-    if (flag === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`unknown format "${v}" (use text or json)`);
-      opts.format = v;
-    } else if (flag === '--fail-on') {
-      const v = value();
-      if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
-      opts.failOn = v as Severity;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
-    else opts.paths.push(a);
-  }
-  if (!opts.paths.length) throw new UsageError('no PATH given');
-  return opts;
-}
-
-/** Shows paths as the user gave them, or relative to the current directory. */
-function displayPath(file: string): string {
-  return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
-}
-
-export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
-  const { files, missing } = collectFiles(opts.paths);
-  for (const m of missing) err.write(`seaworthy: ${m}: no such file or directory\n`);
-  if (missing.length && !files.length) return 2;
-  const host = diskHost(config);
-  const findings: CliFinding[] = [];
-  const problems: CliProblem[] = [];
-  let scanned = 0;
-  for (const file of files) {
-    const r = await analyzePath(file, config, host);
-    if (r.kind || r.problems.length) scanned++;
-    const c = toCliFindings(displayPath(file), r);
-    findings.push(...c.findings);
-    problems.push(...c.problems);
-    for (const e of r.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
-  }
-  if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
-  else out.write(formatText(findings, problems, scanned));
-  const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
-  return worst ? 1 : 0;
-}
+/** Each command parses its own arguments and returns the process exit code. */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  check: (args) => runCheck(parseCheckArgs(args)),
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(USAGE); return 0; }
-    if (command === 'check') return await runCheck(parseCheckArgs(rest));
-    throw new UsageError(`unknown command "${command}"`);
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}"`);
+    return await run(rest);
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`seaworthy: ${e.message}\n\n${USAGE}`); return 2; }
     process.stderr.write(`seaworthy: internal error: ${(e as Error).message}\n`);
