@@ -1,0 +1,154 @@
+import { defineRule, RelatedInfo } from '../../engine/rule';
+import type { Located } from '../../model/common';
+import type { ComposeMount } from '../../model/compose';
+import type { SourceText } from '../../model/range';
+import { isDynamicText } from '../../knowledge/interpolation';
+import { HostSocket, hostSocketOf } from '../../knowledge/daemons';
+import { execArgs, podsOf, rangeKey } from './shared';
+
+const RUNTIME_ADVICE = 'Whoever controls the container controls the daemon: it can start privileged containers and read every secret on the node, and the service only runs where that daemon does. Give the tool a narrow API instead (a socket proxy allowing only the calls it needs, or the orchestrator API with RBAC), or drop the mount.';
+
+function advice(s: HostSocket, path: string): string {
+  if (s.runtime) return RUNTIME_ADVICE;
+  if (/\/dev\/log|journal/.test(path)) return 'Logging through the host ties the service to one machine\'s syslog/journald; write logs to stdout/stderr and let the platform collect them.';
+  return 'The service then depends on, and can control, services of the one host it runs on; reach what it needs over the network instead.';
+}
+
+/** A dynamic source mounted onto a runtime socket path is that socket in practice (`${DOCKER_SOCK}:/var/run/docker.sock`). */
+function socketOfMount(source: Located | undefined, target: Located | undefined): { s: HostSocket; at: Located; viaTarget: boolean } | undefined {
+  if (source) {
+    const s = hostSocketOf(source.value, source.dynamic);
+    if (s) return { s, at: source, viaTarget: false };
+  }
+  if (target && (!source || source.dynamic)) {
+    const t = hostSocketOf(target.value, target.dynamic);
+    if (t?.runtime && /\.sock$/.test(target.value)) return { s: t, at: source ?? target, viaTarget: true };
+  }
+  return undefined;
+}
+
+/**
+ * Short-syntax `SOURCE:TARGET[:MODE]` re-split so that a colon inside `${VAR:-default}` does not end
+ * the source (`${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock`).
+ */
+function shortSyntax(m: ComposeMount, source: SourceText): { source?: Located; target?: Located } {
+  const { start, end } = m.range;
+  if (start.line !== end.line || !m.source?.value.includes('${')) return { source: m.source, target: m.target };
+  let from = source.offsetAt(start), to = source.offsetAt(end);
+  if (/^["']/.test(source.text[from])) { from++; to--; }
+  const text = source.text.slice(from, to);
+  const parts: Located[] = [];
+  let depth = 0, s = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (text.startsWith('${', i)) depth++;
+    else if (text[i] === '}' && depth) depth--;
+    else if (i === text.length || (text[i] === ':' && !depth)) {
+      const value = text.slice(s, i);
+      parts.push({ value, range: source.range(from + s, from + i), dynamic: isDynamicText(value) });
+      s = i + 1;
+    }
+  }
+  return parts.length >= 2 ? { source: parts[0], target: parts[1] } : { source: m.source, target: m.target };
+}
+
+export default defineRule({
+  id: 'host-socket-mount',
+  title: 'Host daemon socket mounted into a container',
+  category: 'host-daemon',
+  principle: 'security',
+  severity: 'error',
+  fix: 'none',
+  peers: {
+    kics: ['docker_socket_mounted_in_container', 'docker_daemon_socket_is_exposed_to_containers'],
+    checkov: ['CKV_K8S_27'], kubeLinter: ['docker-sock'], trivy: ['KSV-0006'],
+  },
+  docs: {
+    why: 'A container that can talk to the Docker, containerd, CRI-O or Podman socket can start a privileged container with the host\'s root filesystem mounted: it is root on the node, and so is anyone who compromises it. It also binds the service to hosts that run that particular daemon (Kubernetes nodes have not run Docker since 1.24). Mounting `/var/run` or `/run` whole exposes the same sockets. Host syslog (`/dev/log`), journald, systemd and D-Bus sockets are less dangerous but tie the service to one machine\'s local services.',
+    bad: { lang: 'yaml', code: 'services:\n  ci-agent:\n    image: acme/agent:2.3.1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock' },
+    good: { lang: 'yaml', code: 'services:\n  ci-agent:\n    image: acme/agent:2.3.1\n    environment:\n      DOCKER_HOST: tcp://docker-proxy:2375   # a socket proxy that allows only the calls the agent needs\n  docker-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n    environment:\n      CONTAINERS: 1\n      POST: 0' },
+    notes: 'Checks Compose `volumes:` (short and long syntax, and named volumes whose `driver_opts.device` binds a socket), Kubernetes `hostPath` volumes and PersistentVolumes (reported at the path, naming the containers that mount it), and `VOLUME` of a socket path in a shipped Dockerfile stage (a warning: it only declares the mount). Runtime sockets are errors; `/dev/log`, journald, systemd and D-Bus are warnings. Node agents (monitoring DaemonSets) that genuinely need the socket should suppress the finding with a reason.',
+  },
+  check: {
+    dockerfile(model, ctx) {
+      for (const stage of model.stages) {
+        if (!stage.ships) continue;
+        for (const ins of stage.instructions) {
+          if (ins.keyword !== 'VOLUME') continue;
+          for (const p of execArgs(ins, model.source) ?? ins.args) {
+            const s = hostSocketOf(p.value, p.dynamic);
+            if (!s?.runtime || !/\.sock$/.test(p.value)) continue;
+            ctx.report({
+              range: p.range, severity: 'warning',
+              message: `VOLUME ${p.value} declares a mount point for ${s.what}: the image expects the host's container daemon to be mounted into it. ${RUNTIME_ADVICE}`,
+            });
+          }
+        }
+      }
+    },
+    compose(model, ctx) {
+      const seen = new Set<string>();
+      const report = (at: Located, s: HostSocket, message: string) => {
+        if (seen.has(rangeKey(at.range))) return;
+        seen.add(rangeKey(at.range));
+        ctx.report({ range: at.range, message, severity: s.runtime ? undefined : 'warning' });
+      };
+      const namedDevices = new Map<string, Located>();
+      for (const e of model.root?.get('volumes')?.entries() ?? []) {
+        const device = e.value.get('driver_opts')?.get('device')?.str();
+        if (device) namedDevices.set(e.key, device);
+      }
+      for (const svc of model.services) {
+        for (const m of svc.volumes) {
+          if (m.type === 'volume' || m.type === 'tmpfs') {
+            const device = m.source && namedDevices.get(m.source.value);
+            const s = device && hostSocketOf(device.value, device.dynamic);
+            if (device && s) report(device, s, `Volume "${m.source!.value}" binds ${s.what} (${device.value}) and service "${svc.name}" mounts it. ${advice(s, device.value)}`);
+            continue;
+          }
+          const split = shortSyntax(m, model.source);
+          const hit = socketOfMount(split.source, split.target);
+          if (!hit) continue;
+          const what = hit.viaTarget
+            ? `mounts ${hit.at.value} at ${split.target!.value}, the path of ${hit.s.what}`
+            : `mounts ${hit.s.what} (${hit.at.value})`;
+          report(hit.at, hit.s, `Service "${svc.name}" ${what}. ${advice(hit.s, hit.at.value)}`);
+        }
+      }
+    },
+    kubernetes(model, ctx) {
+      for (const pod of podsOf(model)) {
+        for (const vol of pod.spec.get('volumes')?.items() ?? []) {
+          const path = vol.get('hostPath')?.get('path')?.str();
+          if (!path) continue;
+          const s = hostSocketOf(path.value, path.dynamic);
+          if (!s) continue;
+          const name = vol.get('name')?.str()?.value ?? '';
+          const related: RelatedInfo[] = [];
+          const users: string[] = [];
+          for (const c of pod.containers) {
+            for (const vm of c.raw.get('volumeMounts')?.items() ?? []) {
+              if (vm.get('name')?.str()?.value !== name) continue;
+              users.push(`"${c.name}"`);
+              related.push({ message: `container "${c.name}" mounts it at ${vm.get('mountPath')?.str()?.value ?? '?'}`, range: vm.range });
+            }
+          }
+          const who = users.length ? `into container${users.length > 1 ? 's' : ''} ${[...new Set(users)].join(', ')}` : '(no container mounts it yet)';
+          ctx.report({
+            range: path.range, related, severity: s.runtime ? undefined : 'warning',
+            message: `hostPath volume "${name}" mounts ${s.what} (${path.value}) ${who}. ${advice(s, path.value)}`,
+          });
+        }
+      }
+      for (const obj of model.objects) {
+        if (obj.kind !== 'PersistentVolume') continue;
+        const path = obj.raw.get('spec')?.get('hostPath')?.get('path')?.str();
+        const s = path && hostSocketOf(path.value, path.dynamic);
+        if (!path || !s) continue;
+        ctx.report({
+          range: path.range, severity: s.runtime ? undefined : 'warning',
+          message: `PersistentVolume "${obj.name ?? ''}" exposes ${s.what} (${path.value}) to any pod that claims it. ${advice(s, path.value)}`,
+        });
+      }
+    },
+  },
+});

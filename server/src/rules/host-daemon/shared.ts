@@ -1,0 +1,185 @@
+/**
+ * Helpers shared by the host-daemon rules (not a rule: index.ts lists the rules).
+ */
+import type { Fix } from '../../engine/rule';
+import type { Located } from '../../model/common';
+import type { DockerfileModel, Instruction } from '../../model/dockerfile';
+import { effectiveInstruction, finalStage } from '../../model/dockerfile';
+import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
+import type { Range, SourceText } from '../../model/range';
+import { isDynamicText } from '../../knowledge/interpolation';
+import { parseShell, programOf, ShellCommand } from '../../knowledge/shell';
+import type { YEntry, YView } from '../../parse/yaml-view';
+
+export function rangeKey(r: Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+/** A `key: true` entry of a mapping (`yes`/`on` too); templated or variable values never count. */
+export function trueEntry(view: YView | undefined, key: string): YEntry | undefined {
+  const e = view?.entry(key);
+  return e && e.value.bool()?.value === true ? e : undefined;
+}
+
+/**
+ * Deletes the whole line of a one-line `key: value` entry, newline included. Returns undefined when
+ * the entry shares its line with other YAML (flow maps, `- key: value` list items) because removing
+ * the line would then break the document.
+ */
+export function deleteLineFix(source: SourceText, entry: YEntry, title: string): Fix | undefined {
+  const { start, end } = entry.range;
+  if (start.line !== end.line) return undefined;
+  const line = source.lineText(start.line);
+  if (line.slice(0, start.character).trim() !== '') return undefined;
+  const after = line.slice(end.character).trim();
+  if (after !== '' && !after.startsWith('#')) return undefined;
+  const from = source.lineStart(start.line);
+  const to = start.line + 1 < source.lineCount ? source.lineStart(start.line + 1) : source.text.length;
+  return { title, safety: 'unsafe', edits: [{ range: source.range(from, to), newText: '' }] };
+}
+
+export interface ContainerView {
+  name: string;
+  nameRange: Range;
+  init: boolean;
+  raw: YView;
+}
+
+export interface PodView {
+  obj: KubeObject;
+  spec: YView;
+  containers: ContainerView[];
+}
+
+/**
+ * Pod specs of an object: the typed workloads, plus pod templates of kinds the model does not name
+ * (Knative Service/Configuration, Argo Rollout, ...) found at `spec.template.spec` with containers.
+ */
+export function podsOf(model: KubernetesModel): PodView[] {
+  const out: PodView[] = [];
+  for (const obj of model.objects) {
+    const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
+    if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
+    const containers: ContainerView[] = [];
+    for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
+      for (const c of spec.get(key)?.items() ?? []) {
+        if (!c.isMap) continue;
+        const n = c.get('name')?.str();
+        containers.push({ name: n?.value ?? '', nameRange: n?.range ?? c.range, init, raw: c });
+      }
+    }
+    out.push({ obj, spec, containers });
+  }
+  return out;
+}
+
+/** Scalars of a string or list-of-strings value (Kubernetes `command`/`args`). */
+export function strings(v: YView | undefined): Located[] {
+  if (!v) return [];
+  const one = v.str();
+  if (one) return [one];
+  return v.items().map((i) => i.str()).filter((s): s is Located => !!s);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
+
+/** Shell commands of one scalar: exact offsets when its source text is its value, else the whole scalar. */
+function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
+  let start = source.offsetAt(loc.range.start);
+  const q = source.text[start];
+  if (q === '"' || q === '\'') start++;
+  if (source.text.slice(start, start + loc.value.length) === loc.value) return parseShell(loc.value, start);
+  const s = source.offsetAt(loc.range.start), e = source.offsetAt(loc.range.end);
+  const cmds = parseShell(loc.value, 0);
+  for (const c of cmds) {
+    c.start = s; c.end = e;
+    for (const w of c.words) { w.start = s; w.end = e; }
+  }
+  return cmds;
+}
+
+/**
+ * Replaces `sh -c "script"` commands by the script's own commands (a string-form Compose `command:`
+ * or a shell-form CMD is split into words first, so the script arrives as one quoted word).
+ */
+export function expandShellScripts(commands: ShellCommand[], source: SourceText): ShellCommand[] {
+  return commands.flatMap((c) => {
+    const p = programOf(c);
+    const script = p && SHELLS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
+    if (!script) return [c];
+    const raw = source.text.slice(script.start, script.end);
+    const q = raw[0] === '"' || raw[0] === '\'' ? 1 : 0;
+    if (source.text.slice(script.start + q, script.start + q + script.text.length) === script.text) return parseShell(script.text, script.start + q);
+    return commandsOfScalar({ value: script.text, range: source.range(script.start, script.end), dynamic: false }, source);
+  });
+}
+
+/**
+ * What a container's `command` + `args` run: the script of `sh -c "..."`, or the argument vector as
+ * one command.
+ */
+export function containerCommands(c: YView, source: SourceText): ShellCommand[] {
+  const argv = [...strings(c.get('command')), ...strings(c.get('args'))];
+  if (!argv.length) return [];
+  const words = argv.map((w) => {
+    let st = source.offsetAt(w.range.start);
+    const q = source.text[st];
+    if (q === '"' || q === '\'') st++;
+    const exact = source.text.slice(st, st + w.value.length) === w.value;
+    return { text: w.value, start: exact ? st : source.offsetAt(w.range.start), end: exact ? st + w.value.length : source.offsetAt(w.range.end), quoted: true };
+  });
+  const whole: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
+  const p = programOf(whole);
+  if (p && SHELLS.has(p.name) && argv[p.index + 1]?.value === '-c' && argv[p.index + 2]) {
+    return commandsOfScalar(argv[p.index + 2], source);
+  }
+  return [whole];
+}
+
+/**
+ * Exec-form (JSON) arguments read from the source: each string's range covers its quotes, and the
+ * value is the decoded JSON string. Derived here rather than from `Located.value` so that quoting
+ * and escapes are decoded exactly as Docker decodes them.
+ */
+export function execArgs(ins: Instruction, source: SourceText): Located[] | undefined {
+  if (!ins.execForm) return undefined;
+  return ins.execForm.map((w) => {
+    const raw = source.slice(w.range);
+    let value = raw;
+    if (raw.startsWith('"')) { try { value = JSON.parse(raw) as string; } catch { value = raw.slice(1, -1); } }
+    return { value, range: w.range, dynamic: w.dynamic };
+  });
+}
+
+/** What a RUN/CMD/ENTRYPOINT runs, with exec-form words decoded (see execArgs) and `sh -c` scripts parsed. */
+export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
+  const args = execArgs(ins, source);
+  if (!args) return expandShellScripts(ins.commands, source);
+  if (!args.length) return [];
+  const words = args.map((a) => {
+    const start = source.offsetAt(a.range.start), end = source.offsetAt(a.range.end);
+    const inner = source.text.slice(start, end).startsWith('"') ? [start + 1, end - 1] : [start, end];
+    return { text: a.value, start: inner[0], end: inner[1], quoted: true };
+  });
+  const whole: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
+  const p = programOf(whole);
+  if (p && SHELLS.has(p.name) && args[p.index + 1]?.value === '-c' && args[p.index + 2]) {
+    return commandsOfScalar(args[p.index + 2], source);
+  }
+  return [whole];
+}
+
+/** CMD and ENTRYPOINT the shipped image really runs (the last ones, inherited through FROM-stages). */
+export function runtimeInstructions(model: DockerfileModel): Instruction[] {
+  const final = finalStage(model);
+  if (!final) return [];
+  return ['ENTRYPOINT', 'CMD'].map((k) => effectiveInstruction(final, k)).filter((i): i is Instruction => !!i);
+}
+
+export function wordRange(source: SourceText, from: { start: number }, to: { end: number }): Range {
+  return source.range(from.start, to.end);
+}
+
+export function isDynamic(text: string): boolean {
+  return isDynamicText(text);
+}
