@@ -3,5 +3,10 @@ import hostSocketMount from './host-socket-mount';
 import privilegedContainer from './privileged-container';
 import hostNamespace from './host-namespace';
 import hostPort from './host-port';
+import hostDaemonAddress from './host-daemon-address';
+import processSupervisor from './process-supervisor';
+import sshServer from './ssh-server';
 
-export default [hostSocketMount, privilegedContainer, hostNamespace, hostPort] as Rule[];
+export default [
+  hostSocketMount, privilegedContainer, hostNamespace, hostPort, hostDaemonAddress, processSupervisor, sshServer,
+] as Rule[];

@@ -1,0 +1,103 @@
+import { defineRule, RuleContext } from '../../engine/rule';
+import type { EnvEntry } from '../../model/common';
+import type { Range, SourceText } from '../../model/range';
+import { findHostAddress } from '../../knowledge/daemons';
+import type { ShellCommand } from '../../knowledge/shell';
+import { commandsOf, containerCommands, expandShellScripts, podsOf, runtimeInstructions } from './shared';
+
+const ADVICE = 'That only exists on a developer machine or one particular host, not on other servers or in a cluster. Run the dependency as its own service, reach it by service name, and pass the address in through configuration.';
+
+/** The address's own range inside a value when the source spells the value verbatim, else the whole value. */
+function subRange(source: SourceText, range: Range, value: string, start: number, end: number): Range {
+  let base = source.offsetAt(range.start);
+  const q = source.text[base];
+  if ((q === '"' || q === '\'') && source.text.slice(base + 1, base + 1 + value.length) === value) base++;
+  return source.text.slice(base + start, base + end) === value.slice(start, end) ? source.range(base + start, base + end) : range;
+}
+
+function checkEnv(entries: EnvEntry[], where: string, source: SourceText, ctx: RuleContext): void {
+  for (const e of entries) {
+    if (e.value === undefined || !e.valueRange) continue;
+    const hit = findHostAddress(e.value);
+    if (!hit) continue;
+    ctx.report({
+      range: subRange(source, e.valueRange, e.value, hit.start, hit.end),
+      message: `${where} ${e.name} points at ${hit.address}, a daemon on the container's host. ${ADVICE}`,
+    });
+  }
+}
+
+function checkCommands(commands: ShellCommand[], where: string, source: SourceText, ctx: RuleContext): void {
+  for (const c of commands) {
+    for (const w of c.words) {
+      const hit = findHostAddress(w.text);
+      if (!hit) continue;
+      const exact = source.text.slice(w.start, w.end) === w.text;
+      ctx.report({
+        range: exact ? source.range(w.start + hit.start, w.start + hit.end) : source.range(w.start, w.end),
+        message: `${where} talks to ${hit.address}, a daemon on the container's host. ${ADVICE}`,
+      });
+    }
+  }
+}
+
+export default defineRule({
+  id: 'host-daemon-address',
+  title: "Talks to a daemon on the container's host",
+  category: 'host-daemon',
+  principle: 'backing-services',
+  severity: 'warning',
+  fix: 'none',
+  peers: {},
+  docs: {
+    why: "`host.docker.internal`, `host-gateway` and the docker0 address `172.17.0.1` reach whatever runs on the machine hosting the container — usually a database or agent started by hand on a developer laptop. In production there is no such daemon (or a different one on every node), so the service fails, or silently depends on one host. Backing services should be attached resources: their own service, addressed by name through configuration.",
+    bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DATABASE_HOST: host.docker.internal\n    extra_hosts:\n      - "host.docker.internal:host-gateway"' },
+    good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DATABASE_HOST: ${DATABASE_HOST:-db}\n  db:\n    image: postgres:16.2' },
+    notes: 'Checks Compose `extra_hosts` mapping to `host-gateway` or the docker0 gateway, environment values and runtime commands (Compose `command`/`entrypoint`, Dockerfile ENV and the shipped image\'s CMD/ENTRYPOINT, Kubernetes `env`, `command`, `args`) naming `host.docker.internal`, `gateway.docker.internal`, `host.containers.internal` or `172.17.0.1`. Defaults inside `${VAR:-...}` are not judged. RUN steps are build time and not checked. Kubernetes env from `fieldRef: status.hostIP` (the node agent pattern) is reported as info: a Service with `internalTrafficPolicy: Local` does the same without pinning the address.',
+  },
+  check: {
+    dockerfile(model, ctx) {
+      for (const stage of model.stages) {
+        if (!stage.ships) continue;
+        for (const ins of stage.instructions) if (ins.keyword === 'ENV') checkEnv(ins.properties, 'ENV', model.source, ctx);
+      }
+      for (const ins of runtimeInstructions(model)) checkCommands(commandsOf(ins, model.source), ins.keyword, model.source, ctx);
+    },
+    compose(model, ctx) {
+      for (const svc of model.services) {
+        for (const h of svc.extraHosts) {
+          const m = /^\s*([^:=\s]+)\s*[:=]\s*(.+?)\s*$/.exec(h.value);
+          if (!m || h.dynamic) continue;
+          const target = m[2];
+          if (target !== 'host-gateway' && !findHostAddress(target)) continue;
+          ctx.report({
+            range: h.range,
+            message: `Service "${svc.name}" maps "${m[1]}" to the Docker host (${target}) in extra_hosts, so it talks to a daemon on the machine running the container. ${ADVICE}`,
+          });
+        }
+        checkEnv(svc.environment, `Service "${svc.name}" variable`, model.source, ctx);
+        if (svc.command) checkCommands(expandShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
+        if (svc.entrypoint) checkCommands(expandShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
+      }
+    },
+    kubernetes(model, ctx) {
+      for (const pod of podsOf(model)) {
+        for (const c of pod.containers) {
+          for (const e of c.raw.get('env')?.items() ?? []) {
+            const name = e.get('name')?.str()?.value ?? '';
+            const value = e.get('value')?.str();
+            if (value) checkEnv([{ name, nameRange: value.range, value: value.value, valueRange: value.range, range: e.range, dynamic: value.dynamic }], `Container "${c.name}" env`, model.source, ctx);
+            const fieldPath = e.get('valueFrom')?.get('fieldRef')?.get('fieldPath')?.str();
+            if (fieldPath?.value === 'status.hostIP' || fieldPath?.value === 'status.hostIPs') {
+              ctx.report({
+                range: fieldPath.range, severity: 'info',
+                message: `Container "${c.name}" env ${name} is the node's IP (${fieldPath.value}): the app talks to a daemon on its node, usually an agent reached through hostPort, and fails on nodes without it. A Service with \`internalTrafficPolicy: Local\` reaches a node-local agent without pinning the node address.`,
+              });
+            }
+          }
+          checkCommands(containerCommands(c.raw, model.source), `Container "${c.name}"`, model.source, ctx);
+        }
+      }
+    },
+  },
+});
