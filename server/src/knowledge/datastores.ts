@@ -256,3 +256,61 @@ export function datastoreOfImage(image: ImageRef): string | undefined {
   if (image.dynamic) return undefined;
   return entryFor(repositoryOf(image), imageBaseName(image))?.id;
 }
+
+// ---------------------------------------------------------------- state kept in files by applications
+
+export interface FileState {
+  kind: 'sqlite' | 'sessions' | 'cache' | 'uploads';
+  /** How the value says it, for messages ("a SQLite database", "file-based sessions"). */
+  what: string;
+  /** Where the files go, as written (absolute or relative); empty when the framework decides (session/cache drivers). */
+  paths: string[];
+}
+
+const DB_FILE = /\.(?:db|sqlite|sqlite3|db3)$/i;
+/** Names that hold a host or a name on a server, where `something.db` is a hostname, not a file. */
+const NOT_A_FILE_NAME = /(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|DOMAIN|ENDPOINT|SERVICE)$/i;
+const UPLOAD_NAME = /(?:^|_)(?:UPLOADS?|MEDIA|ATTACHMENTS?)_(?:DIR|DIRECTORY|ROOT|PATH|FOLDER|LOCATION|STORAGE_PATH)$/i;
+const RELATIVE_PATH = /^(?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\/?$/;
+
+function stripQuery(s: string): string { return s.replace(/[?#].*$/, ''); }
+
+function sqlitePaths(rest: string): string[] | undefined {
+  const r = stripQuery(rest);
+  if (/:memory:|mode=memory/i.test(rest) || r === '' || r === '//' || r === '///') return undefined;
+  // sqlite:////abs (four slashes) is absolute everywhere; three slashes is relative for SQLAlchemy and
+  // absolute for many other libraries, so both readings are kept.
+  if (r.startsWith('////')) return [r.slice(3)];
+  if (r.startsWith('///')) return [r.slice(3), r.slice(2)];
+  if (r.startsWith('//')) return [r.slice(2)];
+  return [r];
+}
+
+/** Application state an environment variable puts on the container's filesystem, if any. */
+export function fileStateOf(name: string, rawValue: string): FileState | undefined {
+  const v = rawValue.trim();
+  if (/session\.save_handler\s*=\s*"?files\b/i.test(v)) return { kind: 'sessions', what: 'file-based PHP sessions', paths: [] };
+  if (!v || /\s/.test(v)) return undefined;
+  const scheme = /^(?:jdbc:)?sqlite3?:/i.exec(v);
+  if (scheme) {
+    const paths = sqlitePaths(v.slice(scheme[0].length));
+    return paths ? { kind: 'sqlite', what: 'a SQLite database', paths } : undefined;
+  }
+  if (/^file:/i.test(v) && (DB_FILE.test(stripQuery(v)) || /DATABASE|(?:^|_)DB(?:_|$)|SQLITE/i.test(name))) {
+    const p = stripQuery(v.slice(5)).replace(/^\/\/(?=\/)/, '');
+    return p && !/:memory:|mode=memory/i.test(v) ? { kind: 'sqlite', what: 'a SQLite database', paths: [p] } : undefined;
+  }
+  if (DB_FILE.test(v) && !v.includes('://') && !NOT_A_FILE_NAME.test(name) && (v.includes('/') || /SQLITE|DATABASE|(?:^|_)DB(?:_|$)/i.test(name))) {
+    return { kind: 'sqlite', what: 'a SQLite database', paths: [v] };
+  }
+  const lower = v.toLowerCase();
+  if (/^SESSION_(?:DRIVER|STORE)$/i.test(name) && (lower === 'file' || lower === 'files')) return { kind: 'sessions', what: 'file-based sessions', paths: [] };
+  if (/SESSION_ENGINE$/i.test(name) && /sessions\.backends\.file$/.test(v)) return { kind: 'sessions', what: 'file-based sessions', paths: [] };
+  if (/SESSION[._]SAVE_HANDLER$/i.test(name) && lower === 'files') return { kind: 'sessions', what: 'file-based PHP sessions', paths: [] };
+  if (/^CACHE_(?:DRIVER|STORE)$/i.test(name) && lower === 'file') return { kind: 'cache', what: 'a file cache', paths: [] };
+  if (/CACHE.*BACKEND$/i.test(name) && /FileBasedCache$/.test(v)) return { kind: 'cache', what: 'a file cache', paths: [] };
+  if ((UPLOAD_NAME.test(name) || /^(?:MEDIA_ROOT|UPLOAD_FOLDER)$/i.test(name)) && !v.includes(':') && (v.startsWith('/') || RELATIVE_PATH.test(v))) {
+    return { kind: 'uploads', what: 'uploaded files', paths: [v] };
+  }
+  return undefined;
+}
