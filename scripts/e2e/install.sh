@@ -84,6 +84,7 @@ if [ ! -f "$stamp" ]; then
     export npm_config_nodedir="$NODE24"
     export npm_config_dangerously_allow_all_scripts=true
     export npm_config_ignore_scripts=false
+    export JOBS="${JOBS:-max}"   # node-gyp: make -j<cores> for the native addons
     npm install --prefix "$TOOLS/code-server" "${NPM_FLAGS[@]}" --foreground-scripts "code-server@$CODE_SERVER_VERSION" \
       >"$TOOLS/code-server/install.log" 2>&1 || { tail -n 60 "$TOOLS/code-server/install.log" >&2; exit 1; }
   ) || die "code-server install failed (log: $TOOLS/code-server/install.log)"
