@@ -125,11 +125,15 @@ export function knownToken(text: string): { start: number; end: number; typeName
  * certificates (`ca.crt`, `tls.crt`, `certificate-authority-data`). Its neighbours are reported instead.
  */
 export function isPublicSecretField(key: string): boolean {
-  const t = nameTokens(key);
+  // `username_in`, `user2`: direction and index suffixes do not change what the field holds.
+  const t = nameTokens(key).filter((x, i, all) => i === 0 || !(/^\d+$/.test(x) || ((x === 'in' || x === 'out') && i === all.length - 1)));
   if (!t.length) return false;
   if (t.some((x) => x === 'key' || x === 'private' || x === 'privatekey')) return false;
   if (t.some((x) => x === 'crt' || x === 'cert' || x === 'certificate' || x === 'pub' || x === 'ca')) return true;
-  return HARMLESS_SUFFIX.has(t[t.length - 1]) || ['login', 'email', 'address', 'hostname', 'database', 'db', 'region', 'account'].includes(t[t.length - 1]);
+  const last = t[t.length - 1];
+  if (HARMLESS_SUFFIX.has(last) || ['login', 'email', 'address', 'hostname', 'database', 'db', 'region', 'account'].includes(last)) return true;
+  // Run-together names (`azurestorageaccountname`) by their ending.
+  return /(?:name|user|login|email|host|address|port|endpoint|url|uri|region)$/.test(last) && !/pass|secret|token|key|auth/.test(last);
 }
 
 /** Secret files by base name (lower-cased); the value says what the file is, for messages. */
