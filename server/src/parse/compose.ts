@@ -135,6 +135,8 @@ function splitVolumeSpec(spec: string): { text: string; from: number; to: number
   const parts: { text: string; from: number; to: number }[] = [];
   let from = 0;
   for (let i = 0; i <= spec.length; i++) {
+    // `${VAR:-/default/path}` holds a colon that does not separate parts.
+    if (spec[i] === '$' && spec[i + 1] === '{') { const close = spec.indexOf('}', i); if (close > 0) { i = close; continue; } }
     const isDrive = spec[i] === ':' && i - from === 1 && /[A-Za-z]/.test(spec[from]) && /[\\/]/.test(spec[i + 1] ?? '');
     if (i === spec.length || (spec[i] === ':' && !isDrive)) { parts.push({ text: spec.slice(from, i), from, to: i }); from = i + 1; }
   }
@@ -204,10 +206,24 @@ function readCommand(v: YView | undefined, source: SourceText): ComposeCommand |
 function exactOrRelocated(v: YView, source: SourceText): ShellCommand[] {
   const value = v.str()?.value ?? '';
   const start = scalarContentStart(v);
-  if (source.text.slice(start, start + value.length) === value) return parseShell(value, start);
-  const commands = parseShell(value, 0);
-  for (const c of commands) relocate(c, v.range, source);
-  return commands;
+  let commands: ShellCommand[];
+  if (source.text.slice(start, start + value.length) === value) commands = parseShell(value, start);
+  else {
+    commands = parseShell(value, 0);
+    for (const c of commands) relocate(c, v.range, source);
+  }
+  return commands.flatMap((c) => expandShellScript(c, source));
+}
+
+/** `sh -c "script"` runs the script: return its commands (offsets inside the quotes when they are exact). */
+function expandShellScript(c: ShellCommand, source: SourceText): ShellCommand[] {
+  const p = programOf(c);
+  const script = p && SHELLS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
+  if (!script) return [c];
+  const inner = script.quoted ? script.start + 1 : script.start;
+  const raw = source.text.slice(inner, inner + script.text.length);
+  if (raw === script.text) return parseShell(script.text, inner);
+  return parseShell(script.text, 0).map((x) => ({ ...x, start: script.start, end: script.end, words: x.words.map((w) => ({ ...w, start: script.start, end: script.end })) }));
 }
 
 /** Block scalars and list items lose exact offsets after unfolding; point their commands at the whole value. */

@@ -65,7 +65,11 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
 
   let execForm: Located[] | undefined;
   if (node instanceof JSONInstruction && node.getOpeningBracket() && node.getClosingBracket()) {
-    execForm = node.getJSONStrings().map((s) => ({ value: s.getValue(), range: s.getRange(), dynamic: isDynamicText(s.getValue()) }));
+    // dockerfile-ast drops whitespace inside JSON strings; decode each string from its source text instead.
+    execForm = node.getJSONStrings().map((s) => {
+      const value = decodeJsonString(source.slice(s.getRange())) ?? s.getJSONValue();
+      return { value, range: s.getRange(), dynamic: isDynamicText(value) };
+    });
   }
   const heredocs: Heredoc[] = node instanceof Run ? node.getHeredocs().map((h) => {
     const cr = h.getContentRange();
@@ -105,8 +109,9 @@ function properties(node: AstInstruction, source: SourceText): EnvEntry[] {
 function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): ShellCommand[] {
   if (ins.execForm) {
     const words = ins.execForm.map((w) => {
+      // The range includes the quotes; the word's offsets cover the characters between them.
       const start = source.offsetAt(w.range.start) + 1;
-      return { text: w.value, start, end: start + w.value.length, quoted: true };
+      return { text: w.value, start, end: Math.max(start, source.offsetAt(w.range.end) - 1), quoted: true };
     });
     if (!words.length) return [];
     const exec: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
@@ -114,7 +119,10 @@ function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): S
     const p = programOf(exec);
     if (p && SHELLS.has(p.name) && words[p.index + 1]?.text === '-c' && words[p.index + 2]) {
       const script = words[p.index + 2];
-      return parseShell(source.text.slice(script.start, script.end), script.start, '\\');
+      const raw = source.text.slice(script.start, script.end);
+      // JSON escapes (\" \n) shift offsets; parse the decoded script and point its words at the whole string then.
+      if (raw === script.text) return parseShell(raw, script.start, '\\');
+      return parseShell(script.text, 0, '\\').map((c) => ({ ...c, start: script.start, end: script.end, words: c.words.map((w) => ({ ...w, start: script.start, end: script.end })) }));
     }
     return [exec];
   }
@@ -143,4 +151,11 @@ function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): S
     }
   }
   return out;
+}
+
+function decodeJsonString(raw: string): string | undefined {
+  try {
+    const v = JSON.parse(raw);
+    return typeof v === 'string' ? v : undefined;
+  } catch { return undefined; }
 }

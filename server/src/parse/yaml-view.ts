@@ -27,7 +27,9 @@ export class YView {
     const merged: YEntry[] = [];
     for (const item of (this.node as YAMLMap).items) {
       if (!isPair(item)) continue;
-      const keyText = isScalar(item.key) ? String(item.key.value) : undefined;
+      const raw = isScalar(item.key) ? item.key.value : undefined;
+      // With `merge: true` the yaml library represents `<<` as Symbol('<<').
+      const keyText = typeof raw === 'symbol' ? (raw.description === '<<' ? '<<' : undefined) : raw === undefined || raw === null ? undefined : String(raw);
       if (keyText === '<<' && this.depth < 20) {
         for (const src of this.mergeSources(item)) merged.push(...src.entries());
         continue;
