@@ -2,5 +2,6 @@ import hardcodedSecret from './hardcoded-secret';
 import secretInCommand from './secret-in-command';
 import secretFileInImage from './secret-file-in-image';
 import committedSecretManifest from './committed-secret-manifest';
+import secretInConfigmap from './secret-in-configmap';
 
-export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest];
+export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest, secretInConfigmap];
