@@ -6,7 +6,7 @@ import { defaultConfig } from '../../server/src/engine/config';
 import type { Category } from '../../server/src/engine/rule';
 import { allRules } from '../../server/src/rules';
 import { IndexRow, kindOfTestFile, readQuery } from './corpus';
-import { KICS_MAP, mappedQueries, NOT_SHARED, RuleMapping, splitQuery } from './kics-map';
+import { KICS_MAP, mappedQueries, NOT_SHARED, REVIEWED, RuleMapping, splitQuery } from './kics-map';
 import { blockFinder, matchLines } from './match';
 
 export interface FileNote { file: string; line: number; ruleId?: string; message?: string }
@@ -32,6 +32,8 @@ export interface QueryResult {
   extras: FileNote[];
   fps: FileNote[];
   catFps: FileNote[];
+  /** Findings listed in REVIEWED: right, though KICS lists none there (not counted as extra or FP). */
+  reviewed: FileNote[];
   problems: FileNote[];
   ruleErrors: { file: string; ruleId: string; message: string }[];
 }
@@ -61,6 +63,11 @@ async function analyse(file: string, kind: ReturnType<typeof kindOfTestFile>, ca
 
 const note = (file: string, f: Finding): FileNote => ({ file, line: f.range.start.line + 1, ruleId: f.ruleId, message: f.message });
 
+/** The REVIEWED entry accepting this finding in `<kind>/<query>/<file>`, if any. */
+function reviewedWhy(relFile: string, f: Finding): string | undefined {
+  return REVIEWED.find((r) => r.file === relFile && r.rule === f.ruleId && (r.line === undefined || r.line === f.range.start.line + 1))?.why;
+}
+
 async function evalQuery(key: string, mappings: RuleMapping[], category: Category, row: IndexRow | undefined, cache: Map<string, AnalysisResult>): Promise<QueryResult> {
   const ids = implemented();
   const rules = mappings.map((m) => m.rule).filter((r) => ids.has(r));
@@ -69,7 +76,7 @@ async function evalQuery(key: string, mappings: RuleMapping[], category: Categor
   const res: QueryResult = {
     key, kind, category, topics: row?.topics ?? [], rules, notImplemented: mappings.map((m) => m.rule).filter((r) => !ids.has(r)),
     expected: q.expected.length, matched: 0, extra: 0, negFiles: 0, fpFiles: 0, fpCount: 0, catFpFiles: 0, catFpCount: 0,
-    missed: [], extras: [], fps: [], catFps: [], problems: [], ruleErrors: [],
+    missed: [], extras: [], fps: [], catFps: [], reviewed: [], problems: [], ruleErrors: [],
   };
   const ours = (f: Finding) => rules.includes(f.ruleId);
   const collect = (file: string, r: AnalysisResult) => {
@@ -85,16 +92,24 @@ async function evalQuery(key: string, mappings: RuleMapping[], category: Categor
     const m = matchLines(exp, found.map((f) => f.range.start.line), blockFinder(r.model));
     res.matched += m.matched;
     res.missed.push(...m.missed.map((l) => ({ file, line: l + 1 })));
-    res.extra += m.extra.length;
-    res.extras.push(...m.extra.map((j) => note(file, found[j])));
+    // KICS reports one finding per instruction where we may report one per package: a second finding
+    // on a line that already matched is the same spot, not an extra.
+    const matchedLines = new Set(found.filter((_, j) => !m.extra.includes(j)).map((f) => f.range.start.line));
+    for (const j of m.extra) {
+      const f = found[j], why = reviewedWhy(`${key}/${file}`, f);
+      if (why) res.reviewed.push({ ...note(file, f), message: why });
+      else if (!matchedLines.has(f.range.start.line)) { res.extra++; res.extras.push(note(file, f)); }
+    }
   }
   for (const file of q.meta.negativeFiles) {
     const r = await analyse(path.join(q.dir, file), kindOfTestFile(kind, file, q.meta), cache);
     if (!r) continue;
     res.negFiles++;
     collect(file, r);
-    const fp = r.findings.filter(ours);
-    const cat = r.findings.filter((f) => f.category === category);
+    const reviewed = r.findings.filter((f) => (ours(f) || f.category === category) && reviewedWhy(`${key}/${file}`, f));
+    res.reviewed.push(...reviewed.map((f) => ({ ...note(file, f), message: reviewedWhy(`${key}/${file}`, f) })));
+    const fp = r.findings.filter((f) => ours(f) && !reviewed.includes(f));
+    const cat = r.findings.filter((f) => f.category === category && !reviewed.includes(f));
     if (fp.length) { res.fpFiles++; res.fpCount += fp.length; res.fps.push(...fp.map((f) => note(file, f))); }
     if (cat.length) { res.catFpFiles++; res.catFpCount += cat.length; res.catFps.push(...cat.map((f) => note(file, f))); }
   }
@@ -109,7 +124,7 @@ async function evalContrary(key: string, category: Category, cache: Map<string, 
     const r = await analyse(path.join(q.dir, file), kindOfTestFile(kind, file, q.meta), cache);
     if (!r) continue;
     out.files++;
-    out.findings.push(...r.findings.filter((f) => f.category === category).map((f) => note(file, f)));
+    out.findings.push(...r.findings.filter((f) => f.category === category && !reviewedWhy(`${key}/${file}`, f)).map((f) => note(file, f)));
   }
   return out;
 }

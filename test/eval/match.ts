@@ -3,12 +3,13 @@
  *
  * KICS and Seaworthy anchor findings differently (KICS: the `hostPath.path` line, we: maybe the
  * volume or the mount; KICS: the FROM line for a missing HEALTHCHECK, we: maybe CMD). So a finding
- * matches an expected entry when either
- *   1. it starts within LINE_TOLERANCE lines of it (closest pairs first), or
- *   2. it lies in the same enclosing block: one block contains the other's line, where the block of a
- *      line is its Dockerfile instruction (the whole stage for a FROM line: KICS anchors "missing"
- *      findings there), its Compose service, or its Kubernetes container (else its whole document).
- * Each expected entry and each finding is used at most once.
+ * matches an expected entry when it lies in the same enclosing block (one block contains the other's
+ * line), where the block of a line is its Dockerfile instruction (the whole stage for a FROM line:
+ * KICS anchors "missing" findings there), its Compose service, or its Kubernetes container (else its
+ * whole document). Only where a line has no block (top-level Compose keys, comments) does a plain
+ * distance of LINE_TOLERANCE lines decide. Line distance alone is not used elsewhere: in a Dockerfile
+ * it would pair a finding with the neighbouring instruction, in YAML with the neighbouring service.
+ * Closest pairs are matched first; each expected entry and each finding is used at most once.
  */
 import type { Model } from '../../server/src/engine/rule';
 import type { Range } from '../../server/src/model/range';
@@ -69,22 +70,17 @@ export interface MatchResult {
 export function matchLines(expected: number[], findings: number[], blockOf: (line: number) => Span | undefined): MatchResult {
   const usedE = new Set<number>();
   const usedF = new Set<number>();
-  const assign = (ok: (e: number, f: number) => boolean) => {
-    const pairs: [number, number, number][] = [];
-    expected.forEach((e, i) => findings.forEach((f, j) => {
-      if (!usedE.has(i) && !usedF.has(j) && ok(e, f)) pairs.push([Math.abs(e - f), i, j]);
-    }));
-    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    for (const [, i, j] of pairs) {
-      if (usedE.has(i) || usedF.has(j)) continue;
-      usedE.add(i); usedF.add(j);
-    }
-  };
-  assign((e, f) => Math.abs(e - f) <= LINE_TOLERANCE);
-  assign((e, f) => {
+  const pairs: [number, number, number][] = [];
+  expected.forEach((e, i) => findings.forEach((f, j) => {
     const be = blockOf(e), bf = blockOf(f);
-    return (be !== undefined && inside(f, be)) || (bf !== undefined && inside(e, bf));
-  });
+    const ok = be === undefined || bf === undefined ? Math.abs(e - f) <= LINE_TOLERANCE : inside(f, be) || inside(e, bf);
+    if (ok) pairs.push([Math.abs(e - f), i, j]);
+  }));
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  for (const [, i, j] of pairs) {
+    if (usedE.has(i) || usedF.has(j)) continue;
+    usedE.add(i); usedF.add(j);
+  }
   return {
     matched: usedE.size,
     missed: expected.filter((_, i) => !usedE.has(i)),
