@@ -25,22 +25,45 @@ const STEP_TIMEOUT = Number(process.env.UI_STEP_TIMEOUT_MS || 60000);
 // Packaging + session
 // ------------------------------------------------------------------------------------------------
 
-/** Package an extension folder into a .vsix with vsce (as a user would get it from a marketplace). */
+/**
+ * Package an extension folder into a .vsix with vsce (as a user would get it from a marketplace).
+ * The build is NOT re-run: the folder is staged into a temp dir (without .git, .cache, test-results and,
+ * with --no-dependencies, node_modules) and the staged package.json loses its "vscode:prepublish" script,
+ * which vsce would otherwise run. SEAWORTHY_E2E_VSCE_PREPUBLISH=1 packages in place, prepublish included.
+ */
 export function packageExtension(extensionDir, outFile) {
   const flags = (process.env.SEAWORTHY_E2E_VSCE_FLAGS || '').split(/\s+/).filter(Boolean);
-  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
-  if (!fs.existsSync(path.join(extensionDir, '.vscodeignore')) && !manifest.files && !flags.includes('--ignoreFile')) {
+  const t0 = Date.now();
+  let cwd = extensionDir;
+  let stage;
+  if (process.env.SEAWORTHY_E2E_VSCE_PREPUBLISH !== '1') {
+    stage = path.join(path.dirname(outFile), 'stage');
+    const skipTop = new Set(['.git', '.cache', '.vscode-test', 'test-results', ...(flags.includes('--no-dependencies') ? ['node_modules'] : [])]);
+    fs.cpSync(extensionDir, stage, {
+      recursive: true,
+      filter: (src) => {
+        const rel = path.relative(extensionDir, src);
+        return !skipTop.has(rel.split(path.sep)[0]) && !rel.endsWith('.vsix');
+      },
+    });
+    const pj = path.join(stage, 'package.json');
+    const m = JSON.parse(fs.readFileSync(pj, 'utf8'));
+    if (m.scripts && m.scripts['vscode:prepublish']) { delete m.scripts['vscode:prepublish']; fs.writeFileSync(pj, JSON.stringify(m, null, 2)); }
+    cwd = stage;
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf8'));
+  if (!fs.existsSync(path.join(cwd, '.vscodeignore')) && !manifest.files && !flags.includes('--ignoreFile')) {
     // Without any ignore list vsce would pack everything, including node_modules and .cache/e2e-tools.
     log('ui', `WARNING: ${extensionDir} has no .vscodeignore; packaging with ${path.join(HARNESS_DIR, 'fallback.vscodeignore')}`);
     flags.push('--ignoreFile', path.join(HARNESS_DIR, 'fallback.vscodeignore'));
   }
   const args = [VSCE, 'package', '--skip-license', '--allow-missing-repository', '--allow-star-activation', '--out', outFile, ...flags];
-  const t0 = Date.now();
   // vsce shells out to npm (dependency listing / vscode:prepublish): keep Node 24 first on PATH.
   const env = { ...process.env, PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH}` };
-  const r = spawnSync(NODE24_BIN, args, { cwd: extensionDir, env, encoding: 'utf8', timeout: 300000, input: '' });
+  const r = spawnSync(NODE24_BIN, args, { cwd, env, encoding: 'utf8', timeout: 300000, input: '' });
+  if (stage) fs.rmSync(stage, { recursive: true, force: true });
   if (r.status !== 0 || !fs.existsSync(outFile)) {
-    throw new Error(`vsce package failed in ${extensionDir} (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`vsce package failed in ${cwd} (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   }
   log('ui', `packaged ${extensionDir} -> ${outFile} (${(fs.statSync(outFile).size / 1024).toFixed(0)} KiB, ${Date.now() - t0} ms)`);
   return outFile;
@@ -129,12 +152,20 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       return rows.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
     },
 
-    /** Wait until some Problems row matches (string = substring, or RegExp); returns all rows. */
+    /**
+     * Wait until some Problems row matches (string = substring, or RegExp) and return all rows.
+     * Matches the rows' innerText as readProblems() returns it ("<message> <source> <code> [Ln x, Col y]");
+     * the DOM text has no separators between message, source and code.
+     */
     async waitForProblem(match, timeout = STEP_TIMEOUT) {
-      await ui.openProblemsPanel();
-      const row = page.locator('.markers-panel .monaco-tl-row', { hasText: match });
-      await row.first().waitFor({ timeout });
-      return ui.readProblems();
+      const test = (r) => (typeof match === 'string' ? r.includes(match) : match.test(r));
+      const end = Date.now() + timeout;
+      for (;;) {
+        const rows = await ui.readProblems();
+        if (rows.some(test)) return rows;
+        if (Date.now() > end) throw new Error(`no Problems row matches ${match} after ${timeout} ms; rows: ${JSON.stringify(rows)}`);
+        await page.waitForTimeout(250);
+      }
     },
 
     /** Ctrl+G: move the cursor to line:column (1-based) in the active editor. */

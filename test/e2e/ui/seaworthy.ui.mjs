@@ -28,7 +28,7 @@ export async function dockerfileShowsSquiggles(ui) {
 export async function problemsPanelListsDockerfileFindings(ui) {
   // Problems rows read "<message> seaworthy <rule-id> [Ln x, Col y]" (source, then code).
   const rows = await ui.waitForProblem(/seaworthy/);
-  for (const rule of ['unpinned-image', 'hardcoded-secret']) await ui.waitForProblem(new RegExp(`seaworthy\\W+${rule}`));
+  for (const rule of ['unpinned-image', 'hardcoded-secret']) await ui.waitForProblem(new RegExp(`seaworthy\\W*${rule}`));
   console.log(`    problems: ${JSON.stringify(await ui.readProblems())}`);
   await ui.screenshot('seaworthy-problems');
   return rows;
@@ -42,7 +42,7 @@ export async function quickFixIgnoresSecretOnItsLine(ui) {
   if (!ignore) ui.assert.fail(`no "Ignore hardcoded-secret for this line" quick fix; offered: ${JSON.stringify(fixes)}`);
   await ui.applyQuickFix('Ignore hardcoded-secret for this line', { line: 2, column: 5 });
   // TODO(seaworthy): assert the exact suppression comment once its format is final.
-  const gone = async () => !(await ui.readProblems()).some((r) => /seaworthy\W+hardcoded-secret/.test(r));
+  const gone = async () => !(await ui.readProblems()).some((r) => /seaworthy\W*hardcoded-secret/.test(r));
   for (let i = 0; i < 100 && !(await gone()); i++) await ui.page.waitForTimeout(200);
   ui.assert.ok(await gone(), 'hardcoded-secret is still listed after the ignore quick fix');
   await ui.screenshot('seaworthy-after-quickfix');
@@ -51,7 +51,7 @@ export async function quickFixIgnoresSecretOnItsLine(ui) {
 export async function composeFileShowsFindings(ui) {
   await ui.openFile('docker-compose.yml');
   await ui.waitForSquiggles('any');
-  for (const rule of ['host-socket-mount', 'database-without-volume']) await ui.waitForProblem(new RegExp(`seaworthy\\W+${rule}`));
+  for (const rule of ['host-socket-mount', 'database-without-volume']) await ui.waitForProblem(new RegExp(`seaworthy\\W*${rule}`));
   await ui.screenshot('seaworthy-compose');
 }
 
