@@ -46,7 +46,9 @@ interface Entry {
 
 const POSTGRES_DIRS = (tag: string | undefined): string[] => {
   // PostgreSQL 18+ images keep PGDATA at /var/lib/postgresql/<major>/docker and expect the mount one level up.
-  const m = tag ? /^(?:[a-z]*-)?(?:pg)?(\d+)/.exec(tag.toLowerCase()) : null;
+  // `16.2-alpine`, `18-3.6` (postgis), `latest-pg16` / `2.14.2-pg17` (timescale), `pg17` (pgvector)
+  const t = tag?.toLowerCase();
+  const m = t ? /(?:^|-)pg(\d+)/.exec(t) ?? /^(\d+)/.exec(t) : null;
   const major = m ? Number(m[1]) : undefined;
   return major !== undefined && major >= 18 && major < 100 ? ['/var/lib/postgresql'] : ['/var/lib/postgresql/data'];
 };
@@ -77,7 +79,8 @@ const TABLE: Entry[] = [
   { id: 'neo4j', label: 'Neo4j', images: ['neo4j'], dirs: ['/data'] },
   {
     id: 'influxdb', label: 'InfluxDB', images: ['influxdb'],
-    dirs: (tag) => /^1\./.test(tag ?? '') ? ['/var/lib/influxdb'] : /^[23]\./.test(tag ?? '') ? ['/var/lib/influxdb2', '/var/lib/influxdb3'] : ['/var/lib/influxdb2', '/var/lib/influxdb'],
+    dirs: (tag) => /^1\./.test(tag ?? '') ? ['/var/lib/influxdb'] : /^2\b/.test(tag ?? '') ? ['/var/lib/influxdb2'] : /^3\b/.test(tag ?? '') ? ['/var/lib/influxdb3']
+      : ['/var/lib/influxdb2', '/var/lib/influxdb', '/var/lib/influxdb3'],
   },
   { id: 'minio', label: 'MinIO', images: ['bitnami/minio'], dirs: ['/bitnami/minio/data'], env: ['MINIO_DATA_DIR'] },
   { id: 'minio', label: 'MinIO', images: ['minio'], dirs: [], dirsFromRun: minioDirs },
@@ -91,7 +94,8 @@ const TABLE: Entry[] = [
   { id: 'kafka', label: 'Kafka', images: ['cp-kafka', 'cp-server', 'kafka'], dirs: ['/var/lib/kafka', '/kafka', '/bitnami/kafka'], env: ['KAFKA_LOG_DIRS'] },
   { id: 'redpanda', label: 'Redpanda', images: ['redpanda'], dirs: ['/var/lib/redpanda/data'] },
   { id: 'etcd', label: 'etcd', images: ['bitnami/etcd'], dirs: ['/bitnami/etcd'], env: ['ETCD_DATA_DIR'] },
-  { id: 'etcd', label: 'etcd', images: ['etcd'], dirs: ['/var/lib/etcd', '/etcd-data'], env: ['ETCD_DATA_DIR'], flags: ['--data-dir'] },
+  // Without --data-dir, etcd writes `<name>.etcd` in its working directory (/ in the official images).
+  { id: 'etcd', label: 'etcd', images: ['etcd'], dirs: ['/default.etcd', '/var/lib/etcd', '/etcd-data'], env: ['ETCD_DATA_DIR'], flags: ['--data-dir'] },
   { id: 'nats', label: 'NATS JetStream', images: ['nats'], dirs: ['/tmp/nats'], flags: ['-sd', '--store_dir'], persistent: (f) => f.words.some((w) => w === '-js' || w === '--jetstream') },
   { id: 'mssql', label: 'SQL Server', images: ['mssql/server', 'mssql/rhel/server', 'azure-sql-edge', 'azure-sql-edge/developer'], dirs: ['/var/opt/mssql'], env: ['MSSQL_DATA_DIR'] },
   { id: 'cockroach', label: 'CockroachDB', images: ['cockroach'], dirs: ['/cockroach/cockroach-data'], flags: ['--store'] },
@@ -177,8 +181,8 @@ function minioDirs(facts: RunFacts): string[] | undefined {
     if (w.startsWith('-')) continue;
     let p = /^https?:\/\//.test(w) ? w.replace(/^https?:\/\/[^/]*/, '') : w;
     if (!p.startsWith('/')) continue;
-    // Expansion patterns (`/data{1...4}`): the directory that holds them is what must persist.
-    if (p.includes('{')) p = p.slice(0, p.indexOf('{')).replace(/\/[^/]*$/, '') || '/';
+    // Expansion patterns (`/data{1...4}`) name sibling drives: the first one stands for them all.
+    p = p.replace(/\{(\w+)\.\.\.\w+\}/g, '$1');
     dirs.push(p);
   }
   return dirs.length ? dirs : undefined;

@@ -64,7 +64,11 @@ function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string
   return m ? [{ message, range: m.range }] : undefined;
 }
 
+/** Test and CI setups want a fresh database on every run: there it is a reminder, not an error. */
+const TEST_NAME = /(?:^|[._-])(?:test|tests|testing|ci|e2e|it)(?:[._-]|$)/i;
+
 function checkCompose(model: ComposeModel, ctx: RuleContext): void {
+  const testFile = TEST_NAME.test(nodePath.basename(ctx.path));
   for (const s of model.services) {
     if (ctx.settings.oneShot.includes(s.name)) continue;
     const program = composeProgram(s);
@@ -79,6 +83,7 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     const sameTarget = s.volumes.find((v) => v.target && v.target.value.replace(/\/+$/, '') === dir);
     const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
     ctx.report({
+      severity: testFile || TEST_NAME.test(s.name) ? 'info' : undefined,
       range: s.image?.range ?? s.keyRange,
       message: `Service "${s.name}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
       related: relatedEphemeral(match, mounts, 'this mount does not outlive the container'),
@@ -102,7 +107,7 @@ export default defineRule({
     why: 'A database, queue or search engine writes its data inside the container unless something persistent is mounted at its data directory. `docker compose down`, a Kubernetes rollout, a node drain or an evicted pod then starts the service empty: the data is gone, and there is nothing to back up. Anonymous volumes (`- /var/lib/mysql`, or the `VOLUME` line of the official images) are orphaned by the next `down`/`up`, tmpfs lives in memory, and an `emptyDir` is deleted with its pod.',
     bad: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password' },
     good: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:' },
-    notes: 'Datastores are recognised by image (official, bitnami and vendor images of PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, CouchDB, Neo4j, InfluxDB, MinIO, ClickHouse, ZooKeeper, Kafka, Redpanda, etcd, NATS JetStream, SQL Server, CockroachDB, Prometheus), including a Compose service that builds `FROM` one of them; add in-house images with the `dataDirectories` setting. Data directory overrides are honoured (`PGDATA`, `--datadir`, `--dbpath`, `--data-dir`, MinIO `server /path`, ...); PostgreSQL 18+ images expect the mount at /var/lib/postgresql. A mount at or above the data directory counts; named volumes, bind mounts, PVCs, StatefulSet volumeClaimTemplates and other disk volumes are persistent. Not flagged: Redis/Valkey without AOF or RDB snapshots (`--appendonly yes`, a non-empty `--save`; redis-stack and bitnami images persist by default), NATS without JetStream and memcached, which are caches; containers running a client (`psql`, `mysqldump`, `redis-cli`, ...); Jobs, CronJobs and init containers; services listed in `oneShot`; Helm-templated objects and `${VAR}` mount paths, whose values are unknown. The Compose fix adds `<service>-data:<data dir>` and declares the volume.',
+    notes: 'Datastores are recognised by image (official, bitnami and vendor images of PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, CouchDB, Neo4j, InfluxDB, MinIO, ClickHouse, ZooKeeper, Kafka, Redpanda, etcd, NATS JetStream, SQL Server, CockroachDB, Prometheus), including a Compose service that builds `FROM` one of them; add in-house images with the `dataDirectories` setting. Data directory overrides are honoured (`PGDATA`, `--datadir`, `--dbpath`, `--data-dir`, MinIO `server /path`, ...); PostgreSQL 18+ images expect the mount at /var/lib/postgresql. A mount at or above the data directory counts; named volumes, bind mounts, PVCs, StatefulSet volumeClaimTemplates and other disk volumes are persistent. Not flagged: Redis/Valkey without AOF or RDB snapshots (`--appendonly yes`, a non-empty `--save`; redis-stack and bitnami images persist by default; a Redis started with only a config file is assumed to be a cache), NATS without JetStream and memcached, which are caches; containers running a client (`psql`, `mysqldump`, `redis-cli`, ...); Jobs, CronJobs and init containers; services listed in `oneShot`; in Compose files or services named like tests (`compose.test.yaml`, `docker-compose.ci.yml`, `db-test`) the finding is only `info`, since a throwaway database is the point there; Helm-templated objects and `${VAR}` mount paths, whose values are unknown. The Compose fix adds `<service>-data:<data dir>` and declares the volume.',
   },
   check: {
     compose: checkCompose,
