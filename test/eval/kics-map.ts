@@ -30,7 +30,7 @@ export const KICS_MAP: readonly RuleMapping[] = [
   { rule: 'hardcoded-secret', category: 'secrets', queries: ['common/passwords_and_secrets'] },
   { rule: 'secret-in-command', category: 'secrets', queries: ['common/passwords_and_secrets'] },
   { rule: 'committed-secret-manifest', category: 'secrets', queries: ['common/passwords_and_secrets'], note: 'positive1.yaml: a Secret with stringData; positive35.yaml: a kubeconfig' },
-  { rule: 'secret-in-configmap', category: 'secrets', planned: true, queries: ['common/passwords_and_secrets'] },
+  { rule: 'secret-in-configmap', category: 'secrets', queries: ['common/passwords_and_secrets'] },
 
   // dependencies
   {

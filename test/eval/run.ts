@@ -57,8 +57,8 @@ function groupBy(qs: QueryResult[], key: (q: QueryResult) => string): [string, S
 
 function printLabeled(r: LabeledReport): void {
   console.log(heading('Labeled: KICS query tests'));
-  console.log(`A finding of a mapped rule matches an expected entry in the same file within ±${LINE_TOLERANCE} lines, or in the same block`);
-  console.log('(Dockerfile instruction, or stage for a FROM line; Compose service; Kubernetes container, else document).');
+  console.log('A finding of a mapped rule matches an expected entry of the same file in the same enclosing block (Dockerfile');
+  console.log(`instruction, or stage for a FROM line; Compose service; Kubernetes container, else document); ±${LINE_TOLERANCE} lines where a line has no block.`);
   console.log('FP = mapped-rule findings on negatives; cat FP = findings of any rule of the query\'s category on negatives.');
   console.log('Findings listed in REVIEWED (test/eval/kics-map.ts) are right but unlisted by KICS: they count as neither.\n');
   console.log(table(['query', 'category', 'rules', 'expected', 'matched', 'recall', 'extra', 'FP files/neg', 'FP', 'cat FP'],
