@@ -1,40 +1,15 @@
 import * as nodePath from 'path';
 import { defineRule, RelatedInfo, RuleContext } from '../../engine/rule';
-import type { ImageRef } from '../../model/common';
 import type { ComposeModel, ComposeService } from '../../model/compose';
-import type { DockerfileModel, Stage } from '../../model/dockerfile';
 import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore, RunFacts } from '../../knowledge/datastores';
 import { addNamedVolumeFix } from './compose-volume-fix';
-import { composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
-
-/** The stage a Compose build produces: `build.target` or the final one. */
-function builtStage(df: DockerfileModel, target: string | undefined): Stage | undefined {
-  return target ? df.stages.find((s) => s.name === target.toLowerCase()) : df.stages[df.stages.length - 1];
-}
-
-/**
- * The image a service runs and the ENV it inherits: `image:` when it names a datastore, otherwise the
- * base image of the Dockerfile it builds (`FROM postgres:16` plus init scripts is a common pattern).
- */
-function serviceImage(s: ComposeService, ctx: RuleContext): { image?: ImageRef; inherited: Map<string, string | undefined> } {
-  const inherited = new Map<string, string | undefined>();
-  const ctxDir = s.build?.context?.value ?? (s.build ? '.' : undefined);
-  if (!s.build || !ctxDir || s.build.context?.dynamic || /:\/\/|^git@/.test(ctxDir) || s.build.inline) return { image: s.image, inherited };
-  const file = nodePath.posix.join(ctxDir.replace(/\\/g, '/'), s.build.dockerfile?.value ?? 'Dockerfile');
-  const df = ctx.modelOf(file, 'dockerfile') as DockerfileModel | undefined;
-  const stage = df && builtStage(df, s.raw.get('build')?.get('target')?.str()?.value);
-  if (!stage) return { image: s.image, inherited };
-  let root: Stage = stage;
-  const chain: Stage[] = [];
-  for (let st: Stage | undefined = stage; st; st = st.parent) { chain.unshift(st); root = st; }
-  for (const st of chain) for (const ins of st.instructions) if (ins.keyword === 'ENV') for (const p of ins.properties) inherited.set(p.name, p.dynamic ? undefined : p.value);
-  return { image: root.image ?? s.image, inherited };
-}
+import { builtImage, composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
 
 function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
   const facts = composeFacts(s);
-  const { image, inherited } = serviceImage(s, ctx);
-  const env = new Map([...inherited, ...facts.env]);
+  const built = builtImage(s, ctx);
+  const image = built?.image ?? s.image;
+  const env = new Map<string, string | undefined>([...(built?.env ?? []).map((e): [string, string | undefined] => [e.name, e.dynamic ? undefined : e.value]), ...facts.env]);
   const run: RunFacts = { env, words: facts.words };
   const byImage = s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories);
   return byImage || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;

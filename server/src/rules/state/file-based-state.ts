@@ -3,7 +3,7 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { DockerfileModel } from '../../model/dockerfile';
 import { FileState, fileStateOf, normalizePath } from '../../knowledge/datastores';
-import { composeMounts, ephemeralCover, kubeMounts, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { builtImage, composeMounts, couldHoldData, ephemeralCover, kubeMounts, Mounts, persistentCover, SERVING_KINDS } from './mounts';
 
 const CONSEQUENCE: Record<FileState['kind'], string> = {
   sqlite: 'the data is lost when the container is replaced and cannot be shared by a second replica',
@@ -47,17 +47,18 @@ function judge(entries: EnvEntry[], mounts: Mounts, workdir: string | undefined)
     if (!state) continue;
     const { absolute, unresolved } = resolve(state, workdir);
     if (absolute.some((p) => persistentCover(mounts, p))) continue;
-    if ((unresolved || !absolute.length) && mounts.all.some((m) => !m.ephemeral)) continue;
+    if ((unresolved || !absolute.length) && mounts.all.some(couldHoldData)) continue;
     const eph = absolute.map((p) => ephemeralCover(mounts, p)).find(Boolean);
     out.push({ entry, state, where: absolute[0] ?? state.paths[0] ?? '', ephemeral: eph?.ephemeral });
   }
   return out;
 }
 
+/** `subject` names the variable and ends where " keeps ..." can follow. */
 function message(subject: string, j: Judged, container: string): string {
   const at = j.where ? ` at ${j.where}` : ` in ${container}'s filesystem`;
   const why = j.ephemeral ? `, on ${j.ephemeral}` : '';
-  return `${subject} ${j.entry.name} keeps ${j.state.what}${at}${why}: ${CONSEQUENCE[j.state.kind]}. ${ADVICE[j.state.kind]}.`;
+  return `${subject} keeps ${j.state.what}${at}${why}: ${CONSEQUENCE[j.state.kind]}. ${ADVICE[j.state.kind]}.`;
 }
 
 function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
@@ -95,7 +96,7 @@ export default defineRule({
     why: 'A process that keeps its database, sessions, cache or uploads in files inside the container is not disposable: the next deploy, crash or reschedule starts with an empty directory, and a second replica has its own, different copy. Users get logged out, uploads disappear, SQLite data is gone. State belongs in backing services (a database, Redis, object storage) or, when a file really is the store, on a persistent volume with a single writer.',
     bad: { lang: 'yaml', code: 'services:\n  web:\n    image: shop/web:2.3.0\n    environment:\n      DATABASE_URL: sqlite:////app/data/shop.sqlite3\n      SESSION_DRIVER: file' },
     good: { lang: 'yaml', code: 'services:\n  web:\n    image: shop/web:2.3.0\n    environment:\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop\n      SESSION_DRIVER: redis' },
-    notes: 'Looks at environment values: SQLite URLs and paths (`sqlite:///…`, `file:./dev.db`, `*.db`/`*.sqlite`/`*.sqlite3` paths), file session and cache drivers (Laravel `SESSION_DRIVER`/`CACHE_DRIVER`/`CACHE_STORE=file`, Django `SESSION_ENGINE=…sessions.backends.file` and `FileBasedCache`, PHP `session.save_handler=files`) and upload directories (`UPLOAD_DIR`, `MEDIA_ROOT`, …). In Compose and Kubernetes a persistent mount (named volume, bind mount, PVC, claim template) at or above the path silences it; relative paths are resolved against `working_dir`/`workingDir`, and when the location is unknown any persistent mount is taken as covering it. In Dockerfiles `ENV` is reported at `info`, since only the deployment decides what is mounted. Not flagged: `${VAR}`/`$(VAR)` values, `:memory:` databases, hostnames such as `DB_HOST=postgres.db`, Jobs and init containers, Helm-templated objects.',
+    notes: 'Looks at environment values: SQLite URLs and paths (`sqlite:///…`, `file:./dev.db`, `*.db`/`*.sqlite`/`*.sqlite3` paths), file session and cache drivers (Laravel `SESSION_DRIVER`/`CACHE_DRIVER`/`CACHE_STORE=file`, Django `SESSION_ENGINE=…sessions.backends.file` and `FileBasedCache`, PHP `session.save_handler=files`) and upload directories (`UPLOAD_DIR`, `MEDIA_ROOT`, …). In Compose and Kubernetes a persistent mount (named volume, bind mount, PVC, claim template) at or above the path silences it; relative paths are resolved against `working_dir`/`workingDir`, and when the location is unknown any writable persistent directory mount (not a socket, a file or a read-only mount) is taken as covering it. In Dockerfiles `ENV` is reported at `info`, since only the deployment decides what is mounted; a Compose service that builds that Dockerfile is judged against its own mounts (when the workspace index has the Dockerfile). Not flagged: `${VAR}`/`$(VAR)` values, `:memory:` databases, hostnames such as `DB_HOST=postgres.db`, Jobs and init containers, Helm-templated objects.',
   },
   check: {
     dockerfile: checkDockerfile,
@@ -103,8 +104,16 @@ export default defineRule({
       for (const s of model.services) {
         const wd = s.raw.get('working_dir')?.str();
         const workdir = wd && !wd.dynamic ? wd.value : undefined;
-        for (const j of judge(s.environment, composeMounts(model, s), workdir)) {
-          ctx.report({ range: j.entry.valueRange ?? j.entry.range, message: message(`Service "${s.name}" variable`, j, 'the container') });
+        const mounts = composeMounts(model, s);
+        for (const j of judge(s.environment, mounts, workdir)) {
+          ctx.report({ range: j.entry.valueRange ?? j.entry.range, message: message(`Service "${s.name}" variable ${j.entry.name}`, j, 'the container') });
+        }
+        // The image's own ENV applies too unless the service overrides it; only here are the mounts known.
+        const built = s.build && builtImage(s, ctx);
+        if (!built || !s.build) continue;
+        const own = new Set(s.environment.map((e) => e.name));
+        for (const j of judge(built.env.filter((e) => !own.has(e.name)), mounts, workdir ?? built.workdir)) {
+          ctx.report({ range: s.build.range, message: message(`Service "${s.name}" inherits ${j.entry.name} from ${built.file}, which`, j, 'the container') });
         }
       }
     },
@@ -115,7 +124,7 @@ export default defineRule({
         for (const c of w.podSpec.containers) {
           const wd = c.raw.get('workingDir')?.str();
           for (const j of judge(c.env, kubeMounts(obj, c), wd && !wd.dynamic ? wd.value : undefined)) {
-            ctx.report({ range: j.entry.valueRange ?? j.entry.range, message: message(`Container "${c.name}" env`, j, 'the pod') });
+            ctx.report({ range: j.entry.valueRange ?? j.entry.range, message: message(`Container "${c.name}" env ${j.entry.name}`, j, 'the pod') });
           }
         }
       }

@@ -3,7 +3,10 @@
  * state rules (not a rule itself). A mount is persistent when its data survives the container being
  * removed and recreated: named volumes, bind mounts, PVCs and other network or host disks.
  */
-import type { EnvEntry, Located } from '../../model/common';
+import * as nodePath from 'path';
+import type { RuleContext } from '../../engine/rule';
+import type { EnvEntry, ImageRef, Located } from '../../model/common';
+import type { DockerfileModel, Stage } from '../../model/dockerfile';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubeContainer, KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
@@ -17,6 +20,12 @@ export interface Mount {
   ephemeral?: string;
   /** Human name of the source (`db-data`, `./data`, PVC `pg`). */
   source: string;
+  readOnly?: boolean;
+}
+
+/** A writable directory mount that could hold data (not a socket, a config file or a read-only mount). */
+export function couldHoldData(m: Mount): boolean {
+  return !m.ephemeral && !m.readOnly && !/\.(?:sock|[a-z0-9]{2,5})$/i.test(m.target);
 }
 
 export interface Mounts {
@@ -43,6 +52,37 @@ function envFacts(entries: EnvEntry[]): Map<string, string | undefined> {
 
 // ---------------------------------------------------------------- Compose
 
+/** The stage a Compose build produces: `build.target` or the final one. */
+function builtStage(df: DockerfileModel, target: string | undefined): Stage | undefined {
+  return target ? df.stages.find((st) => st.name === target.toLowerCase()) : df.stages[df.stages.length - 1];
+}
+
+/**
+ * What a service's `build:` produces, when the workspace has its Dockerfile: the base image at the
+ * root of the built stage (`FROM postgres:16` plus init scripts is a common pattern) and the ENV
+ * entries the image carries (later ones win).
+ */
+export function builtImage(s: ComposeService, ctx: RuleContext): { file: string; image?: ImageRef; env: EnvEntry[]; workdir?: string } | undefined {
+  const ctxDir = s.build?.context?.value ?? (s.build ? '.' : undefined);
+  if (!s.build || !ctxDir || s.build.context?.dynamic || s.build.dockerfile?.dynamic || /:\/\/|^git@/.test(ctxDir) || s.build.inline) return undefined;
+  const file = nodePath.posix.join(ctxDir.replace(/\\/g, '/'), s.build.dockerfile?.value ?? 'Dockerfile');
+  const df = ctx.modelOf(file, 'dockerfile') as DockerfileModel | undefined;
+  const stage = df && builtStage(df, s.raw.get('build')?.get('target')?.str()?.value);
+  if (!stage) return undefined;
+  const chain: Stage[] = [];
+  for (let st: Stage | undefined = stage; st; st = st.parent) chain.unshift(st);
+  const env = new Map<string, EnvEntry>();
+  let workdir: string | undefined;
+  for (const st of chain) {
+    for (const ins of st.instructions) {
+      if (ins.keyword === 'ENV') for (const p of ins.properties) env.set(p.name, p);
+      const dir = ins.args[0]?.value;
+      if (ins.keyword === 'WORKDIR' && dir && !ins.args[0].dynamic) workdir = dir.startsWith('/') ? dir : nodePath.posix.join(workdir ?? '/', dir);
+    }
+  }
+  return { file, image: chain[0].image, env: [...env.values()], workdir };
+}
+
 export function composeFacts(s: ComposeService): RunFacts {
   const words = [s.entrypoint, s.command].flatMap((c) => c?.commands.flatMap((x) => x.words.map((w) => w.text)) ?? []);
   return { env: envFacts(s.environment), words };
@@ -68,7 +108,7 @@ export function composeMounts(model: ComposeModel, s: ComposeService): Mounts {
     else if (v.type === 'image') ephemeral = 'an image mount (read-only)';
     else if (v.anonymous) ephemeral = 'an anonymous volume (orphaned by `docker compose down`; the next `up` starts empty)';
     else if (v.type === 'volume' && v.source && tmpfsVolume(model, v.source.value)) ephemeral = `volume "${v.source.value}", whose driver_opts make it a tmpfs`;
-    out.all.push({ target: normalizePath(v.target.value), range: v.range, ephemeral, source: v.source?.value ?? '(anonymous)' });
+    out.all.push({ target: normalizePath(v.target.value), range: v.range, ephemeral, source: v.source?.value ?? '(anonymous)', readOnly: v.readOnly });
   }
   const tmpfs = s.raw.get('tmpfs');
   for (const t of tmpfs ? (tmpfs.str() ? [tmpfs] : tmpfs.items()) : []) {
@@ -129,10 +169,10 @@ export function kubeMounts(obj: KubeObject, c: KubeContainer): Mounts {
     if (!m.mountPath || /[$\uE000]/.test(m.mountPath) || /\uE000/.test(m.name)) { out.unknown = true; continue; }
     const target = normalizePath(m.mountPath);
     // A StatefulSet's claim template replaces a pod volume of the same name.
-    if (obj.kind === 'StatefulSet' && claims.has(m.name)) { out.all.push({ target, range: m.range, source: `volumeClaimTemplate "${m.name}"` }); continue; }
+    if (obj.kind === 'StatefulSet' && claims.has(m.name)) { out.all.push({ target, range: m.range, source: `volumeClaimTemplate "${m.name}"`, readOnly: m.readOnly }); continue; }
     const vol = w.podSpec.volumes.find((v) => v.name === m.name);
     if (!vol) { out.unknown = true; continue; }
-    out.all.push({ target, range: m.range, ephemeral: EPHEMERAL_VOLUMES[vol.type], source: `${vol.type} "${vol.name}"` });
+    out.all.push({ target, range: m.range, ephemeral: EPHEMERAL_VOLUMES[vol.type], source: `${vol.type} "${vol.name}"`, readOnly: m.readOnly });
   }
   return out;
 }
