@@ -2,13 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult } from '../../server/src/engine/analyze';
 import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
+import { diskHost } from '../../server/src/workspace/batch';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 
 /** Analyses text as if it were the file at `filePath` (name decides the kind, as in the editor). */
 export function analyze(filePath: string, text: string, config: EngineConfig = defaultConfig()): Promise<AnalysisResult> {
-  return analyzeText(filePath, text, config, { fileExists: (p) => fs.existsSync(p) });
+  // The real disk host: rules that follow Compose `build:` to a Dockerfile see it as in the CLI.
+  return analyzeText(filePath, text, config, diskHost(config));
 }
 
 export function analyzeFile(filePath: string, config?: EngineConfig): Promise<AnalysisResult> {
