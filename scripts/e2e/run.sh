@@ -41,6 +41,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "e2e: 0 passed, 1 failed"; exit 1
 fi
 
+# Screenshots of this run only (test-results/e2e/ is what CI would keep as artefacts).
+rm -rf "$REPO/test-results/e2e"
+
 passed=0 failed=0 skipped=0 rc=0
 # add_counts <log> <tag>: add the counts of the last "<tag>: N passed, N failed[, N skipped]" line.
 add_counts() {

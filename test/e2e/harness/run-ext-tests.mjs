@@ -60,11 +60,12 @@ export async function runExtensionTests(o) {
     browser = await launchBrowser(stateDir, { env: server.env });
     const { page } = browser;
     const pending = new Set();
-    const done = new Promise((resolve) => {
-      // The smoke-test driver calls window.codeAutomationExit(code) when run() settles.
-      page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
-      page.on('crash', () => resolve('page crashed'));
-    });
+    let finish;
+    const done = new Promise((resolve) => { finish = resolve; });
+    // The smoke-test driver calls window.codeAutomationExit(code) when run() settles.
+    await page.exposeFunction('codeAutomationExit', (code) => finish(Number(code)));
+    page.on('crash', () => finish('page crashed'));
+    let firstOutput = true;
     page.on('console', (msg) => {
       // Extension-host console output is forwarded to the page console as
       // console.log('%c[Extension Host] ...', 'color: ...', fmt, ...args); re-format it like Node would.
@@ -74,6 +75,7 @@ export async function runExtensionTests(o) {
         if (typeof args[0] === 'string' && args[0].startsWith('%c')) args = args.slice(2);
         const text = util.format(...args);
         if (text.includes(TEST_TAG)) {
+          if (firstOutput) { firstOutput = false; log('runner', 'extension host started the tests'); }
           const out = text.split(TEST_TAG).join('');
           console.log(out);
           let m;
@@ -160,6 +162,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error('usage: run-ext-tests.mjs --extensionDevelopmentPath=<dir> --extensionTestsPath=<module> [--folder=<dir>]');
     process.exit(2);
   }
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));   // 'exit' hooks stop code-server
   const res = await runExtensionTests(a);
   console.log(summaryLine(res));
   process.exit(res.exitCode === 0 && res.failed === 0 ? 0 : 1);

@@ -295,6 +295,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error('usage: ui.mjs --scenario <file.mjs> (--vsix <file> | --extension <dir>) [--workspace <fixture dir>]');
     process.exit(2);
   }
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));   // 'exit' hooks stop code-server
   const t0 = Date.now();
   const scenario = (await import(pathToFileURL(path.resolve(args.scenario)).href)).default;
   console.log(`\n  ${scenario.name || 'ui'} (UI, installed .vsix)`);

@@ -13,8 +13,7 @@ if (!a.devPaths.length || !a.testsPath) {
   process.exit(2);
 }
 if (process.env.VERBOSE === '1' && a.ignored.length) console.log(`[shim] ignoring desktop-only args: ${a.ignored.join(' ')}`);
-let res;
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));   // 'exit' hooks stop code-server
-res = await runExtensionTests(a);
+const res = await runExtensionTests(a);
 console.log(summaryLine(res));
 process.exit(res.exitCode === 0 && res.failed === 0 ? 0 : 1);
