@@ -1,0 +1,67 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { median, table } from './stats';
+
+const root = path.resolve(__dirname, '..', '..');
+const bin = (p: string) => path.join(root, 'node_modules', p);
+
+interface ManifestRow { path: string; kind: string }
+
+/** The corpus, optionally copied N times into a temp folder (each copy a subfolder, as a monorepo would hold them). */
+export function corpusCopy(corpusReal: string, copies: number): { dir: string; compose: string[]; dockerfiles: string[]; cleanup: () => void } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(corpusReal, 'manifest.json'), 'utf8')) as ManifestRow[] | { files: ManifestRow[] };
+  const rows = Array.isArray(manifest) ? manifest : manifest.files;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-bench-'));
+  const compose: string[] = [];
+  const dockerfiles: string[] = [];
+  for (let i = 0; i < copies; i++) {
+    const dest = path.join(dir, `copy${i}`);
+    fs.cpSync(corpusReal, dest, { recursive: true });
+    for (const r of rows) {
+      const rel = r.path.replace(/^real\//, '');
+      if (r.kind === 'compose') compose.push(path.join(dest, rel));
+      if (r.kind === 'dockerfile') dockerfiles.push(path.join(dest, rel));
+    }
+  }
+  return { dir, compose, dockerfiles, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function time(cmd: string, args: string[], cwd: string): { ms: number; status: number | null; stderr: string } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  return { ms: performance.now() - t0, status: r.status, stderr: r.stderr.slice(0, 300) };
+}
+
+/** Seaworthy's full scan (all rules, all kinds) against each peer on its own subset, same files, same run. */
+export function peers(corpusReal: string, quick: boolean): string {
+  const rows: (string | number)[][] = [];
+  for (const copies of quick ? [1] : [1, 10]) {
+    const c = corpusCopy(corpusReal, copies);
+    const runs = quick ? 1 : 3;
+    try {
+      const tools: { name: string; files: string; cmd: string[] }[] = [
+        { name: 'seaworthy check (all rules, all files)', files: 'all', cmd: [path.join(root, 'bin', 'seaworthy.js'), 'check', c.dir, '--format', 'json'] },
+        { name: 'dclint (Compose files)', files: `${c.compose.length} compose`, cmd: [bin('dclint/bin/dclint.cjs'), ...c.compose] },
+        { name: 'dockerfilelint (Dockerfiles)', files: `${c.dockerfiles.length} Dockerfiles`, cmd: [bin('dockerfilelint/bin/dockerfilelint'), ...c.dockerfiles] },
+        { name: 'secretlint recommended (all files)', files: 'all', cmd: [bin('secretlint/bin/secretlint.js'), '--secretlintrc', path.join(root, 'bench', 'secretlintrc.json'), '--format', 'json', `${c.dir}/**/*`] },
+      ];
+      const times = new Map<string, number[]>();
+      for (let r = 0; r < runs; r++) {
+        for (const t of tools) {
+          const res = time(process.execPath, t.cmd, c.dir);
+          // Linters exit non-zero when they find problems (dockerfilelint: the number of problems); only a signal or a crash message is a failure.
+          if (res.status === null || /^(Error|TypeError|SyntaxError)|\n\s+at /.test(res.stderr)) throw new Error(`${t.name} failed (${res.status}): ${res.stderr}`);
+          (times.get(t.name) ?? times.set(t.name, []).get(t.name)!).push(res.ms);
+        }
+      }
+      const sw = median(times.get(tools[0].name)!);
+      for (const t of tools) {
+        const m = median(times.get(t.name)!);
+        rows.push([`${copies}×`, t.name, t.files, m, t === tools[0] ? '—' : `${(sw / m).toFixed(2)}`]);
+      }
+    } finally { c.cleanup(); }
+  }
+  return table(['corpus', 'tool', 'files', 'wall ms (median)', 'seaworthy / peer'], rows);
+}

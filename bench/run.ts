@@ -1,0 +1,39 @@
+/**
+ * `npm run bench` — medians and ratios measured side by side in one run (never timing assertions in
+ * tests). `--quick` runs the smallest sizes once, only to prove the benchmark still works (CI).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { perEdit } from './per-edit';
+import { lspLatency } from './lsp-latency';
+import { peers } from './peers';
+import { incremental, memory } from './workspace';
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const outIdx = process.argv.indexOf('--out');
+  const corpusReal = path.join(process.env.SEAWORTHY_CORPUS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus'), 'real');
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const parts: string[] = [
+    `# Seaworthy benchmarks${quick ? ' (quick mode: smallest sizes, one iteration — proves it runs, not a measurement)' : ''}`, '',
+    `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 1073741824).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+    `Run: ${new Date().toISOString()}`, '',
+  ];
+  const section = async (title: string, note: string, fn: () => Promise<string> | string) => {
+    process.stderr.write(`bench: ${title}...\n`);
+    const t = await fn();
+    parts.push(`## ${title}`, '', note, '', t, '');
+    process.stdout.write(`\n## ${title}\n\n${t}\n`);
+  };
+  await section('1. Per-edit analysis vs the parse floor', 'Full analysis (parse, model, every rule, secretlint scan, suppressions) of a file after a one-character edit, against parsing alone with the same parser (dockerfile-ast / `yaml.parseAllDocuments`). Target: ≤ 2× at every size; per-line cost ≈ 1× between sizes (linear).', () => perEdit(quick).then((r) => r.text));
+  await section('2. Through the real language server', 'The built server as its own process over stdio; bursts of `didChange` edits 30 ms apart; time from the last edit to `publishDiagnostics` for the final version (includes the 200 ms debounce). "analyses run" ≪ "edits sent" shows stale runs were cancelled.', () => lspLatency(quick));
+  if (fs.existsSync(corpusReal)) {
+    await section('3. Workspace scan against peers', `\`seaworthy check\` (all rules on every file kind) against each npm peer on its own subset of the same files (\`${path.relative(process.cwd(), corpusReal)}\` and a 10× copy), each as a fresh process. Ratio < 1 means Seaworthy is faster.`, () => peers(corpusReal, quick));
+    await section('5. Memory', 'Language-server RSS after the report request has indexed the whole corpus copy, against the same server idle.', () => memory(corpusReal, quick));
+  } else parts.push(`Corpus not found at ${corpusReal}: sections 3 and 5 skipped.`, '');
+  await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
+  if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], parts.join('\n'));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
