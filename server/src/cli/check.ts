@@ -1,5 +1,7 @@
 import * as path from 'path';
+import type { AnalysisResult } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
+import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
@@ -32,23 +34,27 @@ export function parseCheckArgs(args: string[]): CheckOptions {
 }
 
 /** Shows paths as the user gave them, or relative to the current directory. */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
 export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
-  const { files, missing } = collectFiles(opts.paths);
+  const resolver = new ProjectConfigResolver();
+  const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
+  const { missing } = collected;
   for (const m of missing) err.write(`seaworthy: ${m}: no such file or directory\n`);
-  if (missing.length && !files.length) return 2;
+  if (missing.length && !collected.files.length) return 2;
+  const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
+  if (reportBrokenConfigs(broken, err)) return 2;
   const host = diskHost(config);
   const findings: CliFinding[] = [];
   const problems: CliProblem[] = [];
   let scanned = 0;
   for (const file of files) {
-    const r = await analyzePath(file, config, host);
+    const r = await analyzePath(file, configOf(file), host);
     if (r.kind || r.problems.length) scanned++;
     const c = toCliFindings(displayPath(file), r);
-    findings.push(...c.findings);
+    findings.push(...[...c.findings, ...unusedSuppressionFindings(displayPath(file), r, configOf(file))].sort((a, b) => a.line - b.line || a.column - b.column));
     problems.push(...c.problems);
     for (const e of r.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
   }
@@ -56,5 +62,22 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   else out.write(formatText(findings, problems, scanned));
   const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
+}
+
+/** Config files with errors stop a batch command (exit 2) with `file:line:col: message` lines. */
+export function reportBrokenConfigs(broken: LoadedProjectConfig[], err: NodeJS.WritableStream): boolean {
+  for (const b of broken) err.write(`seaworthy: invalid configuration:\n${formatConfigErrors(b, displayPath)}\n`);
+  return broken.length > 0;
+}
+
+/** Suppression comments that matched nothing, as findings (the editor shows them as faded hints). */
+export function unusedSuppressionFindings(file: string, r: AnalysisResult, config: EngineConfig): CliFinding[] {
+  const level = config.rules['unused-suppression'] ?? 'info';
+  if (level === 'off') return [];
+  return r.unusedSuppressions.map((s) => ({
+    file, line: s.range.start.line + 1, column: s.range.start.character + 1, endLine: s.range.end.line + 1, endColumn: s.range.end.character + 1,
+    ruleId: 'unused-suppression', category: 'codebase', severity: level,
+    message: `This seaworthy-ignore comment suppresses nothing${s.ruleIds.length ? ` (${s.ruleIds.join(', ')})` : ''}; remove it.`,
+  }));
 }
 
