@@ -1,10 +1,12 @@
 import { parseCheckArgs, runCheck } from './check';
+import { parseFixArgs, runFix } from './fix';
 import { UsageError } from './usage';
 
 const USAGE = `Usage: seaworthy <command> [options] PATH...
 
 Commands:
   check PATH...      Report production-readiness findings for Dockerfiles, Compose files and manifests.
+  fix PATH...        Apply the safe quick fixes to the files (like eslint --fix), then report what remains.
 
 Options for check:
   --format text|json       Output format (default: text)
@@ -12,12 +14,21 @@ Options for check:
                            Exit with 1 when a finding of this severity or worse exists (default: error)
   -h, --help               Show this help
 
+Options for fix:
+  --unsafe                 Also apply fixes that change behaviour (e.g. pinning, removing VOLUME)
+  --dry-run                Print a unified diff instead of writing files
+  --fail-on error|warning|info
+                           As for check, judged on what remains after fixing
+
+Configuration: .seaworthy.yaml, found by walking up from each file to the repository root.
+
 Exit codes: 0 nothing reached --fail-on, 1 something did, 2 usage or internal error.
 `;
 
 /** Each command parses its own arguments and returns the process exit code. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: (args) => runCheck(parseCheckArgs(args)),
+  fix: (args) => runFix(parseFixArgs(args)),
 };
 
 export async function main(argv: string[]): Promise<number> {

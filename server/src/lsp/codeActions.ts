@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { AnalysisResult, Finding } from '../engine/analyze';
+import { planPass } from '../engine/apply-fixes';
 import { FileChange, planFix } from '../engine/fix';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
 import type { Fix } from '../engine/rule';
@@ -71,29 +72,10 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
   return actions;
 }
 
-/** Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass). */
+/**
+ * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass).
+ * Shared with `seaworthy fix` (engine/apply-fixes.ts) so the editor and the CLI fix the same way.
+ */
 export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined): FileChange[] {
-  const merged = new Map<string, FileChange>();
-  const taken: FileChange['edits'] = [];
-  const overlaps = (a: FileChange['edits'][number]) => taken.some((b) =>
-    (cmp(a.range.start, b.range.end) < 0 && cmp(b.range.start, a.range.end) < 0) || cmp(a.range.start, b.range.start) === 0);
-  for (const f of result.findings) {
-    for (const fix of fixesOf(f).filter((x) => x.safety === 'safe').slice(0, 1)) {
-      const changes = planFix(fix, docPath, read);
-      const own = changes.find((c) => c.file === docPath);
-      if (own && own.edits.some(overlaps)) continue;
-      if (own) taken.push(...own.edits);
-      for (const c of changes) {
-        const m = merged.get(c.file);
-        if (!m) merged.set(c.file, { ...c, edits: [...c.edits] });
-        else if (c.file === docPath) m.edits.push(...c.edits);
-        // other files (.env, .gitignore) are appended to: keep the first plan for each, later ones on the next pass
-      }
-    }
-  }
-  return [...merged.values()];
-}
-
-function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
-  return a.line - b.line || a.character - b.character;
+  return planPass(result, docPath, read).changes;
 }

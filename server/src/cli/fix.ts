@@ -1,0 +1,89 @@
+import * as path from 'path';
+import { AppliedFix, FixSession, maskValues, RefusedFix, secretTexts } from '../engine/apply-fixes';
+import { defaultConfig, EngineConfig } from '../engine/config';
+import { ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
+import type { Severity } from '../engine/rule';
+import { collectFiles } from '../workspace/files';
+import { displayPath, RANK, reportBrokenConfigs, unusedSuppressionFindings } from './check';
+import { unifiedDiff } from './diff';
+import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
+import { flagReader, UsageError } from './usage';
+
+export interface FixOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity }
+
+export function parseFixArgs(args: string[]): FixOptions {
+  const opts: FixOptions = { paths: [], unsafe: false, dryRun: false, failOn: 'error' };
+  for (const i = { at: 0 }; i.at < args.length; i.at++) {
+    const { flag, value } = flagReader(args, i);
+    if (flag === '--unsafe') opts.unsafe = true;
+    else if (flag === '--dry-run') opts.dryRun = true;
+    else if (flag === '--fail-on') {
+      const v = value();
+      if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
+      opts.failOn = v as Severity;
+    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    else opts.paths.push(args[i.at]);
+  }
+  if (!opts.paths.length) throw new UsageError('no PATH given');
+  return opts;
+}
+
+/**
+ * `seaworthy fix`: the editor's fix-all, on disk. Each file is fixed in passes until nothing applies;
+ * the exit code is judged, like `check`, on what remains.
+ */
+export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, session = new FixSession()): Promise<number> {
+  const resolver = new ProjectConfigResolver();
+  const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
+  for (const m of collected.missing) err.write(`seaworthy: ${m}: no such file or directory\n`);
+  if (collected.missing.length && !collected.files.length) return 2;
+  const { files, configOf, broken } = resolveForFiles(collected.files, base, resolver);
+  if (reportBrokenConfigs(broken, err)) return 2;
+
+  const applied: AppliedFix[] = [];
+  const refused: RefusedFix[] = [];
+  const findings: CliFinding[] = [];
+  const problems: CliProblem[] = [];
+  const secrets: string[] = [];
+  let scanned = 0;
+  for (const file of files) {
+    const abs = path.resolve(file);
+    if (session.read(abs) === undefined) {
+      problems.push({ file: displayPath(file), line: 1, column: 1, severity: 'error', message: 'Could not read the file.' });
+      continue;
+    }
+    const r = await session.fixFile(abs, configOf(file), { unsafe: opts.unsafe });
+    applied.push(...r.applied);
+    secrets.push(...secretTexts(r.result, session.read(abs) ?? ''));
+    refused.push(...r.refused);
+    if (!r.converged) err.write(`seaworthy: ${displayPath(file)}: fixes did not settle after 10 passes; the rest is left as is\n`);
+    for (const e of r.result.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
+    if (r.result.kind || r.result.problems.length) scanned++;
+    const c = toCliFindings(displayPath(file), r.result);
+    findings.push(...[...c.findings, ...unusedSuppressionFindings(displayPath(file), r.result, configOf(file))].sort((a, b) => a.line - b.line || a.column - b.column));
+    problems.push(...c.problems);
+  }
+
+  // Values moved by fixes, and secrets still in the files (diff context lines may show them).
+  const sensitive = [...applied.flatMap((a) => a.sensitive), ...secrets];
+  const mask = (s: string) => maskValues(s, sensitive);
+  const verb = opts.dryRun ? 'would fix' : 'fixed';
+  for (const a of applied) {
+    const also = a.files.filter((f) => f !== a.file).map((f) => displayPath(f));
+    out.write(mask(`${verb} ${displayPath(a.file)}: ${a.ruleId}: ${a.title}${a.safety === 'unsafe' ? ' (unsafe)' : ''}${also.length ? ` (also ${also.join(', ')})` : ''}\n`));
+  }
+  for (const r of refused) out.write(mask(`skipped ${displayPath(r.file)}: ${r.ruleId}: ${r.title}: ${r.reason}\n`));
+  const changed = session.changed();
+  if (opts.dryRun) {
+    for (const c of changed) {
+      const name = displayPath(c.file).split(path.sep).join('/');
+      out.write(mask(unifiedDiff(c.before === undefined ? '/dev/null' : `a/${name}`, `b/${name}`, c.before ?? '', c.after)));
+    }
+  } else {
+    session.write();
+  }
+  if (!applied.length) out.write('No fixes to apply.\n');
+  else out.write(`${applied.length} fix${applied.length === 1 ? '' : 'es'} ${opts.dryRun ? 'would change' : 'changed'} ${changed.length} file${changed.length === 1 ? '' : 's'}${opts.dryRun ? ' (dry run: nothing written)' : ''}.\n`);
+  out.write(formatText(findings, problems, scanned));
+  return [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]) ? 1 : 0;
+}

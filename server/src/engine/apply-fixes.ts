@@ -1,0 +1,319 @@
+/**
+ * Applying fixes outside the editor (`seaworthy fix`, the fix property test) and the fix-all selection
+ * the editor's code action shares. Files are changed in an in-memory overlay first; the caller decides
+ * whether to write them (or only print a diff). Secret values moved to `.env` files are guarded: never
+ * into a file git tracks, and the file is always covered by a `.gitignore`.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
+import type { EngineConfig } from './config';
+import { applyEdits, FileChange, planFix } from './fix';
+import { globToRegExp } from './project-config';
+import type { Fix, Model } from './rule';
+import type { FileKind } from '../model/common';
+import { maskSecret } from '../knowledge/secrets';
+import { detectKind } from '../parse/detect';
+import type { Range } from '../model/range';
+
+export type Reader = (abs: string) => string | undefined;
+
+export function fixesOf(f: Finding): Fix[] {
+  try { return f.fix?.() ?? []; } catch { return []; }
+}
+
+/** The fix a fix-all applies for a finding: its first safe fix, or with `unsafe` its first fix of any kind. */
+export function chooseFix(f: Finding, unsafe: boolean): Fix | undefined {
+  const all = fixesOf(f);
+  return all.find((x) => x.safety === 'safe') ?? (unsafe ? all[0] : undefined);
+}
+
+export interface ChosenFix { finding: Finding; fix: Fix; changes: FileChange[] }
+
+/**
+ * One pass of fix-all: every chosen fix whose edits overlap no earlier one. A fix that also touches
+ * another file (.env, .gitignore) already touched in this pass waits whole for the next pass, so its
+ * own-file edit is never applied without its side files.
+ */
+export function planPass(result: AnalysisResult, docPath: string, read: Reader, unsafe = false): { chosen: ChosenFix[]; changes: FileChange[] } {
+  const merged = new Map<string, FileChange>();
+  const taken: FileChange['edits'] = [];
+  const chosen: ChosenFix[] = [];
+  const overlaps = (a: FileChange['edits'][number]) => taken.some((b) =>
+    (cmp(a.range.start, b.range.end) < 0 && cmp(b.range.start, a.range.end) < 0) || cmp(a.range.start, b.range.start) === 0);
+  for (const finding of result.findings) {
+    const fix = chooseFix(finding, unsafe);
+    if (!fix) continue;
+    const changes = planFix(fix, docPath, read).filter((c) => c.edits.length);
+    if (!changes.length) continue;
+    const own = changes.find((c) => c.file === docPath);
+    if (own && own.edits.some(overlaps)) continue;
+    if (changes.some((c) => c.file !== docPath && merged.has(c.file))) continue;
+    if (own) taken.push(...own.edits);
+    for (const c of changes) {
+      const m = merged.get(c.file);
+      if (!m) merged.set(c.file, { ...c, edits: [...c.edits] });
+      else m.edits.push(...c.edits);
+    }
+    chosen.push({ finding, fix, changes });
+  }
+  return { chosen, changes: [...merged.values()] };
+}
+
+function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** Files that receive configuration values (and so secrets): `.env`, `.env.production`, not `.env.example`. */
+export function isEnvFile(file: string): boolean {
+  const name = path.basename(file);
+  return /^\.env(?:\..+)?$/.test(name) && !/\.(?:example|sample|template|dist|defaults?)$/i.test(name);
+}
+
+/** What git knows about a path; injectable so tests need no repository. */
+export interface GitView {
+  /** undefined: not tracked (or no repository); a string: why the file must not receive a secret. */
+  refuseReason(abs: string): string | undefined;
+  /** Whether the path is already git-ignored on disk (the overlay's .gitignore is checked separately). */
+  ignored(abs: string): boolean;
+}
+
+export function gitView(): GitView {
+  const repoOf = new Map<string, string | null | Error>();
+  const repo = (dir: string): string | null | Error => {
+    if (!repoOf.has(dir)) {
+      let v: string | null | Error;
+      try { v = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: existingDir(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); } catch (e) {
+        const err = e as NodeJS.ErrnoException & { stderr?: string };
+        v = err.code === 'ENOENT' ? new Error('git is not installed, so Seaworthy cannot verify that it is untracked') : /not a git repository/i.test(String(err.stderr)) ? null : new Error(`git failed (${String(err.stderr ?? err.message).trim().split('\n')[0]})`);
+      }
+      repoOf.set(dir, v);
+    }
+    return repoOf.get(dir)!;
+  };
+  const git = (args: string[], cwd: string) => {
+    try { execFileSync('git', args, { cwd, stdio: 'ignore' }); return true; } catch { return false; }
+  };
+  return {
+    refuseReason(abs) {
+      const r = repo(path.dirname(abs));
+      if (r instanceof Error) return r.message;
+      if (r === null || !fs.existsSync(abs)) return undefined;
+      return git(['ls-files', '--error-unmatch', '--', abs], r) ? 'git tracks it, so the secret would be committed; untrack it first (`git rm --cached`)' : undefined;
+    },
+    ignored(abs) {
+      const r = repo(path.dirname(abs));
+      return typeof r === 'string' && git(['check-ignore', '-q', '--no-index', '--', abs], r);
+    },
+  };
+}
+
+function existingDir(dir: string): string {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
+/** Does a .gitignore line ignore a file of this name in its folder? (Negations and nested paths are left to git.) */
+export function gitignoreCovers(line: string, name: string): boolean {
+  const l = line.trim();
+  if (!l || l.startsWith('#') || l.startsWith('!') || l.endsWith('/')) return false;
+  const pattern = l.startsWith('/') ? l.slice(1) : l;
+  if (pattern.includes('/')) return false;
+  return globToRegExp(pattern).test(name);
+}
+
+export interface AppliedFix { file: string; ruleId: string; severity: Finding['severity']; title: string; safety: Fix['safety']; files: string[]; sensitive: string[] }
+export interface RefusedFix { file: string; ruleId: string; title: string; reason: string }
+
+/**
+ * Files as a fix run sees them: the disk, overlaid with changes not yet written. Analyses read the
+ * overlay (other files' models, existence), so a later pass sees what an earlier pass created.
+ */
+export class FixSession {
+  private readonly overlay = new Map<string, string>();
+  private readonly original = new Map<string, string | undefined>();
+  constructor(readonly git: GitView = gitView()) {}
+
+  readonly read: Reader = (abs) => {
+    if (this.overlay.has(abs)) return this.overlay.get(abs);
+    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+  };
+
+  host(config: EngineConfig): AnalyzeHost {
+    return {
+      fileExists: (p) => this.overlay.has(p) || fs.existsSync(p),
+      modelOf: (abs: string, kind: FileKind): Model | undefined => {
+        const text = this.read(abs);
+        const prepared = text === undefined ? undefined : prepareText(text, config);
+        try { return prepared?.text === undefined ? undefined : parseModel(abs, prepared.text, kind); } catch { return undefined; }
+      },
+    };
+  }
+
+  analyze(abs: string, config: EngineConfig): Promise<AnalysisResult> {
+    return analyzeText(abs, this.read(abs) ?? '', config, this.host(config));
+  }
+
+  /** Files whose content differs from the disk: what `fix` writes or diffs. */
+  changed(): { file: string; before: string | undefined; after: string }[] {
+    return [...this.overlay].filter(([f, t]) => this.original.get(f) !== t).map(([file, after]) => ({ file, before: this.original.get(file), after }));
+  }
+
+  write(): void {
+    for (const c of this.changed()) { fs.mkdirSync(path.dirname(c.file), { recursive: true }); fs.writeFileSync(c.file, c.after); }
+  }
+
+  private set(file: string, text: string): void {
+    if (!this.original.has(file)) this.original.set(file, this.read(file));
+    this.overlay.set(file, text);
+  }
+
+  /**
+   * Adds the `.gitignore` line an `.env` target needs, or a reason to refuse the whole fix. The
+   * .gitignore beside the .env is used, whatever the fix itself appends.
+   */
+  guard(changes: FileChange[]): { changes: FileChange[]; refused?: string } {
+    const out = [...changes];
+    for (const c of changes) {
+      if (!isEnvFile(c.file)) continue;
+      const reason = this.git.refuseReason(c.file);
+      if (reason) return { changes, refused: `not writing to ${path.basename(c.file)}: ${reason}` };
+      const name = path.basename(c.file);
+      const ignoreFile = path.join(path.dirname(c.file), '.gitignore');
+      const pending = out.find((x) => x.file === ignoreFile);
+      const current = pending ? applyEdits(this.read(ignoreFile) ?? '', pending.edits) : this.read(ignoreFile) ?? '';
+      if (current.split(/\r?\n/).some((l) => gitignoreCovers(l, name)) || (!pending && this.overlay.get(ignoreFile) === undefined && this.git.ignored(c.file))) continue;
+      const lines = current.split('\n');
+      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const edit = { range: { start: end, end } as Range, newText: (current && !current.endsWith('\n') ? '\n' : '') + name + '\n' };
+      if (pending) pending.edits.push(edit); else out.push({ file: ignoreFile, edits: [edit], create: current === '' && this.read(ignoreFile) === undefined });
+    }
+    return { changes: out };
+  }
+
+  /** Applies one fix's planned changes to the overlay (after the guard); returns the refusal reason if any. */
+  apply(changes: FileChange[]): string | undefined {
+    const g = this.guard(changes);
+    if (g.refused) return g.refused;
+    for (const c of g.changes) this.set(c.file, applyEdits(this.read(c.file) ?? '', c.edits));
+    return undefined;
+  }
+
+  /**
+   * Applies the fixes of one pass together: their edits were all computed against the same text, so
+   * they are merged per file and applied at once (one after another would shift each other's ranges).
+   */
+  private applyPass(group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void): ChosenFix[] {
+    const ok: ChosenFix[] = [];
+    const merged = new Map<string, FileChange['edits']>();
+    for (const c of group) {
+      const g = this.guard(c.changes);
+      if (g.refused) { refuse(c, g.refused); continue; }
+      ok.push(c);
+      for (const ch of g.changes) (merged.get(ch.file) ?? merged.set(ch.file, []).get(ch.file)!).push(...ch.edits);
+    }
+    for (const [file, edits] of merged) this.set(file, applyEdits(this.read(file) ?? '', edits));
+    return ok;
+  }
+
+  /** Values written to .env files or replaced in secrets findings: masked wherever a change is printed. */
+  sensitiveOf(chosen: ChosenFix, docText: string): string[] {
+    const out: string[] = [];
+    if (chosen.finding.category === 'secrets') {
+      const lines = docText.split('\n');
+      const r = chosen.finding.range;
+      if (r.start.line === r.end.line) out.push((lines[r.start.line] ?? '').slice(r.start.character, r.end.character));
+    }
+    for (const c of chosen.changes) {
+      if (!isEnvFile(c.file)) continue;
+      for (const e of c.edits) for (const l of e.newText.split('\n')) { const m = /^[^=#]+=(.+)$/.exec(l.trim()); if (m) out.push(m[1].replace(/^(['"])(.*)\1$/, '$2')); }
+    }
+    return out.filter((s) => s.trim().length >= 3);
+  }
+
+  /**
+   * fix-all on one file until nothing applies (bounded). A pass whose edits would break the file's
+   * syntax is retried one fix at a time and the breaking fixes are refused.
+   */
+  async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
+    const applied: AppliedFix[] = [];
+    const refused: RefusedFix[] = [];
+    const banned = new Set<string>();
+    const refuse = (c: ChosenFix, reason: string) => { banned.add(key(c)); refused.push({ file: abs, ruleId: c.finding.ruleId, title: c.fix.title, reason }); };
+    let result = await this.analyze(abs, config);
+    for (let pass = 0; pass < (opts.maxPasses ?? 10); pass++) {
+      if (!result.model) break;
+      const plan = planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe);
+      if (!plan.chosen.length) return { applied, refused, result, converged: true };
+      const text = this.read(abs) ?? '';
+      const problemsBefore = this.problems(abs, config);
+      const snapshot = new Map(this.overlay);
+      let ok = this.applyPass(plan.chosen, refuse);
+      if (this.problems(abs, config) > problemsBefore) {
+        // Find the culprits: each fix alone on this pass's text, then the rest together.
+        this.restore(snapshot);
+        const group: ChosenFix[] = [];
+        for (const c of ok) {
+          if (this.apply(c.changes) === undefined && this.problems(abs, config) > problemsBefore) refuse(c, 'the edit would break the file\'s syntax (a bug in the rule\'s fix)');
+          else group.push(c);
+          this.restore(snapshot);
+        }
+        ok = this.applyPass(group, refuse);
+      }
+      const moved = this.changedSince(snapshot);
+      for (const c of ok) {
+        applied.push({ file: abs, ruleId: c.finding.ruleId, severity: c.finding.severity, title: c.fix.title, safety: c.fix.safety, files: c.changes.map((x) => x.file), sensitive: this.sensitiveOf(c, text) });
+      }
+      // A fix that rewrites text to itself would otherwise be "applied" on every pass.
+      if (!moved) { for (const c of ok) banned.add(key(c)); applied.splice(applied.length - ok.length, ok.length); }
+      result = await this.analyze(abs, config);
+    }
+    const left = result.model ? planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe).chosen.length : 0;
+    return { applied, refused, result, converged: left === 0 };
+  }
+
+  private changedSince(snapshot: Map<string, string>): boolean {
+    return [...this.overlay].some(([f, t]) => snapshot.get(f) !== t);
+  }
+
+  /** Syntax problems of a file as it stands in the overlay (no rules run). */
+  private problems(abs: string, config: EngineConfig): number {
+    const prepared = prepareText(this.read(abs) ?? '', config);
+    const kind = prepared.text === undefined ? undefined : detectKind(abs, prepared.text);
+    if (!kind) return 0;
+    try { const m = parseModel(abs, prepared.text!, kind); return 'problems' in m ? m.problems.length : 0; } catch { return Number.MAX_SAFE_INTEGER; }
+  }
+
+  private restore(snapshot: Map<string, string>): void {
+    this.overlay.clear();
+    for (const [k, v] of snapshot) this.overlay.set(k, v);
+  }
+}
+
+function key(c: ChosenFix): string { return `${c.finding.ruleId}\u0000${c.fix.title}`; }
+
+/** Hides findings whose chosen fix was refused, so the next pass does not pick it again. */
+function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: boolean): AnalysisResult {
+  if (!banned.size) return result;
+  return { ...result, findings: result.findings.filter((f) => { const fix = chooseFix(f, unsafe); return !fix || !banned.has(`${f.ruleId}\u0000${fix.title}`); }) };
+}
+
+/** The literal values of secrets findings (also accepted ones) of a file: masked in printed diffs' context lines. */
+export function secretTexts(result: AnalysisResult, text: string): string[] {
+  const lines = text.split('\n');
+  return [...result.findings, ...result.suppressed]
+    .filter((f) => f.category === 'secrets' && f.range.start.line === f.range.end.line)
+    .map((f) => (lines[f.range.start.line] ?? '').slice(f.range.start.character, f.range.end.character).replace(/\r$/, ''))
+    .filter((v) => v.trim().length >= 3);
+}
+
+/** Replaces sensitive values in printed text with a masked form (first characters only). */
+export function maskValues(text: string, values: string[]): string {
+  let out = text;
+  for (const v of [...new Set(values)].sort((a, b) => b.length - a.length)) {
+    out = out.split(v).join(maskSecret(v));
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
+import { FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { planFix } from '../../server/src/engine/fix';
+import type { Fix } from '../../server/src/engine/rule';
+import { unifiedDiff } from '../../server/src/cli/diff';
+
+const at = (line: number, character: number) => ({ line, character });
+const COMPOSE = 'services:\n  api:\n    image: shop/api:1.0.0\n    environment:\n      DB_PASSWORD: hunter2-secret\n';
+
+/** The shape a "move the value to .env" fix has (no rule offers it yet; the guard must hold when one does). */
+function moveToEnv(name: string, value: string, line: number, from: number, to: number): Fix {
+  return {
+    title: `Move ${name} to .env`, safety: 'safe',
+    edits: [{ range: { start: at(line, from), end: at(line, to) }, newText: '${' + name + '}' }],
+    appends: [{ file: '.env', lines: [`${name}=${value}`], unlessLineMatches: [`^${name}=`] }],
+  };
+}
+
+function finding(fix: Fix, line: number, from: number, to: number): Finding {
+  return { ruleId: 'hardcoded-secret', category: 'secrets', severity: 'error', message: 'm', range: { start: at(line, from), end: at(line, to) }, fixAvailability: 'safe', fix: () => [fix] };
+}
+
+function result(file: string, findings: Finding[]): AnalysisResult {
+  return { path: file, findings, suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] };
+}
+
+function git(dir: string, ...args: string[]) { execFileSync('git', args, { cwd: dir, stdio: 'ignore' }); }
+
+describe('applying fixes (engine/apply-fixes)', () => {
+  let tmp: string;
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-apply-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('moves a value to .env and git-ignores it, once', () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
+    const fix = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
+    assert.strictEqual(session.apply(planFix(fix, file, session.read)), undefined);
+    assert.match(session.read(file)!, /DB_PASSWORD: \$\{DB_PASSWORD\}\n$/);
+    assert.strictEqual(session.read(path.join(tmp, '.env')), 'DB_PASSWORD=hunter2-secret\n');
+    assert.strictEqual(session.read(path.join(tmp, '.gitignore')), '.env\n');
+    assert.deepStrictEqual(planFix({ ...fix, edits: [] }, file, session.read), [], 'the append is not repeated');
+    assert.ok(!fs.existsSync(path.join(tmp, '.env')), 'nothing is written before write()');
+    session.write();
+    assert.strictEqual(fs.readFileSync(path.join(tmp, '.gitignore'), 'utf8'), '.env\n');
+  });
+
+  it('keeps an existing .gitignore line that already covers .env', () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    fs.writeFileSync(path.join(tmp, '.gitignore'), 'node_modules\n.env*');
+    const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
+    session.apply(planFix(moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33), file, session.read));
+    assert.strictEqual(session.read(path.join(tmp, '.gitignore')), 'node_modules\n.env*');
+  });
+
+  it('refuses to write a secret into a .env file git tracks, and says why', () => {
+    git(tmp, 'init', '-q');
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    fs.writeFileSync(path.join(tmp, '.env'), 'OTHER=1\n');
+    git(tmp, 'add', '.env');
+    const session = new FixSession(gitView());
+    const why = session.apply(planFix(moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33), file, session.read));
+    assert.match(String(why), /git tracks it/);
+    assert.deepStrictEqual(session.changed(), [], 'nothing changes when the fix is refused');
+    fs.rmSync(path.join(tmp, '.env'));
+    git(tmp, 'rm', '-q', '--cached', '.env');
+    const ok = new FixSession(gitView());
+    assert.strictEqual(ok.apply(planFix(moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33), file, ok.read)), undefined);
+    assert.strictEqual(ok.read(path.join(tmp, '.gitignore')), '.env\n');
+  });
+
+  it('defers a second fix that writes the same side file to the next pass', () => {
+    const file = path.join(tmp, 'compose.yaml');
+    const text = COMPOSE + '      API_TOKEN: abcdefgh12345\n';
+    fs.writeFileSync(file, text);
+    const a = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
+    const b = moveToEnv('API_TOKEN', 'abcdefgh12345', 5, 17, 30);
+    const plan = planPass(result(file, [finding(a, 4, 19, 33), finding(b, 5, 17, 30)]), file, () => undefined);
+    assert.deepStrictEqual(plan.chosen.map((c) => c.fix.title), ['Move DB_PASSWORD to .env']);
+    assert.deepStrictEqual(plan.changes.map((c) => path.basename(c.file)).sort(), ['.env', 'compose.yaml']);
+  });
+
+  it('masks the moved values wherever a change is printed', () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
+    const fix = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
+    const f = finding(fix, 4, 19, 33);
+    const chosen = { finding: f, fix, changes: planFix(fix, file, session.read) };
+    const sensitive = session.sensitiveOf(chosen, COMPOSE);
+    session.apply(chosen.changes);
+    const printed = session.changed().map((c) => maskValues(unifiedDiff(`a/${path.basename(c.file)}`, `b/${path.basename(c.file)}`, c.before ?? '', c.after), sensitive)).join('');
+    assert.ok(!printed.includes('hunter2-secret'), printed);
+    assert.match(printed, /^-\s+DB_PASSWORD: hun\*\*\*\*$/m);
+    assert.match(printed, /^\+DB_PASSWORD=hun\*\*\*\*$/m);
+  });
+
+  it('knows which files receive values and which .gitignore lines cover them', () => {
+    assert.ok(isEnvFile('/p/.env') && isEnvFile('/p/.env.production'));
+    assert.ok(!isEnvFile('/p/.env.example') && !isEnvFile('/p/env') && !isEnvFile('/p/.envrc'));
+    for (const l of ['.env', '/.env', '.env*', '*.env', '.env.*'.replace('.*', '*')]) assert.ok(gitignoreCovers(l, '.env'), l);
+    for (const l of ['# .env', '!.env', 'config/.env', '.env/', '']) assert.ok(!gitignoreCovers(l, '.env'), l);
+  });
+});
+
+describe('unified diff', () => {
+  let tmp: string;
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-diff-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const cases: [string, string, string][] = [
+    ['insertion in the middle', 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n', 'a\nb\nc\nd\nX\ne\nf\ng\nh\ni\nj\n'],
+    ['two distant changes', Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n') + '\n', Array.from({ length: 30 }, (_, i) => (i === 2 || i === 25 ? `L${i}` : `l${i}`)).join('\n') + '\n'],
+    ['deletion at the start', 'x\ny\nz\n', 'y\nz\n'],
+    ['append without a final newline', 'a\nb', 'a\nb\nc\n'],
+    ['new file', '', '.env\n'],
+  ];
+  for (const [name, before, after] of cases) {
+    it(`is accepted by git apply: ${name}`, () => {
+      fs.writeFileSync(path.join(tmp, 'f'), before);
+      const patch = unifiedDiff('a/f', 'b/f', before, after);
+      fs.writeFileSync(path.join(tmp, 'p.diff'), patch);
+      execFileSync('git', ['apply', '--unidiff-zero', 'p.diff'], { cwd: tmp, stdio: 'pipe' });
+      assert.strictEqual(fs.readFileSync(path.join(tmp, 'f'), 'utf8'), after, patch);
+    });
+  }
+  it('is empty for equal texts', () => assert.strictEqual(unifiedDiff('a', 'b', 'x\n', 'x\n'), ''));
+});
