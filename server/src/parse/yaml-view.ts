@@ -8,6 +8,8 @@ import { isDynamicText } from '../knowledge/interpolation';
  * and reports every value with its exact source range. Models expose these views so rules can read
  * keys the typed model does not name, without ever touching text.
  */
+const ENTRY_CACHE = new WeakMap<Node, YEntry[]>();
+
 export class YView {
   constructor(readonly node: Node | null, readonly doc: Document, readonly source: SourceText, private readonly depth = 0) {}
 
@@ -22,6 +24,16 @@ export class YView {
 
   /** Map entries with merge keys (`<<: *base`) expanded; the map's own keys win. */
   entries(): YEntry[] {
+    if (!isMap(this.node)) return [];
+    // Rules ask the same maps for keys again and again; a map's entries never change after parsing.
+    const cached = ENTRY_CACHE.get(this.node);
+    if (cached) return cached;
+    const computed = this.computeEntries();
+    ENTRY_CACHE.set(this.node, computed);
+    return computed;
+  }
+
+  private computeEntries(): YEntry[] {
     if (!isMap(this.node)) return [];
     const own: YEntry[] = [];
     const merged: YEntry[] = [];
