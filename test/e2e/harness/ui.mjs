@@ -227,6 +227,38 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       return (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     },
 
+    /** innerText of the webviews' content frames (e.g. a report panel); '' while none has loaded. */
+    async webviewText() {
+      const texts = [];
+      for (const f of page.frames()) {
+        if (!/\/webview\/browser\/pre\/fake\.html/.test(f.url())) continue;
+        try { texts.push(await f.evaluate(() => (document.body ? document.body.innerText : ''))); } catch { /* detached */ }
+      }
+      return texts.join('\n').trim();
+    },
+
+    /** Wait until a webview shows text matching (string = substring, or RegExp); returns the text. */
+    async waitForWebviewText(match, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const text = await ui.webviewText();
+        if (typeof match === 'string' ? text.includes(match) : match.test(text)) return text;
+        if (Date.now() > end) throw new Error(`no webview shows ${match} after ${timeout} ms; webview text: ${JSON.stringify(text.slice(0, 300))}`);
+        await page.waitForTimeout(250);
+      }
+    },
+
+    /** Wait until an editor tab that was not in `before` (from tabTitles()) is open; returns its title. */
+    async waitForNewTab(before, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const added = (await ui.tabTitles()).filter((t) => !before.includes(t));
+        if (added.length) return added[0];
+        if (Date.now() > end) throw new Error(`no new editor tab after ${timeout} ms; tabs: ${JSON.stringify(before)}`);
+        await page.waitForTimeout(200);
+      }
+    },
+
     async pressEscape() { await page.keyboard.press('Escape'); },
 
     /** Screenshot to test-results/e2e/<name>.png. */
