@@ -1,3 +1,5 @@
 import type { Rule } from '../../engine/rule';
+import unpinnedImage from './unpinned-image';
+import unpinnedPackage from './unpinned-package';
 
-export default [] as Rule[];
+export default [unpinnedImage, unpinnedPackage] as Rule[];

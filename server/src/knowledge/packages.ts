@@ -1,0 +1,212 @@
+/**
+ * Package managers as they are invoked in RUN lines and container commands: which words of an
+ * install command are packages, and whether each one names a version. Shared by the pinning and
+ * runtime-install rules.
+ */
+import { argsOf, programOf, ShellCommand, ShellWord } from './shell';
+
+/**
+ * `os`: distribution package managers. Their archives drop superseded versions, so exact pins break
+ * builds after the next security update; the finding is informational. `language`: registries keep
+ * every version, so a floating install silently picks up new majors.
+ */
+export type Ecosystem = 'os' | 'language';
+
+export interface PackageArg {
+  word: ShellWord;
+  /** The package name without its version part. */
+  name: string;
+  pinned: boolean;
+  /** The installer's own tooling (`pip install --upgrade pip`): low impact on the application. */
+  bootstrap: boolean;
+}
+
+export interface PackageInstall {
+  /** Display name of the command, e.g. `apt-get install`. */
+  manager: string;
+  ecosystem: Ecosystem;
+  /** How a pinned package is written, for messages. */
+  pinSyntax: string;
+  /** The ecosystem's way to pin many packages at once, if any. */
+  alternative?: string;
+  packages: PackageArg[];
+}
+
+interface ManagerSpec {
+  programs: RegExp;
+  subcommands: string[];
+  ecosystem: Ecosystem;
+  pinSyntax: string;
+  alternative?: string;
+  /** Options that take the next word as their value (both before and after the subcommand). */
+  valueOptions: string[];
+  /** Word is not a registry package (a local file, URL, group): it cannot be pinned here. */
+  skip?(text: string): boolean;
+  pinned(text: string, ctx: { versionFlag: boolean; count: number }): boolean;
+  name(text: string): string;
+  bootstrap?: string[];
+}
+
+const isPathOrUrl = (t: string) => /^[./~]/.test(t) || t.includes('://') || /^(?:git\+|git@|file:)/.test(t);
+/** rpm NEVRA: `name-version[-release]`; the last hyphen-separated part starts with a digit. */
+const rpmVersioned = (t: string) => /-\d[^-]*$/.test(t) || /[=<>]/.test(t);
+
+const MANAGERS: ManagerSpec[] = [
+  {
+    programs: /^(?:apt-get|apt|aptitude)$/, subcommands: ['install'], ecosystem: 'os', pinSyntax: 'package=version',
+    valueOptions: ['-t', '--target-release', '--default-release', '-o', '--option', '-c', '--config-file', '-a', '--host-architecture'],
+    skip: (t) => isPathOrUrl(t) || t.endsWith('.deb'),
+    pinned: (t) => t.includes('='),
+    name: (t) => t.split(/[=/]/)[0],
+  },
+  {
+    programs: /^apk$/, subcommands: ['add'], ecosystem: 'os', pinSyntax: 'package=version (or package~version)',
+    valueOptions: ['-t', '--virtual', '-X', '--repository', '-p', '--root', '--keys-dir', '--repositories-file', '--arch', '--cache-dir', '--cache-max-age'],
+    skip: (t) => isPathOrUrl(t) || t.endsWith('.apk'),
+    pinned: (t) => /[=~<>]/.test(t),
+    name: (t) => t.split(/[=~<>]/)[0],
+  },
+  {
+    programs: /^(?:yum|dnf|microdnf|tdnf|dnf5)$/, subcommands: ['install', 'in'], ecosystem: 'os', pinSyntax: 'package-version',
+    valueOptions: ['-c', '--config', '-x', '--exclude', '--releasever', '--installroot', '--enablerepo', '--disablerepo', '--repo', '--repoid', '--setopt', '-d', '-e', '-R'],
+    skip: (t) => isPathOrUrl(t) || t.startsWith('@') || t.endsWith('.rpm'),
+    pinned: rpmVersioned,
+    name: (t) => t.replace(/-\d[^-]*(?:-\d[^-]*)?$/, ''),
+  },
+  {
+    programs: /^zypper$/, subcommands: ['install', 'in'], ecosystem: 'os', pinSyntax: 'package=version',
+    valueOptions: ['-R', '--root', '-r', '--repo', '-t', '--type', '--from', '-c', '--config'],
+    skip: (t) => isPathOrUrl(t) || t.endsWith('.rpm'),
+    pinned: rpmVersioned,
+    name: (t) => t.split(/[=<>]/)[0],
+  },
+  {
+    programs: /^(?:pip[0-9.]*|pipx)$/, subcommands: ['install'], ecosystem: 'language', pinSyntax: 'package==version', alternative: 'a requirements file with pinned versions (`-r`)',
+    valueOptions: [
+      '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
+      '-t', '--target', '--prefix', '--root', '--src', '--platform', '--python-version', '--implementation', '--abi', '--only-binary',
+      '--no-binary', '--progress-bar', '--trusted-host', '--cache-dir', '--log', '--timeout', '--retries', '--proxy', '--cert',
+      '--client-cert', '--upgrade-strategy', '--global-option', '--config-settings', '-C', '--report', '--root-user-action', '--exists-action',
+      '--python', '--index', '--default-index',
+    ],
+    skip: (t) => isPathOrUrl(t) || t.includes('/') || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/.test(t),
+    pinned: pipPinned,
+    name: (t) => t.split(/[\[=<>~!@; ]/)[0],
+    bootstrap: ['pip', 'setuptools', 'wheel'],
+  },
+  {
+    programs: /^(?:npm|pnpm|yarn)$/, subcommands: ['install', 'i', 'in', 'isntall', 'add'], ecosystem: 'language', pinSyntax: 'package@version', alternative: 'package.json with its lockfile (`npm ci`)',
+    valueOptions: ['--registry', '--prefix', '--cache', '--userconfig', '--omit', '--include', '-w', '--workspace', '--loglevel', '--save-prefix', '--filter', '--dir', '-C'],
+    skip: (t) => isPathOrUrl(t) || /^(?:github|gitlab|bitbucket|gist|npm):/.test(t) || (t.includes('/') && !t.startsWith('@')) || /\.(?:tgz|tar\.gz)$/.test(t),
+    pinned: (t) => { const v = npmVersion(t); return v !== undefined && /^[v=^~<>\d]/.test(v); },
+    name: (t) => { const at = t.indexOf('@', 1); return at < 0 ? t : t.slice(0, at); },
+    bootstrap: ['npm', 'corepack'],
+  },
+  {
+    programs: /^gem$/, subcommands: ['install', 'i'], ecosystem: 'language', pinSyntax: 'gem:version (or -v version)', alternative: 'a Gemfile.lock (`bundle install`)',
+    valueOptions: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '-s', '--source', '-P', '--trust-policy', '--platform', '-g', '--file'],
+    skip: (t) => isPathOrUrl(t) || t.endsWith('.gem'),
+    pinned: (t, c) => /:./.test(t) || (c.versionFlag && c.count === 1),
+    name: (t) => t.split(':')[0],
+  },
+  {
+    programs: /^go$/, subcommands: ['install', 'get'], ecosystem: 'language', pinSyntax: 'module/path@vX.Y.Z',
+    valueOptions: ['-tags', '-ldflags', '-gcflags', '-asmflags', '-mod', '-modfile', '-o', '-p', '-pkgdir', '-toolexec', '-overlay', '-C'],
+    // Local packages and module-internal paths follow go.mod; only remote module paths can float.
+    skip: (t) => isPathOrUrl(t) || !/^[^/@]*\.[^/@]*\//.test(t) || /@none$/.test(t),
+    pinned: (t) => { const at = t.lastIndexOf('@'); return at > 0 && /^(?:v\d|[0-9a-f]{7,40}$)/.test(t.slice(at + 1)); },
+    name: (t) => t.split('@')[0],
+  },
+];
+
+/** Version part of an npm spec (`@scope/name@1.2`, `name@^1`); undefined when absent. */
+function npmVersion(spec: string): string | undefined {
+  const at = spec.indexOf('@', 1);
+  return at < 0 ? undefined : spec.slice(at + 1);
+}
+
+/**
+ * A requirement pins when one of its clauses has an upper bound or an exact version (`==`, `===`,
+ * `~=`, `<`, `<=`, a direct `@ url`); `>=` or `!=` alone float to any future release. A single `=`
+ * is invalid pip syntax, but it states a version: pip itself reports that error, not us.
+ */
+function pipPinned(t: string): boolean {
+  const spec = t.split(';')[0].replace(/^[A-Za-z0-9._-]+(?:\[[^\]]*\])?/, '').trim();
+  if (!spec) return false;
+  return spec.split(',').some((c) => /^\s*(?:={1,3}|~=|<|@)/.test(c));
+}
+
+const SHELL_WRAPPERS = /^(?:python[0-9.]*|py)$/;
+
+/** The package manager words of an install command, or undefined when the command installs nothing named. */
+export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
+  const p = programOf(cmd);
+  if (!p) return undefined;
+  let args = argsOf(cmd);
+  let program = p.name;
+  // `python -m pip install`, `uv pip install`
+  if (SHELL_WRAPPERS.test(program) && args[0]?.text === '-m' && /^pip[0-9.]*$/.test(args[1]?.text ?? '')) { program = 'pip'; args = args.slice(2); }
+  else if (program === 'uv' && args[0]?.text === 'pip') { program = 'pip'; args = args.slice(1); }
+  const spec = MANAGERS.find((m) => m.programs.test(program));
+  if (!spec) return undefined;
+  const isValueOption = (t: string) => spec.valueOptions.includes(t);
+
+  // Options may come before the subcommand (`dnf -y install`, `apk --no-cache add`); `yarn global add`.
+  let i = 0;
+  while (i < args.length && args[i].text.startsWith('-')) i += isValueOption(args[i].text) ? 2 : 1;
+  if (program === 'yarn' && args[i]?.text === 'global') i++;
+  const sub = args[i]?.text;
+  if (!sub || !spec.subcommands.includes(sub)) return undefined;
+  // `yarn install` / `pnpm install` read the lockfile; only `add` names packages.
+  if ((program === 'yarn' || program === 'pnpm') && sub !== 'add') return undefined;
+
+  const words: ShellWord[] = [];
+  let versionFlag = false;
+  let endOfOptions = false;
+  for (let j = i + 1; j < args.length; j++) {
+    const w = args[j];
+    const t = w.text;
+    if (!endOfOptions && t === '--') { endOfOptions = true; continue; }
+    if (!endOfOptions && t.startsWith('-') && t.length > 1) {
+      const flag = t.split('=')[0];
+      if (program === 'gem' && (flag === '-v' || flag === '--version')) versionFlag = true;
+      // A value glued on (`--virtual=.deps`) or an exec-form word holding both (`"--virtual .deps"`) consumes nothing more.
+      if (isValueOption(t) && !t.includes(' ')) j++;
+      continue;
+    }
+    words.push(w);
+  }
+  const candidates = words.filter((w) => w.text && !/[$`]/.test(w.text) && !spec.skip?.(w.text));
+  const packages = candidates.map((w) => {
+    const name = spec.name(w.text);
+    return {
+      word: w, name,
+      pinned: spec.pinned(w.text, { versionFlag, count: candidates.length }),
+      bootstrap: !!spec.bootstrap?.includes(name.toLowerCase()),
+    };
+  });
+  return { manager: `${program} ${sub}`, ecosystem: spec.ecosystem, pinSyntax: spec.pinSyntax, alternative: spec.alternative, packages };
+}
+
+/**
+ * Commands that fetch dependencies when they run: package installs (with or without names), lockfile
+ * installs (`npm ci`, `bundle install`, `composer install`) and Go module downloads.
+ */
+export function installsDependencies(cmd: ShellCommand): string | undefined {
+  const p = programOf(cmd);
+  if (!p) return undefined;
+  const args = argsOf(cmd);
+  const first = args.find((a) => !a.text.startsWith('-'))?.text;
+  const name = p.name;
+  const mgr = MANAGERS.find((m) => m.programs.test(name));
+  if (mgr && name !== 'go' && name !== 'yarn' && name !== 'pnpm' && first && mgr.subcommands.includes(first)) return `${name} ${first}`;
+  if (/^python[0-9.]*$/.test(name) && args[0]?.text === '-m' && /^pip/.test(args[1]?.text ?? '') && args[2]?.text === 'install') return 'pip install';
+  if (name === 'npm' && (first === 'ci' || first === 'update')) return `npm ${first}`;
+  if ((name === 'yarn' || name === 'pnpm') && (first === undefined || first === 'install' || first === 'i' || first === 'add')) return `${name}${first ? ' ' + first : ''}`;
+  if (name === 'bundle' && (first === 'install' || first === undefined)) return 'bundle install';
+  if (name === 'composer' && (first === 'install' || first === 'require' || first === 'update')) return `composer ${first}`;
+  if (name === 'go' && first === 'get') return 'go get';
+  if (name === 'go' && first === 'mod' && args.some((a) => a.text === 'download')) return 'go mod download';
+  if ((name === 'apt-get' || name === 'apt' || name === 'yum' || name === 'dnf' || name === 'apk') && args.some((a) => a.text === 'install' || a.text === 'add')) return `${name} install`;
+  return undefined;
+}
