@@ -3,9 +3,10 @@ import secrets from './secrets';
 import dependencies from './dependencies';
 import state from './state';
 import hostDaemon from './host-daemon';
+import references from './references';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references];

@@ -1,0 +1,233 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeText, AnalysisResult, AnalyzeHost, parseModel, prepareText } from '../engine/analyze';
+import type { EngineConfig } from '../engine/config';
+import type { Model } from '../engine/rule';
+import type { FileKind } from '../model/common';
+import type { KubernetesModel } from '../model/kubernetes';
+import { detectKind, isCandidatePath } from '../parse/detect';
+import { mergeObjects } from './catalogue';
+import { SKIPPED_DIRS } from './files';
+import { computeLinks, WorkspaceLinks } from './links';
+
+export interface IndexOptions {
+  /** Workspace folders (absolute); a root may also be a single file. */
+  roots: string[];
+  config: EngineConfig;
+  /** Per-file configuration (`.seaworthy.yaml` over the base config); `config` when absent. */
+  configFor?: (abs: string) => EngineConfig;
+  /** files.exclude / search.exclude and similar: matching files and folders are neither walked nor analysed. */
+  isIgnored?: (abs: string) => boolean;
+  /** Text of an open editor document, which wins over the disk. */
+  overlay?: (abs: string) => string | undefined;
+  /** A kind the editor knows better than the name (a document whose language is dockerfile). */
+  kindHint?: (abs: string) => FileKind | undefined;
+}
+
+export interface ScanControl {
+  onProgress?(done: number, total: number, file: string): void;
+  isCancelled?(): boolean;
+}
+
+export type ChangeType = 'created' | 'changed' | 'deleted';
+
+interface Entry { result: AnalysisResult; deps: Set<string>; dirDeps: Set<string> }
+
+const EMPTY_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * The workspace's Dockerfiles, Compose files and manifests, analysed once and kept up to date file by
+ * file. It is the rules' AnalyzeHost: every `fileExists`/`modelOf` a rule asks is recorded, so a change
+ * re-analyses only the changed file and the files whose analysis looked at it.
+ */
+export class WorkspaceIndex {
+  readonly roots: string[];
+  /** Analyses run since creation (tests and benchmarks read it to prove incrementality). */
+  analyses = 0;
+  private readonly entries = new Map<string, Entry>();
+  private readonly known = new Set<string>();
+  private readonly models = new Map<string, Model | undefined>();
+  private readonly kinds = new Map<string, FileKind | undefined>();
+  private linkCache?: WorkspaceLinks;
+
+  constructor(private opts: IndexOptions) {
+    this.roots = opts.roots.map((r) => path.resolve(r));
+  }
+
+  get config(): EngineConfig { return this.opts.config; }
+
+  /** New settings invalidate every analysis; the caller rescans. */
+  reconfigure(patch: Partial<IndexOptions>): void {
+    this.opts = { ...this.opts, ...patch };
+    this.models.clear();
+    this.kinds.clear();
+    this.entries.clear();
+    this.known.clear();
+    this.linkCache = undefined;
+  }
+
+  /** Walks the roots and analyses every candidate file (yielding to the event loop between files). */
+  async scan(control: ScanControl = {}): Promise<boolean> {
+    const files = this.discover();
+    this.known.clear();
+    for (const f of files) this.known.add(f);
+    for (const p of [...this.entries.keys()]) if (!this.known.has(p)) this.entries.delete(p);
+    let done = 0;
+    for (const f of files) {
+      if (control.isCancelled?.()) return false;
+      control.onProgress?.(done, files.length, f);
+      await this.analyse(f);
+      done++;
+      if (done % 16 === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    control.onProgress?.(files.length, files.length, '');
+    return true;
+  }
+
+  /** Analysed files in path order: the report's input. Files of no kind we know are left out. */
+  results(): AnalysisResult[] {
+    return [...this.entries.entries()].filter(([, e]) => e.result.kind || e.result.problems.length)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.result);
+  }
+
+  result(abs: string): AnalysisResult | undefined { return this.entries.get(path.resolve(abs))?.result; }
+
+  links(): WorkspaceLinks {
+    this.linkCache ??= computeLinks(this.results(), (p) => this.exists(p));
+    return this.linkCache;
+  }
+
+  /**
+   * Files whose last analysis asked about `abs` (or about something inside it, when it is a folder), and,
+   * when `viaCatalogue`, the files that read the manifest catalogue of a folder holding it.
+   */
+  dependentsOf(abs: string, viaCatalogue = false): string[] {
+    const target = path.resolve(abs);
+    const under = (d: string, x: string) => x.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
+    const out: string[] = [];
+    for (const [p, e] of this.entries) {
+      if (p === target) continue;
+      if (e.deps.has(target) || [...e.deps].some((d) => under(target, d))) out.push(p);
+      else if (viaCatalogue && [...e.dirDeps].some((d) => under(d, target))) out.push(p);
+    }
+    return out.sort();
+  }
+
+  /**
+   * A file was created, changed or deleted (watcher or editor). Re-analyses it and its dependents and
+   * returns the paths analysed again.
+   */
+  async update(abs: string, change: ChangeType): Promise<string[]> {
+    const p = path.resolve(abs);
+    if (!this.inRoots(p)) return [];
+    const wasKubernetes = this.kinds.get(p) === 'kubernetes';
+    for (const k of [...this.models.keys()]) if (k.endsWith('\u0000' + p) || k.includes('\u0000' + p + path.sep)) this.models.delete(k);
+    this.kinds.delete(p);
+    this.linkCache = undefined;
+    // The folder catalogue (manifest objects) changes only when a Kubernetes file does.
+    const dependents = new Set(this.dependentsOf(p, wasKubernetes || this.kindOf(p) === 'kubernetes'));
+    const again: string[] = [];
+    const gone = change === 'deleted' || !this.exists(p);
+    if (gone) {
+      for (const f of [...this.known]) if (f === p || f.startsWith(p + path.sep)) { this.known.delete(f); this.entries.delete(f); dependents.delete(f); }
+    } else if (this.isFile(p)) {
+      if (isCandidatePath(p) && !this.ignored(p)) { this.known.add(p); await this.analyse(p); again.push(p); }
+    } else if (change === 'created') {
+      // A folder appeared (moved in, checked out): index what it holds.
+      for (const f of this.discover([p])) { this.known.add(f); await this.analyse(f); again.push(f); }
+    }
+    for (const d of [...dependents].sort()) if (this.known.has(d)) { await this.analyse(d); again.push(d); }
+    return again;
+  }
+
+  /** An AnalyzeHost for analysing `file`; every question it is asked becomes a dependency of `file`. */
+  hostFor(deps: Set<string> = new Set(), dirDeps: Set<string> = new Set()): AnalyzeHost {
+    return {
+      fileExists: (p) => { deps.add(path.resolve(p)); return this.exists(p); },
+      modelOf: (p, kind) => {
+        const abs = path.resolve(p);
+        if (kind === 'kubernetes' && this.isDirectory(abs)) { dirDeps.add(abs); return this.catalogue(abs); }
+        deps.add(abs);
+        return this.modelOf(abs, kind);
+      },
+    };
+  }
+
+  modelOf(abs: string, kind: FileKind): Model | undefined {
+    const key = `${kind}\u0000${abs}`;
+    if (!this.models.has(key)) {
+      const text = this.read(abs);
+      let model: Model | undefined;
+      if (text !== undefined) {
+        const prepared = prepareText(text, this.opts.config);
+        try { if (prepared.text !== undefined) model = parseModel(abs, prepared.text, kind); } catch { model = undefined; }
+      }
+      this.models.set(key, model);
+    }
+    return this.models.get(key);
+  }
+
+  private catalogue(folder: string): KubernetesModel {
+    const inside = [...this.known].filter((f) => f.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)).sort();
+    const models = inside.filter((f) => this.kindOf(f) === 'kubernetes').map((f) => this.modelOf(f, 'kubernetes') as KubernetesModel | undefined).filter((m): m is KubernetesModel => !!m);
+    return mergeObjects(folder, models);
+  }
+
+  private kindOf(abs: string): FileKind | undefined {
+    if (!this.kinds.has(abs)) {
+      const text = this.read(abs);
+      this.kinds.set(abs, text === undefined ? undefined : this.opts.kindHint?.(abs) ?? detectKind(abs, text));
+    }
+    return this.kinds.get(abs);
+  }
+
+  private async analyse(abs: string): Promise<void> {
+    const deps = new Set<string>();
+    const dirDeps = new Set<string>();
+    this.analyses++;
+    this.linkCache = undefined;
+    let result: AnalysisResult;
+    const size = this.opts.overlay?.(abs) === undefined ? this.sizeOf(abs) : 0;
+    const text = size > this.opts.config.maxFileBytes ? undefined : this.read(abs);
+    if (text === undefined) {
+      const message = size > this.opts.config.maxFileBytes
+        ? `File skipped: ${(size / 1048576).toFixed(1)} MB is over the ${(this.opts.config.maxFileBytes / 1048576).toFixed(0)} MB limit.`
+        : 'Could not read the file.';
+      result = { path: abs, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'warning', message, range: EMPTY_RANGE }] };
+    } else {
+      result = await analyzeText(abs, text, this.opts.configFor?.(abs) ?? this.opts.config, this.hostFor(deps, dirDeps), this.opts.kindHint?.(abs));
+    }
+    if (result.kind) this.kinds.set(abs, result.kind);
+    this.entries.set(abs, { result, deps, dirDeps });
+  }
+
+  private discover(paths = this.roots): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      let list: fs.Dirent[];
+      try { list = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of list) {
+        const p = path.join(dir, e.name);
+        if (this.ignored(p)) continue;
+        if (e.isDirectory()) { if (!SKIPPED_DIRS.has(e.name)) walk(p); } else if (e.isFile() && isCandidatePath(p)) out.push(p);
+      }
+    };
+    for (const r of paths) { if (this.isDirectory(r)) walk(r); else if (this.isFile(r)) out.push(r); }
+    return [...new Set(out)].sort();
+  }
+
+  private inRoots(p: string): boolean {
+    return this.roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  }
+  private ignored(p: string): boolean { return !!this.opts.isIgnored?.(p); }
+  private read(abs: string): string | undefined {
+    const open = this.opts.overlay?.(abs);
+    if (open !== undefined) return open;
+    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+  }
+  private exists(p: string): boolean { return this.opts.overlay?.(p) !== undefined || fs.existsSync(p); }
+  private isFile(p: string): boolean { try { return fs.statSync(p).isFile(); } catch { return this.opts.overlay?.(p) !== undefined; } }
+  private isDirectory(p: string): boolean { try { return fs.statSync(p).isDirectory(); } catch { return false; } }
+  private sizeOf(p: string): number { try { return fs.statSync(p).size; } catch { return 0; } }
+}

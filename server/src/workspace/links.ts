@@ -1,0 +1,189 @@
+import * as path from 'path';
+import type { AnalysisResult } from '../engine/analyze';
+import type { ComposeModel, ComposeService } from '../model/compose';
+import type { DockerfileModel } from '../model/dockerfile';
+import type { KubeObject, KubernetesModel } from '../model/kubernetes';
+import type { Range } from '../model/range';
+import type { YView } from '../parse/yaml-view';
+
+/** Something that runs in production: a Compose service, a Kubernetes workload, or an image built on its own. */
+export interface Unit { file: string; name: string; type: 'compose-service' | 'workload' | 'image' }
+
+export type LinkType = 'build' | 'env_file' | 'extends' | 'include' | 'secret' | 'configmap' | 'image';
+
+/** A cross-file fact: `from` (a unit in a file) uses `to` (a file, or an object in it). */
+export interface Link { from: string; fromUnit?: string; to: string; toObject?: string; type: LinkType; missing: boolean }
+
+export interface WorkspaceLinks {
+  units: Unit[];
+  links: Link[];
+  /** Units that run the image built from this Dockerfile (Compose `build:`, or a manifest image matched to it). */
+  usersOf(dockerfile: string): Unit[];
+  /** Units something at `range` in `file` reaches: the blast radius of a finding there. */
+  affected(file: string, range: Range): Unit[];
+}
+
+const WORKLOAD_REF = { secret: 'Secret', configmap: 'ConfigMap' } as const;
+
+function contains(outer: Range, pos: Range['start']): boolean {
+  const afterStart = pos.line > outer.start.line || (pos.line === outer.start.line && pos.character >= outer.start.character);
+  const beforeEnd = pos.line < outer.end.line || (pos.line === outer.end.line && pos.character <= outer.end.character);
+  return afterStart && beforeEnd;
+}
+
+function isRemote(context: string): boolean {
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(context) || /\.git(?:#.*)?$/i.test(context);
+}
+
+/** The Dockerfile a Compose service builds, if it is a local file. */
+export function composeDockerfile(composeFile: string, s: ComposeService, exists: (p: string) => boolean): string | undefined {
+  const b = s.build;
+  if (!b || b.inline || b.context?.dynamic || b.dockerfile?.dynamic) return undefined;
+  const ctx = b.context?.value.trim() || '.';
+  if (isRemote(ctx)) return undefined;
+  const dir = path.resolve(path.dirname(composeFile), ctx);
+  if (b.dockerfile) return path.resolve(dir, b.dockerfile.value);
+  return ['Dockerfile', 'Containerfile', 'dockerfile'].map((n) => path.join(dir, n)).find(exists) ?? path.join(dir, 'Dockerfile');
+}
+
+function lastSegment(repository: string): string {
+  return repository.slice(repository.lastIndexOf('/') + 1).toLowerCase();
+}
+
+/** Names a Kubernetes workload reads Secrets / ConfigMaps by (env, envFrom, volumes). */
+export function workloadRefs(obj: KubeObject): { type: 'secret' | 'configmap'; name: string; range: Range; optional: boolean }[] {
+  const w = obj.workload;
+  if (!w) return [];
+  const out: { type: 'secret' | 'configmap'; name: string; range: Range; optional: boolean }[] = [];
+  const push = (type: 'secret' | 'configmap', v: YView | undefined, nameKey: string) => {
+    const n = v?.get(nameKey)?.str();
+    if (n && !n.dynamic && n.value.trim()) out.push({ type, name: n.value.trim(), range: n.range, optional: v?.get('optional')?.bool()?.value === true });
+  };
+  for (const c of [...w.podSpec.initContainers, ...w.podSpec.containers]) {
+    for (const e of c.raw.get('env')?.items() ?? []) {
+      push('secret', e.get('valueFrom')?.get('secretKeyRef'), 'name');
+      push('configmap', e.get('valueFrom')?.get('configMapKeyRef'), 'name');
+    }
+    for (const e of c.raw.get('envFrom')?.items() ?? []) {
+      push('secret', e.get('secretRef'), 'name');
+      push('configmap', e.get('configMapRef'), 'name');
+    }
+  }
+  for (const v of w.podSpec.raw.get('volumes')?.items() ?? []) {
+    push('secret', v.get('secret'), 'secretName');
+    push('configmap', v.get('configMap'), 'name');
+    for (const src of v.get('projected')?.get('sources')?.items() ?? []) {
+      push('secret', src.get('secret'), 'name');
+      push('configmap', src.get('configMap'), 'name');
+    }
+  }
+  return out;
+}
+
+export function computeLinks(results: AnalysisResult[], exists: (p: string) => boolean): WorkspaceLinks {
+  const units: Unit[] = [];
+  const links: Link[] = [];
+  const dockerfiles = results.filter((r) => r.model?.kind === 'dockerfile').map((r) => r.path);
+  const known = new Set(results.map((r) => r.path));
+  const users = new Map<string, Unit[]>();
+  const use = (df: string, u: Unit) => (users.get(df) ?? users.set(df, []).get(df)!).push(u);
+  const composeByImage = new Map<string, string>();
+  const composeByName = new Map<string, Set<string>>();
+  const objects: { file: string; obj: KubeObject }[] = [];
+
+  for (const r of results) {
+    const m = r.model;
+    if (m?.kind === 'compose') {
+      for (const s of (m as ComposeModel).services) {
+        const unit: Unit = { file: r.path, name: s.name, type: 'compose-service' };
+        units.push(unit);
+        const df = composeDockerfile(r.path, s, exists);
+        if (df) {
+          links.push({ from: r.path, fromUnit: s.name, to: df, type: 'build', missing: !exists(df) });
+          if (known.has(df)) {
+            use(df, unit);
+            if (s.image && !s.image.dynamic) composeByImage.set(s.image.repository.toLowerCase(), df);
+            (composeByName.get(s.name.toLowerCase()) ?? composeByName.set(s.name.toLowerCase(), new Set()).get(s.name.toLowerCase())!).add(df);
+          }
+        }
+        for (const f of s.envFiles) {
+          if (f.dynamic) continue;
+          const to = path.resolve(path.dirname(r.path), f.value);
+          links.push({ from: r.path, fromUnit: s.name, to, type: 'env_file', missing: !exists(to) });
+        }
+        const ext = s.raw.get('extends')?.get('file')?.str();
+        if (ext && !ext.dynamic) { const to = path.resolve(path.dirname(r.path), ext.value); links.push({ from: r.path, fromUnit: s.name, to, type: 'extends', missing: !exists(to) }); }
+      }
+      for (const inc of m.root?.get('include')?.items() ?? []) {
+        for (const p of [inc.str(), ...(inc.get('path')?.items() ?? []).map((i) => i.str()), inc.get('path')?.str()]) {
+          if (!p || p.dynamic) continue;
+          const to = path.resolve(path.dirname(r.path), p.value);
+          links.push({ from: r.path, to, type: 'include', missing: !exists(to) });
+        }
+      }
+    } else if (m?.kind === 'kubernetes') {
+      for (const obj of (m as KubernetesModel).objects) {
+        objects.push({ file: r.path, obj });
+        if (obj.workload) units.push({ file: r.path, name: `${obj.kind}/${obj.name ?? '?'}`, type: 'workload' });
+      }
+    }
+  }
+
+  // Secret / ConfigMap references, resolved by name (and namespace when both sides give one).
+  for (const { file, obj } of objects) {
+    for (const ref of workloadRefs(obj)) {
+      const target = objects.find(({ obj: o }) => o.kind === WORKLOAD_REF[ref.type] && o.name === ref.name && (!o.namespace || !obj.namespace || o.namespace === obj.namespace));
+      links.push({ from: file, fromUnit: `${obj.kind}/${obj.name ?? '?'}`, to: target?.file ?? '', toObject: `${WORKLOAD_REF[ref.type]}/${ref.name}`, type: ref.type, missing: !target });
+    }
+  }
+
+  // Manifest images → Dockerfiles built here: a Compose service that tags the same image, a Compose
+  // service named like the image, or a single Dockerfile whose folder is named like the image.
+  const byFolder = new Map<string, string[]>();
+  for (const df of dockerfiles) {
+    const name = path.basename(path.dirname(df)).toLowerCase();
+    (byFolder.get(name) ?? byFolder.set(name, []).get(name)!).push(df);
+  }
+  for (const { file, obj } of objects) {
+    if (!obj.workload) continue;
+    const unit = units.find((u) => u.file === file && u.name === `${obj.kind}/${obj.name ?? '?'}`)!;
+    const linked = new Set<string>();
+    for (const c of [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers]) {
+      if (!c.image || c.image.dynamic) continue;
+      const repo = c.image.repository.toLowerCase();
+      const seg = lastSegment(repo);
+      const byName = composeByName.get(seg);
+      const folder = byFolder.get(seg);
+      const df = composeByImage.get(repo) ?? (byName?.size === 1 ? [...byName][0] : undefined) ?? (folder?.length === 1 ? folder[0] : undefined);
+      if (df && !linked.has(df)) { linked.add(df); use(df, unit); links.push({ from: file, fromUnit: unit.name, to: df, type: 'image', missing: false }); }
+    }
+  }
+
+  for (const df of dockerfiles) if (!users.has(df)) units.push({ file: df, name: path.basename(path.dirname(df)) || df, type: 'image' });
+
+  const referencedBy = (file: string, object: string) => {
+    const froms = links.filter((l) => (l.type === 'secret' || l.type === 'configmap') && l.to === file && l.toObject === object);
+    return units.filter((u) => froms.some((l) => l.from === u.file && l.fromUnit === u.name));
+  };
+
+  return {
+    units, links,
+    usersOf: (df) => users.get(df) ?? [],
+    affected(file, range) {
+      const r = results.find((x) => x.path === file);
+      const m = r?.model;
+      if (!m) return [];
+      if (m.kind === 'dockerfile') return users.get(file) ?? units.filter((u) => u.file === file);
+      if (m.kind === 'compose') {
+        const s = (m as ComposeModel).services.find((x) => contains(x.range, range.start) || contains(x.keyRange, range.start));
+        const own = units.filter((u) => u.file === file && u.type === 'compose-service');
+        return s ? own.filter((u) => u.name === s.name) : own;
+      }
+      const obj = (m as KubernetesModel).objects.find((o) => contains(o.range, range.start));
+      if (!obj) return [];
+      if (obj.workload) return units.filter((u) => u.file === file && u.name === `${obj.kind}/${obj.name ?? '?'}`);
+      if (obj.kind === 'Secret' || obj.kind === 'ConfigMap') return referencedBy(file, `${obj.kind}/${obj.name}`);
+      return [];
+    },
+  };
+}
