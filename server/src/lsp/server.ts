@@ -11,6 +11,7 @@ import type { Model } from '../engine/rule';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
 import { ClientSettings, toEngineConfig } from './settings';
+import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -26,11 +27,15 @@ export function startServer(connection: Connection): void {
   let settings: ClientSettings = {};
   let config: EngineConfig = toEngineConfig(undefined);
   let canPullConfig = false;
+  fanOutWatchedFiles(connection);
+  const projects = new ProjectConfigs(connection, documents, () => { for (const doc of documents.all()) schedule(doc, 0); });
+  connection.onDidChangeWatchedFiles((p) => projects.watched(p));
 
   const log = (msg: string) => connection.console.log(`[seaworthy] ${msg}`);
 
   connection.onInitialize((params) => {
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    projects.initialize(params);
     const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
     if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
     return {
@@ -43,6 +48,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    void projects.register();
     if (canPullConfig) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'seaworthy' }).catch(() => undefined);
       await refreshSettings();
@@ -54,6 +60,7 @@ export function startServer(connection: Connection): void {
       try { settings = ((await connection.workspace.getConfiguration('seaworthy')) as ClientSettings) ?? {}; } catch { /* keep previous */ }
     }
     config = toEngineConfig(settings);
+    projects.invalidate();
     for (const doc of documents.all()) schedule(doc, 0);
   }
 
@@ -81,12 +88,15 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return;
     if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); return; }
+    if (projects.isConfigFile(uri)) { void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: projects.diagnosticsOf(doc) }); return; }
+    const { config: docConfig, ignored } = projects.configFor(pathOf(uri), settings);
+    if (ignored) { results.delete(uri); void connection.sendDiagnostics({ uri, diagnostics: [] }); return; }
     const version = doc.version;
     const isStale = () => documents.get(uri)?.version !== version;
     stats.analyses++;
     let result: AnalysisResult;
     try {
-      result = await analyzeText(pathOf(uri), doc.getText(), config, {
+      result = await analyzeText(pathOf(uri), doc.getText(), docConfig, {
         fileExists: (p) => { try { return fs.existsSync(p); } catch { return false; } },
         modelOf: (p, kind) => modelOf(p, kind),
         isCancelled: isStale,
@@ -99,6 +109,7 @@ export function startServer(connection: Connection): void {
     // A newer edit arrived while this run awaited: its own run will publish.
     if (isStale()) { stats.cancelled++; return; }
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
+    if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
@@ -118,6 +129,7 @@ export function startServer(connection: Connection): void {
     // Opening a document also fires a content change for the version already scheduled: skip that one.
     if (scheduledVersion.get(e.document.uri) === e.document.version) return;
     schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    projects.edited(e.document.uri);
   });
   documents.onDidSave((e) => schedule(e.document, 0));
   documents.onDidClose((e) => {
@@ -126,6 +138,7 @@ export function startServer(connection: Connection): void {
     timers.delete(e.document.uri);
     results.delete(e.document.uri);
     scheduledVersion.delete(e.document.uri);
+    projects.edited(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

@@ -1,4 +1,5 @@
 import { defaultConfig, EngineConfig, RuleLevel } from '../engine/config';
+import { applyProjectConfig, ProjectConfig } from '../engine/project-config';
 
 /** The `seaworthy.*` settings the client contributes (package.json `contributes.configuration`). */
 export interface ClientSettings {
@@ -10,12 +11,16 @@ export interface ClientSettings {
   allowedRegistries?: string[];
 }
 
-export function toEngineConfig(s: ClientSettings | undefined): EngineConfig {
-  const config = defaultConfig();
+/**
+ * Defaults < the project's `.seaworthy.yaml` < VS Code settings. A list setting left empty (its
+ * default) does not erase the project's list: VS Code cannot tell "unset" from "empty".
+ */
+export function toEngineConfig(s: ClientSettings | undefined, project?: ProjectConfig): EngineConfig {
+  const config = applyProjectConfig(defaultConfig(), project);
   if (!s) return config;
   for (const [id, level] of Object.entries(s.rules ?? {})) config.rules[id] = level === 'warn' ? 'warning' : level;
   if (typeof s.maxFileSizeMB === 'number' && s.maxFileSizeMB > 0) config.maxFileBytes = s.maxFileSizeMB * 1048576;
-  if (Array.isArray(s.oneShotServices)) config.settings.oneShot = s.oneShotServices;
-  if (Array.isArray(s.allowedRegistries)) config.settings.allowedRegistries = s.allowedRegistries;
+  if (Array.isArray(s.oneShotServices) && s.oneShotServices.length) config.settings.oneShot = s.oneShotServices;
+  if (Array.isArray(s.allowedRegistries) && s.allowedRegistries.length) config.settings.allowedRegistries = s.allowedRegistries;
   return config;
 }
