@@ -4,9 +4,11 @@ import dependencies from './dependencies';
 import state from './state';
 import hostDaemon from './host-daemon';
 import references from './references';
+import backingServices from './backing-services';
+import observability from './observability';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability];
