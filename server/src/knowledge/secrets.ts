@@ -49,7 +49,7 @@ export function isLiteralSecretValue(value: string | undefined): boolean {
   if (value === undefined) return false;
   const v = value.trim();
   if (HARMLESS_VALUES.has(v.toLowerCase())) return false;
-  if (isDynamicText(v)) return false;
+  if (isDynamicText(v) || isPlaceholderSecret(v)) return false;
   if (v.startsWith('/run/secrets/') || v.startsWith('/var/run/secrets/') || v.startsWith('/etc/secrets/')) return false;
   if (/^(?:\/|\.\/|~\/)[\w./-]*$/.test(v)) return false; // a file path, not a value
   return true;
@@ -75,7 +75,9 @@ export function maskSecret(value: string): string {
 export function isPlaceholderSecret(value: string): boolean {
   const v = value.trim();
   return /^<[^<>]*>$/.test(v) || /^\{\.?[^{}]*\}$/.test(v) || /^(?:x+|\*+|\.+|#+|_+)$/i.test(v)
-    || /^(?:replace[_-]?me|change[_-]?this|to[_-]?do|fixme|tbd|placeholder|your[_-]?\w*)$/i.test(v) || /^%[sv]$/.test(v);
+    || /^(?:replace[_-]?me|change[_-]?this|to[_-]?do|fixme|tbd|placeholder)$/i.test(v) || /^%[sv]$/.test(v)
+    // Vendors mark documentation keys (AWS's AKIAIOSFODNN7EXAMPLE) in capitals.
+    || /EXAMPLE/.test(v);
 }
 
 /**
@@ -92,7 +94,7 @@ export function isLiteralShellSecret(value: string | undefined): boolean {
  * value, like AWS key ids), from the vendors' documented prefixes. Documentation examples are skipped.
  */
 const TOKEN_FORMATS: { typeName: string; re: RegExp }[] = [
-  { typeName: 'live API secret key (sk_live_)', re: /(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/ },
+  { typeName: 'live secret API key', re: /(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/ },
   { typeName: 'Square access token', re: /(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/ },
   { typeName: 'Square OAuth secret', re: /(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/ },
   { typeName: 'Amazon MWS auth token', re: /amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/ },

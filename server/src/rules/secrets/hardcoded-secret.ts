@@ -1,22 +1,21 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
-import type { Range } from '../../model/range';
-import { isLiteralSecretValue, isSecretName, maskSecret, passwordInUrl } from '../../knowledge/secrets';
+import type { Range, SourceText } from '../../model/range';
+import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
+import { rangeWithin, withArticle } from './locate';
 
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
-function judge(entry: EnvEntry, ctx: RuleContext): { range: Range; what: string; shown: string } | undefined {
+function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
   if (entry.value === undefined || entry.dynamic || !entry.valueRange) return undefined;
   const token = ctx.tokensIn(entry.valueRange)[0];
-  if (token) return { range: token.range, what: `a ${token.typeName}`, shown: maskSecret(token.value) };
+  if (token) return { range: token.range, what: withArticle(token.typeName), shown: maskSecret(token.value) };
+  // Vendor formats secretlint lacks: a MailChimp or live Stripe key is a secret whatever the variable is called.
+  const known = knownToken(entry.value);
+  if (known) return { range: rangeWithin(source, entry.valueRange, known.value), what: withArticle(known.typeName), shown: maskSecret(known.value) };
   const url = passwordInUrl(entry.value);
   if (url) {
-    // The value's range starts at its first character (or its opening quote).
-    const r = entry.valueRange;
-    const quote = r.end.character - r.start.character === entry.value.length + 2 && r.start.line === r.end.line ? 1 : 0;
-    const range = r.start.line === r.end.line
-      ? { start: { line: r.start.line, character: r.start.character + quote + url.start }, end: { line: r.start.line, character: r.start.character + quote + url.end } }
-      : r;
-    return { range, what: 'a password inside a connection URL', shown: maskSecret(entry.value.slice(url.start, url.end)) };
+    const pass = entry.value.slice(url.start, url.end);
+    return { range: rangeWithin(source, entry.valueRange, pass), what: 'a password inside a connection URL', shown: maskSecret(pass) };
   }
   if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
     return { range: entry.valueRange, what: 'a hardcoded secret', shown: maskSecret(entry.value.trim()) };
@@ -24,9 +23,9 @@ function judge(entry: EnvEntry, ctx: RuleContext): { range: Range; what: string;
   return undefined;
 }
 
-function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext): void {
+function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText): void {
   for (const e of entries) {
-    const j = judge(e, ctx);
+    const j = judge(e, ctx, source);
     if (j) ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}` });
   }
 }
@@ -54,20 +53,20 @@ export default defineRule({
         if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG') continue;
         reportEntries(ins.properties, ins.keyword, ins.keyword === 'ARG'
           ? 'Build arguments stay in the image history; pass it with `RUN --mount=type=secret` instead.'
-          : 'It is baked into every layer of the image; provide it at run time instead.', ctx);
+          : 'It is baked into every layer of the image; provide it at run time instead.', ctx, model.source);
       }
     },
     compose(model, ctx) {
       for (const s of model.services) {
-        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx);
-        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx);
+        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source);
+        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source);
       }
     },
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
         if (!obj.workload) continue;
         for (const c of [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers]) {
-          reportEntries(c.env, `Container "${c.name}" env`, 'Reference a Secret with `valueFrom.secretKeyRef` instead.', ctx);
+          reportEntries(c.env, `Container "${c.name}" env`, 'Reference a Secret with `valueFrom.secretKeyRef` instead.', ctx, model.source);
         }
       }
     },

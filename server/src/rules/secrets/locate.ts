@@ -12,3 +12,8 @@ export function rangeWithin(source: SourceText, outer: Range, secret: string): R
   if (at < 0 || raw.indexOf(secret, at + 1) >= 0) return outer;
   return source.range(start + at, start + at + secret.length);
 }
+
+/** "a token" / "an AWS key": messages name token types that start with any letter. */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) && !/^(?:uni|use)/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}

@@ -3,7 +3,7 @@ import type { SourceText } from '../../model/range';
 import type { DockerfileModel } from '../../model/dockerfile';
 import { isLiteralShellSecret, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { credentialsIn } from './shell-credentials';
-import { rangeWithin } from './locate';
+import { rangeWithin, withArticle } from './locate';
 import { CommandSite, composeSites, dockerfileSites, kubernetesSites } from './command-sources';
 
 const ADVICE: Record<CommandSite['kind'], string> = {
@@ -27,7 +27,7 @@ function checkSites(sites: CommandSite[], source: SourceText, ctx: RuleContext):
       const s = source.offsetAt(t.range.start), e = source.offsetAt(t.range.end);
       if (taken.some((x) => s < x.end && x.start < e) || !isLiteralShellSecret(t.value)) continue;
       taken.push({ start: s, end: e });
-      report(s, e, `a ${t.typeName}`, t.value);
+      report(s, e, withArticle(t.typeName), t.value);
     }
   }
 }

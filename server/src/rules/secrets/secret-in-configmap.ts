@@ -3,7 +3,7 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { KubeObject } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralShellSecret, isPlaceholderSecret, isSecretName, knownToken, maskSecret, nameTokens, passwordInUrl } from '../../knowledge/secrets';
-import { rangeWithin } from './locate';
+import { rangeWithin, withArticle } from './locate';
 
 /** `key=value`, `key: value`, `key = "value"`, `"key": "value",` and `export KEY=value` lines of config files. */
 const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]\s*(.*?)\s*$/;
@@ -42,7 +42,7 @@ function lineHits(text: string, line: Range): Hit[] {
   const url = passwordInUrl(text);
   if (url && literalValue(text.slice(url.start, url.end))) out.push({ secret: text.slice(url.start, url.end), what: 'a password in a URL', line });
   const tok = knownToken(text);
-  if (tok) out.push({ secret: tok.value, what: `a ${tok.typeName}`, line });
+  if (tok) out.push({ secret: tok.value, what: withArticle(tok.typeName), line });
   return out;
 }
 
@@ -83,7 +83,7 @@ function checkConfigMap(obj: KubeObject, source: SourceText, ctx: RuleContext): 
     for (const t of ctx.tokensIn(s.range)) {
       if (taken.some((x) => overlaps(x, t.range)) || !literalValue(t.value)) continue;
       taken.push(t.range);
-      report(t.range, `a ${t.typeName}`, t.value);
+      report(t.range, withArticle(t.typeName), t.value);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { ShellCommand, ShellWord } from '../../knowledge/shell';
 import { programOf } from '../../knowledge/shell';
-import { isLiteralShellSecret, isSecretName, knownToken, passwordInUrl } from '../../knowledge/secrets';
+import { withArticle } from './locate';
+import { isLiteralShellSecret, isSecretName, knownToken, nameTokens, passwordInUrl } from '../../knowledge/secrets';
 
 /** A credential found in shell words: document offsets of the secret itself (or its whole word). */
 export interface CredentialHit { start: number; end: number; what: string; secret: string }
@@ -9,7 +10,7 @@ const MYSQL_FAMILY = new Set(['mysql', 'mysqladmin', 'mysqldump', 'mysqlimport',
 /** Tools whose `login` subcommand takes `-p <password>` (everywhere else `-p` is usually a port). */
 const LOGIN_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'buildah', 'skopeo', 'helm', 'oras', 'crane', 'regctl', 'az', 'cf', 'heroku']);
 /** Flags whose name sounds secret but that take no value or read it from elsewhere. */
-const NOT_A_VALUE_FLAG = /^(?:no|with|without|skip|use|ask|prompt|require|show|generate|random|reset|allow|disable|enable)-|(?:stdin|prompt|from-env|env|hash|cert|ca|crt)$/;
+const NOT_A_VALUE_FLAG = /^(?:no|with|without|skip|use|ask|prompt|require|show|generate|random|reset|allow|disabled?|enabled?|empty|change|expire|lock)-|(?:stdin|prompt|from-env|env|hash|cert|ca|crt)$/;
 /** openssl-style password sources that name where the secret is, not the secret (`env:VAR`, `file:path`). */
 const PASS_SOURCE = /^(?:pass|env|file|fd):|^stdin$/;
 /** `--secret id=x,src=y` (BuildKit) and similar flags whose value names a secret rather than holding it. */
@@ -18,6 +19,18 @@ const HEADER = /(?:^|[\s"'=])((?:proxy-)?authorization|x-api-key|api-key|apikey|
 const NPM_AUTH = /(?:^|[:\s])(?:_authToken|_auth|_password|npmAuthToken|_authtoken)\s*=\s*([^\s"']+)/;
 const NETRC = /\bmachine\s+\S+[\s\S]*?\bpassword\s+([^\s"']+)/;
 const ENV_ASSIGNMENT = /^([A-Za-z_][\w.-]*)=([\s\S]*)$/;
+/** SQL run through a client: `ALTER USER x PASSWORD 'y'`, `IDENTIFIED BY 'y'`. */
+const SQL_PASSWORD = /\b(?:IDENTIFIED\s+(?:WITH\s+\w+\s+)?BY|PASSWORD)\s+'([^']+)'/i;
+/**
+ * Option names that hold a credential. Narrower than secret variable names: `--session-affinity`,
+ * `--auth-mode` or `--cookie-domain` are settings, and `--auth user:pass` is handled apart.
+ */
+const CREDENTIAL_FLAG_TOKENS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'privatekey', 'accesskey', 'secretkey', 'clientsecret', 'requirepass', 'masterauth']);
+function isCredentialFlag(flag: string): boolean {
+  const t = nameTokens(flag);
+  return isSecretName(flag) && !NOT_A_VALUE_FLAG.test(flag)
+    && t.some((x, i) => CREDENTIAL_FLAG_TOKENS.has(x) || (x === 'key' && i > 0 && ['api', 'secret', 'access', 'private', 'client', 'master', 'encryption', 'signing'].includes(t[i - 1])));
+}
 
 export function credentialsIn(cmds: ShellCommand[], sourceText: string): CredentialHit[] {
   const hits: CredentialHit[] = [];
@@ -81,8 +94,13 @@ function wordLevel(w: ShellWord, add: Add): void {
   if (npm) add(w, npm[1], 'an npm registry token');
   const netrc = NETRC.exec(t);
   if (netrc) add(w, netrc[1], 'a .netrc password');
+  const sql = SQL_PASSWORD.exec(t);
+  if (sql) add(w, sql[1], 'a password in an SQL statement');
   const tok = knownToken(t);
-  if (tok) add(w, tok.value, `a ${tok.typeName}`);
+  if (tok) add(w, tok.value, withArticle(tok.typeName));
+  // JVM system properties: `-Dspring.datasource.password=x` (the JDK's default store password `changeit` is public).
+  const jvm = /^-D([\w.-]+)=([\s\S]*)$/.exec(t);
+  if (jvm && isSecretName(jvm[1]) && jvm[2] !== 'changeit') add(w, jvm[2], `the ${jvm[1]} property`);
 }
 
 function flagValue(args: ShellWord[], i: number): ShellWord | undefined {
@@ -102,8 +120,18 @@ function options(prog: string, args: ShellWord[], add: Add): void {
         if (v && target && v.includes(':')) add(target, v.slice(v.indexOf(':') + 1), `the --${flag} option`);
         return;
       }
-      if (assignmentFlag(flag)) { if (attached !== undefined) assignment({ ...w, text: attached }, add); return; }
-      if (!isSecretName(flag) || NOT_A_VALUE_FLAG.test(flag)) return;
+      if (assignmentFlag(flag)) {
+        const v = attached !== undefined ? { ...w, text: attached } : flagValue(args, i);
+        if (v) assignment(v, add);
+        return;
+      }
+      if (flag === 'auth') {
+        const v = attached ?? flagValue(args, i)?.text;
+        const target = attached !== undefined ? w : flagValue(args, i);
+        if (v && target && v.includes(':')) add(target, v.slice(v.indexOf(':') + 1), 'the --auth option');
+        return;
+      }
+      if (!isCredentialFlag(flag)) return;
       if (attached !== undefined) { if (!SECRET_REFERENCE.test(attached)) add(w, attached, `the --${flag} option`); return; }
       // mysql's `--password` takes no separate value: the next word is the database.
       const v = MYSQL_FAMILY.has(prog) ? undefined : flagValue(args, i);
@@ -113,7 +141,7 @@ function options(prog: string, args: ShellWord[], add: Add): void {
     if (/^-pass(?:in|out|word)?$/.test(w.text) && args[i + 1]?.text.startsWith('pass:')) { add(args[i + 1], args[i + 1].text.slice(5), `openssl's ${w.text} option`); return; }
     // Single-dash long options (`x11vnc -storepasswd 1234`, `java ... -password x`).
     const single = /^-([A-Za-z][A-Za-z-]{3,})$/.exec(w.text);
-    if (single && !MYSQL_FAMILY.has(prog) && isSecretName(single[1]) && !NOT_A_VALUE_FLAG.test(single[1])) {
+    if (single && !MYSQL_FAMILY.has(prog) && isCredentialFlag(single[1])) {
       const v = flagValue(args, i);
       if (v && !PASS_SOURCE.test(v.text) && !SECRET_REFERENCE.test(v.text)) add(v, v.text, `the ${w.text} option`);
     }
@@ -122,7 +150,7 @@ function options(prog: string, args: ShellWord[], add: Add): void {
 
 /** Flags whose values are `NAME=value` assignments (judged by the name, not the flag). */
 function assignmentFlag(flag: string): boolean {
-  return /^(?:build-arg|env|set|set-string|extra-vars|var|label)$/.test(flag);
+  return /^(?:build-arg|env|set|set-string|extra-vars|var|label|from-literal)$/.test(flag);
 }
 
 function programSpecific(prog: string, args: ShellWord[], add: Add): void {
@@ -138,7 +166,7 @@ function programSpecific(prog: string, args: ShellWord[], add: Add): void {
     });
   }
   if (MYSQL_FAMILY.has(prog)) {
-    for (const w of args) if (/^-p./.test(w.text)) add(w, w.text.slice(2), `a ${prog} -p password`);
+    for (const w of args) if (/^-p./.test(w.text)) add(w, w.text.slice(2), withArticle(`${prog} -p password`));
   }
   if (prog === 'sshpass') {
     // Options end at the wrapped command (`sshpass -p x ssh -p 22 host`: the second -p is ssh's port).
@@ -151,13 +179,13 @@ function programSpecific(prog: string, args: ShellWord[], add: Add): void {
   }
   if (LOGIN_TOOLS.has(prog) && texts.includes('login')) {
     args.forEach((w, i) => {
-      if (w.text === '-p' && args[i + 1]) add(args[i + 1], args[i + 1].text, `a ${prog} login password`);
-      else if (/^-p./.test(w.text)) add(w, w.text.slice(2), `a ${prog} login password`);
+      if (w.text === '-p' && args[i + 1]) add(args[i + 1], args[i + 1].text, withArticle(`${prog} login password`));
+      else if (/^-p./.test(w.text)) add(w, w.text.slice(2), withArticle(`${prog} login password`));
     });
   }
   if ((prog === 'mongo' || prog === 'mongosh') || prog === 'redis-cli') {
     const flag = prog === 'redis-cli' ? '-a' : '-p';
-    args.forEach((w, i) => { if (w.text === flag && args[i + 1]) add(args[i + 1], args[i + 1].text, `a ${prog} ${flag} password`); });
+    args.forEach((w, i) => { if (w.text === flag && args[i + 1]) add(args[i + 1], args[i + 1].text, withArticle(`${prog} ${flag} password`)); });
   }
   if (prog === 'vault' && texts[0] === 'login') {
     const tokenWord = args.slice(1).find((a) => !a.text.startsWith('-') && !a.text.includes('='));
