@@ -7,10 +7,12 @@ import { collectFiles } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
+import { buildReport } from '../report/build';
+import { renderSarif } from '../report/render/sarif';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-interface CheckOptions { paths: string[]; format: 'text' | 'json'; failOn: Severity }
+interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
@@ -20,7 +22,7 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     const value = () => { const v = inline ?? args[++i]; if (v === undefined) throw new UsageError(`${flag} needs a value`); return v; };
     if (flag === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`unknown format "${v}" (use text or json)`);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format "${v}" (use text, json or sarif)`);
       opts.format = v;
     } else if (flag === '--fail-on') {
       const v = value();
@@ -50,19 +52,23 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   const findings: CliFinding[] = [];
   const problems: CliProblem[] = [];
   let scanned = 0;
+  const results: AnalysisResult[] = [];
   for (const file of files) {
     const r = await analyzePath(file, configOf(file), host);
     if (r.kind || r.problems.length) scanned++;
+    results.push(r);
     const c = toCliFindings(displayPath(file), r);
     findings.push(...[...c.findings, ...unusedSuppressionFindings(displayPath(file), r, configOf(file))].sort((a, b) => a.line - b.line || a.column - b.column));
     problems.push(...c.problems);
     for (const e of r.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
   }
-  if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
+  if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results, roots: opts.paths })));
+  else if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
   else out.write(formatText(findings, problems, scanned));
   const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
+
 
 /** Config files with errors stop a batch command (exit 2) with `file:line:col: message` lines. */
 export function reportBrokenConfigs(broken: LoadedProjectConfig[], err: NodeJS.WritableStream): boolean {
@@ -80,4 +86,3 @@ export function unusedSuppressionFindings(file: string, r: AnalysisResult, confi
     message: `This seaworthy-ignore comment suppresses nothing${s.ruleIds.length ? ` (${s.ruleIds.join(', ')})` : ''}; remove it.`,
   }));
 }
-

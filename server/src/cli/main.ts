@@ -1,4 +1,5 @@
 import { parseCheckArgs, runCheck } from './check';
+import { parseReportArgs, runReport } from './report';
 import { parseFixArgs, runFix } from './fix';
 import { UsageError } from './usage';
 
@@ -6,13 +7,20 @@ const USAGE = `Usage: seaworthy <command> [options] PATH...
 
 Commands:
   check PATH...      Report production-readiness findings for Dockerfiles, Compose files and manifests.
+  report PATH...     Production Readiness Report: score, sections, fix-first list, per-file table.
   fix PATH...        Apply the safe quick fixes to the files (like eslint --fix), then report what remains.
 
 Options for check:
-  --format text|json       Output format (default: text)
+  --format text|json|sarif Output format (default: text)
   --fail-on error|warning|info
                            Exit with 1 when a finding of this severity or worse exists (default: error)
   -h, --help               Show this help
+
+Options for report:
+  --format markdown|html|sarif|json
+                           Output format (default: markdown)
+  --output FILE            Write the report to FILE instead of standard output
+  --fail-under SCORE       Exit with 1 when the overall score is below SCORE (0-100)
 
 Options for fix:
   --unsafe                 Also apply fixes that change behaviour (e.g. pinning, removing VOLUME)
@@ -28,6 +36,7 @@ Exit codes: 0 nothing reached --fail-on, 1 something did, 2 usage or internal er
 /** Each command parses its own arguments and returns the process exit code. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: (args) => runCheck(parseCheckArgs(args)),
+  report: (args) => runReport(parseReportArgs(args)),
   fix: (args) => runFix(parseFixArgs(args)),
 };
 

@@ -1,0 +1,124 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import type { AnalysisResult, Finding } from '../engine/analyze';
+import { allRules } from '../rules';
+import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
+import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
+import { CATEGORY_SECTION, categoriesOf, SECTIONS } from './sections';
+import type { Report, ReportFile, ReportFinding, ReportSection } from './types';
+
+export interface ReportInput {
+  results: AnalysisResult[];
+  /** Cross-file links; computed from the results (and the disk) when not given. */
+  links?: WorkspaceLinks;
+  /** Workspace folders: paths in the report are relative to them. */
+  roots: string[];
+}
+
+export const FIX_FIRST = 5;
+
+/** The common parent folder of the roots (a file root counts as its folder). */
+export function baseOf(roots: string[]): string {
+  const dirs = roots.map((r) => path.resolve(r));
+  if (!dirs.length) return process.cwd();
+  let base = dirs[0];
+  for (const d of dirs.slice(1)) {
+    while (!(d === base || d.startsWith(base.endsWith(path.sep) ? base : base + path.sep))) base = path.dirname(base);
+  }
+  return base;
+}
+
+function rel(base: string, abs: string): string {
+  const r = path.relative(base, abs);
+  return (r === '' ? path.basename(abs) : r).split(path.sep).join('/');
+}
+
+function unitLabel(base: string, u: Unit): string {
+  return u.type === 'image' ? rel(base, u.file) : `${rel(base, u.file)} › ${u.name}`;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Ranks findings to fix first: penalty, then severity, blast radius, then position (fully deterministic). */
+export function fixOrder(a: ReportFinding, b: ReportFinding): number {
+  return b.penalty - a.penalty || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.blast - a.blast
+    || byText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
+}
+
+/** Turns per-file analyses into the workspace report. Pure: the same results always give the same report. */
+export function buildReport(input: ReportInput): Report {
+  const results = [...input.results].sort((a, b) => byText(a.path, b.path));
+  const base = baseOf(input.roots.length ? input.roots : results.map((r) => path.dirname(r.path)));
+  const links = input.links ?? computeLinks(results, (p) => results.some((r) => r.path === p));
+  const units = Math.max(1, links.units.length);
+  const seen = new Map<string, number>();
+
+  const convert = (r: AnalysisResult, f: Finding): ReportFinding => {
+    const file = rel(base, r.path);
+    const reached = links.affected(r.path, f.range);
+    const blast = Math.max(1, reached.length);
+    const key = `${f.ruleId}\u0000${file}\u0000${f.message}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const out: ReportFinding = {
+      fingerprint: createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32),
+      file, fileKind: r.kind, ruleId: f.ruleId, category: f.category, section: CATEGORY_SECTION[f.category],
+      severity: f.severity, message: f.message, range: f.range, blast,
+      affects: reached.map((u) => unitLabel(base, u)).sort(byText),
+      penalty: penaltyOf(f.severity, blast),
+    };
+    if (f.suppressed?.reason) { out.accepted = { reason: f.suppressed.reason, by: f.suppressed.by }; out.penalty = 0; }
+    else if (f.suppressed) out.suppressedWithoutReason = true;
+    return out;
+  };
+
+  const all: ReportFinding[] = [];
+  const files: ReportFile[] = [];
+  const problems: Report['problems'] = [];
+  for (const r of results) {
+    const mine = [...r.findings, ...r.suppressed].map((f) => convert(r, f));
+    all.push(...mine);
+    const open = mine.filter((f) => !f.accepted);
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const f of open) counts[f.severity]++;
+    const file = rel(base, r.path);
+    for (const p of r.problems) problems.push({ file, line: p.range.start.line + 1, severity: p.severity, message: p.message });
+    const usedBy = r.kind === 'dockerfile' ? links.usersOf(r.path) : [];
+    const referencing = links.links.filter((l) => l.to === r.path && l.type !== 'build' && l.type !== 'image').map((l) => `${rel(base, l.from)}${l.fromUnit ? ` › ${l.fromUnit}` : ''}`);
+    files.push({
+      file, kind: r.kind,
+      score: scoreFrom(open.reduce((s, f) => s + f.penalty, 0), 1), status: statusFrom(open), counts,
+      accepted: mine.length - open.length, problems: r.problems.length,
+      usedBy: [...new Set([...usedBy.map((u) => unitLabel(base, u)), ...referencing])].sort(byText),
+      links: links.links.filter((l) => l.from === r.path).map((l) => ({ type: l.type, to: l.toObject ?? (l.to ? rel(base, l.to) : ''), missing: l.missing })),
+    });
+  }
+
+  const sections: ReportSection[] = SECTIONS.map((s) => {
+    const cats = categoriesOf(s.id);
+    const mine = all.filter((f) => f.section === s.id);
+    const open = mine.filter((f) => !f.accepted).sort(fixOrder);
+    const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
+    return {
+      id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
+      categories: cats, checks: allRules.filter((rule) => cats.includes(rule.category)).length, penalty,
+      findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
+    };
+  });
+
+  const open = all.filter((f) => !f.accepted);
+  const totalPenalty = open.reduce((s, f) => s + f.penalty, 0);
+  return {
+    tool: 'seaworthy', format: 1, base,
+    score: scoreFrom(totalPenalty, units), status: statusFrom(open), units,
+    formula: { weights: { ...WEIGHTS }, maxBlast: MAX_BLAST, halfScorePenalty: HALF_SCORE_PENALTY },
+    totals: {
+      files: results.filter((r) => r.kind).length, findings: open.length,
+      error: open.filter((f) => f.severity === 'error').length, warning: open.filter((f) => f.severity === 'warning').length,
+      info: open.filter((f) => f.severity === 'info').length, accepted: all.length - open.length, problems: problems.length,
+    },
+    sections,
+    fixFirst: [...open].sort(fixOrder).slice(0, FIX_FIRST),
+    files, problems,
+  };
+}

@@ -1,0 +1,61 @@
+import type { Severity } from '../../engine/rule';
+import type { Report, ReportFinding } from '../types';
+
+const ICON: Record<string, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
+
+/**
+ * Markdown table cells and inline text: file content never opens an HTML tag (entities), a link, code
+ * span or table cell (backslash escapes), and stays on one line.
+ */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+}
+
+function bar(score: number): string {
+  const full = Math.round(score / 10);
+  return '█'.repeat(full) + '░'.repeat(10 - full);
+}
+
+function where(f: ReportFinding): string {
+  return `${mdEscape(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+}
+
+function counts(c: Record<Severity, number>): string {
+  return `${c.error} error${c.error === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.info} info`;
+}
+
+export function renderMarkdown(report: Report): string {
+  const out: string[] = [];
+  out.push('# Production Readiness Report', '');
+  out.push(`**Score: ${report.score}/100** (${ICON[report.status]}) · ${report.totals.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · ${counts(report.totals)} · ${report.totals.accepted} accepted risk${report.totals.accepted === 1 ? '' : 's'}`, '');
+  out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
+  for (const s of report.sections) {
+    out.push(`| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${s.checks ? ICON[s.status] : 'review by hand'} | ${s.findings.length} |`);
+  }
+  out.push('', '## Fix first', '');
+  if (!report.fixFirst.length) out.push('Nothing open.');
+  report.fixFirst.forEach((f, i) => {
+    out.push(`${i + 1}. **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.blast > 1 ? `, reaches ${f.blast} units` : ''})`);
+  });
+  for (const s of report.sections) {
+    out.push('', `## ${mdEscape(s.title)} — ${s.score}/100 ${s.checks ? ICON[s.status] : '(no automated checks yet)'}`, '');
+    out.push(`*What good looks like:* ${mdEscape(s.good)}`, '');
+    for (const f of s.findings) {
+      out.push(`- **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.affects.length ? `; affects ${f.affects.map(mdEscape).join(', ')}` : ''}${f.suppressedWithoutReason ? '; suppressed without a reason' : ''})`);
+    }
+    if (s.accepted.length) {
+      out.push('', '*Accepted risk:*', '');
+      for (const f of s.accepted) out.push(`- ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`; reason: ${mdEscape(f.accepted!.reason)})`);
+    }
+  }
+  out.push('', '## Files', '', '| File | Kind | Score | Errors | Warnings | Info | Used by |', '|---|---|---:|---:|---:|---:|---|');
+  for (const f of report.files) {
+    out.push(`| ${mdEscape(f.file)} | ${f.kind ?? '—'} | ${f.score} | ${f.counts.error} | ${f.counts.warning} | ${f.counts.info} | ${f.usedBy.map(mdEscape).join(', ')} |`);
+  }
+  if (report.problems.length) {
+    out.push('', '## Files that could not be read', '');
+    for (const p of report.problems) out.push(`- ${mdEscape(p.file)}:${p.line} — ${mdEscape(p.message)}`);
+  }
+  out.push('', `<sub>Score = 100 × ${report.formula.halfScorePenalty} / (${report.formula.halfScorePenalty} + penalty per unit); penalty = severity weight (error ${report.formula.weights.error}, warning ${report.formula.weights.warning}, info ${report.formula.weights.info}) × units reached (max ${report.formula.maxBlast}). See docs/scoring.md.</sub>`, '');
+  return out.join('\n');
+}
