@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerReportFeatures } from './report';
 
 let client: LanguageClient | undefined;
 
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
   };
   client = new LanguageClient('seaworthy', 'Seaworthy', serverOptions, clientOptions);
   const ready = client.start().then(() => output.info('Seaworthy language server started'));
+  registerReportFeatures(context, client, ready);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('seaworthy.showOutput', () => output.show(true)),

@@ -12,6 +12,7 @@ import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
+import { registerWorkspaceFeatures } from './workspace-features';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -153,6 +154,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats }));
+  registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,176 @@
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  CancellationToken, Connection, DidChangeWatchedFilesNotification, FileChangeType, ProgressToken, ResponseError, TextDocuments, WatchKind,
+  WorkDoneProgress,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'path';
+import type { EngineConfig } from '../engine/config';
+import { PROJECT_CONFIG_NAMES } from '../engine/project-config';
+import { renderReport, reportOf, REPORT_FORMATS, ReportFormat } from '../report';
+import type { Report } from '../report/types';
+import { excludeMatcher } from '../workspace/globs';
+import { ChangeType, WorkspaceIndex } from '../workspace/index';
+
+/** `seaworthy/report` params: an optional export format (the text comes back in `text`). */
+export interface ReportParams { format?: ReportFormat; workDoneToken?: string | number }
+export interface ReportResponse { report: Report; text?: string; durationMs: number; analyses: number }
+/** `seaworthy/score`: what the status bar shows; sent after every scan and every re-analysis. */
+export interface ScoreNotice { score: number; status: Report['status']; files: number; findings: number; errors: number; warnings: number }
+
+export interface WorkspaceFeatures {
+  /** The index, once the first report request has built it. */
+  index(): WorkspaceIndex | undefined;
+}
+
+const EDIT_DELAY_MS = 300;
+
+interface Progress { report(percentage: number, message?: string): void; done(): void }
+
+/** `$/progress` for the client's work-done token; throttled, since a scan reports per file. */
+function progressFor(connection: Connection, token: ProgressToken | undefined, title: string): Progress | undefined {
+  if (token === undefined) return undefined;
+  void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'begin', title, cancellable: true, percentage: 0 });
+  let last = -1;
+  return {
+    report(percentage, message) {
+      if (percentage === last) return;
+      last = percentage;
+      void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'report', percentage, message });
+    },
+    done() { void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end' }); },
+  };
+}
+
+/**
+ * The workspace-wide side of the server: the report request (scan with work-done progress and
+ * cancellation), file watching for incremental updates, and the score notification. server.ts calls
+ * this once; nothing here runs until the client first asks for a report, so a server used only for
+ * diagnostics does no workspace scan.
+ */
+export function registerWorkspaceFeatures(
+  connection: Connection, documents: TextDocuments<TextDocument>, getConfig: () => EngineConfig,
+  /** Per-file `.seaworthy.yaml` resolution, as the diagnostics use it. */
+  project?: (abs: string) => { config: EngineConfig; ignored: boolean },
+): WorkspaceFeatures {
+  let index: WorkspaceIndex | undefined;
+  let indexedWith: EngineConfig | undefined;
+  let scanned: Promise<boolean> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let watching = false;
+  const editTimers = new Map<string, NodeJS.Timeout>();
+  const log = (m: string) => connection.console.log(`[seaworthy] ${m}`);
+
+  const pathOf = (uri: string) => { try { return fileURLToPath(uri); } catch { return undefined; } };
+  const overlay = (abs: string) => documents.get(pathToFileURL(abs).toString())?.getText();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => { const p = queue.then(fn, fn); queue = p.catch(() => undefined); return p; };
+
+  function notifyScore(): void {
+    if (!index) return;
+    const r = reportOf(index);
+    const notice: ScoreNotice = { score: r.score, status: r.status, files: r.totals.files, findings: r.totals.findings, errors: r.totals.error, warnings: r.totals.warning };
+    void connection.sendNotification('seaworthy/score', notice);
+  }
+
+  async function roots(): Promise<string[]> {
+    const folders = (await connection.workspace.getWorkspaceFolders().catch(() => null)) ?? [];
+    return folders.map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
+  }
+
+  async function exclusions(rootPaths: string[]): Promise<(abs: string) => boolean> {
+    const [files, search] = await Promise.all([
+      connection.workspace.getConfiguration('files.exclude').catch(() => ({})),
+      connection.workspace.getConfiguration('search.exclude').catch(() => ({})),
+    ]);
+    return excludeMatcher(rootPaths, { ...(files ?? {}), ...(search ?? {}) } as Record<string, unknown>);
+  }
+
+  async function watch(): Promise<void> {
+    if (watching) return;
+    watching = true;
+    // Any file can be a dependency (env files, build contexts), not only the ones we analyse.
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete }],
+    }).catch((e) => log(`file watching unavailable: ${(e as Error).message}`));
+  }
+
+  async function ensureIndex(progress: Progress | undefined, token: CancellationToken | undefined): Promise<WorkspaceIndex> {
+    const config = getConfig();
+    if (!index || indexedWith !== config || !scanned) {
+      const rootPaths = await roots();
+      if (!rootPaths.length) throw new ResponseError(1, 'Open a folder or workspace to get a Production Readiness Report.');
+      const excluded = await exclusions(rootPaths);
+      index = new WorkspaceIndex({
+        roots: rootPaths, config, overlay,
+        configFor: project && ((abs) => project(abs).config),
+        isIgnored: (abs) => excluded(abs) || !!project?.(abs).ignored,
+        kindHint: (abs) => (documents.get(pathToFileURL(abs).toString())?.languageId === 'dockerfile' ? 'dockerfile' : undefined),
+      });
+      indexedWith = config;
+      const ix = index;
+      scanned = ix.scan({
+        isCancelled: () => !!token?.isCancellationRequested,
+        onProgress: (done, total, file) => progress?.report(total ? Math.floor((done / total) * 100) : 0, file ? `${done}/${total} ${file.slice(file.lastIndexOf('/') + 1)}` : undefined),
+      });
+      const complete = await scanned;
+      if (!complete) { scanned = undefined; throw new ResponseError(-32800, 'Report cancelled.'); }
+      void watch();
+      notifyScore();
+    } else if (!(await scanned)) {
+      scanned = undefined;
+      return ensureIndex(progress, token);
+    }
+    return index;
+  }
+
+  connection.onRequest('seaworthy/report', (params: ReportParams | undefined, token: CancellationToken) => serial(async () => {
+    const started = Date.now();
+    const workDone = progressFor(connection, params?.workDoneToken, 'Seaworthy: scanning the workspace');
+    try {
+      const before = index?.analyses ?? 0;
+      const ix = await ensureIndex(workDone, token);
+      const report = reportOf(ix);
+      const format = params?.format && REPORT_FORMATS.includes(params.format) ? params.format : undefined;
+      const response: ReportResponse = { report, durationMs: Date.now() - started, analyses: ix.analyses - before };
+      if (format) response.text = renderReport(report, format);
+      return response;
+    } finally { workDone?.done(); }
+  }));
+
+  async function changed(abs: string, type: ChangeType): Promise<void> {
+    if (!index || !scanned) return;
+    await serial(async () => {
+      if (!index || indexedWith !== getConfig()) return;
+      await index.update(abs, type);
+    });
+    notifyScore();
+  }
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const c of params.changes) {
+      const abs = pathOf(c.uri);
+      // An open document's text is the editor's: its own change events drive it.
+      if (!abs || (c.type === FileChangeType.Changed && documents.get(c.uri))) continue;
+      if (PROJECT_CONFIG_NAMES.includes(path.basename(abs))) { void rescan(); return; }
+      void changed(abs, c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+    }
+  });
+
+  /** A `.seaworthy.yaml` changed: every file's configuration may have; start over (in the background). */
+  async function rescan(): Promise<void> {
+    if (!index) return;
+    await serial(async () => { scanned = undefined; await ensureIndex(undefined, undefined); }).catch((e) => log(`rescan failed: ${(e as Error).message}`));
+  }
+
+  const onEdit = (uri: string) => {
+    const abs = pathOf(uri);
+    if (!abs || !index) return;
+    const t = editTimers.get(uri);
+    if (t) clearTimeout(t);
+    editTimers.set(uri, setTimeout(() => { editTimers.delete(uri); void changed(abs, 'changed'); }, EDIT_DELAY_MS));
+  };
+  documents.onDidChangeContent((e) => onEdit(e.document.uri));
+  documents.onDidClose((e) => onEdit(e.document.uri));
+
+  return { index: () => index };
+}
