@@ -8,9 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import type { Report } from '../../server/src/report/types';
 import { TestClient } from '../lsp/lsp-client';
-import { repoRoot } from './helpers';
+import { fixturesDir, repoRoot } from './helpers';
 
 const bin = path.join(repoRoot, 'bin', 'seaworthy.js');
 const AWESOME = path.resolve(repoRoot, '..', 'shared', 'corpus', 'real', 'awesome-compose');
@@ -53,6 +55,18 @@ describe('report parity: CLI and language server', function () {
       assert.deepStrictEqual([lsp.progress[0], lsp.progress[lsp.progress.length - 1]], ['begin', 'end'], 'work-done progress begins and ends');
     });
   }
+
+  it('check --format sarif prints schema-valid SARIF 2.1.0 with the same exit code as text', () => {
+    const r = spawnSync(process.execPath, [bin, 'check', 'examples', '--format', 'sarif'], { cwd: repoRoot, encoding: 'utf8', timeout: 120000 });
+    assert.strictEqual(r.status, 1, r.stderr);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(fixturesDir, 'sarif', 'sarif-2.1.0.schema.json'), 'utf8')));
+    const log = JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    assert.ok(log.runs[0].results.length > 10);
+    assert.ok(log.runs[0].results.every((x) => x.locations[0].physicalLocation.artifactLocation.uri.startsWith('shop/')));
+  });
 
   it('answers other requests while it indexes, and re-analyses only a changed file afterwards', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-parity-'));

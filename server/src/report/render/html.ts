@@ -23,7 +23,7 @@ export function contentSecurityPolicy(o: HtmlOptions): string {
   return `default-src 'none'; img-src data:${self}; font-src${self || " 'none'"}; style-src 'nonce-${o.nonce}'${self}; script-src 'nonce-${o.nonce}'; base-uri 'none'; form-action 'none'`;
 }
 
-const SEV_ICON: Record<string, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+const SEV_ICON: Record<string, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 const STATUS_LABEL: Record<string, string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail' };
 
 function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = false): string {
@@ -48,13 +48,13 @@ function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
   const list = s.findings.length ? `<ul class="findings">${s.findings.map((f) => findingItem(f, mode)).join('')}</ul>` : '<p class="none">No open findings.</p>';
   const accepted = s.accepted.length ? `<h4>Accepted risk</h4><ul class="findings accepted">${s.accepted.map((f) => findingItem(f, mode, true)).join('')}</ul>` : '';
   return `<details class="section status-${esc(s.status)}${s.checks ? '' : ' unchecked'}" id="section-${esc(s.id)}"${open}>
-<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${s.score}</span> <span class="count">${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}</span></summary>
+<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${s.checks ? s.score : '–'}</span> <span class="count">${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}</span></summary>
 <p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${s.checks ? '' : '<p class="none">No automated checks map here yet: review it by hand.</p>'}
 ${list}${accepted}</details>`;
 }
 
 function summary(report: Report): string {
-  const bars = report.sections.map((s) => `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${s.score}" aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${s.checks ? '' : ' unchecked'} w${Math.max(0, Math.min(100, Math.round(s.score)))}"></span></span><span class="bar-score">${s.score}</span></li>`).join('');
+  const bars = report.sections.map((s) => `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${s.score}" aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${s.checks ? '' : ' unchecked'} w${s.checks ? Math.max(0, Math.min(100, Math.round(s.score))) : 0}"></span></span><span class="bar-score"${s.checks ? '' : ' title="No automated checks yet"'}>${s.checks ? s.score : '–'}</span></li>`).join('');
   const t = report.totals;
   return `<section class="summary" aria-label="Summary">
 <div class="overall status-${esc(report.status)}"><div class="big" aria-label="Overall score">${report.score}</div><div>/ 100</div></div>
@@ -90,7 +90,7 @@ h1{font-size:1.5em;margin:0 0 12px}h2{font-size:1.2em;margin:24px 0 8px}h4{margi
 a{color:var(--link)}:focus-visible{outline:2px solid var(--focus);outline-offset:2px}
 .summary{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
 .overall{display:flex;align-items:baseline;gap:4px;border:2px solid currentColor;border-radius:8px;padding:8px 16px}.overall .big{font-size:3em;font-weight:700}
-.status-fail{color:var(--err)}.status-warn{color:var(--warn)}.status-pass{color:var(--ok)}
+.overall.status-fail,.badge.status-fail,.fill.status-fail{color:var(--err)}.overall.status-warn,.badge.status-warn,.fill.status-warn{color:var(--warn)}.overall.status-pass,.badge.status-pass,.fill.status-pass{color:var(--ok)}
 .facts{flex:1;min-width:320px}.bars{list-style:none;padding:0;margin:0}.bars li{display:grid;grid-template-columns:minmax(200px,280px) 1fr 3em;gap:8px;align-items:center;margin:2px 0}
 .bar{height:10px;background:var(--border);border-radius:5px;overflow:hidden;display:block}.fill{display:block;height:100%;background:currentColor}.fill.unchecked{opacity:.35}.bar-score{text-align:right;font-variant-numeric:tabular-nums}
 .filters{display:flex;gap:16px;flex-wrap:wrap;align-items:center;margin:16px 0;padding:8px 0;border-bottom:1px solid var(--border)}
