@@ -83,7 +83,7 @@ export default defineRule({
             const other = byName.get(target)!;
             ctx.report({
               range,
-              message: `Service "${s.name}" connects to service "${target}" (${what}) but does not list it in depends_on, so Compose may start "${s.name}" first or without "${target}". Add "${target}" under depends_on${other.raw.has('healthcheck') ? ' with condition: service_healthy' : ''}.`,
+              message: `Service "${s.name}" connects to service "${target}" (${host === target.toLowerCase() ? what : `as "${host}", ${what}`}) but does not list it in depends_on, so Compose may start "${s.name}" first or without "${target}". Add "${target}" under depends_on${other.raw.has('healthcheck') ? ' with condition: service_healthy' : ''}.`,
               related: [{ message: `Service "${target}" is defined here`, range: other.keyRange }],
             });
           }
