@@ -6,9 +6,10 @@ import hostDaemon from './host-daemon';
 import references from './references';
 import backingServices from './backing-services';
 import observability from './observability';
+import security from './security';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security];
