@@ -1,4 +1,4 @@
-import { defineRule, RuleContext } from '../../engine/rule';
+import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
@@ -23,10 +23,29 @@ function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: 
   return undefined;
 }
 
-function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText): void {
+/**
+ * Compose interpolates `${NAME}` from the `.env` beside the Compose file, so moving the literal there
+ * keeps the value the container sees while taking it out of the tracked file.
+ */
+function moveToDotEnv(e: EnvEntry): Fix | undefined {
+  const value = e.value ?? '';
+  if (!e.valueRange || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || /['\n\r]/.test(value)) return undefined;
+  const line = /^[\w@%+=:,./-]*$/.test(value) ? `${e.name}=${value}` : `${e.name}='${value}'`;
+  return {
+    title: `Move ${e.name} to .env and reference \${${e.name}}`,
+    safety: 'safe',
+    edits: [{ range: e.valueRange, newText: `\${${e.name}}` }],
+    appends: [
+      { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${e.name}\\s*=`] },
+      { file: '.gitignore', lines: ['.env'] },
+    ],
+  };
+}
+
+function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, fixable = false): void {
   for (const e of entries) {
     const j = judge(e, ctx, source);
-    if (j) ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}` });
+    if (j) ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}`, fix: fixable ? () => moveToDotEnv(e) : undefined });
   }
 }
 
@@ -45,7 +64,7 @@ export default defineRule({
     why: 'A password, token or key written into a Dockerfile, Compose file or manifest is in git history forever, in every image layer built from it and in every clone of the repository. It cannot be rotated without a commit, and it is the same in every environment. Secrets belong in the environment at run time: Compose `.env`/`secrets:`, Kubernetes `Secret` objects referenced with `secretKeyRef`, BuildKit `--mount=type=secret` during builds.',
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: hunter2\n      DATABASE_URL: postgres://shop:hunter2@db:5432/shop' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop' },
-    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches or lengths), passwords inside connection URLs, and known token formats (AWS, GitHub, Slack, Stripe, npm, private keys, ...) via secretlint. Messages show at most the first characters of a value.',
+    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches, lengths or placeholders such as `<password>` and vendor `...EXAMPLE` keys), passwords inside connection URLs, and known token formats under any variable name (secretlint\'s preset plus live Stripe-style, Square, MailChimp, SendGrid, Google, Amazon MWS, GitLab and JWT formats). Messages show at most the first characters of a value. In Compose files the quick fix moves the value into the `.env` beside the Compose file (which Compose reads for `${NAME}`), references it as `${NAME}` and adds `.env` to `.gitignore`; a name already defined in `.env` keeps its existing value there.',
   },
   check: {
     dockerfile(model, ctx) {
@@ -58,8 +77,8 @@ export default defineRule({
     },
     compose(model, ctx) {
       for (const s of model.services) {
-        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source);
-        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source);
+        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, true);
+        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, true);
       }
     },
     kubernetes(model, ctx) {
