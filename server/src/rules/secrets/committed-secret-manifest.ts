@@ -87,7 +87,7 @@ export default defineRule({
   principle: 'config',
   severity: 'error',
   fix: 'none',
-  peers: { kics: ['passwords_and_secrets'], checkov: ['CKV_SECRET_6'] },
+  peers: { kics: ['passwords_and_secrets'] },
   docs: {
     why: 'A Kubernetes Secret manifest with its values filled in puts the credentials into git: every clone, fork, CI log and backup of the repository has them, and rotating one means rewriting history. `data:` is only base64, which anyone can decode. Secrets should reach the cluster from a secret store at deploy time, or be committed only in encrypted form, so the same manifests can be deployed to every environment with different credentials.',
     bad: { lang: 'yaml', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: hunter2' },

@@ -55,7 +55,7 @@ export default defineRule({
   principle: 'config',
   severity: 'error',
   fix: 'none',
-  peers: { kics: ['passwords_and_secrets'], checkov: ['CKV2_DOCKER_17'], trivy: ['DS-0031'] },
+  peers: { kics: ['passwords_and_secrets'], checkov: ['CKV2_DOCKER_17'] },
   docs: {
     why: 'A password or token typed into `RUN`, `CMD`, a Compose `command:` or a container\'s `args` is committed with the file and copied into every place that records commands: the image history (`docker history` shows each RUN line), the image config, `docker inspect`, `kubectl get pod -o yaml`, process lists (`ps` shows arguments to every user on the host) and CI logs. It cannot be rotated without a commit and a rebuild. Build-time secrets belong in BuildKit secret mounts; run-time ones in the environment or mounted secret files.',
     bad: { lang: 'dockerfile', code: 'FROM alpine:3.20\nRUN curl -fsSL -u deploy:hunter2 https://artifacts.example.com/app.tgz | tar xz\nRUN echo "//registry.npmjs.org/:_authToken=npm_abc123..." > .npmrc && npm ci' },
