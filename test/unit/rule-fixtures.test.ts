@@ -10,6 +10,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../../server/src/rules';
 import { analyzeFile, fixturesDir, walk } from './helpers';
+import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
+import { applyProjectConfig, parseProjectConfig, PROJECT_CONFIG_NAMES } from '../../server/src/engine/project-config';
+
+/** A rule folder may hold a `.seaworthy.yaml` (e.g. to turn on a policy such as requireDigests) for its fixtures. */
+function folderConfig(dir: string): EngineConfig {
+  const file = PROJECT_CONFIG_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+  if (!file) return defaultConfig();
+  const loaded = parseProjectConfig(file, fs.readFileSync(file, 'utf8'));
+  assert.deepStrictEqual(loaded.errors, [], `${file} is invalid`);
+  return applyProjectConfig(defaultConfig(), loaded.config);
+}
 
 const EXPECT = /^\s*#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*$/;
 
@@ -37,11 +48,13 @@ describe('rule fixtures', () => {
 
   for (const rule of allRules) {
     describe(rule.id, () => {
-      const files = walk(path.join(root, rule.id));
+      const dir = path.join(root, rule.id);
+      const files = walk(dir).filter((f) => !PROJECT_CONFIG_NAMES.includes(path.basename(f)));
+      const config = folderConfig(dir);
       it('has positive and negative fixtures for every kind it checks', async () => {
         const seen = new Map<string, { pos: number; neg: number }>();
         for (const f of files) {
-          const r = await analyzeFile(f);
+          const r = await analyzeFile(f, config);
           if (!r.kind) continue;
           const s = seen.get(r.kind) ?? { pos: 0, neg: 0 };
           const exp = [...expectations(fs.readFileSync(f, 'utf8')).values()].flat();
@@ -56,7 +69,7 @@ describe('rule fixtures', () => {
       for (const f of files) {
         it(path.relative(path.join(root, rule.id), f), async () => {
           const text = fs.readFileSync(f, 'utf8');
-          const r = await analyzeFile(f);
+          const r = await analyzeFile(f, config);
           assert.deepStrictEqual(r.ruleErrors, [], 'a rule threw');
           assert.ok(r.kind, 'fixture kind was not detected');
           const model = r.model!;

@@ -1,0 +1,30 @@
+import { defineRule } from '../../engine/rule';
+
+export default defineRule({
+  id: 'deprecated-maintainer',
+  title: 'Deprecated MAINTAINER instruction',
+  category: 'versioning',
+  principle: 'versioning',
+  severity: 'info',
+  fix: 'safe',
+  peers: { hadolint: ['DL4000'], buildkit: ['MaintainerDeprecated'], kics: ['maintainer_instruction_being_used'], trivy: ['DS-0022'] },
+  docs: {
+    why: '`MAINTAINER` has been deprecated since Docker 1.13: registries and tools read image metadata from labels. The OCI label `org.opencontainers.image.authors` carries the same information where scanners, SBOM tools and registries look for it.',
+    bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nMAINTAINER Shop Team <shop@example.com>' },
+    good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nLABEL org.opencontainers.image.authors="Shop Team <shop@example.com>"' },
+    notes: 'The quick fix rewrites the instruction as the equivalent LABEL; the image metadata keeps the same text.',
+  },
+  check: {
+    dockerfile(model, ctx) {
+      for (const ins of model.instructions) {
+        if (ins.keyword !== 'MAINTAINER') continue;
+        const who = ins.argsText.replace(/\\\r?\n\s*/g, ' ').trim();
+        ctx.report({
+          range: ins.range,
+          message: 'MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors instead.',
+          fix: () => ({ title: 'Replace MAINTAINER with LABEL org.opencontainers.image.authors', safety: 'safe', edits: [{ range: ins.range, newText: `LABEL org.opencontainers.image.authors=${JSON.stringify(who)}` }] }),
+        });
+      }
+    },
+  },
+});

@@ -1,0 +1,36 @@
+import { defineRule } from '../../engine/rule';
+
+export default defineRule({
+  id: 'unsafe-rollout-strategy',
+  title: 'Rollout takes every replica down at once',
+  category: 'versioning',
+  principle: 'rollout',
+  severity: 'warning',
+  fix: 'none',
+  peers: {},
+  docs: {
+    why: 'A Deployment with `strategy.type: Recreate`, or a rolling update whose `maxUnavailable` is 100 % (or the full replica count), stops every pod before the new version is ready: each release is an outage, and a broken release leaves nothing running to roll back to.',
+    bad: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 100%' },
+    good: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1' },
+    notes: '`Recreate` is reported as info on single-replica Deployments (there it is often deliberate, e.g. for a ReadWriteOnce volume) and as a warning with several replicas.',
+  },
+  check: {
+    kubernetes(model, ctx) {
+      for (const obj of model.objects) {
+        if (obj.kind !== 'Deployment') continue;
+        const strategy = obj.raw.get('spec')?.get('strategy');
+        if (!strategy) continue;
+        const replicas = obj.raw.get('spec')?.get('replicas')?.num()?.value ?? 1;
+        const type = strategy.get('type')?.str();
+        if (type?.value === 'Recreate') {
+          ctx.report({ range: type.range, severity: replicas > 1 ? 'warning' : 'info', message: `Deployment "${obj.name ?? ''}" uses the Recreate strategy: every release stops all pods before new ones are ready. Use RollingUpdate unless the pods cannot overlap.` });
+          continue;
+        }
+        const mu = strategy.get('rollingUpdate')?.get('maxUnavailable')?.str();
+        if (!mu || mu.dynamic) continue;
+        const all = mu.value.trim() === '100%' || (/^\d+$/.test(mu.value.trim()) && Number(mu.value) >= replicas && replicas > 0);
+        if (all) ctx.report({ range: mu.range, message: `Deployment "${obj.name ?? ''}" allows maxUnavailable ${mu.value} of ${replicas} replica(s): a rollout may take every pod down at once. Use 0 or 25% with maxSurge.` });
+      }
+    },
+  },
+});
