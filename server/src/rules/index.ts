@@ -7,9 +7,10 @@ import references from './references';
 import backingServices from './backing-services';
 import observability from './observability';
 import security from './security';
+import versioning from './versioning';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security, ...versioning];
