@@ -2,11 +2,13 @@ import { isDynamicText } from './interpolation';
 
 /**
  * Which variable names and values are secrets. Name tokens are split on `_`, `-`, `.` and camelCase,
- * so `DB_PASSWORD`, `dbPassword` and `db.password` all read as [db, password].
+ * so `DB_PASSWORD`, `dbPassword` and `db.password` all read as [db, password]. `session` and `cookie`
+ * alone name settings (`SESSION_ENGINE`, `PHP_INI_SESSION`); `SESSION_SECRET`, `SESSION_KEY` and
+ * `COOKIE_SECRET` still count through their other token.
  */
 const SECRET_TOKENS = new Set([
   'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials',
-  'auth', 'privatekey', 'accesskey', 'secretkey', 'clientsecret', 'dsn', 'pat', 'jwt', 'cookie', 'session', 'salt', 'pepper',
+  'auth', 'privatekey', 'accesskey', 'secretkey', 'clientsecret', 'dsn', 'pat', 'jwt', 'salt', 'pepper',
   'requirepass', 'masterauth',
 ]);
 /** `*_KEY` is only secret when qualified (API_KEY, SECRET_KEY, ...), never alone (`SORT_KEY`, `KEY`). */
