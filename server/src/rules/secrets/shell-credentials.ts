@@ -65,6 +65,7 @@ function checkCommand(cmd: ShellCommand, pipedFrom: ShellCommand | undefined, ad
   for (const w of args) if (/^(?:[A-Z_][A-Z0-9_]*|[\w-]+(?:\.[\w-]+)+)=/.test(w.text)) assignment(w, add);
   options(prog, args, add);
   programSpecific(prog, args, add);
+  if (pipedFrom && prog === 'debconf-set-selections') debconf(pipedFrom, add);
   if (pipedFrom && readsSecretFromStdin(prog, args)) {
     const src = programOf(pipedFrom);
     if (src && (src.name === 'echo' || src.name === 'printf')) {
@@ -221,6 +222,17 @@ function htpasswd(args: ShellWord[], add: Add): void {
   }
   const pass = positional[noFile ? 1 : 2];
   if (batch && pass) add(pass, pass.text, 'an htpasswd -b password');
+}
+
+/** `echo "mysql-server mysql-server/root_password password x" | debconf-set-selections`. */
+function debconf(from: ShellCommand, add: Add): void {
+  const src = programOf(from);
+  if (!src || (src.name !== 'echo' && src.name !== 'printf')) return;
+  const words = from.words.slice(src.index + 1);
+  const quoted = words.map((w) => ({ w, m: /\/\S*pass\S*\s+password\s+(\S+)/.exec(w.text) })).find((x) => x.m);
+  if (quoted?.m) { add(quoted.w, quoted.m[1], 'a debconf password'); return; }
+  const at = words.findIndex((w, i) => w.text === 'password' && /\/\S*pass/.test(words[i - 1]?.text ?? ''));
+  if (at >= 0 && words[at + 1]) add(words[at + 1], words[at + 1].text, 'a debconf password');
 }
 
 function readsSecretFromStdin(prog: string, args: ShellWord[]): boolean {
