@@ -34,11 +34,11 @@ export const KICS_MAP: readonly RuleMapping[] = [
 
   // dependencies
   {
-    rule: 'unpinned-image', category: 'dependencies', planned: true,
+    rule: 'unpinned-image', category: 'dependencies',
     queries: ['dockerfile/image_version_not_explicit', 'dockerfile/image_version_using_latest', 'k8s/invalid_image'],
   },
   {
-    rule: 'unpinned-package', category: 'dependencies', planned: true,
+    rule: 'unpinned-package', category: 'dependencies',
     queries: [
       'dockerfile/apt_get_install_pin_version_not_defined', 'dockerfile/unpinned_package_version_in_apk_add',
       'dockerfile/unpinned_package_version_in_pip_install', 'dockerfile/npm_install_without_pinned_version',
@@ -68,20 +68,25 @@ export const KICS_MAP: readonly RuleMapping[] = [
   { rule: 'ssh-server', category: 'host-daemon', queries: ['dockerfile/exposing_port_22'] },
 
   // Later categories: ids and categories are placeholders until the rules exist.
+  // backing-services: healthchecks and probes have one owner each.
+  { rule: 'missing-healthcheck', category: 'backing-services', queries: ['dockerfile/healthcheck_instruction_missing', 'dockerCompose/healthcheck_not_set'] },
+  { rule: 'missing-probes', category: 'backing-services', queries: ['k8s/liveness_probe_is_not_defined', 'k8s/readiness_probe_is_not_configured'] },
+  // security
+  { rule: 'runs-as-root', category: 'security', queries: ['dockerfile/last_user_is_root', 'dockerfile/missing_user_instruction', 'k8s/containers_running_as_root'] },
+  { rule: 'privilege-escalation', category: 'security', queries: ['k8s/privilege_escalation_allowed'] },
+  { rule: 'writable-root-filesystem', category: 'security', queries: ['k8s/root_container_not_mounted_as_read_only'] },
+  { rule: 'added-capabilities', category: 'security', queries: ['k8s/containers_with_added_capabilities', 'k8s/containers_with_sys_admin_capabilities', 'k8s/psp_with_added_capabilities'] },
+  { rule: 'sudo-in-image', category: 'security', queries: ['dockerfile/run_using_sudo'] },
+  // resources: memory limits and CPU/memory requests; CPU limits are deliberately not asked for (see NOT_SHARED).
   {
-    rule: 'missing-healthcheck', category: 'observability', planned: true,
-    queries: ['dockerfile/healthcheck_instruction_missing', 'dockerCompose/healthcheck_not_set', 'k8s/liveness_probe_is_not_defined', 'k8s/readiness_probe_is_not_configured'],
+    rule: 'missing-resource-limits', category: 'resources',
+    queries: ['k8s/memory_limits_not_defined', 'dockerCompose/memory_not_limited'],
   },
-  { rule: 'runs-as-root', category: 'security', planned: true, queries: ['dockerfile/last_user_is_root', 'dockerfile/missing_user_instruction', 'k8s/containers_running_as_root'] },
-  {
-    rule: 'missing-resource-limits', category: 'resources', planned: true,
-    queries: ['k8s/cpu_limits_not_set', 'k8s/memory_limits_not_defined', 'dockerCompose/memory_not_limited', 'dockerCompose/cpus_not_limited'],
-  },
-  { rule: 'missing-resource-requests', category: 'resources', planned: true, queries: ['k8s/cpu_requests_not_set', 'k8s/memory_requests_not_defined'] },
-  { rule: 'missing-pids-limit', category: 'resources', planned: true, queries: ['dockerCompose/pids_limit_not_set'] },
+  { rule: 'missing-pids-limit', category: 'resources', queries: ['dockerCompose/pids_limit_not_set'], note: 'an explicit pids_limit: -1 is accepted as a decision' },
+  { rule: 'invalid-port', category: 'port-binding', queries: ['dockerfile/unix_ports_out_of_range'] },
   { rule: 'add-instead-of-copy', category: 'build-run', planned: true, queries: ['dockerfile/add_instead_of_copy'] },
-  { rule: 'deprecated-maintainer', category: 'build-run', planned: true, queries: ['dockerfile/maintainer_instruction_being_used'] },
-  { rule: 'shell-form-cmd', category: 'scaling', planned: true, queries: ['dockerfile/not_using_json_in_cmd_and_entrypoint_arguments'], note: 'shell form: PID 1 is sh, SIGTERM never reaches the app' },
+  { rule: 'deprecated-maintainer', category: 'versioning', queries: ['dockerfile/maintainer_instruction_being_used'] },
+  { rule: 'shell-form-command', category: 'observability', queries: ['dockerfile/not_using_json_in_cmd_and_entrypoint_arguments'], note: 'shell form: PID 1 is sh, SIGTERM never reaches the app' },
   { rule: 'apt-lists-not-removed', category: 'build-run', planned: true, queries: ['dockerfile/apt_get_install_lists_were_not_deleted'] },
   { rule: 'pip-cache-kept', category: 'build-run', planned: true, queries: ['dockerfile/pip_install_keeping_cached_packages'] },
 ];
@@ -112,6 +117,13 @@ export const NOT_SHARED: Readonly<Record<string, NotShared>> = {
   'dockerCompose/restart_policy_on_failure_not_set_to_5': { why: 'CIS on-failure:5 recommendation; restart: always/unless-stopped are fine' },
   'dockerCompose/privileged_ports_mapped_in_container': { why: 'host ports below 1024 are a host-side choice, not a container hazard' },
   'dockerCompose/volume_mounted_in_multiple_containers': { why: 'sharing a named volume is a design choice' },
+  ...Object.fromEntries(['k8s/cpu_requests_not_set', 'k8s/memory_requests_not_defined'].map((q) => [q, {
+    why: 'also flags requests that a limit implies (Kubernetes copies a limit into a missing request): 4 of 4 and 2 of 5 positives; missing-resource-requests only flags resources with neither',
+  }])),
+  'k8s/cpu_limits_not_set': { why: 'CPU limits throttle latency-sensitive services even on idle nodes; we ask for a CPU request (missing-resource-requests) instead' },
+  'dockerCompose/cpus_not_limited': { why: 'CPU is shared fairly between containers without limits; we ask for a memory limit only' },
+  'dockerCompose/container_traffic_not_bound_to_host_interface': { why: 'flags every published port; database-port-published only flags datastores, caches and queues reachable from outside the host' },
+  'k8s/incorrect_volume_claim_access_mode_read_write_once': { why: 'asks StatefulSet claim templates for ReadWriteOnce; rwo-volume-shared flags one ReadWriteOnce claim shared by several Deployment replicas' },
 };
 
 /** Splits `kind/query` into its parts. */
@@ -162,4 +174,6 @@ export const REVIEWED: readonly Reviewed[] = [
   { file: 'k8s/psp_containers_share_host_network_namespace/negative.yaml', rule: 'privileged-container', line: 8, why: 'privileged: true (psp_set_to_privileged)' },
   { file: 'dockerCompose/shared_host_user_namespace/positive1.yaml', rule: 'host-namespace', line: 7, why: 'network_mode: host (shared_host_network_namespace)' },
   { file: 'dockerCompose/shared_host_user_namespace/positive1.yaml', rule: 'host-namespace', line: 8, why: 'pid: host (host_namespace_is_shared)' },
+  { file: 'k8s/memory_limits_not_defined/negative1.yaml', rule: 'missing-resource-requests', why: 'no CPU request or limit (cpu_requests_not_set)' },
+  ...['negative1.yaml', 'negative2.yaml'].map((f) => ({ file: `dockerCompose/memory_not_limited/${f}`, rule: 'missing-pids-limit', why: 'no pids_limit (pids_limit_not_set)' })),
 ];
