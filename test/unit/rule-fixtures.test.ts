@@ -71,6 +71,8 @@ describe('rule fixtures', () => {
           const text = fs.readFileSync(f, 'utf8');
           const r = await analyzeFile(f, config);
           assert.deepStrictEqual(r.ruleErrors, [], 'a rule threw');
+          // Support files (`.env`, `.dockerignore`, secret files) sit beside fixtures for cross-file rules.
+          if (!r.kind && !expectations(text).size) { assert.deepStrictEqual(r.findings, []); return; }
           assert.ok(r.kind, 'fixture kind was not detected');
           const model = r.model!;
           const anchor = (line: number) => {
