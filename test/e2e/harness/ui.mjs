@@ -6,10 +6,10 @@
 // A scenario module default-exports { name, steps: [[title, async (ui) => { ... }], ...] }; each step
 // gets the driver object below (ui.openFile(...), ui.readProblems(), ...). Steps run in order; the
 // first failing step saves test-results/e2e/failure-ui-<scenario>-<step>.png, prints the extension host
-// and code-server log tails, and the remaining steps are reported as skipped.
-// Last line printed: "ui: N passed, N failed[, N skipped]"; exit code 1 on any failure.
-// Env: SEAWORTHY_E2E_VSCE_FLAGS (extra `vsce package` flags, e.g. "--no-dependencies"),
-//      UI_STEP_TIMEOUT_MS (default 60000 per wait), SEAWORTHY_E2E_KEEP_STATE=1, VERBOSE=1.
+// and code-server log tails, and the remaining steps are not run (each step builds on the previous one).
+// Last line printed: "ui: N passed, N failed[, N not run]"; exit code 1 on any failure.
+// --extension <dir> packages <dir> with its own scripts/package.mjs (see packageExtension).
+// Env: UI_STEP_TIMEOUT_MS (default 60000 per wait), SEAWORTHY_E2E_KEEP_STATE=1, VERBOSE=1.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchBrowser, saveScreenshot } from './browser.mjs';
 import { installExtension, startCodeServer } from './code-server.mjs';
-import { HARNESS_DIR, KEEP_STATE, NODE24_BIN, VERBOSE, VSCE, freshWorkspace, log, makeStateDir, safeName } from './env.mjs';
+import { KEEP_STATE, VERBOSE, freshWorkspace, log, makeStateDir, safeName } from './env.mjs';
 
 const STEP_TIMEOUT = Number(process.env.UI_STEP_TIMEOUT_MS || 60000);
 
@@ -26,44 +26,19 @@ const STEP_TIMEOUT = Number(process.env.UI_STEP_TIMEOUT_MS || 60000);
 // ------------------------------------------------------------------------------------------------
 
 /**
- * Package an extension folder into a .vsix with vsce (as a user would get it from a marketplace).
- * The build is NOT re-run: the folder is staged into a temp dir (without .git, .cache, test-results and,
- * with --no-dependencies, node_modules) and the staged package.json loses its "vscode:prepublish" script,
- * which vsce would otherwise run. SEAWORTHY_E2E_VSCE_PREPUBLISH=1 packages in place, prepublish included.
+ * Package the extension with ITS OWN packaging script, so the UI tests install exactly what users get:
+ * `node <extensionDir>/scripts/package.mjs --out <file>` (Seaworthy's script stages the shipped files and
+ * runs the project's vsce). Runs on the `node` found on PATH (the project's Node, not the tools' Node 24);
+ * SEAWORTHY_E2E_PACKAGE_NODE overrides it. Nothing is rebuilt: dist/ must exist (npm run build).
  */
 export function packageExtension(extensionDir, outFile) {
-  const flags = (process.env.SEAWORTHY_E2E_VSCE_FLAGS || '').split(/\s+/).filter(Boolean);
+  const script = path.join(extensionDir, 'scripts', 'package.mjs');
+  if (!fs.existsSync(script)) throw new Error(`${script} not found: build the .vsix yourself and pass --vsix`);
   const t0 = Date.now();
-  let cwd = extensionDir;
-  let stage;
-  if (process.env.SEAWORTHY_E2E_VSCE_PREPUBLISH !== '1') {
-    stage = path.join(path.dirname(outFile), 'stage');
-    const skipTop = new Set(['.git', '.cache', '.vscode-test', 'test-results', ...(flags.includes('--no-dependencies') ? ['node_modules'] : [])]);
-    fs.cpSync(extensionDir, stage, {
-      recursive: true,
-      filter: (src) => {
-        const rel = path.relative(extensionDir, src);
-        return !skipTop.has(rel.split(path.sep)[0]) && !rel.endsWith('.vsix');
-      },
-    });
-    const pj = path.join(stage, 'package.json');
-    const m = JSON.parse(fs.readFileSync(pj, 'utf8'));
-    if (m.scripts && m.scripts['vscode:prepublish']) { delete m.scripts['vscode:prepublish']; fs.writeFileSync(pj, JSON.stringify(m, null, 2)); }
-    cwd = stage;
-  }
-  const manifest = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf8'));
-  if (!fs.existsSync(path.join(cwd, '.vscodeignore')) && !manifest.files && !flags.includes('--ignoreFile')) {
-    // Without any ignore list vsce would pack everything, including node_modules and .cache/e2e-tools.
-    log('ui', `WARNING: ${extensionDir} has no .vscodeignore; packaging with ${path.join(HARNESS_DIR, 'fallback.vscodeignore')}`);
-    flags.push('--ignoreFile', path.join(HARNESS_DIR, 'fallback.vscodeignore'));
-  }
-  const args = [VSCE, 'package', '--skip-license', '--allow-missing-repository', '--allow-star-activation', '--out', outFile, ...flags];
-  // vsce shells out to npm (dependency listing / vscode:prepublish): keep Node 24 first on PATH.
-  const env = { ...process.env, PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH}` };
-  const r = spawnSync(NODE24_BIN, args, { cwd, env, encoding: 'utf8', timeout: 300000, input: '' });
-  if (stage) fs.rmSync(stage, { recursive: true, force: true });
+  const node = process.env.SEAWORTHY_E2E_PACKAGE_NODE || 'node';
+  const r = spawnSync(node, [script, '--out', outFile], { cwd: extensionDir, encoding: 'utf8', timeout: 300000, input: '' });
   if (r.status !== 0 || !fs.existsSync(outFile)) {
-    throw new Error(`vsce package failed in ${cwd} (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`${node} ${script} --out ${outFile} failed (${r.status ?? r.signal ?? r.error?.message}):\n${r.stdout}\n${r.stderr}`);
   }
   log('ui', `packaged ${extensionDir} -> ${outFile} (${(fs.statSync(outFile).size / 1024).toFixed(0)} KiB, ${Date.now() - t0} ms)`);
   return outFile;
@@ -90,8 +65,6 @@ export async function startUiSession(opts) {
   return makeDriver({ page, server, browser, folder, stateDir });
 }
 
-export class SkipStep extends Error {}
-
 // ------------------------------------------------------------------------------------------------
 // The driver: one clearly named function per thing a person does
 // ------------------------------------------------------------------------------------------------
@@ -99,9 +72,6 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
   const quickInput = page.locator('.quick-input-widget');
   const ui = {
     page, server, folder, stateDir, assert,
-
-    /** Mark the current step as skipped (feature not there yet); ends the step. */
-    skip(reason) { throw new SkipStep(reason); },
 
     /** Open the workbench on the workspace folder and wait until the explorer shows it. */
     async openWorkspace() {
@@ -145,6 +115,15 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       await page.locator('.markers-panel').waitFor();
     },
 
+    /** Close the panel area (Problems, Output, ...) if it is open. */
+    async hidePanel() {
+      if (await page.locator('.part.panel').isVisible().catch(() => false)) {
+        await page.locator('.monaco-editor .view-lines').first().click();
+        await page.keyboard.press('Control+J');   // View: Toggle Panel Visibility
+        await page.locator('.part.panel').waitFor({ state: 'hidden' });
+      }
+    },
+
     /** Rows of the Problems panel as normalised text (file rows and problem rows). */
     async readProblems() {
       await ui.openProblemsPanel();
@@ -177,27 +156,43 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       await quickInput.waitFor({ state: 'hidden' });
     },
 
-    /** Ctrl+. at the cursor (or at line:column): titles of the offered code actions (the menu is closed again). */
-    async listQuickFixes({ line, column } = {}) {
+    /**
+     * Ctrl+. at the cursor (or at line:column) until the code action menu is open; returns the row
+     * locator and the titles. (Right after Ctrl+G the editor may not have its focus back yet, and
+     * the key press is then lost: it is pressed again.)
+     */
+    async openQuickFixMenu({ line, column } = {}) {
       if (line) await ui.gotoLine(line, column);
-      await page.keyboard.press('Control+.');
       const rows = page.locator('.action-widget .monaco-list-row.action');   // not the group headers
-      await rows.first().waitFor();
+      for (let attempt = 1; ; attempt++) {
+        await page.locator('.monaco-editor.focused').first().waitFor({ timeout: 5000 }).catch(() => {});
+        await page.keyboard.press('Control+.');
+        try { await rows.first().waitFor({ timeout: attempt < 3 ? 5000 : STEP_TIMEOUT }); break; } catch (e) { if (attempt >= 3) throw e; }
+      }
       const titles = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      return { rows, titles };
+    },
+
+    /** Ctrl+. at the cursor (or at line:column): titles of the offered code actions (the menu is closed again). */
+    async listQuickFixes(at = {}) {
+      const { titles } = await ui.openQuickFixMenu(at);
       await page.keyboard.press('Escape');
       await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'hidden' }).catch(() => {});
       return titles;
     },
 
-    /** Ctrl+. at the cursor (or at line:column) and click the code action whose title contains `title`. */
-    async applyQuickFix(title, { line, column } = {}) {
-      if (line) await ui.gotoLine(line, column);
-      await page.keyboard.press('Control+.');
-      const fix = page.locator('.action-widget .monaco-list-row.action', { hasText: title });
-      await fix.first().waitFor();
-      await fix.first().click();
+    /** Ctrl+. at the cursor (or at line:column) and pick the code action whose title contains `title`; returns all titles offered. */
+    async applyQuickFix(title, at = {}) {
+      const { rows, titles } = await ui.openQuickFixMenu(at);
+      const i = titles.findIndex((t) => t.includes(title));
+      if (i < 0) {
+        await page.keyboard.press('Escape');
+        throw new Error(`no quick fix "${title}" offered; offered: ${JSON.stringify(titles)}`);
+      }
+      await rows.nth(i).click();
       await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'hidden' }).catch(() => {});
       log('ui', `applied quick fix "${title}"`);
+      return titles;
     },
 
     /** F1 command palette: run a command by its palette label ("Category: Title"). */
@@ -259,6 +254,37 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       }
     },
 
+    /** Ctrl+K Ctrl+I at line:column: the editor hover (diagnostic messages, links); returns its text. */
+    async showHover({ line, column }) {
+      await ui.gotoLine(line, column);
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+      await hover.waitFor();
+      return (await hover.innerText()).replace(/\s+/g, ' ').trim();
+    },
+
+    /**
+     * Wait until the status bar item whose element id is `id` (an extension's item: "<publisher.name>.<item id>")
+     * shows text matching `match`; returns { text, label } (innerText and aria-label).
+     */
+    async waitForStatusBarItem(id, match = /\S/, timeout = STEP_TIMEOUT) {
+      const item = page.locator(`.statusbar-item[id="${id}"]`);
+      const end = Date.now() + timeout;
+      let last = { text: '', label: '' };
+      for (;;) {
+        if (await item.count()) {
+          last = { text: (await item.first().innerText()).replace(/\s+/g, ' ').trim(), label: (await item.first().locator('a, .statusbar-item-label').first().getAttribute('aria-label').catch(() => null)) || (await item.first().getAttribute('aria-label')) || '' };
+          if (typeof match === 'string' ? last.text.includes(match) : match.test(last.text)) return last;
+        }
+        if (Date.now() > end) {
+          const ids = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => e.id).filter(Boolean));
+          throw new Error(`status bar item ${id} does not show ${match} after ${timeout} ms (last ${JSON.stringify(last)}; items: ${JSON.stringify(ids)})`);
+        }
+        await page.waitForTimeout(250);
+      }
+    },
+
     async pressEscape() { await page.keyboard.press('Escape'); },
 
     /** Screenshot to test-results/e2e/<name>.png. */
@@ -282,29 +308,23 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
 // ------------------------------------------------------------------------------------------------
 export async function runScenario(scenario, sessionOpts) {
   const name = scenario.name || 'ui';
-  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, notRun: 0 };
   let ui;
   try {
     ui = await startUiSession(sessionOpts);
   } catch (e) {
     console.error(`[ui] could not start the session: ${e.stack || e.message}`);
-    return { passed: 0, failed: 1, skipped: scenario.steps.length };
+    return { passed: 0, failed: 1, notRun: scenario.steps.length };
   }
   let failed = false;
   for (const [title, fn] of scenario.steps) {
-    if (failed) { counts.skipped++; console.log(`  - ${title} (skipped)`); continue; }
+    if (failed) { counts.notRun++; console.log(`  - ${title} (not run: an earlier step failed)`); continue; }
     const t0 = Date.now();
     try {
       await fn(ui);
       counts.passed++;
       console.log(`  ✔ ${title} (${Date.now() - t0} ms)`);
     } catch (e) {
-      if (e instanceof SkipStep) {
-        counts.skipped++;
-        console.log(`  - ${title} (skipped: ${e.message})`);
-        await ui.pressEscape().catch(() => {});
-        continue;
-      }
       failed = true; counts.failed++;
       console.log(`  ✘ ${title} (${Date.now() - t0} ms)\n    ${(e.stack || e.message).split('\n').join('\n    ')}`);
       await saveScreenshot(ui.page, `failure-ui-${safeName(name)}-${safeName(title)}`, { unique: true });
@@ -346,9 +366,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
   } catch (e) {
     console.error(`[ui] ${e.stack || e.message}`);
-    counts = { passed: 0, failed: 1, skipped: 0 };
+    counts = { passed: 0, failed: 1, notRun: 0 };
   }
   log('ui', `finished in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  console.log(`ui: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+  console.log(`ui: ${counts.passed} passed, ${counts.failed} failed${counts.notRun ? `, ${counts.notRun} not run` : ''}`);
   process.exit(counts.failed ? 1 : 0);
 }

@@ -15,5 +15,6 @@ if (!a.devPaths.length || !a.testsPath) {
 if (process.env.VERBOSE === '1' && a.ignored.length) console.log(`[shim] ignoring desktop-only args: ${a.ignored.join(' ')}`);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));   // 'exit' hooks stop code-server
 const res = await runExtensionTests(a);
-console.log(summaryLine(res));
+// (not "e2e:": runTest.ts prints that line once, for all of its runs)
+console.log(summaryLine(res, `[shim] ${a.name || 'run'}`));
 process.exit(res.exitCode === 0 && res.failed === 0 ? 0 : 1);
