@@ -20,10 +20,13 @@ function loadMocha(): MochaCtor {
 }
 
 function findTests(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
-    .map((f) => path.join(dir, f))
-    .sort();
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.js')).sort();
+  // tsc never deletes outputs: a test whose .ts source is gone (renamed, deleted) must not run.
+  const sources = path.resolve(__dirname, '../../../../test/e2e/suite');   // out/test/e2e/suite -> test/e2e/suite
+  const sourceOf = (f: string) => path.join(sources, path.relative(__dirname, path.join(dir, f)).replace(/\.js$/, '.ts'));
+  const kept = fs.existsSync(sources) ? files.filter((f) => fs.existsSync(sourceOf(f))) : files;
+  for (const f of files.filter((x) => !kept.includes(x))) console.log(`[ext-test] (ignoring stale ${f}: no ${sourceOf(f)})`);
+  return kept.map((f) => path.join(dir, f));
 }
 
 export async function run(): Promise<void> {

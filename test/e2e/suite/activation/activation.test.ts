@@ -1,0 +1,72 @@
+// Activation runs (test/e2e/runTest.ts): one VS Code window per workspace of test/e2e/workspaces/, since
+// an extension never deactivates once active. SEAWORTHY_E2E_WORKSPACE_KIND says which one this is:
+//   unrelated   .github/workflows/ci.yml + config.yaml: opening them must NOT activate Seaworthy;
+//               then a Dockerfile is created and opened: that must (onLanguage:dockerfile)
+//   compose     compose.yaml only: active at startup (workspaceContains), diagnostics for it
+//   kubernetes  deploy/app.yaml only: active at startup (workspaceContains), diagnostics for it
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, describeAll, openFile, ruleId, seaworthyDiagnostics, sleep, waitFor, waitForDiagnostics, workspaceUri } from '../helpers';
+
+const KIND = process.env.SEAWORTHY_E2E_WORKSPACE_KIND;
+/** How long a window with only unrelated files is watched for an unwanted activation. */
+const QUIET_MS = Number(process.env.SEAWORTHY_E2E_QUIET_MS || 4000);
+
+function extension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} not found among ${vscode.extensions.all.length} extensions`);
+  return ext;
+}
+
+function openWorkspaceFiles(): string[] {
+  return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => vscode.workspace.asRelativePath(d.uri));
+}
+
+suite(`activation: ${KIND} workspace`, () => {
+  suiteSetup(() => assert.ok(['unrelated', 'compose', 'kubernetes'].includes(KIND ?? ''), `SEAWORTHY_E2E_WORKSPACE_KIND=${KIND}`));
+
+  if (KIND === 'unrelated') {
+    test('opening a GitHub workflow and a plain config.yaml does not activate Seaworthy', async () => {
+      const ext = extension();
+      assert.strictEqual(ext.isActive, false, 'not active at startup');
+      const workflow = await openFile('.github/workflows/ci.yml');
+      const config = await openFile('config.yaml');
+      assert.strictEqual(config.languageId, 'yaml', 'VS Code treats config.yaml as YAML');
+      await sleep(QUIET_MS);
+      assert.strictEqual(ext.isActive, false, `${EXTENSION_ID} activated for ${workflow.languageId}/${config.languageId} files`);
+      assert.deepStrictEqual([...seaworthyDiagnostics(workflow.uri), ...seaworthyDiagnostics(config.uri)], []);
+    });
+
+    test('opening a Dockerfile activates it (onLanguage:dockerfile) and shows its diagnostics', async () => {
+      const ext = extension();
+      assert.strictEqual(ext.isActive, false);
+      const uri = workspaceUri('Dockerfile');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('FROM node:latest\nUSER node\nCMD ["node", "server.js"]\n'));
+      const doc = await openFile('Dockerfile');
+      assert.strictEqual(doc.languageId, 'dockerfile');
+      await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate for a Dockerfile`, 30000);
+      const ds = await waitForDiagnostics(doc.uri, 'unpinned-image', 30000);
+      assert.ok(ds.some((d) => ruleId(d) === 'unpinned-image' && d.range.start.line === 0), JSON.stringify(describeAll(doc.uri)));
+      // The YAML files opened before still get nothing: the server only speaks for container files.
+      await sleep(1000);
+      assert.deepStrictEqual(describeAll(workspaceUri('config.yaml')), []);
+      assert.deepStrictEqual(describeAll(workspaceUri('.github', 'workflows', 'ci.yml')), []);
+    });
+  }
+
+  if (KIND === 'compose' || KIND === 'kubernetes') {
+    const file = KIND === 'compose' ? 'compose.yaml' : 'deploy/app.yaml';
+    const rule = 'unpinned-image';
+    test(`activates at startup for a workspace with only ${file}, before any file is opened`, async () => {
+      assert.deepStrictEqual(openWorkspaceFiles(), [], 'no workspace file is open');
+      await waitFor(() => extension().isActive, `${EXTENSION_ID} to activate (workspaceContains)`, 30000);
+    });
+
+    test(`${file} gets its diagnostics`, async () => {
+      const doc = await openFile(file);
+      const ds = await waitForDiagnostics(doc.uri, rule, 30000);
+      const line = KIND === 'compose' ? 2 : 16;   // `image: redis` / `image: registry.example.com/shop/api`
+      assert.ok(ds.some((d) => ruleId(d) === rule && d.range.start.line === line), JSON.stringify(describeAll(doc.uri)));
+    });
+  }
+});

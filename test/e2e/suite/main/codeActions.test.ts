@@ -1,0 +1,123 @@
+// Code actions as the lightbulb gets them (vscode.executeCodeActionProvider through the language client),
+// applied with workspace.applyEdit exactly as the editor applies a picked quick fix.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import {
+  afterNextAnalysis, applyCodeAction, cliFix, closeAll, codeActionsAt, describeAll, exists, log, ofRule, openFile, rangeOf,
+  ruleId, settledDiagnostics, textOf, waitForCodeAction, waitForDiagnostics, waitForDiagnosticsWhere, workspaceUri,
+} from '../helpers';
+
+suite('main: code actions', () => {
+  teardown(closeAll);
+
+  test('a secret in Compose (hardcoded-secret) moves to .env, is referenced as ${NAME} and .env is git-ignored', async () => {
+    const doc = await openFile('fixes/compose.yaml');
+    const dotEnv = workspaceUri('fixes', '.env');
+    const gitignore = workspaceUri('fixes', '.gitignore');
+    assert.ok(!(await exists(dotEnv)) && !(await exists(gitignore)), 'no .env or .gitignore yet');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'hardcoded-secret'), 'hardcoded-secret');
+    assert.deepStrictEqual(diag.range, rangeOf(doc, 'tok-4f9a2b7c1d8e'));
+    const { action, all } = await waitForCodeAction(doc.uri, diag.range, /^Move API_TOKEN to \.env/);
+    assert.strictEqual(action.title, 'Move API_TOKEN to .env and reference ${API_TOKEN}');
+    assert.ok(action.isPreferred, 'a safe fix is the preferred one');
+    assert.ok(all.some((a) => a.title === 'Ignore hardcoded-secret for this line'), JSON.stringify(all.map((a) => a.title)));
+    const before = doc.getText();
+    await applyCodeAction(action);
+    assert.strictEqual(doc.getText(), before.replace('API_TOKEN: tok-4f9a2b7c1d8e', 'API_TOKEN: ${API_TOKEN}'));
+    assert.strictEqual(await textOf(dotEnv), 'API_TOKEN=tok-4f9a2b7c1d8e\n', 'fixes/.env');
+    assert.strictEqual(await textOf(gitignore), '.env\n', 'fixes/.gitignore');
+    await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'hardcoded-secret').length === 0, 'hardcoded-secret to go away');
+    await closeAll();
+    for (const f of [dotEnv, gitignore]) await vscode.workspace.fs.delete(f);
+  });
+
+  test('a secret in a Dockerfile (hardcoded-secret) offers the ignore actions; "for this line" inserts the comment above it', async () => {
+    const doc = await openFile('fixes/Dockerfile');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'hardcoded-secret'), 'hardcoded-secret');
+    assert.deepStrictEqual(diag.range, rangeOf(doc, 'k33p-th1s-0ut-of-g1t'), 'the secret value is the range');
+    const { action, all } = await waitForCodeAction(doc.uri, diag.range, /^Ignore hardcoded-secret for this line$/);
+    const titles = all.map((a) => a.title);
+    assert.ok(titles.includes('Ignore hardcoded-secret for this file'), `offered: ${JSON.stringify(titles)}`);
+    assert.strictEqual(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
+    await applyCodeAction(action);
+    assert.strictEqual(doc.lineAt(6).text, '# seaworthy-ignore hardcoded-secret -- reason');
+    assert.strictEqual(doc.lineAt(7).text, 'ENV SESSION_SECRET=k33p-th1s-0ut-of-g1t');
+    await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'hardcoded-secret').length === 0, 'hardcoded-secret to be silenced');
+  });
+
+  test('an unpinned image (unpinned-image) offers the tag this file already uses; applying it pins FROM', async () => {
+    const doc = await openFile('fixes/Dockerfile');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'unpinned-image'), 'unpinned-image');
+    assert.deepStrictEqual(diag.range, rangeOf(doc, 'node:latest'));
+    const { action } = await waitForCodeAction(doc.uri, diag.range, /^Use tag "20\.11\.1-bookworm-slim"/);
+    assert.strictEqual(action.title, 'Use tag "20.11.1-bookworm-slim" (already used for node in this file)');
+    assert.ok(!action.isPreferred, 'pinning changes what runs: not a preferred (auto-applied) fix');
+    const before = doc.getText();
+    await applyCodeAction(action);
+    assert.strictEqual(doc.getText(), before.replace('FROM node:latest\n', 'FROM node:20.11.1-bookworm-slim\n'));
+    await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'unpinned-image').length === 0, 'unpinned-image to go away');
+  });
+
+  test('a database without a volume (database-without-volume) gets a named volume, declared at the top level', async () => {
+    const doc = await openFile('fixes/compose.yaml');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'database-without-volume'), 'database-without-volume');
+    assert.deepStrictEqual(diag.range, rangeOf(doc, 'postgres:16.2'));
+    const { action } = await waitForCodeAction(doc.uri, diag.range, /^Mount a named volume/);
+    assert.strictEqual(action.title, 'Mount a named volume "db-data" at /var/lib/postgresql/data');
+    assert.ok(action.isPreferred, 'a safe fix is the preferred one');
+    await applyCodeAction(action);
+    assert.strictEqual(doc.getText(), [
+      'services:',
+      '  api:',
+      '    image: shop/api:1.4.2',
+      '    restart: unless-stopped',
+      '    environment:',
+      '      API_TOKEN: tok-4f9a2b7c1d8e',
+      '  db:',
+      '    image: postgres:16.2',
+      '    restart: unless-stopped',
+      '    environment:',
+      '      POSTGRES_USER: shop',
+      '    volumes:',
+      '      - db-data:/var/lib/postgresql/data',
+      'volumes:',
+      '  db-data:',
+      '',
+    ].join('\n'));
+    await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'database-without-volume').length === 0,
+      'database-without-volume to go away');
+    assert.ok(!describeAll(doc.uri).some((d) => d.startsWith('parse-error')), 'the fixed file still parses');
+  });
+
+  test('source.fixAll.seaworthy, applied until nothing is left, writes what `seaworthy fix` writes', async () => {
+    const doc = await openFile('fixes/compose.yaml');
+    await waitForDiagnostics(doc.uri, 'database-without-volume');
+    const expected = cliFix(doc.uri.fsPath, ['.env', '.gitignore']);
+    const whole = () => new vscode.Range(0, 0, doc.lineCount, 0);
+    const { action } = await waitForCodeAction(doc.uri, whole(), /^Fix all safe Seaworthy problems$/, 'source.fixAll.seaworthy');
+    assert.strictEqual(action.kind?.value, 'source.fixAll.seaworthy');
+    // One pass applies the safe fixes whose edits do not overlap; the rest are offered again afterwards.
+    let next: vscode.CodeAction | undefined = action;
+    let passes = 0;
+    while (next && passes < 10) {
+      const before = doc.getText();
+      await afterNextAnalysis(() => applyCodeAction(next!), `the server to analyse the text after fix-all pass ${passes + 1}`);
+      passes++;
+      assert.notStrictEqual(doc.getText(), before, `pass ${passes} changed the file`);
+      next = (await codeActionsAt(doc.uri, whole(), 'source.fixAll.seaworthy')).find((a) => a.kind?.value === 'source.fixAll.seaworthy');
+    }
+    log(`      fix-all: ${passes} pass(es)`);
+    assert.strictEqual(doc.getText(), expected.text, 'the editor and the CLI fix the file the same way');
+    for (const [name, text] of Object.entries(expected.siblings)) {
+      assert.strictEqual(await textOf(workspaceUri('fixes', name)), text, `fixes/${name} as the CLI writes it`);
+    }
+    const after = await settledDiagnostics(doc.uri);
+    assert.strictEqual(ofRule(after, 'database-without-volume').length, 0, 'the database got its volume');
+    assert.ok(!after.some((d) => ruleId(d) === 'parse-error'), `the fixed file still parses: ${JSON.stringify(describeAll(doc.uri))}`);
+    await closeAll();
+    for (const name of Object.keys(expected.siblings)) {
+      const f = workspaceUri('fixes', name);
+      if (await exists(f)) await vscode.workspace.fs.delete(f);
+    }
+  });
+});
