@@ -45,12 +45,14 @@ export default defineRule({
     why: 'A process running as root inside the container is root on the host as soon as it escapes (a kernel or runtime bug, a mounted socket, a misconfigured volume), and it can rewrite everything in the image at run time. Production images should switch to an unprivileged user with `USER`, and Kubernetes pods should say so with `runAsNonRoot: true` so the kubelet refuses an image that would start as root.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]' },
     good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]' },
-    notes: 'Dockerfile: only the final stage (and the stages it is built FROM) matters; builder stages may run as root. Images that install or run a privilege-dropping helper (`gosu`, `su-exec`, `setpriv`, …) start as root on purpose, as official database images do, and are not flagged. Kubernetes: an explicit `runAsUser: 0` is a warning; a container with neither a non-zero `runAsUser` nor `runAsNonRoot: true` (container or pod level) inherits the image\'s user and is reported as info. Compose: only an explicit `user: root`/`0`.',
+    notes: 'Dockerfile: only the final stage (and the stages it is built FROM) matters; builder stages may run as root. `FROM scratch` images are not judged (they have no user database). Images that install or run a privilege-dropping helper (`gosu`, `su-exec`, `setpriv`, …) start as root on purpose, as official database images do, and are not flagged. Kubernetes: an explicit `runAsUser: 0` is a warning; a container with neither a non-zero `runAsUser` nor `runAsNonRoot: true` (container or pod level) inherits the image\'s user and is reported as info. Compose: only an explicit `user: root`/`0`.',
   },
   check: {
     dockerfile(model, ctx) {
       const final = model.stages[model.stages.length - 1];
       if (!final || /windows|nanoserver|servercore/i.test(final.image?.raw ?? '')) return;
+      // `FROM scratch` has no user database: only a numeric USER could apply, and the binary decides.
+      if (!final.image && !final.parent) return;
       if (dropsPrivileges(final)) return;
       const user = effectiveInstruction(final, 'USER');
       if (!user) {
