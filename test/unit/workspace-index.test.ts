@@ -124,6 +124,28 @@ describe('workspace index: incremental updates', () => {
   });
 });
 
+describe('workspace index: dangling references are judged per folder', () => {
+  it('flags a missing Secret only where the folder defines Secrets; names still resolve workspace-wide', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-refs-'));
+    const deploy = (name: string, secret: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: shop/${name}:1.0.0\n          envFrom:\n            - secretRef:\n                name: ${secret}\n`;
+    const secret = (name: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n`;
+    try {
+      for (const d of ['app-a', 'app-b', 'app-c']) fs.mkdirSync(path.join(dir, d));
+      fs.writeFileSync(path.join(dir, 'app-a', 'secret.yaml'), secret('a-creds'));
+      fs.writeFileSync(path.join(dir, 'app-a', 'deploy.yaml'), deploy('a', 'a-credz'));
+      // Created outside the repository (kubectl create secret): app-b defines no Secret of its own.
+      fs.writeFileSync(path.join(dir, 'app-b', 'deploy.yaml'), deploy('b', 'made-by-ci'));
+      // Defined in another folder: resolves.
+      fs.writeFileSync(path.join(dir, 'app-c', 'secret.yaml'), secret('c-creds'));
+      fs.writeFileSync(path.join(dir, 'app-c', 'deploy.yaml'), deploy('c', 'a-creds'));
+      const ix = new WorkspaceIndex({ roots: [dir], config: defaultConfig() });
+      await ix.scan();
+      const flagged = ix.results().filter((r) => r.findings.some((f) => f.ruleId === 'dangling-config-reference')).map((r) => path.relative(dir, r.path));
+      assert.deepStrictEqual(flagged, [path.join('app-a', 'deploy.yaml')]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
 describe('workspace index: exclusions', () => {
   it('converts VS Code globs', () => {
     assert.ok(globToRegExp('**/node_modules').test('a/b/node_modules'));

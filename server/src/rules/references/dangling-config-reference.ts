@@ -39,24 +39,29 @@ export default defineRule({
     why: 'A pod that reads a missing Secret or ConfigMap through `secretKeyRef`, `configMapKeyRef`, `envFrom` or a volume does not start: it stays in `CreateContainerConfigError` (or `ContainerCreating` for volumes) until the object appears. When a repository defines its ConfigMaps and Secrets next to the workloads, a reference that matches none of them is almost always a typo or a rename that was only done on one side, and it is only noticed at deploy time.',
     bad: { lang: 'yaml', code: 'kind: ConfigMap\nmetadata:\n  name: shop-config\n---\nkind: Deployment\n# ...\n          env:\n            - name: REDIS_URL\n              valueFrom:\n                configMapKeyRef:\n                  name: shop-confg   # typo\n                  key: redis-url' },
     good: { lang: 'yaml', code: '          env:\n            - name: REDIS_URL\n              valueFrom:\n                configMapKeyRef:\n                  name: shop-config\n                  key: redis-url' },
-    notes: 'References are resolved against every manifest in the workspace (in the editor and `seaworthy report`; a lone file is checked against itself), by name and, when both sides give one, namespace. Objects that produce a Secret count: SealedSecret, ExternalSecret, cert-manager Certificate, SecretProviderClass `secretObjects`, and kustomize `secretGenerator`/`configMapGenerator`. Only judged when the workspace defines at least one object of that kind (otherwise they are evidently created outside the repository). Not reported: `optional: true` references, names from variables or templates, Helm templates, and `imagePullSecrets`.',
+    notes: 'References are resolved against every manifest in the workspace (in the editor and `seaworthy report`; a lone file is checked against itself), by name and, when both sides give one, namespace. Objects that produce a Secret count: SealedSecret, ExternalSecret, cert-manager Certificate, SecretProviderClass `secretObjects`, and kustomize `secretGenerator`/`configMapGenerator`. Only judged when the folder of the referencing file (with its subfolders) defines at least one object of that kind: otherwise they are evidently created outside the repository (`kubectl create secret`, CI). Not reported: `optional: true` references, names from variables or templates, Helm templates, and `imagePullSecrets`.',
   },
   check: {
     kubernetes(model, ctx) {
-      const catalogue = ctx.modelOf(catalogueQuery(ctx.path), 'kubernetes') as KubernetesModel | undefined;
+      // Names resolve across the whole workspace; but only a folder that defines objects of a kind
+      // (the referencing file's, recursively) shows that the project manages that kind in the repository.
+      const workspace = ctx.modelOf(catalogueQuery(ctx.path), 'kubernetes') as KubernetesModel | undefined;
+      const folder = ctx.modelOf('.', 'kubernetes') as KubernetesModel | undefined;
       const provided: Record<RefType, Provided[]> = { secret: [], configmap: [] };
       const unknownNames: Record<RefType, boolean> = { secret: false, configmap: false };
-      for (const obj of [...(catalogue?.objects ?? []), ...model.objects]) {
+      const managedHere: Record<RefType, boolean> = { secret: false, configmap: false };
+      for (const obj of [...(workspace?.objects ?? []), ...model.objects]) {
         for (const p of provides(obj)) {
           if (p.name) provided[p.type].push({ name: p.name, namespace: obj.namespace });
           else unknownNames[p.type] = true;
         }
       }
+      for (const obj of [...(folder?.objects ?? []), ...model.objects]) for (const p of provides(obj)) managedHere[p.type] = true;
       for (const obj of model.objects) {
         if (obj.templated || model.helm) continue;
         for (const ref of workloadRefs(obj)) {
           const have = provided[ref.type];
-          if (ref.optional || unknownNames[ref.type] || !have.length) continue;
+          if (ref.optional || unknownNames[ref.type] || !managedHere[ref.type]) continue;
           if (have.some((p) => p.name === ref.name && (!p.namespace || !obj.namespace || p.namespace === obj.namespace))) continue;
           const names = [...new Set(have.map((p) => p.name))].sort();
           const shown = names.slice(0, 3).map((n) => `"${n}"`).join(', ') + (names.length > 3 ? `, … (${names.length})` : '');
