@@ -54,7 +54,9 @@ export function registerWorkspaceFeatures(
   project?: (abs: string) => { config: EngineConfig; ignored: boolean },
 ): WorkspaceFeatures {
   let index: WorkspaceIndex | undefined;
-  let indexedWith: EngineConfig | undefined;
+  // Compared by value: the server replaces its config object on every settings refresh, even an unchanged one.
+  let indexedWith: string | undefined;
+  const configKey = () => JSON.stringify(getConfig());
   let scanned: Promise<boolean> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let watching = false;
@@ -96,7 +98,7 @@ export function registerWorkspaceFeatures(
 
   async function ensureIndex(progress: Progress | undefined, token: CancellationToken | undefined): Promise<WorkspaceIndex> {
     const config = getConfig();
-    if (!index || indexedWith !== config || !scanned) {
+    if (!index || indexedWith !== configKey() || !scanned) {
       const rootPaths = await roots();
       if (!rootPaths.length) throw new ResponseError(1, 'Open a folder or workspace to get a Production Readiness Report.');
       const excluded = await exclusions(rootPaths);
@@ -106,7 +108,7 @@ export function registerWorkspaceFeatures(
         isIgnored: (abs) => excluded(abs) || !!project?.(abs).ignored,
         kindHint: (abs) => (documents.get(pathToFileURL(abs).toString())?.languageId === 'dockerfile' ? 'dockerfile' : undefined),
       });
-      indexedWith = config;
+      indexedWith = configKey();
       const ix = index;
       scanned = ix.scan({
         isCancelled: () => !!token?.isCancellationRequested,
@@ -127,11 +129,12 @@ export function registerWorkspaceFeatures(
     const started = Date.now();
     const workDone = progressFor(connection, params?.workDoneToken, 'Seaworthy: scanning the workspace');
     try {
+      const prior = index;
       const before = index?.analyses ?? 0;
       const ix = await ensureIndex(workDone, token);
       const report = reportOf(ix);
       const format = params?.format && REPORT_FORMATS.includes(params.format) ? params.format : undefined;
-      const response: ReportResponse = { report, durationMs: Date.now() - started, analyses: ix.analyses - before };
+      const response: ReportResponse = { report, durationMs: Date.now() - started, analyses: ix === prior ? ix.analyses - before : ix.analyses };
       if (format) response.text = renderReport(report, format);
       return response;
     } finally { workDone?.done(); }
@@ -140,7 +143,7 @@ export function registerWorkspaceFeatures(
   async function changed(abs: string, type: ChangeType): Promise<void> {
     if (!index || !scanned) return;
     await serial(async () => {
-      if (!index || indexedWith !== getConfig()) return;
+      if (!index || indexedWith !== configKey()) return;
       await index.update(abs, type);
     });
     notifyScore();
