@@ -9,9 +9,11 @@ import observability from './observability';
 import security from './security';
 import versioning from './versioning';
 import buildRun from './build-run';
+import config from './config';
+import codebase from './codebase';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security, ...versioning, ...buildRun];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security, ...versioning, ...buildRun, ...config, ...codebase];
