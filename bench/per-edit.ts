@@ -9,7 +9,7 @@ interface Case { kind: string; size: number; unit: string; path: string; text: s
 
 /** Analysis after a one-character edit against parsing alone with the same parser: the floor no analyser can beat. */
 export async function perEdit(quick: boolean): Promise<{ text: string; rows: Record<string, number | string>[] }> {
-  const iterations = quick ? 1 : 7;
+  const iterations = quick ? 1 : 5;
   const sizes = quick
     ? { dockerfile: [100], compose: [50], kubernetes: [10] }
     : { dockerfile: [100, 1000, 5000], compose: [50, 500], kubernetes: [10, 200, 1000] };
