@@ -13,9 +13,10 @@ import config from './config';
 import codebase from './codebase';
 import resources from './resources';
 import scaling from './scaling';
+import portBinding from './port-binding';
 
 /**
  * Every rule, one module each, grouped by category folder. Adding a rule touches only its folder:
  * the rule's file and the folder's index.ts.
  */
-export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security, ...versioning, ...buildRun, ...config, ...codebase, ...resources, ...scaling];
+export const allRules: readonly Rule[] = [...secrets, ...dependencies, ...state, ...hostDaemon, ...references, ...backingServices, ...observability, ...security, ...versioning, ...buildRun, ...config, ...codebase, ...resources, ...scaling, ...portBinding];
