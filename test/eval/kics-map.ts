@@ -84,11 +84,10 @@ export const KICS_MAP: readonly RuleMapping[] = [
   },
   { rule: 'missing-pids-limit', category: 'resources', queries: ['dockerCompose/pids_limit_not_set'], note: 'an explicit pids_limit: -1 is accepted as a decision' },
   { rule: 'invalid-port', category: 'port-binding', queries: ['dockerfile/unix_ports_out_of_range'] },
-  { rule: 'add-instead-of-copy', category: 'build-run', planned: true, queries: ['dockerfile/add_instead_of_copy'] },
+  { rule: 'add-instead-of-copy', category: 'build-run', queries: ['dockerfile/add_instead_of_copy'] },
   { rule: 'deprecated-maintainer', category: 'versioning', queries: ['dockerfile/maintainer_instruction_being_used'] },
   { rule: 'shell-form-command', category: 'observability', queries: ['dockerfile/not_using_json_in_cmd_and_entrypoint_arguments'], note: 'shell form: PID 1 is sh, SIGTERM never reaches the app' },
-  { rule: 'apt-lists-not-removed', category: 'build-run', planned: true, queries: ['dockerfile/apt_get_install_lists_were_not_deleted'] },
-  { rule: 'pip-cache-kept', category: 'build-run', planned: true, queries: ['dockerfile/pip_install_keeping_cached_packages'] },
+  { rule: 'package-cache-in-layer', category: 'build-run', queries: ['dockerfile/apt_get_install_lists_were_not_deleted', 'dockerfile/apk_add_using_local_cache_path', 'dockerfile/yum_clean_all_missing', 'dockerfile/missing_dnf_clean_all', 'dockerfile/missing_zypper_clean', 'dockerfile/pip_install_keeping_cached_packages'] },
 ];
 
 export interface NotShared {
@@ -195,4 +194,7 @@ export const REVIEWED: readonly Reviewed[] = [
     ['dockerfile/unpinned_package_version_in_apk_add/negative.dockerfile', 3], ['dockerfile/unpinned_package_version_in_apk_add/negative.dockerfile', 14],
     ['dockerfile/unpinned_package_version_in_apk_add/negative2.dockerfile', 3], ['dockerfile/unpinned_package_version_in_apk_add/negative2.dockerfile', 15],
   ] as const).map(([file, line]) => ({ file, rule: 'unpinned-package', line, why: '`pip install --upgrade pip` is unpinned (info: upgrading the installer itself); KICS pip policy flags `pip install --user pip` too' })),
+  ...([['apt_get_install_lists_were_not_deleted/negative.dockerfile', 7], ['apt_get_install_lists_were_not_deleted/negative.dockerfile', 10], ['apt_get_install_lists_were_not_deleted/negative2.dockerfile', 8]] as const)
+    .map(([f, line]) => ({ file: `dockerfile/${f}`, rule: 'package-cache-in-layer', line, why: '`apt-get clean` alone keeps /var/lib/apt/lists (stricter than KICS on purpose)' })),
+  { file: 'dockerfile/yum_clean_all_missing/negative.dockerfile', rule: 'package-cache-in-layer', line: 2, why: '`apk add --update` leaves the apk index in the layer (apk_add_using_local_cache_path)' },
 ];

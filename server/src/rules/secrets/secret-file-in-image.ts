@@ -41,7 +41,7 @@ function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: 
   const advice = 'Mount it only for the step that needs it (`RUN --mount=type=secret,id=...`), or provide it at run time.';
   const say = (l: Located, what: string, shown = `\`${l.value}\``) => ctx.report({
     range: l.range, severity,
-    message: `${ins.keyword} puts ${what} (${shown}) into ${where}. ${advice}`,
+    message: `This copy puts ${what} (${shown}) into ${where}. ${advice}`,
   });
 
   let reported = false;
