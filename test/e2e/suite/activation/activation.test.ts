@@ -19,7 +19,8 @@ function extension(): vscode.Extension<unknown> {
 }
 
 function openWorkspaceFiles(): string[] {
-  return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => vscode.workspace.asRelativePath(d.uri));
+  // (VS Code itself may load the profile's settings.json as a document: only the workspace's files count.)
+  return vscode.workspace.textDocuments.filter((d) => vscode.workspace.getWorkspaceFolder(d.uri)).map((d) => vscode.workspace.asRelativePath(d.uri));
 }
 
 suite(`activation: ${KIND} workspace`, () => {

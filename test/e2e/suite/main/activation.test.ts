@@ -8,7 +8,8 @@ suite('main: activation', () => {
   test('activates at startup for the container workspace, with no file opened', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} not found among ${vscode.extensions.all.length} extensions`);
-    const opened = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.path);
+    // (VS Code itself may load the profile's settings.json as a document: only the workspace's files count.)
+    const opened = vscode.workspace.textDocuments.filter((d) => vscode.workspace.getWorkspaceFolder(d.uri)).map((d) => d.uri.path);
     assert.deepStrictEqual(opened, [], 'no workspace file is open yet');
     await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate (workspaceContains)`, 30000);
   });
