@@ -14,6 +14,23 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'ut
 const STATUS_ITEM = `${manifest.publisher}.${manifest.name}.seaworthy.score`;   // createStatusBarItem('seaworthy.score', ...)
 const DOCKERFILE = 'shop/app/Dockerfile';
 
+/**
+ * Where things are in examples/shop/app/Dockerfile (1-based line and column of `needle` + `skip`
+ * characters), read from the file so that edits to the example move the expectations with them.
+ */
+const dockerfileText = fs.readFileSync(path.join(process.env.SEAWORTHY_E2E_UI_WORKSPACE || path.join(REPO, 'examples'), DOCKERFILE), 'utf8');
+function at(needle, skip = 0) {
+  const i = dockerfileText.indexOf(needle);
+  if (i < 0) throw new Error(`examples/${DOCKERFILE} no longer contains ${JSON.stringify(needle)}: update test/e2e/ui/seaworthy.ui.mjs`);
+  const before = dockerfileText.slice(0, i + skip).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+/** The moving tag to pin, and the tag the same file already uses for node (what the quick fix offers). */
+const UNPINNED = at('node:latest');
+const NODE_TAG = /^FROM node:(?!latest)([\w.-]+)/m.exec(dockerfileText)?.[1];
+const NPM_TOKEN = at('ARG NPM_TOKEN=', 'ARG NPM_TOKEN='.length);
+const DB_PASSWORD = at('DB_PASSWORD=', 'DB_PASSWORD='.length);
+
 /** Palette label ("Category: Title") of a contributed command. */
 function commandLabel(id) {
   const c = (manifest.contributes?.commands || []).find((x) => x.command === id);
@@ -46,9 +63,9 @@ export async function dockerfileShowsSquiggles(ui) {
 }
 
 export async function problemsPanelListsFindings(ui) {
-  // examples/shop/app/Dockerfile: FROM node:latest (line 2), ARG NPM_TOKEN=npm_... (line 3), ENV ... DB_PASSWORD (line 12).
-  for (const [rule, line, col] of [['unpinned-image', 2, 6], ['hardcoded-secret', 3, 15], ['hardcoded-secret', 12, 17]]) {
-    await ui.waitForProblem(row(rule, line, col));
+  // FROM node:latest AS build, ARG NPM_TOKEN=npm_..., ENV ... DB_PASSWORD=...
+  for (const [rule, { line, column }] of [['unpinned-image', UNPINNED], ['hardcoded-secret', NPM_TOKEN], ['hardcoded-secret', DB_PASSWORD]]) {
+    await ui.waitForProblem(row(rule, line, column));
   }
   const rows = await ui.readProblems();
   const ours = rows.filter((r) => /seaworthy/.test(r));
@@ -59,28 +76,32 @@ export async function problemsPanelListsFindings(ui) {
 }
 
 export async function hoverExplainsTheSecret(ui) {
-  const text = await ui.showHover({ line: 12, column: 20 });
+  const text = await ui.showHover({ line: DB_PASSWORD.line, column: DB_PASSWORD.column + 3 });
   ui.assert.match(text, /DB_PASSWORD holds a hardcoded secret/);
   ui.assert.match(text, /seaworthy\W*hardcoded-secret/);
-  ui.assert.ok(!text.includes('shop-secret-2024'), 'the hover masks the secret');
+  const secret = /DB_PASSWORD=(\S+)/.exec(dockerfileText)[1];
+  ui.assert.ok(!text.includes(secret), 'the hover masks the secret');
   await ui.screenshot('ui-diagnostics');
   await ui.pressEscape();
 }
 
 export async function quickFixPinsTheImage(ui) {
-  const pin = 'Use tag "20.11-bookworm-slim" (already used for node in this file)';
-  const fixes = await ui.applyQuickFix(pin, { line: 2, column: 8 });
-  console.log(`    Ctrl+. on line 2 offered: ${JSON.stringify(fixes)}`);
+  ui.assert.ok(NODE_TAG, `examples/${DOCKERFILE} has a second, pinned FROM node:<tag>`);
+  const pin = `Use tag "${NODE_TAG}" (already used for node in this file)`;
+  const fixes = await ui.applyQuickFix(pin, { line: UNPINNED.line, column: UNPINNED.column + 2 });
+  console.log(`    Ctrl+. on line ${UNPINNED.line} offered: ${JSON.stringify(fixes)}`);
   for (const t of ['Ignore unpinned-image for this line', 'Ignore unpinned-image for this file']) {
     ui.assert.ok(fixes.includes(t), `"${t}" offered: ${JSON.stringify(fixes)}`);
   }
   const lines = await ui.editorLines();
-  ui.assert.ok(lines.includes('FROM node:20.11-bookworm-slim AS build'), `line 2 pinned: ${JSON.stringify(lines.slice(0, 3))}`);
+  const pinned = dockerfileText.split('\n')[UNPINNED.line - 1].replace('node:latest', `node:${NODE_TAG}`);
+  ui.assert.strictEqual(lines[UNPINNED.line - 1], pinned, `line ${UNPINNED.line} pinned`);
   const end = Date.now() + 30000;
   let rows = await ui.readProblems();
-  while (rows.some((r) => row('unpinned-image', 2, 6).test(r)) && Date.now() < end) { await ui.page.waitForTimeout(250); rows = await ui.readProblems(); }
-  ui.assert.ok(!rows.some((r) => /seaworthy\W*unpinned-image/.test(r)), 'the unpinned-image row is gone');
-  ui.assert.ok(rows.some((r) => row('hardcoded-secret', 3, 15).test(r)), 'the other findings stay');
+  const unpinnedRow = row('unpinned-image', UNPINNED.line, UNPINNED.column);
+  while (rows.some((r) => unpinnedRow.test(r)) && Date.now() < end) { await ui.page.waitForTimeout(250); rows = await ui.readProblems(); }
+  ui.assert.ok(!rows.some((r) => unpinnedRow.test(r)), 'the unpinned-image row is gone');
+  ui.assert.ok(rows.some((r) => row('hardcoded-secret', NPM_TOKEN.line, NPM_TOKEN.column).test(r)), 'the other findings stay');
   await ui.screenshot('ui-after-quickfix');
 }
 
