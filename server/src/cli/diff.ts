@@ -29,8 +29,9 @@ function diffLines(a: string[], b: string[]): Op[] {
     let i = 0, j = 0;
     while (i < am.length || j < bm.length) {
       if (i < am.length && j < bm.length && am[i] === bm[j]) { middle.push({ t: ' ', line: am[i] }); i++; j++; }
-      else if (j < bm.length && (i === am.length || lcs[i][j + 1] >= lcs[i + 1][j])) middle.push({ t: '+', line: bm[j++] });
-      else middle.push({ t: '-', line: am[i++] });
+      // Deletions before insertions when both keep the LCS, as diff and git print them.
+      else if (i < am.length && (j === bm.length || lcs[i + 1][j] >= lcs[i][j + 1])) middle.push({ t: '-', line: am[i++] });
+      else middle.push({ t: '+', line: bm[j++] });
     }
   }
   return [...a.slice(0, pre).map((line) => ({ t: ' ' as const, line })), ...middle, ...a.slice(a.length - suf).map((line) => ({ t: ' ' as const, line }))];
