@@ -16,8 +16,8 @@ export interface Suppression {
   used: boolean;
 }
 
-const LINE_RE = /#\s*seaworthy-ignore(?!-file)(?:[ \t]+([A-Za-z0-9_,\- \t]*?))?(?:[ \t]+--[ \t]*(.*))?[ \t]*$/;
-const FILE_RE = /#\s*seaworthy-ignore-file(?:[ \t]+([A-Za-z0-9_,\- \t]*?))?(?:[ \t]+--[ \t]*(.*))?[ \t]*$/;
+const LINE_RE = /#\s*seaworthy-ignore(?!-file)(?:[ \t]+(?!--)([A-Za-z0-9_,\- \t]*?))?(?:[ \t]+--[ \t]*(.*))?[ \t]*$/;
+const FILE_RE = /#\s*seaworthy-ignore-file(?:[ \t]+(?!--)([A-Za-z0-9_,\- \t]*?))?(?:[ \t]+--[ \t]*(.*))?[ \t]*$/;
 const HADOLINT_RE = /^\s*#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9,\s]+?)(?:\s+#.*)?\s*$/;
 
 function ids(list: string | undefined): string[] {
