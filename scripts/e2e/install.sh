@@ -76,7 +76,7 @@ fi
 # --------------------------------------------------------------------------------------------------
 stamp="$TOOLS/code-server/.installed-$CODE_SERVER_VERSION"
 if [ ! -f "$stamp" ]; then
-  log "code-server: installing code-server@$CODE_SERVER_VERSION (builds native addons; ~1-2 min on 2 cores)"
+  log "code-server: installing code-server@$CODE_SERVER_VERSION (builds native addons; ~2-4 min on 2 cores)"
   rm -rf "$TOOLS/code-server"; mkdir -p "$TOOLS/code-server"
   echo '{"name":"seaworthy-e2e-code-server","private":true}' > "$TOOLS/code-server/package.json"
   (
