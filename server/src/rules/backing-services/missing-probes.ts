@@ -22,15 +22,29 @@ export function podLabels(obj: KubeObject): Map<string, string> | undefined {
   return labelsOf(obj.raw.get('spec')?.get('template')?.get('metadata')?.get('labels'));
 }
 
+interface ServiceSelector { svc: KubeObject; namespace: string; selector: [string, string][] }
+/** Each model's Services with their selectors, read once: every workload is matched against them. */
+const SELECTORS = new WeakMap<KubernetesModel, ServiceSelector[]>();
+function serviceSelectors(model: KubernetesModel): ServiceSelector[] {
+  let list = SELECTORS.get(model);
+  if (!list) {
+    list = [];
+    for (const svc of model.objects) {
+      if (svc.kind !== 'Service') continue;
+      const sel = labelsOf(svc.raw.get('spec')?.get('selector'));
+      if (sel?.size) list.push({ svc, namespace: svc.namespace ?? '', selector: [...sel] });
+    }
+    SELECTORS.set(model, list);
+  }
+  return list;
+}
+
 /** Services in the same file whose selector matches the workload's pod labels. */
 export function selectingServices(model: KubernetesModel, obj: KubeObject): KubeObject[] {
   const labels = podLabels(obj);
   if (!labels?.size) return [];
-  return model.objects.filter((svc) => {
-    if (svc.kind !== 'Service' || (svc.namespace ?? '') !== (obj.namespace ?? '')) return false;
-    const sel = labelsOf(svc.raw.get('spec')?.get('selector'));
-    return !!sel && sel.size > 0 && [...sel].every(([k, v]) => labels.get(k) === v);
-  });
+  const ns = obj.namespace ?? '';
+  return serviceSelectors(model).filter((s) => s.namespace === ns && s.selector.every(([k, v]) => labels.get(k) === v)).map((s) => s.svc);
 }
 
 function readinessFix(model: KubernetesModel, c: KubeContainer) {
