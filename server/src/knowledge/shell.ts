@@ -30,6 +30,9 @@ export interface ShellCommand {
   piped: boolean;
 }
 
+/** Programs that run a script given with `-c` (the one list every reader of `sh -c "..."` uses). */
+export const SHELL_PROGRAMS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
+
 const PREFIX_COMMANDS = new Set(['sudo', 'env', 'exec', 'nohup', 'time', 'command', 'nice', 'ionice', 'stdbuf', 'tini', 'dumb-init', 'gosu', 'su-exec', 'chroot']);
 
 /** The command's program word (skipping `VAR=x` assignments and wrappers such as `sudo`, `exec`, `gosu user`). */

@@ -4,7 +4,7 @@ import type { ComposeBuild, ComposeCommand, ComposeDependency, ComposeModel, Com
 import { Range, SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, TEMPLATE_MARK } from '../knowledge/interpolation';
-import { parseShell, programOf, ShellCommand } from '../knowledge/shell';
+import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
 import { maskTemplates, parseYaml } from './yaml';
 import { YView } from './yaml-view';
 
@@ -178,7 +178,6 @@ function readExtraHosts(v: YView | undefined): Located[] {
   return listOfStrings(v);
 }
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 
 function readCommand(v: YView | undefined, source: SourceText): ComposeCommand | undefined {
   if (!v || v.isNull) return undefined;
@@ -196,7 +195,7 @@ function readCommand(v: YView | undefined, source: SourceText): ComposeCommand |
   const cmd: ShellCommand = { words: shellWords, redirects: [], start: shellWords[0].start, end: shellWords[shellWords.length - 1].end, piped: false };
   const p = programOf(cmd);
   let commands: ShellCommand[] = [cmd];
-  if (p && SHELLS.has(p.name) && shellWords[p.index + 1]?.text === '-c' && words[p.index + 2]) {
+  if (p && SHELL_PROGRAMS.has(p.name) && shellWords[p.index + 1]?.text === '-c' && words[p.index + 2]) {
     commands = exactOrRelocated(itemViews[p.index + 2], source);
   }
   return { range: v.range, stringForm: false, words, commands };
@@ -218,7 +217,7 @@ function exactOrRelocated(v: YView, source: SourceText): ShellCommand[] {
 /** `sh -c "script"` runs the script: return its commands (offsets inside the quotes when they are exact). */
 function expandShellScript(c: ShellCommand, source: SourceText): ShellCommand[] {
   const p = programOf(c);
-  const script = p && SHELLS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
+  const script = p && SHELL_PROGRAMS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
   if (!script) return [c];
   const inner = script.quoted ? script.start + 1 : script.start;
   const raw = source.text.slice(inner, inner + script.text.length);

@@ -4,9 +4,8 @@ import type { DockerfileModel, DockerfileFlag, Heredoc, Instruction, Stage } fro
 import { SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, substitute } from '../knowledge/interpolation';
-import { parseShell, programOf, ShellCommand } from '../knowledge/shell';
+import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 export function parseDockerfile(uri: string, text: string): DockerfileModel {
   const source = new SourceText(text);
@@ -117,7 +116,7 @@ function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): S
     const exec: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
     // ["sh", "-c", "script"]: the script is what really runs.
     const p = programOf(exec);
-    if (p && SHELLS.has(p.name) && words[p.index + 1]?.text === '-c' && words[p.index + 2]) {
+    if (p && SHELL_PROGRAMS.has(p.name) && words[p.index + 1]?.text === '-c' && words[p.index + 2]) {
       const script = words[p.index + 2];
       const raw = source.text.slice(script.start, script.end);
       // JSON escapes (\" \n) shift offsets; parse the decoded script and point its words at the whole string then.
@@ -140,7 +139,7 @@ function commandsOf(ins: Instruction, escapeChar: string, source: SourceText): S
   const out: ShellCommand[] = [];
   for (const cmd of head) {
     const p = programOf(cmd);
-    const runsScript = !p || SHELLS.has(p.name) || p.name === 'python' || p.name === 'python3';
+    const runsScript = !p || SHELL_PROGRAMS.has(p.name) || p.name === 'python' || p.name === 'python3';
     if (p) out.push(cmd);
     if (!runsScript || (p && p.name.startsWith('python'))) continue;
     for (const r of cmd.redirects) {

@@ -8,7 +8,7 @@ import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
-import { parseShell, programOf, ShellCommand } from '../../knowledge/shell';
+import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
 
 export function rangeKey(r: Range): string {
@@ -81,7 +81,6 @@ export function strings(v: YView | undefined): Located[] {
   return v.items().map((i) => i.str()).filter((s): s is Located => !!s);
 }
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 /** Shell commands of one scalar: exact offsets when its source text is its value, else the whole scalar. */
 function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
@@ -105,7 +104,7 @@ function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
 export function expandShellScripts(commands: ShellCommand[], source: SourceText): ShellCommand[] {
   return commands.flatMap((c) => {
     const p = programOf(c);
-    const script = p && SHELLS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
+    const script = p && SHELL_PROGRAMS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
     if (!script) return [c];
     const raw = source.text.slice(script.start, script.end);
     const q = raw[0] === '"' || raw[0] === '\'' ? 1 : 0;
@@ -130,7 +129,7 @@ export function containerCommands(c: YView, source: SourceText): ShellCommand[] 
   });
   const whole: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
   const p = programOf(whole);
-  if (p && SHELLS.has(p.name) && argv[p.index + 1]?.value === '-c' && argv[p.index + 2]) {
+  if (p && SHELL_PROGRAMS.has(p.name) && argv[p.index + 1]?.value === '-c' && argv[p.index + 2]) {
     return commandsOfScalar(argv[p.index + 2], source);
   }
   return [whole];
@@ -163,7 +162,7 @@ export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[]
   });
   const whole: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
   const p = programOf(whole);
-  if (p && SHELLS.has(p.name) && args[p.index + 1]?.value === '-c' && args[p.index + 2]) {
+  if (p && SHELL_PROGRAMS.has(p.name) && args[p.index + 1]?.value === '-c' && args[p.index + 2]) {
     return commandsOfScalar(args[p.index + 2], source);
   }
   return [whole];

@@ -4,7 +4,7 @@ import type { ComposeModel } from '../../model/compose';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import type { KubernetesModel } from '../../model/kubernetes';
 import { allContainers } from '../../model/kubernetes';
-import { parseShell, programOf, ShellCommand } from '../../knowledge/shell';
+import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YView } from '../../parse/yaml-view';
 
 /** Shell commands one place of a file runs, with words for advice in messages. */
@@ -18,7 +18,6 @@ export interface CommandSite {
   range: Range;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'busybox']);
 
 export function dockerfileSites(model: DockerfileModel): CommandSite[] {
   const out: CommandSite[] = [];
@@ -115,7 +114,7 @@ function listCommands(items: Located[], source: SourceText): ShellCommand[] {
   const words = items.map((l) => ({ text: l.value, start: source.offsetAt(l.range.start), end: source.offsetAt(l.range.end), quoted: true }));
   const cmd: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
   const p = programOf(cmd);
-  if (p && SHELLS.has(p.name) && /^-\w*c$/.test(words[p.index + 1]?.text ?? '') && items[p.index + 2]) {
+  if (p && SHELL_PROGRAMS.has(p.name) && /^-\w*c$/.test(words[p.index + 1]?.text ?? '') && items[p.index + 2]) {
     return [...scalarShell(items[p.index + 2], source), ...(p.index + 3 < items.length ? [{ ...cmd, words: words.slice(p.index + 3) }] : [])];
   }
   return [cmd];

@@ -11,7 +11,7 @@ import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubeContainer, KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
 import { covers, normalizePath, RunFacts } from '../../knowledge/datastores';
-import { parseShell, programOf, ShellCommand } from '../../knowledge/shell';
+import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 
 export interface Mount {
   target: string;
@@ -132,7 +132,6 @@ const EPHEMERAL_VOLUMES: Record<string, string> = {
   unknown: 'an emptyDir (a volume without a source defaults to one)',
 };
 
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 
 export function kubeWords(c: KubeContainer): string[] {
   const all: Located[] = [...c.command, ...c.args];
@@ -140,7 +139,7 @@ export function kubeWords(c: KubeContainer): string[] {
   for (let i = 0; i < all.length; i++) {
     const v = all[i].value;
     const base = v.split('/').pop() ?? v;
-    if (SHELLS.has(base) && all[i + 1]?.value.startsWith('-') && all[i + 1].value.includes('c') && all[i + 2]) {
+    if (SHELL_PROGRAMS.has(base) && all[i + 1]?.value.startsWith('-') && all[i + 1].value.includes('c') && all[i + 2]) {
       out.push(v, all[i + 1].value, ...parseShell(all[i + 2].value).flatMap((x: ShellCommand) => x.words.map((w) => w.text)));
       i += 2;
       continue;
