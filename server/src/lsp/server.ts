@@ -116,12 +116,24 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
   }
 
+  /**
+   * Other files' models (a Compose file's build context → its Dockerfile). Keystrokes in the Compose
+   * file must not re-read and re-parse those files: a parsed model is reused until the open
+   * document's version or the file's mtime changes.
+   */
+  const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     const open = documents.get(pathToFileURL(abs).toString());
     try {
-      const raw = open ? open.getText() : fs.readFileSync(abs, 'utf8');
-      const prepared = prepareText(raw, config);
-      return prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
+      const stamp = open ? `v${open.version}` : `m${fs.statSync(abs).mtimeMs}`;
+      const key = `${kind}\u0000${abs}`;
+      const cached = otherModels.get(key);
+      if (cached && cached.stamp === stamp) return cached.model;
+      const prepared = prepareText(open ? open.getText() : fs.readFileSync(abs, 'utf8'), config);
+      const model = prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
+      if (otherModels.size > 200) otherModels.clear();
+      otherModels.set(key, { stamp, model });
+      return model;
     } catch { return undefined; }
   }
 
