@@ -10,7 +10,7 @@ import { defaultConfig } from '../../server/src/engine/config';
 import type { Category, Severity } from '../../server/src/engine/rule';
 import { buildReport } from '../../server/src/report/build';
 import { penaltyOf, scoreFrom, statusFrom } from '../../server/src/report/score';
-import { CATEGORY_SECTION, SECTIONS } from '../../server/src/report/sections';
+import { CATEGORY_SECTION, SECTIONS, sectionIdOf } from '../../server/src/report/sections';
 import { CATEGORIES } from '../../server/src/engine/rule';
 import { WorkspaceIndex } from '../../server/src/workspace/index';
 import { computeLinks } from '../../server/src/workspace/links';
@@ -49,6 +49,17 @@ describe('report score: formula', () => {
   it('maps every category to exactly one listed section', () => {
     for (const c of CATEGORIES) assert.ok(SECTIONS.some((s) => s.id === CATEGORY_SECTION[c]), c);
     assert.strictEqual(SECTIONS.length, 15);
+  });
+
+  it('scores a rule under its principle when that is a practice of its own, else under its category', () => {
+    assert.strictEqual(sectionIdOf({ category: 'versioning', principle: 'rollout' }), 'rollout');
+    assert.strictEqual(sectionIdOf({ category: 'observability', principle: 'logs' }), 'debugging');
+    assert.strictEqual(sectionIdOf({ category: 'state', principle: 'backups' }), 'backups');
+    assert.strictEqual(sectionIdOf({ category: 'state', principle: 'processes' }), 'processes');
+    assert.strictEqual(sectionIdOf({ category: 'observability', principle: 'disposability' }), 'monitoring');
+    const rollout = buildReport({ results: [], roots: [LINKED] }).sections.find((s) => s.id === 'rollout')!;
+    assert.ok(rollout.checks >= 3, 'the rollout section counts its rules');
+    assert.ok(rollout.categories.includes('versioning'));
   });
 });
 

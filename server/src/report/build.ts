@@ -4,7 +4,7 @@ import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
-import { CATEGORY_SECTION, categoriesOf, SECTIONS } from './sections';
+import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
 import type { Report, ReportFile, ReportFinding, ReportSection } from './types';
 
 export interface ReportInput {
@@ -53,6 +53,8 @@ export function buildReport(input: ReportInput): Report {
   const units = Math.max(1, links.units.length);
   const seen = new Map<string, number>();
 
+  const ruleById = new Map(allRules.map((rule) => [rule.id, rule]));
+  const sectionOfFinding = (f: Finding) => { const rule = ruleById.get(f.ruleId); return rule ? sectionIdOf(rule) : CATEGORY_SECTION[f.category]; };
   const convert = (r: AnalysisResult, f: Finding): ReportFinding => {
     const file = rel(base, r.path);
     const reached = links.affected(r.path, f.range);
@@ -62,7 +64,7 @@ export function buildReport(input: ReportInput): Report {
     seen.set(key, n + 1);
     const out: ReportFinding = {
       fingerprint: createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32),
-      file, fileKind: r.kind, ruleId: f.ruleId, category: f.category, section: CATEGORY_SECTION[f.category],
+      file, fileKind: r.kind, ruleId: f.ruleId, category: f.category, section: sectionOfFinding(f),
       severity: f.severity, message: f.message, range: f.range, blast,
       affects: reached.map((u) => unitLabel(base, u)).sort(byText),
       penalty: penaltyOf(f.severity, blast),
@@ -95,13 +97,13 @@ export function buildReport(input: ReportInput): Report {
   }
 
   const sections: ReportSection[] = SECTIONS.map((s) => {
-    const cats = categoriesOf(s.id);
+    const cats = categoriesOf(s.id, allRules);
     const mine = all.filter((f) => f.section === s.id);
     const open = mine.filter((f) => !f.accepted).sort(fixOrder);
     const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
     return {
       id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
-      categories: cats, checks: allRules.filter((rule) => cats.includes(rule.category)).length, penalty,
+      categories: cats, checks: allRules.filter((rule) => sectionIdOf(rule) === s.id).length, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
     };
   });

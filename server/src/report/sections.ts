@@ -1,9 +1,10 @@
-import { CATEGORIES, Category } from '../engine/rule';
+import { CATEGORIES, Category, Principle } from '../engine/rule';
 
 /**
- * The report's structure: the practices of a resilient production environment. Every rule category maps
- * to exactly one section (by category, never by rule), so a new rule lands in the report without touching
- * this file. Sections no category maps to yet still appear: the user reviews them by hand.
+ * The report's structure: the practices of a resilient production environment. A rule lands in the section
+ * its principle names when that principle is an operational practice of its own (rollout, logs, backups,
+ * disaster recovery), else in its category's section, so a new rule lands in the report without touching
+ * this file (never by rule id). Sections nothing maps to yet still appear: the user reviews them by hand.
  */
 export const SECTION_IDS = [
   'codebase', 'dependencies', 'config', 'backing-services', 'build-run', 'processes', 'port-binding', 'concurrency',
@@ -54,11 +55,28 @@ export const CATEGORY_SECTION: Record<Category, SectionId> = {
   versioning: 'versioning',
 };
 
-export function sectionOf(category: Category): SectionInfo {
-  const id = CATEGORY_SECTION[category];
+/**
+ * Principles that are a report section by themselves: a rule serving one of these (e.g. a rollout strategy
+ * rule filed under `versioning`) is scored where the user looks for that practice.
+ */
+export const PRINCIPLE_SECTION: Partial<Record<Principle, SectionId>> = {
+  rollout: 'rollout',
+  logs: 'debugging',
+  backups: 'backups',
+  'disaster-recovery': 'disaster-recovery',
+};
+
+/** The section of a rule (by its metadata: principle, then category). */
+export function sectionIdOf(rule: { category: Category; principle: Principle }): SectionId {
+  return PRINCIPLE_SECTION[rule.principle] ?? CATEGORY_SECTION[rule.category];
+}
+
+export function sectionOf(rule: { category: Category; principle: Principle }): SectionInfo {
+  const id = sectionIdOf(rule);
   return SECTIONS.find((s) => s.id === id)!;
 }
 
-export function categoriesOf(section: SectionId): Category[] {
-  return CATEGORIES.filter((c) => CATEGORY_SECTION[c] === section);
+/** Categories whose rules land (at least partly) in a section. */
+export function categoriesOf(section: SectionId, rules: readonly { category: Category; principle: Principle }[]): Category[] {
+  return CATEGORIES.filter((c) => rules.some((r) => r.category === c && sectionIdOf(r) === section));
 }
