@@ -2,7 +2,7 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { YView } from '../../parse/yaml-view';
 import { longRunningWorkload } from './service-facts';
-import { appendToMap } from './yaml-edit';
+import { appendToMap, nestedStep } from './yaml-edit';
 
 /** Literal `key: value` labels of a YAML mapping. */
 function labelsOf(v: YView | undefined): Map<string, string> | undefined {
@@ -51,7 +51,9 @@ function readinessFix(model: KubernetesModel, c: KubeContainer) {
   const port = c.ports.map((p) => p.containerPort).find((p) => p && !p.dynamic);
   if (!port) return undefined;
   return () => {
-    const edit = appendToMap(model.source, c.raw, ['readinessProbe:', '  tcpSocket:', `    port: ${port.value}`, '  periodSeconds: 10']);
+    // Indented like the container's own nested blocks (or the file's), not a fixed two spaces.
+    const st = ' '.repeat(nestedStep(model.source, c.raw));
+    const edit = appendToMap(model.source, c.raw, ['readinessProbe:', `${st}tcpSocket:`, `${st}${st}port: ${port.value}`, `${st}periodSeconds: 10`]);
     return edit && { title: `Add a TCP readiness probe on port ${port.value}`, safety: 'unsafe' as const, edits: [edit] };
   };
 }

@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { isSlowStarter } from '../../knowledge/lifecycle';
 import { longRunningWorkload } from './service-facts';
-import { appendToMap } from './yaml-edit';
+import { appendToMap, nestedStep } from './yaml-edit';
 
 /** Seconds a liveness probe tolerates before its first restart: initial delay plus failureThreshold × period. */
 function livenessBudget(p: { get(k: string): { num(): { value: number } | undefined } | undefined }): number | undefined {
@@ -50,8 +50,10 @@ export default defineRule({
               const lines = model.source.slice(handler.range).split(/\r?\n/);
               while (lines.length > 1 && !lines[lines.length - 1].trim()) lines.pop();
               if (lines.slice(1).some((l) => !l.startsWith(' '.repeat(col)))) return undefined;
-              const body = [lines[0], ...lines.slice(1).map((l) => l.slice(col))].map((l) => `  ${l}`);
-              const edit = appendToMap(model.source, c.raw, ['startupProbe:', ...body, '  periodSeconds: 10', '  failureThreshold: 30']);
+              // Indented as the liveness probe indents its handler, so the copied lines keep one step throughout.
+              const step = ' '.repeat(handler.keyRange.start.line > live.keyRange.start.line ? Math.max(1, col - live.keyRange.start.character) : nestedStep(model.source, c.raw));
+              const body = [lines[0], ...lines.slice(1).map((l) => l.slice(col))].map((l) => `${step}${l}`);
+              const edit = appendToMap(model.source, c.raw, ['startupProbe:', ...body, `${step}periodSeconds: 10`, `${step}failureThreshold: 30`]);
               return edit && { title: 'Add a startup probe (300 s budget)', safety: 'unsafe' as const, edits: [edit] };
             }),
           });

@@ -54,6 +54,39 @@ export function appendToMap(src: SourceText, v: YView, lines: string[]): TextEdi
   return { range: { start: p, end: p }, newText: lines.map((l) => `${eol}${indent}${l}`).join('') };
 }
 
+/**
+ * The indentation step a file uses for nested mappings: the children's column minus the key's of the
+ * first key written alone on its line (`metadata:` / `  name: x`), 2 when none shows. For edits that
+ * add nested blocks where the mapping itself shows no nesting to copy.
+ */
+export function fileStep(src: SourceText): number {
+  const lines = src.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([ -]*?)[^\s#'"{[\]-][^:#]*:[ \t]*(?:#.*)?\r?$/.exec(lines[i]);
+    if (!m) continue;
+    let j = i + 1;
+    while (j < lines.length && /^\s*(?:#.*)?\r?$/.test(lines[j])) j++;
+    const n = j < lines.length ? /^( *)(\S)/.exec(lines[j]) : null;
+    if (n && n[2] !== '-' && n[1].length > m[1].length) return n[1].length - m[1].length;
+  }
+  return 2;
+}
+
+/**
+ * The indentation step inside a block mapping: the column of its nested block mappings' keys minus
+ * its own key column, else the file's step (`fileStep`).
+ */
+export function nestedStep(src: SourceText, v: YView): number {
+  const base = keyColumn(src, v);
+  if (base !== undefined) {
+    for (const e of ownEntries(v)) {
+      const col = e.value.isMap ? keyColumn(src, e.value) : undefined;
+      if (col !== undefined && col > base && e.keyRange.start.line !== e.value.range.start.line) return col - base;
+    }
+  }
+  return fileStep(src);
+}
+
 /** The indentation step a file uses below a key (its children's column minus the key's), at least 2. */
 export function stepBelow(src: SourceText, parentKeyCol: number, v: YView): number {
   const col = keyColumn(src, v);
