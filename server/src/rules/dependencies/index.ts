@@ -5,5 +5,6 @@ import curlPipeShell from './curl-pipe-shell';
 import runtimeInstall from './runtime-install';
 import undeclaredServiceDependency from './undeclared-service-dependency';
 import missingBuildContext from './missing-build-context';
+import installIgnoresLockfile from './install-ignores-lockfile';
 
-export default [unpinnedImage, unpinnedPackage, curlPipeShell, runtimeInstall, undeclaredServiceDependency, missingBuildContext] as Rule[];
+export default [unpinnedImage, unpinnedPackage, curlPipeShell, runtimeInstall, undeclaredServiceDependency, missingBuildContext, installIgnoresLockfile] as Rule[];
