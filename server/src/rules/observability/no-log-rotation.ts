@@ -1,7 +1,7 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import { imageBaseName } from '../../knowledge/image';
-import { appendToMap } from '../backing-services/yaml-edit';
+import { appendToMap, stepBelow } from '../backing-services/yaml-edit';
 import { composeOneShot, serviceCommands, serviceImage } from '../backing-services/service-facts';
 
 /** Images that log a line per request to stdout out of the box (Traefik, Caddy and Envoy only do when told to). */
@@ -66,7 +66,8 @@ export default defineRule({
           range: logging?.keyRange ?? s.keyRange,
           message: `Service "${s.name}" ${why}, but its logs are never rotated: the json-file driver keeps them all on the host until the disk fills. Set \`logging.options.max-size\` and \`max-file\` (or use the \`local\` driver).`,
           fix: logging ? undefined : () => {
-            const edit = appendToMap(model.source, s.raw, ['logging:', '  driver: json-file', '  options:', '    max-size: 10m', '    max-file: "3"']);
+            const st = ' '.repeat(stepBelow(model.source, s.keyRange.start.character, s.raw));
+            const edit = appendToMap(model.source, s.raw, ['logging:', `${st}driver: json-file`, `${st}options:`, `${st}${st}max-size: 10m`, `${st}${st}max-file: "3"`]);
             return edit && { title: `Rotate "${s.name}" logs (json-file, 10m × 3)`, safety: 'safe' as const, edits: [edit] };
           },
         });

@@ -51,6 +51,13 @@ function scriptKeepsShell(cmds: ShellCommand[]): 'compound' | 'simple' | undefin
   return cmds.length > 1 ? 'compound' : 'simple';
 }
 
+/** How many FROM-stage steps above `stage` an instruction sits (0: in the stage itself). */
+function depth(stage: Stage, ins: Instruction): number {
+  let n = 0;
+  for (let s: Stage | undefined = stage; s; s = s.parent, n++) if (s.instructions.includes(ins)) return n;
+  return n;
+}
+
 function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   const final = finalStage(model);
   if (!final || chainHasShell(final)) return;
@@ -72,6 +79,9 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
     if (!kind) continue;
     const words = kind === 'simple' ? plainWords(ins) : undefined;
     const cmdWithEntry = ins === cmd && entry && entry.execForm;
+    // In exec form an ENTRYPOINT receives CMD as arguments (a shell-form one ignores it): a CMD of its own
+    // stage or a later one is kept by Docker (one from an earlier stage is reset), so the fix changes the command.
+    const entryGetsCmd = ins === entry && !!cmd && depth(final, cmd) <= depth(final, entry);
     const extra = ins === entry ? ' A shell-form ENTRYPOINT also ignores CMD and `docker run` arguments.' : cmdWithEntry ? ' With an exec-form ENTRYPOINT, it is passed to it as `/bin/sh -c "..."` arguments.' : '';
     const why = kind === 'compound'
       ? 'runs a shell script, so /bin/sh stays PID 1: it does not forward SIGTERM to the app, which is killed after the stop timeout without shutting down cleanly (dropped requests, unflushed work).'
@@ -80,7 +90,7 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
       severity: kind === 'simple' ? 'info' : undefined,
       range: ins.range,
       message: `${ins.keyword} ${why}${extra} ${words ? 'Use exec form' : 'Use exec form, or start the last program with `exec`'}.`,
-      fix: words ? execFix(ins, words, cmdWithEntry ? 'unsafe' : 'safe', model) : undefined,
+      fix: words ? execFix(ins, words, cmdWithEntry || entryGetsCmd ? 'unsafe' : 'safe', model) : undefined,
     });
   }
 }
@@ -97,7 +107,7 @@ export default defineRule({
     why: '`CMD node server.js` (shell form) runs `/bin/sh -c "node server.js"`. When the shell stays PID 1 it ignores SIGTERM and does not pass it on: `docker stop`, a rollout or a scale-down waits the whole grace period and then SIGKILLs the app, which never closes connections, finishes requests or flushes its queues. Exec form (`CMD ["node", "server.js"]`) makes the app PID 1 and lets it shut down cleanly.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nCOPY . /app\nCMD npm run migrate && node /app/server.js' },
     good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nCOPY . /app\nCMD ["sh", "-c", "npm run migrate && exec node /app/server.js"]' },
-    notes: 'Checks the shipped image\'s effective CMD and ENTRYPOINT (inherited through FROM-stages of the same file). A warning for shell scripts (`&&`, `;`, pipes) whose last program does not run through `exec`; info for a single shell-form command (redirects included), which bash and recent dash replace with the program themselves but other shells may not; a warning for an exec form written without JSON quotes (`CMD [python, app.py]`), which Docker silently runs as shell form. Not flagged: scripts using `exec`, `trap` or `wait`, background jobs (see process-supervisor), job images (`make`, `npm run build`, migrations), bare shells and REPLs (`CMD python3`), and Dockerfiles with a `SHELL` instruction (e.g. PowerShell). The fix rewrites a plain word list without variables, globs or quotes into exec form (unsafe when an exec-form ENTRYPOINT receives the CMD, since its arguments change); scripts need `exec` before the last program, which is left to you.',
+    notes: 'Checks the shipped image\'s effective CMD and ENTRYPOINT (inherited through FROM-stages of the same file). A warning for shell scripts (`&&`, `;`, pipes) whose last program does not run through `exec`; info for a single shell-form command (redirects included), which bash and recent dash replace with the program themselves but other shells may not; a warning for an exec form written without JSON quotes (`CMD [python, app.py]`), which Docker silently runs as shell form. Not flagged: scripts using `exec`, `trap` or `wait`, background jobs (see process-supervisor), job images (`make`, `npm run build`, migrations), bare shells and REPLs (`CMD python3`), and Dockerfiles with a `SHELL` instruction (e.g. PowerShell). The fix rewrites a plain word list without variables, globs or quotes into exec form (unsafe when an exec-form ENTRYPOINT receives the CMD, or when a shell-form ENTRYPOINT that ignored the CMD of its stage would now receive it, since the command changes); scripts need `exec` before the last program, which is left to you.',
   },
   check: { dockerfile: checkDockerfile },
 });
