@@ -1,5 +1,13 @@
 import { defineRule } from '../../engine/rule';
 
+/**
+ * A double-quoted LABEL value holding `text` literally. MAINTAINER takes its text as written, but LABEL
+ * expands `$VAR` and unescapes quotes: `"`, `$` and the escape character get the file's escape character.
+ */
+function labelValue(text: string, esc: string): string {
+  return `"${[...text].map((ch) => (ch === '"' || ch === '$' || ch === esc ? esc + ch : ch)).join('')}"`;
+}
+
 export default defineRule({
   id: 'deprecated-maintainer',
   title: 'Deprecated MAINTAINER instruction',
@@ -18,11 +26,12 @@ export default defineRule({
     dockerfile(model, ctx) {
       for (const ins of model.instructions) {
         if (ins.keyword !== 'MAINTAINER') continue;
-        const who = ins.argsText.replace(/\\\r?\n\s*/g, ' ').trim();
+        const esc = model.escapeChar;
+        const who = ins.argsText.split(new RegExp(`[ \\t]*${esc === '\\' ? '\\\\' : esc}\\r?\\n\\s*`)).join(' ').trim();
         ctx.report({
           range: ins.range,
           message: 'MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors instead.',
-          fix: () => ({ title: 'Replace MAINTAINER with LABEL org.opencontainers.image.authors', safety: 'safe', edits: [{ range: ins.range, newText: `LABEL org.opencontainers.image.authors=${JSON.stringify(who)}` }] }),
+          fix: () => ({ title: 'Replace MAINTAINER with LABEL org.opencontainers.image.authors', safety: 'safe', edits: [{ range: ins.range, newText: `LABEL org.opencontainers.image.authors=${labelValue(who, esc)}` }] }),
         });
       }
     },
