@@ -71,6 +71,15 @@ export function isEnvFile(file: string): boolean {
   return /^\.env(?:\..+)?$/.test(name) && !/\.(?:example|sample|template|dist|defaults?)$/i.test(name);
 }
 
+/**
+ * Files quick fixes move secret values into: `.env` files and the Kubernetes Secret manifests of
+ * `hardcoded-secret` (`<name>-secrets.secret.yaml`). They are never written while git tracks them and
+ * always get a `.gitignore` line.
+ */
+export function receivesSecrets(file: string): boolean {
+  return isEnvFile(file) || /\.secret\.ya?ml$/i.test(path.basename(file));
+}
+
 /** What git knows about a path; injectable so tests need no repository. */
 export interface GitView {
   /** undefined: not tracked (or no repository); a string: why the file must not receive a secret. */
@@ -171,13 +180,13 @@ export class FixSession {
   }
 
   /**
-   * Adds the `.gitignore` line an `.env` target needs, or a reason to refuse the whole fix. The
-   * .gitignore beside the .env is used, whatever the fix itself appends.
+   * Adds the `.gitignore` line a target that receives secrets (`.env`, `*.secret.yaml`) needs, or a
+   * reason to refuse the whole fix. The .gitignore beside the target is used, whatever the fix itself appends.
    */
   guard(changes: FileChange[]): { changes: FileChange[]; refused?: string } {
     const out = [...changes];
     for (const c of changes) {
-      if (!isEnvFile(c.file)) continue;
+      if (!receivesSecrets(c.file)) continue;
       const reason = this.git.refuseReason(c.file);
       if (reason) return { changes, refused: `not writing to ${path.basename(c.file)}: ${reason}` };
       const name = path.basename(c.file);
@@ -218,7 +227,7 @@ export class FixSession {
     return ok;
   }
 
-  /** Values written to .env files or replaced in secrets findings: masked wherever a change is printed. */
+  /** Values written to .env files and secret manifests or replaced in secrets findings: masked wherever a change is printed. */
   sensitiveOf(chosen: ChosenFix, docText: string): string[] {
     const out: string[] = [];
     if (chosen.finding.category === 'secrets') {
@@ -227,8 +236,17 @@ export class FixSession {
       if (r.start.line === r.end.line) out.push((lines[r.start.line] ?? '').slice(r.start.character, r.end.character));
     }
     for (const c of chosen.changes) {
-      if (!isEnvFile(c.file)) continue;
-      for (const e of c.edits) for (const l of e.newText.split('\n')) { const m = /^[^=#]+=(.+)$/.exec(l.trim()); if (m) out.push(m[1].replace(/^(['"])(.*)\1$/, '$2')); }
+      if (isEnvFile(c.file)) {
+        for (const e of c.edits) for (const l of e.newText.split('\n')) { const m = /^[^=#]+=(.+)$/.exec(l.trim()); if (m) out.push(m[1].replace(/^(['"])(.*)\1$/, '$2')); }
+      } else if (receivesSecrets(c.file)) {
+        // Secret manifests get `  KEY: "value"` lines (JSON-quoted); other lines are unquoted.
+        for (const e of c.edits) for (const l of e.newText.split('\n')) {
+          const m = /^\s+[^:#\s]+:\s*("(?:[^"\\]|\\.)*")\s*$/.exec(l);
+          if (!m) continue;
+          out.push(m[1].slice(1, -1));
+          try { out.push(JSON.parse(m[1]) as string); } catch { /* the quoted text is masked as written */ }
+        }
+      }
     }
     return out.filter((s) => s.trim().length >= 3);
   }

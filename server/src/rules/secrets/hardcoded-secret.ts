@@ -3,6 +3,7 @@ import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
+import { dockerfileMove, dotEnvLine, kubernetesMove, MoveFix } from './move-secret';
 
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
 function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
@@ -28,9 +29,8 @@ function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: 
  * keeps the value the container sees while taking it out of the tracked file.
  */
 function moveToDotEnv(e: EnvEntry): Fix | undefined {
-  const value = e.value ?? '';
-  if (!e.valueRange || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || /['\n\r]/.test(value)) return undefined;
-  const line = /^[\w@%+=:,./-]*$/.test(value) ? `${e.name}=${value}` : `${e.name}='${value}'`;
+  const line = e.valueRange ? dotEnvLine(e.name, e.value ?? '') : undefined;
+  if (!line || !e.valueRange) return undefined;
   return {
     title: `Move ${e.name} to .env and reference \${${e.name}}`,
     safety: 'safe',
@@ -42,12 +42,17 @@ function moveToDotEnv(e: EnvEntry): Fix | undefined {
   };
 }
 
-function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, fixable = false): void {
+/** Reports each entry holding a literal secret; `move` builds the quick fix (and its related information) for one. */
+function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, move?: (e: EnvEntry) => MoveFix | undefined): void {
   for (const e of entries) {
     const j = judge(e, ctx, source);
-    if (j) ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}`, fix: fixable ? () => moveToDotEnv(e) : undefined });
+    if (!j) continue;
+    const m = move?.(e);
+    ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}`, fix: m?.fix, related: m?.related });
   }
 }
+
+const compose = (e: EnvEntry): MoveFix => ({ fix: () => moveToDotEnv(e) });
 
 export default defineRule({
   id: 'hardcoded-secret',
@@ -72,20 +77,20 @@ export default defineRule({
         if (ins.keyword !== 'ENV' && ins.keyword !== 'ARG') continue;
         reportEntries(ins.properties, ins.keyword, ins.keyword === 'ARG'
           ? 'Build arguments stay in the image history; pass it with `RUN --mount=type=secret` instead.'
-          : 'It is baked into every layer of the image; provide it at run time instead.', ctx, model.source);
+          : 'It is baked into every layer of the image; provide it at run time instead.', ctx, model.source, (e) => dockerfileMove(model, ins, e));
       }
     },
     compose(model, ctx) {
       for (const s of model.services) {
-        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, true);
-        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, true);
+        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, compose);
+        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, compose);
       }
     },
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
         if (!obj.workload) continue;
         for (const c of [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers]) {
-          reportEntries(c.env, `Container "${c.name}" env`, 'Reference a Secret with `valueFrom.secretKeyRef` instead.', ctx, model.source);
+          reportEntries(c.env, `Container "${c.name}" env`, 'Reference a Secret with `valueFrom.secretKeyRef` instead.', ctx, model.source, (e) => kubernetesMove(model, obj, c, e));
         }
       }
     },
