@@ -94,11 +94,18 @@ export function appendCommandFix(model: DockerfileModel, ins: Instruction, comma
   const tail = src.text.slice(textEnd, end);
   if (!/^[\s;]*$/.test(tail)) return undefined;
   const endLine = ins.range.end.line;
-  const indent = endLine > ins.range.start.line ? (/^\s*/.exec(src.lineText(endLine))?.[0] ?? '    ') : '    ';
+  // Indented like the RUN's own `&&` lines (not a package list's deeper indentation), else its last line.
+  let indent = '';
+  for (let l = endLine; l > ins.range.start.line && !indent; l--) {
+    const m = /^([ \t]+)(?:&&|\|\|)/.exec(src.lineText(l));
+    if (m) indent = m[1];
+  }
+  if (!indent && endLine > ins.range.start.line) indent = /^[ \t]*/.exec(src.lineText(endLine))?.[0] ?? '';
   const esc = model.escapeChar;
+  const eol = src.text.includes('\r\n') ? '\r\n' : '\n';
   return {
     title, safety,
-    edits: [{ range: src.range(textEnd, end), newText: ` ${esc}\n${indent || '    '}&& ${command}` }],
+    edits: [{ range: src.range(textEnd, end), newText: ` ${esc}${eol}${indent || '    '}&& ${command}` }],
   };
 }
 
