@@ -1,6 +1,6 @@
 import { defineRule, Severity } from '../../engine/rule';
-import type { YEntry } from '../../parse/yaml-view';
-import { deleteLineFix, podsOf, rangeKey, trueEntry } from './shared';
+import type { YEntry, YView } from '../../parse/yaml-view';
+import { deleteLineFix, podsOf, rangeKey, setFalseFix, trueEntry } from './shared';
 
 type Ns = 'network' | 'pid' | 'ipc' | 'userns' | 'uts';
 
@@ -31,6 +31,15 @@ const HARM: Record<Ns, { compose: string; kube: string }> = {
 const COMPOSE_KEYS: Record<string, Ns> = { network_mode: 'network', net: 'network', pid: 'pid', ipc: 'ipc', userns_mode: 'userns', uts: 'uts' };
 const KUBE_KEYS: Record<string, Ns> = { hostNetwork: 'network', hostPID: 'pid', hostIPC: 'ipc' };
 const SCC_KEYS: Record<string, Ns> = { allowHostNetwork: 'network', allowHostPID: 'pid', allowHostIPC: 'ipc' };
+/** What removing the setting changes, for fix titles. */
+const AFTER: Record<Ns, string> = {
+  network: 'the container gets its own network namespace; publish the ports it needs',
+  pid: "the container no longer sees or signals the host's processes",
+  ipc: "the container no longer shares the host's shared memory and semaphores",
+  userns: 'user-namespace remapping applies again',
+  uts: 'the container gets its own hostname',
+};
+
 const NAMES: Record<Ns, string> = { network: 'network', pid: 'process (PID)', ipc: 'IPC', userns: 'user', uts: 'UTS' };
 
 /**
@@ -63,7 +72,7 @@ export default defineRule({
     why: "A container that shares the host's network, PID, IPC, user or UTS namespace is no longer isolated from the machine it runs on. Host networking makes ports collide between replicas and bypasses Services and network policies; the host PID namespace lets the app see, signal and read the environment of every process on the node; host IPC exposes shared memory. The service then depends on which host it lands on, cannot be scaled freely, and a compromise reaches the node.",
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    network_mode: host\n    pid: host' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    ports:\n      - "8080:8080"' },
-    notes: 'Checks Compose `network_mode`/`net`, `pid`, `ipc`, `userns_mode` and `uts` set to `host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC` set to true (workloads and pod templates of other kinds), and policies that allow them (PodSecurityPolicy, OpenShift SCC; warnings). Sharing with another container or service (`pid: "service:x"`, `ipc: shareable`) is fine. The host PID namespace is an error, the others warnings. On DaemonSets (node agents) findings drop one level (PID warning, others info); suppress them with a reason when the agent needs it. The quick fix deletes the line and is unsafe: networking and process visibility change.',
+    notes: 'Checks Compose `network_mode`/`net`, `pid`, `ipc`, `userns_mode` and `uts` set to `host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC` set to true (workloads and pod templates of other kinds), and policies that allow them (PodSecurityPolicy, OpenShift SCC; warnings). Sharing with another container or service (`pid: "service:x"`, `ipc: shareable`) is fine. The host PID namespace is an error, the others warnings. On DaemonSets (node agents) findings drop one level (PID warning, others info); suppress them with a reason when the agent needs it. The quick fix deletes the line (on policies it sets the key to false, which SecurityContextConstraints require) and is unsafe: networking and process visibility change.',
   },
   check: {
     compose(model, ctx) {
@@ -77,20 +86,22 @@ export default defineRule({
           ctx.report({
             range: e.range, severity: severityOf(ns),
             message: `Service "${svc.name}" shares the host's ${NAMES[ns]} namespace (\`${key}: host\`): ${HARM[ns].compose}.`,
-            fix: () => deleteLineFix(model.source, e, `Remove \`${key}: host\``),
+            fix: () => deleteLineFix(model.source, e, `Remove \`${key}: host\` (${AFTER[ns]})`, svc.raw),
           });
         }
       }
     },
     kubernetes(model, ctx) {
-      const fix = (e: YEntry) => () => deleteLineFix(model.source, e, `Remove \`${e.key}: true\``);
+      const fix = (e: YEntry, ns: Ns, parent: YView | undefined) => () => deleteLineFix(model.source, e, `Remove \`${e.key}: true\` (${AFTER[ns].replace('host', 'node')})`, parent);
+      // Policies: SecurityContextConstraints require these keys, so they are set to false rather than removed.
+      const deny = (e: YEntry) => () => setFalseFix(e, `Set \`${e.key}: false\` (the policy no longer admits pods sharing this namespace)`);
       for (const pod of podsOf(model)) {
         const nodeAgent = pod.obj.kind === 'DaemonSet';
         for (const [key, ns] of Object.entries(KUBE_KEYS)) {
           const e = trueEntry(pod.spec, key);
           if (!e) continue;
           ctx.report({
-            range: e.range, severity: severityOf(ns, nodeAgent), fix: fix(e),
+            range: e.range, severity: severityOf(ns, nodeAgent), fix: fix(e, ns, pod.spec),
             message: `${pod.obj.kind} "${pod.obj.name ?? ''}" shares the node's ${NAMES[ns]} namespace (\`${key}: true\`): ${nodeAgent && ns === 'network' ? NODE_AGENT_NETWORK : HARM[ns].kube}.`,
           });
         }
@@ -102,7 +113,7 @@ export default defineRule({
           const e = trueEntry(policy.view, key);
           if (!e) continue;
           ctx.report({
-            range: e.range, severity: 'warning', fix: fix(e),
+            range: e.range, severity: 'warning', fix: deny(e),
             message: `${obj.kind} "${obj.name ?? ''}" lets pods share the node's ${NAMES[ns]} namespace (\`${key}: true\`), so any workload admitted by it can break out of its isolation. Set it to false${obj.kind === 'PodSecurityPolicy' ? ' (PodSecurityPolicy was removed in Kubernetes 1.25: enforce Pod Security Admission "baseline" instead)' : ''}.`,
           });
         }

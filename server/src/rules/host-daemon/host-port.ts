@@ -15,7 +15,7 @@ export default defineRule({
     why: "`hostPort` binds the container's port on the node it is scheduled to. Only one such pod fits per node, so replicas beyond the node count stay Pending and a rolling update with surge stalls; clients that use the node address talk past the Service, its load balancing and readiness gating; and the node's firewall now has to know about the app.",
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    ports:\n      - containerPort: 8080\n        hostPort: 8080' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    ports:\n      - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n      targetPort: 8080' },
-    notes: 'Kubernetes only; Compose published ports are a different matter. DaemonSets (node agents, one pod per node anyway) are reported as info. Not reported when the pod uses `hostNetwork: true` (reported by host-namespace, and Kubernetes requires hostPort to equal containerPort there). Templated ports (`{{ .Values.hostPort }}`) and `hostPort: 0` are not judged. The quick fix deletes the `hostPort` line (when it is on its own line) and is unsafe: clients using the node port lose it.',
+    notes: 'Kubernetes only; Compose published ports are a different matter. DaemonSets (node agents, one pod per node anyway) are reported as info. Not reported when the pod uses `hostNetwork: true` (reported by host-namespace, and Kubernetes requires hostPort to equal containerPort there). Templated ports (`{{ .Values.hostPort }}`) and `hostPort: 0` are not judged. The quick fix deletes the `hostPort` line (or the key that opens a `- hostPort:` list item) and is unsafe: clients using the node port lose it.',
   },
   check: {
     kubernetes(model, ctx) {
@@ -32,14 +32,14 @@ export default defineRule({
               ctx.report({
                 range: e.range, severity: 'info',
                 message: `Container "${c.name}" of DaemonSet "${pod.obj.name ?? ''}" binds hostPort ${n.value} on every node: clients must know node addresses and the node firewall must allow it. A Service with \`internalTrafficPolicy: Local\` reaches the agent on the same node without a host port.`,
-                fix: () => deleteLineFix(model.source, e, `Remove \`hostPort: ${n.value}\``),
+                fix: () => deleteLineFix(model.source, e, `Remove \`hostPort: ${n.value}\` (the port is no longer bound on the node; clients must go through a Service)`, p),
               });
               continue;
             }
             ctx.report({
               range: e.range,
               message: `Container "${c.name}" binds hostPort ${n.value}${target ? ` (container port ${target})` : ''} on its node: only one such pod fits per node, so extra replicas and surge rollouts stay Pending, and clients using the node address bypass the Service. Remove hostPort and expose the port through a Service (or an Ingress).`,
-              fix: () => deleteLineFix(model.source, e, `Remove \`hostPort: ${n.value}\``),
+              fix: () => deleteLineFix(model.source, e, `Remove \`hostPort: ${n.value}\` (the port is no longer bound on the node; clients must go through a Service)`, p),
             });
           }
         }

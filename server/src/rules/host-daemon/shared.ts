@@ -1,12 +1,12 @@
 /**
  * Helpers shared by the host-daemon rules (not a rule: index.ts lists the rules).
  */
-import type { Fix } from '../../engine/rule';
+import type { Fix, TextEdit } from '../../engine/rule';
 import type { Located } from '../../model/common';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
-import type { Range, SourceText } from '../../model/range';
+import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
@@ -22,20 +22,35 @@ export function trueEntry(view: YView | undefined, key: string): YEntry | undefi
 }
 
 /**
- * Deletes the whole line of a one-line `key: value` entry, newline included. Returns undefined when
- * the entry shares its line with other YAML (flow maps, `- key: value` list items) because removing
- * the line would then break the document.
+ * Deletes the whole line of a one-line `key: value` entry, newline included. When the entry opens a
+ * `- key: value` list item and `parent` (its mapping) has a next key on the following lines, the entry
+ * is cut up to that key, which then opens the item. Returns undefined when the entry shares its line
+ * with other YAML (flow maps) because removing the line would then break the document.
  */
-export function deleteLineFix(source: SourceText, entry: YEntry, title: string): Fix | undefined {
+export function deleteLineFix(source: SourceText, entry: YEntry, title: string, parent?: YView): Fix | undefined {
   const { start, end } = entry.range;
   if (start.line !== end.line) return undefined;
   const line = source.lineText(start.line);
-  if (line.slice(0, start.character).trim() !== '') return undefined;
   const after = line.slice(end.character).trim();
   if (after !== '' && !after.startsWith('#')) return undefined;
+  if (line.slice(0, start.character).trim() !== '') {
+    if (!/^[ ]*-[ ]+$/.test(line.slice(0, start.character)) || !parent || after !== '') return undefined;
+    const own = parent.entries().filter((e) => rangeContains(parent.range, e.keyRange));
+    const next = own[own.indexOf(entry) + 1];
+    if (own[0]?.key !== entry.key || !next || next.keyRange.start.line !== start.line + 1) return undefined;
+    const nextLine = source.lineText(next.keyRange.start.line);
+    if (nextLine.slice(0, next.keyRange.start.character).trim() !== '' || next.keyRange.start.character !== start.character) return undefined;
+    return { title, safety: 'unsafe', edits: [{ range: { start, end: next.keyRange.start }, newText: '' }] };
+  }
   const from = source.lineStart(start.line);
   const to = start.line + 1 < source.lineCount ? source.lineStart(start.line + 1) : source.text.length;
   return { title, safety: 'unsafe', edits: [{ range: source.range(from, to), newText: '' }] };
+}
+
+/** Sets a `key: true` entry to false (policies whose schema requires the key). */
+export function setFalseFix(entry: YEntry, title: string): Fix | undefined {
+  if (!entry.value.isScalar) return undefined;
+  return { title, safety: 'unsafe', edits: [{ range: entry.value.range, newText: 'false' }] };
 }
 
 export interface ContainerView {
@@ -181,4 +196,72 @@ export function wordRange(source: SourceText, from: { start: number }, to: { end
 
 export function isDynamic(text: string): boolean {
   return isDynamicText(text);
+}
+
+// ---------------------------------------------------------------- block-YAML line edits (shared with rules/state)
+
+/**
+ * The lines a block node or entry occupies, from the line of `start` to the last non-blank line
+ * before `end` (the yaml library ends a block mapping at the start of the next line).
+ */
+export function lineSpan(source: SourceText, start: number, end: number): { first: number; last: number; endOnLast: number } {
+  const s = source.positionAt(start), e = source.positionAt(end);
+  let last = e.character === 0 && e.line > s.line ? e.line - 1 : e.line;
+  while (last > s.line && source.lineText(last).trim() === '') last--;
+  const endOnLast = last === e.line ? e.character : source.lineText(last).length;
+  return { first: s.line, last, endOnLast };
+}
+
+/** Deletes lines first..last with their line breaks. */
+export function deleteLines(source: SourceText, first: number, last: number): TextEdit {
+  const from = source.lineStart(first);
+  const to = last + 1 < source.lineCount ? source.lineStart(last + 1) : source.text.length;
+  return { range: source.range(from, to), newText: '' };
+}
+
+/** Nothing but blanks or a comment on a line from a column on. */
+function restIsEmpty(source: SourceText, line: number, from: number): boolean {
+  const rest = source.lineText(line).slice(from).trim();
+  return rest === '' || rest.startsWith('#');
+}
+
+/** The column of the `-` introducing a block-sequence item, when the item's line starts with `- ` and nothing else. */
+export function dashColumn(source: SourceText, item: YView): number | undefined {
+  const p = item.range.start;
+  const m = /^([ ]*)-[ ]+$/.exec(source.lineText(p.line).slice(0, p.character));
+  return m ? m[1].length : undefined;
+}
+
+/** Removes one item of a block sequence (its whole lines); undefined when it shares a line with other YAML. */
+export function removeSeqItem(source: SourceText, item: YView): TextEdit | undefined {
+  if (dashColumn(source, item) === undefined) return undefined;
+  const { first, last, endOnLast } = lineSpan(source, source.offsetAt(item.range.start), source.offsetAt(item.range.end));
+  return restIsEmpty(source, last, endOnLast) ? deleteLines(source, first, last) : undefined;
+}
+
+/** Removes a `key: value` entry (block value included, whole lines); undefined when the key does not start its line. */
+export function removeEntry(source: SourceText, entry: YEntry): TextEdit | undefined {
+  const k = entry.keyRange.start;
+  if (source.lineText(k.line).slice(0, k.character).trim() !== '') return undefined;
+  const { first, last, endOnLast } = lineSpan(source, source.offsetAt(entry.range.start), source.offsetAt(entry.range.end));
+  return restIsEmpty(source, last, endOnLast) ? deleteLines(source, first, last) : undefined;
+}
+
+/**
+ * Inserts an item after the last item of a block sequence, written at the column of its first item's
+ * `-`. `lines[0]` follows `- `; further lines are relative to the item's content column.
+ */
+export function appendSeqItem(source: SourceText, seq: YView, lines: string[]): TextEdit | undefined {
+  const items = seq.items();
+  if (!seq.isSeq || !items.length || source.text[source.offsetAt(seq.range.start)] === '[') return undefined;
+  const col = dashColumn(source, items[0]);
+  const lastItem = items[items.length - 1];
+  if (col === undefined || dashColumn(source, lastItem) !== col) return undefined;
+  const { last, endOnLast } = lineSpan(source, source.offsetAt(lastItem.range.start), source.offsetAt(lastItem.range.end));
+  if (!restIsEmpty(source, last, endOnLast)) return undefined;
+  const eol = source.text.includes('\r\n') ? '\r\n' : '\n';
+  const pos = source.positionAt(source.lineEnd(last));
+  const pad = ' '.repeat(col);
+  const text = lines.map((l, i) => `${eol}${pad}${i === 0 ? '- ' : '  '}${l}`).join('');
+  return { range: { start: pos, end: pos }, newText: text };
 }
