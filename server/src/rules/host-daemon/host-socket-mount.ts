@@ -179,7 +179,7 @@ export default defineRule({
           const who = users.length ? `into container${users.length > 1 ? 's' : ''} ${[...new Set(users)].join(', ')}` : '(no container mounts it yet)';
           ctx.report({
             range: path.range, related, severity: s.runtime ? undefined : 'warning', fix: () => kubeRemoval(model.source, pod, vol, name, s, path.value),
-            message: `hostPath volume "${name}" mounts ${s.what} (${path.value}) ${who}. ${advice(s, path.value)}`,
+            message: `hostPath volume "${name}" of ${pod.obj.kind} "${pod.obj.name ?? ''}" mounts ${s.what} (${path.value}) ${who}. ${advice(s, path.value)}`,
           });
         }
       }

@@ -76,7 +76,7 @@ export function oneProcessFix(model: DockerfileModel, ins: Instruction): OneProc
     base = ins.argsOffset;
   } else {
     const p = args[0] && (args[0].value.split('/').pop() ?? '');
-    if (args.length !== 3 || !SHELL_PROGRAMS.has(p) || p === 'busybox' || args[1].value !== '-c' || args.some((a) => a.dynamic)) return undefined;
+    if (args.length !== 3 || !SHELL_PROGRAMS.has(p) || p === 'busybox' || args[1].value !== '-c' || args[0].dynamic) return undefined;
     script = args[2].value;
     const at = src.offsetAt(args[2].range.start) + 1;
     base = src.text.slice(at, at + script.length) === script ? at : -1;
