@@ -17,10 +17,19 @@ function devManifest(filePath: string): boolean {
   return parts.slice(-3).some((d) => new RegExp(`^${DEV_WORD}$`, 'i').test(d)) || new RegExp(`(?:^|[._-])${DEV_WORD}(?:[._-]|$)`, 'i').test(name);
 }
 
-function valueFix(source: SourceText, e: EnvEntry, good: string): (() => Fix) | undefined {
+/** Plain YAML scalars that YAML 1.1 (Kubernetes' parser) reads as booleans, numbers or null, not strings. */
+const YAML11_NON_STRING = /^(?:[yYnN]|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)$/;
+
+function valueFix(source: SourceText, e: EnvEntry, good: string, yaml: boolean): (() => Fix) | undefined {
   if (e.dynamic || !e.valueRange || e.value === undefined) return undefined;
   const written = source.slice(e.valueRange);
   let range: Range = e.valueRange;
+  // `value: develop,debug` → `value: off` would turn a string into a boolean (Kubernetes rejects it): quote it,
+  // unless the file already wrote the old value as such a plain scalar (`DEBUG: yes` → `DEBUG: no`).
+  const scalar = yaml && source.text[source.offsetAt(e.valueRange.start) - 1] !== '='; // not `- KEY=value`
+  if (scalar && written === e.value && YAML11_NON_STRING.test(good) && !YAML11_NON_STRING.test(written)) {
+    return () => ({ title: `Set ${e.name}=${good}`, safety: 'unsafe', edits: [{ range, newText: `"${good}"` }] });
+  }
   if (written !== e.value) {
     const q = written[0];
     if ((q !== '"' && q !== '\'') || written.slice(1, -1) !== e.value) return undefined;
@@ -30,7 +39,7 @@ function valueFix(source: SourceText, e: EnvEntry, good: string): (() => Fix) | 
   return () => ({ title: `Set ${e.name}=${good}`, safety: 'unsafe', edits: [{ range, newText: good }] });
 }
 
-function checkEnv(entries: EnvEntry[], where: string, source: SourceText, ctx: RuleContext, resolve?: (e: EnvEntry) => string | undefined): void {
+function checkEnv(entries: EnvEntry[], where: string, source: SourceText, ctx: RuleContext, yaml: boolean, resolve?: (e: EnvEntry) => string | undefined): void {
   for (const e of entries) {
     const value = e.dynamic ? resolve?.(e) : e.value;
     if (value === undefined) continue;
@@ -39,7 +48,7 @@ function checkEnv(entries: EnvEntry[], where: string, source: SourceText, ctx: R
     ctx.report({
       range: e.valueRange ?? e.range,
       message: `${where} sets ${e.name}=${value}${e.dynamic ? ` (from the default of \`${e.value}\`)` : ''}: the application runs in development or debug mode, with verbose errors, debuggers or auto-reload and without production optimisations. Leave it to the deployment environment, defaulting to ${e.name}=${good}.`,
-      fix: valueFix(source, e, good),
+      fix: valueFix(source, e, good, yaml),
     });
   }
 }
@@ -83,7 +92,7 @@ export default defineRule({
       for (const stage of shippedStages(model.stages)) {
         for (const ins of stage.instructions) {
           if (ins.keyword !== 'ENV') continue;
-          checkEnv(ins.properties, 'ENV', model.source, ctx, (e) => e.value !== undefined ? substitute(e.value, varsBefore(model, stage, ins)) : undefined);
+          checkEnv(ins.properties, 'ENV', model.source, ctx, false, (e) => e.value !== undefined ? substitute(e.value, varsBefore(model, stage, ins)) : undefined);
         }
       }
       const final = finalStage(model);
@@ -96,7 +105,7 @@ export default defineRule({
     compose(model, ctx) {
       if (!isProdComposeFile(ctx.path) || isDevComposeFile(ctx.path)) return;
       for (const s of model.services) {
-        checkEnv(s.environment, `Service "${s.name}"`, model.source, ctx);
+        checkEnv(s.environment, `Service "${s.name}"`, model.source, ctx, true);
         if (s.command) checkCommands(openShellScripts(s.command.commands, model.source), `Service "${s.name}"`, model.source, ctx);
       }
     },
@@ -104,7 +113,7 @@ export default defineRule({
       if (devManifest(ctx.path)) return;
       for (const obj of model.objects) {
         for (const c of obj.workload?.podSpec.containers ?? []) {
-          checkEnv(c.env.filter((e) => !e.valueFrom), `Container "${c.name}"`, model.source, ctx);
+          checkEnv(c.env.filter((e) => !e.valueFrom), `Container "${c.name}"`, model.source, ctx, true);
           checkCommands(kubeContainerCommands(c, model.source), `Container "${c.name}"`, model.source, ctx);
         }
       }

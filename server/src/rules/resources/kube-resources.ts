@@ -10,7 +10,7 @@ import type { Range, SourceText } from '../../model/range';
 import type { YEntry, YView } from '../../parse/yaml-view';
 import { limitForHeap } from '../../knowledge/quantities';
 import { ContainerView, podsOf, PodView, strings } from '../host-daemon/shared';
-import { appendToMap, keyColumn } from '../backing-services/yaml-edit';
+import { appendToMap, keyColumn, nestedStep } from '../backing-services/yaml-edit';
 
 export type ResourceName = 'cpu' | 'memory' | 'ephemeral-storage';
 
@@ -82,15 +82,9 @@ export function missingAnchor(jc: JudgedContainer, block: 'limits' | 'requests')
   return jc.res[block]?.keyRange ?? jc.res.resources?.keyRange ?? jc.container.nameRange;
 }
 
-/** The indentation step the file uses inside a container (children of a nested map), 2 when none shows. */
+/** The indentation step the file uses inside a container (children of a nested map), else the file's. */
 function stepIn(src: SourceText, c: YView): number {
-  const base = keyColumn(src, c);
-  if (base === undefined) return 2;
-  for (const e of c.entries()) {
-    const col = e.value.isMap ? keyColumn(src, e.value) : undefined;
-    if (col !== undefined && col > base && e.keyRange.start.line !== e.value.range.start.line) return col - base;
-  }
-  return 2;
+  return nestedStep(src, c);
 }
 
 /** The default limit, raised when the container's env or command fixes a heap that would not fit in it. */

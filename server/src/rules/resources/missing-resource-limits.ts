@@ -1,8 +1,8 @@
 import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubernetesModel } from '../../model/kubernetes';
-import { limitForHeap } from '../../knowledge/quantities';
-import { appendToMap } from '../backing-services/yaml-edit';
+import { dockerBytes, limitForHeap } from '../../knowledge/quantities';
+import { appendToMap, stepBelow } from '../backing-services/yaml-edit';
 import { composeOneShot } from '../backing-services/service-facts';
 import { composeMemoryLimit, describeWorkload, judgedContainers, missingAnchor, resourcesFix } from './kube-resources';
 
@@ -28,13 +28,19 @@ function composeFix(model: ComposeModel, s: ComposeService): Fix | undefined {
   const resources = deploy?.get('resources');
   const limits = resources?.get('limits');
   // A heap already fixed in the service's options must fit inside the new limit.
-  const mib = limitForHeap([...s.environment.map((e) => e.value ?? ''), ...(s.command?.words ?? []).map((w) => w.value)], 512 * 2 ** 20) / 2 ** 20;
+  // Nor may it be below the memory reservation: Docker refuses to create the container then.
+  const reserved = [resources?.get('reservations')?.get('memory'), s.raw.get('mem_reservation')]
+    .map((v) => { const t = v?.str()?.value; return t === undefined ? undefined : dockerBytes(t); })
+    .reduce<number>((a, b) => Math.max(a, b ?? 0), 0);
+  const mib = Math.ceil(limitForHeap([...s.environment.map((e) => e.value ?? ''), ...(s.command?.words ?? []).map((w) => w.value)], Math.max(512 * 2 ** 20, reserved)) / 2 ** 20);
+  // Nested keys indented with the service's own step (4-space files get 4).
+  const st = ' '.repeat(stepBelow(model.source, s.keyRange.start.character, s.raw));
   let edit;
   if (limits) edit = appendToMap(model.source, limits, [`memory: ${mib}M`]);
-  else if (resources) edit = appendToMap(model.source, resources, ['limits:', `  memory: ${mib}M`]);
+  else if (resources) edit = appendToMap(model.source, resources, ['limits:', `${st}memory: ${mib}M`]);
   else if (s.raw.has('cpus') || s.raw.has('mem_reservation') || s.raw.has('memswap_limit')) edit = appendToMap(model.source, s.raw, [`mem_limit: ${mib}m`]);
-  else if (deploy) edit = appendToMap(model.source, deploy, ['resources:', '  limits:', `    memory: ${mib}M`]);
-  else edit = appendToMap(model.source, s.raw, ['deploy:', '  resources:', '    limits:', `      memory: ${mib}M`]);
+  else if (deploy) edit = appendToMap(model.source, deploy, ['resources:', `${st}limits:`, `${st}${st}memory: ${mib}M`]);
+  else edit = appendToMap(model.source, s.raw, ['deploy:', `${st}resources:`, `${st}${st}limits:`, `${st}${st}${st}memory: ${mib}M`]);
   return edit && { title, safety: 'unsafe', edits: [edit] };
 }
 
@@ -67,7 +73,7 @@ export default defineRule({
     why: 'Without a memory limit a container may grow until the machine runs out: on a Kubernetes node the kubelet evicts pods and the kernel OOM-kills processes of *other* workloads; on a Docker host the OOM killer may pick the database next door or the Docker daemon itself. A limit turns a leak into a restart of the leaking container only, and tells the scheduler and the people on call what the service is expected to use.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    resources:\n      requests:\n        cpu: 250m\n        memory: 256Mi\n      limits:\n        memory: 512Mi' },
-    notes: 'Only memory is required. CPU limits are deliberately not asked for: CPU is shared fairly without them (CFS shares follow the request in Kubernetes, equal weights in Docker), and a CPU limit throttles latency-sensitive services even on idle machines; ask for a CPU request instead (missing-resource-requests). Kubernetes: regular containers and native sidecars (init containers with `restartPolicy: Always`) of every pod template, Jobs included; ordinary init containers are not judged. A LimitRange of type Container with a `default.memory` in the same file and namespace counts as a limit (one applied from elsewhere cannot be seen: suppress the finding or set the limit). Templated (Helm) objects are skipped, since `resources` usually comes from values. Compose: `deploy.resources.limits.memory` or `mem_limit`; services using `extends` and one-shot services (migrations, seeders, tools profiles, `oneShot`) are skipped, and Compose findings are `info` since many Compose files run on laptops. The quick fix adds a skeleton (Kubernetes: requests 100m CPU / 256Mi and a 512Mi limit, or the existing memory request as the limit; Compose: 512M); it is unsafe because a limit below the real peak usage gets the container OOM-killed: adjust the numbers to measurements.',
+    notes: 'Only memory is required. CPU limits are deliberately not asked for: CPU is shared fairly without them (CFS shares follow the request in Kubernetes, equal weights in Docker), and a CPU limit throttles latency-sensitive services even on idle machines; ask for a CPU request instead (missing-resource-requests). Kubernetes: regular containers and native sidecars (init containers with `restartPolicy: Always`) of every pod template, Jobs included; ordinary init containers are not judged. A LimitRange of type Container with a `default.memory` in the same file and namespace counts as a limit (one applied from elsewhere cannot be seen: suppress the finding or set the limit). Templated (Helm) objects are skipped, since `resources` usually comes from values. Compose: `deploy.resources.limits.memory` or `mem_limit`; services using `extends` and one-shot services (migrations, seeders, tools profiles, `oneShot`) are skipped, and Compose findings are `info` since many Compose files run on laptops. The quick fix adds a skeleton (Kubernetes: requests 100m CPU / 256Mi and a 512Mi limit, or the existing memory request as the limit; Compose: 512M, raised to fit a heap set in the service\'s options and never below its memory reservation, which Docker would refuse); it is unsafe because a limit below the real peak usage gets the container OOM-killed: adjust the numbers to measurements.',
   },
   check: {
     kubernetes: checkKubernetes,
