@@ -120,17 +120,25 @@ function isExecArgv(ins: Instruction, w: ShellWord, source: SourceText): boolean
   return exec.some((e) => source.offsetAt(e.range.start) + 1 === w.start && source.offsetAt(e.range.end) - 1 === w.end);
 }
 
+/** A command as messages show it: its words, shortened past 60 characters. */
+function shown(words: string[]): string {
+  const text = words.join(' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** The word's characters are exactly its text (no quotes or escapes): it can be edited in place. */
 function exact(w: ShellWord, source: SourceText): boolean {
   return source.text.slice(w.start, w.end) === w.text;
 }
 
-function fixFor(inst: LockfileInstall, ins: Instruction, stage: Stage, source: SourceText, ctx: RuleContext): (() => Fix) | undefined {
+function fixFor(inst: LockfileInstall, ins: Instruction, stage: Stage, source: SourceText, ctx: RuleContext, cmdWords: ShellWord[]): (() => Fix) | undefined {
+  const written = shown(cmdWords.map((w) => w.text));
   if (inst.manager === 'npm') {
     const sub = inst.subcommand!;
     if (!exact(sub, source)) return undefined;
+    const replaced = shown(cmdWords.map((w) => (w === sub ? 'ci' : w.text)));
     return () => ({
-      title: `Use \`npm ci\` instead of \`npm ${sub.text}\``,
+      title: `Use \`${replaced}\` instead of \`${written}\``,
       safety: 'unsafe',
       edits: [{ range: source.range(sub.start, sub.end), newText: 'ci' }],
     });
@@ -141,7 +149,7 @@ function fixFor(inst: LockfileInstall, ins: Instruction, stage: Stage, source: S
   const execArgv = isExecArgv(ins, after, source);
   const at = execArgv ? after.end + 1 : after.end;
   return () => ({
-    title: `Add \`${flag}\` to \`${inst.manager}${inst.subcommand ? ' ' + inst.subcommand.text : ''}\``,
+    title: `Add \`${flag}\` to \`${written}\``,
     safety: 'unsafe',
     edits: [{ range: source.range(at, at), newText: execArgv ? `, "${flag}"` : ` ${flag}` }],
   });
@@ -164,7 +172,8 @@ function checkStage(stage: Stage, model: DockerfileModel, ctx: RuleContext, inhe
         const lock = [...mounted, ...copied].find((c) => LOCKFILES[inst.manager].includes(c.file));
         if (!lock) continue;
         const last = cmd.words[cmd.words.length - 1];
-        const written = `${inst.manager}${inst.subcommand ? ' ' + inst.subcommand.text : ''}`;
+        const cmdWords = cmd.words.slice(cmd.words.indexOf(inst.program));
+        const written = shown(cmdWords.map((w) => w.text));
         const advice = inst.manager === 'npm'
           ? 'Use `npm ci`: it installs exactly the lockfile and fails when package.json and the lockfile disagree.'
           : `Add \`${inst.manager === 'yarn' ? '--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+)' : '--frozen-lockfile`'}, so the build installs exactly the lockfile and fails when it is out of date.`;
@@ -172,7 +181,7 @@ function checkStage(stage: Stage, model: DockerfileModel, ctx: RuleContext, inhe
           range: source.range(inst.program.start, Math.max(last.end, inst.program.end)),
           message: `\`${written}\` runs with ${lock.file} in the build (from ${lock.how}) but does not hold to it: it may resolve other versions than the ones locked and tested, and rewrite the lockfile inside the image. ${advice}`,
           related: [{ message: `${lock.file} comes into the build here`, range: lock.range }],
-          fix: fixFor(inst, ins, stage, source, ctx),
+          fix: fixFor(inst, ins, stage, source, ctx, cmdWords),
         });
       }
     } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {

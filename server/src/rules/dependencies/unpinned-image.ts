@@ -1,7 +1,11 @@
-import { defineRule, Fix, RuleContext } from '../../engine/rule';
+import * as nodePath from 'path';
+import { defineRule, Fix, Model, RuleContext } from '../../engine/rule';
 import type { ImageRef } from '../../model/common';
+import type { ComposeModel } from '../../model/compose';
+import type { DockerfileModel } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
-import { allContainers } from '../../model/kubernetes';
+import { allContainers, KubernetesModel } from '../../model/kubernetes';
+import { catalogueQuery } from '../../workspace/catalogue';
 
 /** Tags that name a channel rather than a release: they move to a new version without notice. */
 const MOVING_TAGS = new Set(['latest', 'stable', 'lts', 'current', 'edge', 'nightly', 'mainline', 'rolling']);
@@ -29,35 +33,100 @@ function describe(ref: ImageRef, problem: Problem): string {
   return `Image "${ref.raw}" is not pinned by digest (the project requires digests)`;
 }
 
-/**
- * Replaces the tag with one the same file already uses for this repository, the likeliest intended
- * version. Offered only when the image is written literally (not through an ARG).
- */
-function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: SourceText): (() => Fix | undefined) | undefined {
-  if (problem === 'no-digest' || ref.raw.includes('$')) return undefined;
-  const key = repoKey(ref);
-  const tags = [...new Set(all.filter((o) => o !== ref && !o.dynamic && o.tag && !MOVING_TAGS.has(o.tag.toLowerCase()) && repoKey(o) === key).map((o) => o.tag!))];
-  if (tags.length !== 1) return undefined;
-  const written = source.slice(ref.range);
-  const at = written.indexOf(ref.raw.trim());
-  if (at < 0) return undefined;
-  const raw = ref.raw.trim();
-  const base = ref.tag ? raw.slice(0, raw.lastIndexOf(':')) : raw;
-  const startOffset = source.offsetAt(ref.range.start) + at;
-  return () => ({
-    title: `Use tag "${tags[0]}" (already used for ${ref.repository} in this file)`,
-    safety: 'unsafe',
-    edits: [{ range: source.range(startOffset, startOffset + raw.length), newText: `${base}:${tags[0]}` }],
-  });
+/** Compose files a Dockerfile or another Compose file may sit beside (the names `docker compose` looks for, and overrides). */
+const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+interface Known { ref: ImageRef; where: string }
+
+/** FROM images of a Dockerfile (stages that name earlier stages have none). */
+function dockerfileImages(m: DockerfileModel | undefined): ImageRef[] {
+  return (m?.stages ?? []).map((s) => s.image).filter((r): r is ImageRef => !!r);
 }
 
-function check(ref: ImageRef, all: ImageRef[], source: SourceText, ctx: RuleContext, advice: string, extra = ''): void {
+/** Images a Compose file pulls, and the FROM images of the Dockerfiles it builds (paths relative to the analysed file). */
+function composeImages(m: ComposeModel, dir: string, ctx: RuleContext, self: string, pulled = true): Known[] {
+  const out: Known[] = [];
+  const shown = (p: string) => nodePath.normalize(p);
+  for (const s of m.services) {
+    if (pulled && s.image && !s.build) out.push({ ref: s.image, where: shown(nodePath.join(dir, nodePath.basename(m.uri))) });
+    const context = s.build?.context?.value ?? (s.build ? '.' : undefined);
+    if (context === undefined || s.build?.inline || /[$:]/.test(context)) continue;
+    const file = s.build?.dockerfile?.value ?? 'Dockerfile';
+    const df = nodePath.isAbsolute(file) ? file : nodePath.join(dir, context, file);
+    if (nodePath.resolve(nodePath.dirname(ctx.path), df) === self) continue;
+    for (const ref of dockerfileImages(ctx.modelOf(df, 'dockerfile') as DockerfileModel | undefined)) out.push({ ref, where: shown(df) });
+  }
+  return out;
+}
+
+/**
+ * Images used by other files of the workspace that this file can name: for a Dockerfile, the Compose
+ * files beside it or up to two folders up and the Dockerfiles they build; for a Compose file, the
+ * Dockerfiles it builds and the other standard Compose files beside it; for every kind, the manifests
+ * of the workspace index (when the host has one). Read only when a fix is asked for.
+ */
+function workspaceImages(kind: 'dockerfile' | 'compose' | 'kubernetes', ctx: RuleContext, model: Model): Known[] {
+  const out: Known[] = [];
+  const self = nodePath.resolve(ctx.path);
+  const dirs = kind === 'dockerfile' ? ['.', '..', nodePath.join('..', '..')] : kind === 'compose' ? ['.'] : [];
+  if (model.kind === 'compose') out.push(...composeImages(model, '.', ctx, self, false));
+  for (const dir of dirs) {
+    for (const n of COMPOSE_NAMES) {
+      const file = nodePath.join(dir, n);
+      if (nodePath.resolve(nodePath.dirname(ctx.path), file) === self) continue;
+      const m = ctx.modelOf(file, 'compose') as ComposeModel | undefined;
+      if (m) out.push(...composeImages(m, dir, ctx, self));
+    }
+  }
+  const catalogue = ctx.modelOf(catalogueQuery(ctx.path), 'kubernetes') as KubernetesModel | undefined;
+  for (const o of catalogue?.objects ?? []) {
+    for (const c of o.workload ? allContainers(o.workload) : []) if (c.image) out.push({ ref: c.image, where: `${o.kind} "${o.name ?? c.name}"` });
+  }
+  return out;
+}
+
+/** Release tags known for the image's repository: this file's first, then other files', most used first. */
+function candidateTags(ref: ImageRef, all: ImageRef[], others: () => Known[]): { tag: string; where?: string }[] {
+  const key = repoKey(ref);
+  const usable = (o: ImageRef) => o !== ref && !o.dynamic && !!o.tag && !o.raw.includes('$') && !MOVING_TAGS.has(o.tag.toLowerCase()) && repoKey(o) === key;
+  const ranked = (refs: { tag: string; where?: string }[]) => {
+    const count = new Map<string, { tag: string; where?: string; n: number }>();
+    for (const r of refs) { const c = count.get(r.tag); if (c) c.n++; else count.set(r.tag, { ...r, n: 1 }); }
+    return [...count.values()].sort((a, b) => b.n - a.n).map(({ tag, where }) => ({ tag, where }));
+  };
+  const here = ranked(all.filter(usable).map((o) => ({ tag: o.tag! })));
+  const there = ranked(others().filter((k) => usable(k.ref)).map((k) => ({ tag: k.ref.tag!, where: k.where })));
+  return [...here, ...there.filter((t) => !here.some((h) => h.tag === t.tag))].slice(0, 3);
+}
+
+/**
+ * Replaces the tag with one already used for this repository, the likeliest intended version: in the
+ * same file first, then in the workspace files this file can see (Compose files beside a Dockerfile,
+ * Dockerfiles a Compose file builds, the workspace's manifests). Offered only when the image is written
+ * literally (not through an ARG).
+ */
+function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: SourceText, others: () => Known[]): (() => Fix[]) | undefined {
+  if (problem === 'no-digest' || ref.raw.includes('$')) return undefined;
+  const written = source.slice(ref.range);
+  const raw = ref.raw.trim();
+  const at = written.indexOf(raw);
+  if (at < 0) return undefined;
+  const base = ref.tag ? raw.slice(0, raw.lastIndexOf(':')) : raw;
+  const startOffset = source.offsetAt(ref.range.start) + at;
+  return () => candidateTags(ref, all, others).map(({ tag, where }) => ({
+    title: `Use tag "${tag}" (already used for ${ref.repository} ${where ? `in ${where}` : 'in this file'})`,
+    safety: 'unsafe' as const,
+    edits: [{ range: source.range(startOffset, startOffset + raw.length), newText: `${base}:${tag}` }],
+  }));
+}
+
+function check(ref: ImageRef, all: ImageRef[], source: SourceText, ctx: RuleContext, model: Model, kind: 'dockerfile' | 'compose' | 'kubernetes', advice: string, extra = ''): void {
   const problem = problemOf(ref, ctx.settings.requireDigests);
   if (!problem) return;
   ctx.report({
     range: ref.range,
     message: `${describe(ref, problem)}${extra}. ${problem === 'no-digest' ? 'Add `@sha256:...`' : advice}`,
-    fix: tagFix(ref, problem, all, source),
+    fix: tagFix(ref, problem, all, source, () => workspaceImages(kind, ctx, model)),
   });
 }
 
@@ -77,7 +146,7 @@ export default defineRule({
     why: 'An image without a tag, or with `latest`, is whatever the publisher pushed most recently. A rebuild or a node that pulls the image for the first time silently gets a different operating system, runtime or database major version than the one that was tested, and rolling back means guessing which version ran before. Builder stages matter too: they compile what ships.',
     bad: { lang: 'dockerfile', code: 'FROM golang AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:latest\nCOPY --from=build /app /app' },
     good: { lang: 'dockerfile', code: 'FROM golang:1.22.1 AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:3.19.1\nCOPY --from=build /app /app' },
-    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`). Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables or Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fix (unsafe: it changes what runs) replaces the tag with the one tag this file already uses for the same repository, when there is exactly one.',
+    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`). Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables or Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fixes (unsafe: they change what runs) replace the tag with a release tag already used for the same repository: in this file first, then in the workspace files it is connected to (the Compose files beside a Dockerfile or up to two folders up and the Dockerfiles they build, the Dockerfiles a Compose file builds and the standard Compose files beside it, and the workspace\'s Kubernetes manifests when the editor has indexed them), up to three, most used first. Without such a tag there is no fix: pick the release yourself.',
   },
   check: {
     dockerfile(model, ctx) {
@@ -86,7 +155,7 @@ export default defineRule({
         const ref = stage.image;
         if (!ref) continue;
         const viaArg = ref.raw.includes('$') ? ` (from the ARG default, resolved to "${[ref.registry, ref.repository].filter(Boolean).join('/')}${ref.tag ? ':' + ref.tag : ''}")` : '';
-        check(ref, refs, model.source, ctx, 'Pin a release tag (e.g. `node:20.11-alpine`) or a digest.', viaArg);
+        check(ref, refs, model.source, ctx, model, 'dockerfile', 'Pin a release tag (e.g. `node:20.11-alpine`) or a digest.', viaArg);
       }
     },
     compose(model, ctx) {
@@ -94,14 +163,14 @@ export default defineRule({
       for (const s of model.services) {
         // With `build:`, `image:` is the name given to the image Compose builds, not something pulled.
         if (!s.image || s.build) continue;
-        check(s.image, refs, model.source, ctx, `Pin a release tag for service "${s.name}" (or a digest).`);
+        check(s.image, refs, model.source, ctx, model, 'compose', `Pin a release tag for service "${s.name}" (or a digest).`);
       }
     },
     kubernetes(model, ctx) {
       const containers = model.objects.flatMap((o) => (o.workload ? allContainers(o.workload) : []));
       const refs = containers.map((c) => c.image).filter((r): r is ImageRef => !!r);
       for (const c of containers) {
-        if (c.image) check(c.image, refs, model.source, ctx, `Pin a release tag for container "${c.name}" (or a digest).`);
+        if (c.image) check(c.image, refs, model.source, ctx, model, 'kubernetes', `Pin a release tag for container "${c.name}" (or a digest).`);
       }
     },
   },
