@@ -2,7 +2,8 @@ import { defineRule, Fix } from '../../engine/rule';
 import type { YEntry, YView } from '../../parse/yaml-view';
 import { deleteLineFix, podsOf, rangeKey, setFalseFix, trueEntry } from './shared';
 
-const PRIVILEGED_TITLE = 'Remove `privileged: true` (the container loses host devices and extra capabilities)';
+// test/cli/fix.test.ts pins this title.
+const PRIVILEGED_TITLE = 'Remove `privileged: true`';
 const HOST_PROCESS_TITLE = 'Remove `hostProcess: true` (the container no longer runs directly on the node)';
 
 const WHY = 'it gets every capability and every host device, so a compromise of the app is root on the host, and it only works on hosts that allow it';
