@@ -4,10 +4,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
-import { planFix } from '../../server/src/engine/fix';
+import { fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { appendConflict, planFix } from '../../server/src/engine/fix';
+import { codeActions, fixAllEdit } from '../../server/src/lsp/codeActions';
+import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
 import { unifiedDiff } from '../../server/src/cli/diff';
+import { analyze } from './helpers';
 
 const at = (line: number, character: number) => ({ line, character });
 const COMPOSE = 'services:\n  api:\n    image: shop/api:1.0.0\n    environment:\n      DB_PASSWORD: hunter2-secret\n';
@@ -101,6 +104,43 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.ok(!printed.includes('hunter2-secret'), printed);
     assert.match(printed, /^-\s+DB_PASSWORD: hun\*\*\*\*$/m);
     assert.match(printed, /^\+DB_PASSWORD=hun\*\*\*\*$/m);
+  });
+
+  it('refuses a move when the .env already holds another value for the name (the moved value would be lost)', async () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    fs.writeFileSync(path.join(tmp, '.env'), 'export DB_PASSWORD=other-value\n');
+    const fix = { ...moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33), appends: [{ file: '.env', lines: ['DB_PASSWORD=hunter2-secret'], unlessLineMatches: ['^DB_PASSWORD='], conflictsWith: ['^\\s*(?:export\\s+)?DB_PASSWORD\\s*='] }] };
+    const reason = appendConflict(fix, file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined));
+    assert.match(String(reason), /\.env already defines DB_PASSWORD with another value/);
+    assert.ok(!String(reason).includes('other-value'), 'the existing value is not echoed');
+    const plan = planPass(result(file, [finding(fix, 4, 19, 33)]), file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined));
+    assert.deepStrictEqual(plan.chosen, []);
+    assert.deepStrictEqual(plan.conflicts.map((c) => c.fix.title), ['Move DB_PASSWORD to .env']);
+    fs.writeFileSync(path.join(tmp, '.env'), 'DB_PASSWORD=hunter2-secret\n');
+    assert.strictEqual(appendConflict(fix, file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined)), undefined, 'the same value is no conflict');
+  });
+
+  it('editor quick fixes pass the same guards: disabled with the reason when git tracks the .env, .gitignore line added otherwise', async () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    const res = await analyze(file, COMPOSE);
+    const f = res.findings.find((x) => x.ruleId === 'hardcoded-secret')!;
+    const title = fixesOf(f)[0].title;
+    const uri = pathToFileURL(file).toString();
+    const diag = { range: f.range, message: f.message, source: 'seaworthy', code: f.ruleId };
+    const params = { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } };
+    const docs = { textOf: () => undefined, versionOf: () => 1 };
+    const tracked = { refuseReason: () => 'git tracks it', ignored: () => false };
+    const refused = codeActions(params, res, docs, tracked).find((a) => a.title === title)!;
+    assert.deepStrictEqual(refused.disabled, { reason: 'not writing to .env: git tracks it' });
+    assert.strictEqual(refused.edit, undefined);
+    assert.ok(!fixAllEdit(res, file, () => undefined, tracked).some((c) => path.basename(c.file) === '.env'), 'fix-all skips it too');
+    const untracked = { refuseReason: () => undefined, ignored: () => false };
+    const ok = codeActions(params, res, docs, untracked).find((a) => a.title === title)!;
+    assert.strictEqual(ok.disabled, undefined);
+    const files = (ok.edit!.documentChanges as { textDocument?: { uri: string } }[]).filter((c) => c.textDocument).map((c) => path.basename(c.textDocument!.uri));
+    assert.deepStrictEqual(files.sort(), ['.env', '.gitignore', 'compose.yaml']);
   });
 
   it('knows which files receive values and which .gitignore lines cover them', () => {

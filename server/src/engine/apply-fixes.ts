@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
 import type { EngineConfig } from './config';
-import { applyEdits, FileChange, planFix } from './fix';
+import { appendConflict, applyEdits, FileChange, planFix } from './fix';
 import { globToRegExp } from './project-config';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
@@ -36,8 +36,9 @@ export interface ChosenFix { finding: Finding; fix: Fix; changes: FileChange[] }
  * another file (.env, .gitignore) already touched in this pass waits whole for the next pass, so its
  * own-file edit is never applied without its side files.
  */
-export function planPass(result: AnalysisResult, docPath: string, read: Reader, unsafe = false): { chosen: ChosenFix[]; changes: FileChange[] } {
+export function planPass(result: AnalysisResult, docPath: string, read: Reader, unsafe = false): { chosen: ChosenFix[]; changes: FileChange[]; conflicts: { finding: Finding; fix: Fix; reason: string }[] } {
   const merged = new Map<string, FileChange>();
+  const conflicts: { finding: Finding; fix: Fix; reason: string }[] = [];
   const taken: FileChange['edits'] = [];
   const chosen: ChosenFix[] = [];
   const overlaps = (a: FileChange['edits'][number]) => taken.some((b) =>
@@ -45,6 +46,8 @@ export function planPass(result: AnalysisResult, docPath: string, read: Reader, 
   for (const finding of result.findings) {
     const fix = chooseFix(finding, unsafe);
     if (!fix) continue;
+    const conflict = appendConflict(fix, docPath, read);
+    if (conflict) { conflicts.push({ finding, fix, reason: conflict }); continue; }
     const changes = planFix(fix, docPath, read).filter((c) => c.edits.length);
     if (!changes.length) continue;
     const own = changes.find((c) => c.file === docPath);
@@ -58,7 +61,7 @@ export function planPass(result: AnalysisResult, docPath: string, read: Reader, 
     }
     chosen.push({ finding, fix, changes });
   }
-  return { chosen, changes: [...merged.values()] };
+  return { chosen, changes: [...merged.values()], conflicts };
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
@@ -143,10 +146,12 @@ export interface RefusedFix { file: string; ruleId: string; title: string; reaso
 export class FixSession {
   private readonly overlay = new Map<string, string>();
   private readonly original = new Map<string, string | undefined>();
-  constructor(readonly git: GitView = gitView()) {}
+  /** `base` reads files before any fix (the editor's open documents first); the disk by default. */
+  constructor(readonly git: GitView = gitView(), private readonly base?: Reader) {}
 
   readonly read: Reader = (abs) => {
     if (this.overlay.has(abs)) return this.overlay.get(abs);
+    if (this.base) return this.base(abs);
     try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
   };
 
@@ -264,6 +269,7 @@ export class FixSession {
     for (let pass = 0; pass < (opts.maxPasses ?? 10); pass++) {
       if (!result.model) break;
       const plan = planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe);
+      for (const c of plan.conflicts) refuse({ finding: c.finding, fix: c.fix, changes: [] }, c.reason);
       if (!plan.chosen.length) return { applied, refused, result, converged: true };
       const text = this.read(abs) ?? '';
       const problemsBefore = this.problems(abs, config);

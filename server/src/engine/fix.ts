@@ -37,6 +37,29 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
   return [...byFile.values()];
 }
 
+/**
+ * Why a fix cannot be applied as it stands: one of its appends would keep an existing, different value
+ * for the same key (the value the fix moves would then be lost). undefined when it can.
+ */
+export function appendConflict(fix: Fix, docPath: string, readFile: (abs: string) => string | undefined): string | undefined {
+  const dir = path.dirname(docPath);
+  for (const a of fix.appends ?? []) {
+    if (!a.conflictsWith?.some(Boolean)) continue;
+    const existing = readFile(path.resolve(dir, a.file));
+    if (existing === undefined) continue;
+    const lines = existing.split(/\r?\n/);
+    const present = new Set(lines.map((l) => l.trim()));
+    for (let i = 0; i < a.lines.length; i++) {
+      const test = a.conflictsWith[i];
+      if (!test || present.has(a.lines[i].trim())) continue;
+      const re = new RegExp(test);
+      const clash = lines.find((l) => re.test(l));
+      if (clash !== undefined) return `${a.file} already defines ${clash.split(/[=:]/)[0].trim().replace(/^export\s+/, '')} with another value; reconcile it by hand`;
+    }
+  }
+  return undefined;
+}
+
 function zero(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
 
 /** Applies non-overlapping edits to a text (offsets from line/character), last first. */

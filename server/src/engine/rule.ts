@@ -39,7 +39,18 @@ export interface RuleDocs {
 /** One text edit in one file (`file` undefined = the analysed document). */
 export interface TextEdit { file?: string; range: Range; newText: string }
 /** Creates a file with content, or appends lines to it when it exists (used for `.env`, `.gitignore`). */
-export interface FileAppend { file: string; lines: string[]; /** Skip a line when an existing line matches this test. */ unlessLineMatches?: string[] }
+export interface FileAppend {
+  file: string;
+  lines: string[];
+  /** Skip a line when an existing line matches this test. */
+  unlessLineMatches?: string[];
+  /**
+   * Per line, a test for an existing line that defines the same key (`^NAME=`). When one matches but the
+   * exact line is absent, the file already holds another value: the fix is refused rather than leave the
+   * moved value nowhere. An empty string means no test for that line.
+   */
+  conflictsWith?: string[];
+}
 
 export interface Fix {
   title: string;

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { AnalysisResult, Finding } from '../engine/analyze';
-import { planPass } from '../engine/apply-fixes';
-import { FileChange, planFix } from '../engine/fix';
+import { FixSession, GitView, gitView, planPass } from '../engine/apply-fixes';
+import { appendConflict, FileChange, planFix } from '../engine/fix';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
 import type { Fix } from '../engine/rule';
 
@@ -38,7 +38,7 @@ function fixesOf(f: Finding): Fix[] {
 }
 
 /** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
-export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs): CodeAction[] {
+export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = gitView()): CodeAction[] {
   if (!result?.model) return [];
   const uri = params.textDocument.uri;
   const docPath = fileURLToPath(uri);
@@ -46,6 +46,7 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
+  const guard = new FixSession(git, read);
 
   if (wants(CodeActionKind.QuickFix)) {
     for (const diag of params.context.diagnostics) {
@@ -53,10 +54,14 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
       const finding = result.findings.find((f) => f.ruleId === diag.code && sameRange(f.range, diag.range));
       if (!finding) continue;
       fixesOf(finding).forEach((fix, i) => {
+        // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
+        const conflict = appendConflict(fix, docPath, read);
+        const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read));
+        const refused = conflict ?? guarded?.refused;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
-          isPreferred: fix.safety === 'safe' && i === 0,
-          edit: toWorkspaceEdit(planFix(fix, docPath, read), docs),
+          isPreferred: !refused && fix.safety === 'safe' && i === 0,
+          ...(refused ? { disabled: { reason: refused } } : { edit: toWorkspaceEdit(guarded!.changes, docs) }),
         });
       });
       const line = ignoreLineEdit(result.model, finding.range, finding.ruleId);
@@ -66,7 +71,7 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
     }
   }
   if (wants(FIX_ALL_KIND)) {
-    const fixAll = fixAllEdit(result, docPath, read);
+    const fixAll = fixAllEdit(result, docPath, read, git);
     if (fixAll.length) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs) });
   }
   return actions;
@@ -76,6 +81,16 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
  * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass).
  * Shared with `seaworthy fix` (engine/apply-fixes.ts) so the editor and the CLI fix the same way.
  */
-export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined): FileChange[] {
-  return planPass(result, docPath, read).changes;
+export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = gitView()): FileChange[] {
+  const guard = new FixSession(git, read);
+  const merged = new Map<string, FileChange>();
+  for (const c of planPass(result, docPath, read).chosen) {
+    const g = guard.guard(c.changes);
+    if (g.refused) continue;
+    for (const ch of g.changes) {
+      const m = merged.get(ch.file);
+      if (m) m.edits.push(...ch.edits); else merged.set(ch.file, { ...ch, edits: [...ch.edits] });
+    }
+  }
+  return [...merged.values()];
 }

@@ -36,7 +36,7 @@ function moveToDotEnv(e: EnvEntry): Fix | undefined {
     safety: 'safe',
     edits: [{ range: e.valueRange, newText: `\${${e.name}}` }],
     appends: [
-      { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${e.name}\\s*=`] },
+      { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${e.name}\\s*=`], conflictsWith: [`^\\s*(?:export\\s+)?${e.name}\\s*=`] },
       { file: '.gitignore', lines: ['.env'] },
     ],
   };

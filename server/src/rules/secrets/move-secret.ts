@@ -97,7 +97,7 @@ export function kubernetesMove(model: KubernetesModel, obj: KubeObject, c: KubeC
       edits: [{ range, newText }],
       appends: [
         // An existing Secret manifest only gets the key (and nothing when it has the key already: its value stays).
-        { file, lines: [...header, `  ${yamlKey(e.name)}: ${JSON.stringify(e.value ?? '')}`], unlessLineMatches: [...header.map(() => '^kind:\\s*Secret\\s*$'), `^\\s+["']?${escapeRe(e.name)}["']?\\s*:`] },
+        { file, lines: [...header, `  ${yamlKey(e.name)}: ${JSON.stringify(e.value ?? '')}`], unlessLineMatches: [...header.map(() => '^kind:\\s*Secret\\s*$'), `^\\s+["']?${escapeRe(e.name)}["']?\\s*:`], conflictsWith: [...header.map(() => ''), `^\\s+["']?${escapeRe(e.name)}["']?\\s*:`] },
         { file: '.gitignore', lines: [file], unlessLineMatches: [`^/?(?:\\*\\.secret\\.yaml|${escapeRe(file)})\\s*$`] },
       ],
     };
@@ -220,7 +220,7 @@ export function dockerfileMove(model: DockerfileModel, ins: Instruction, e: EnvE
       safety: 'unsafe',
       edits,
       appends: [
-        { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${name}\\s*=`] },
+        { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${name}\\s*=`], conflictsWith: [`^\\s*(?:export\\s+)?${name}\\s*=`] },
         { file: '.gitignore', lines: ['.env'] },
         { file: '.dockerignore', lines: ['.env'] },
       ],
