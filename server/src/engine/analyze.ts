@@ -142,8 +142,11 @@ function within(inner: Range, outer: Range): boolean {
   return startOk && endOk;
 }
 
+/** The comparison String.prototype.localeCompare makes, without building it again for every call. */
+const collator = new Intl.Collator();
+
 export function byPosition(a: { range: Range; ruleId?: string }, b: { range: Range; ruleId?: string }): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.ruleId ?? '').localeCompare(b.ruleId ?? '');
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || collator.compare(a.ruleId ?? '', b.ruleId ?? '');
 }
 
 export { SourceText };

@@ -10,9 +10,16 @@ import { parseShell, programOf, ShellCommand, ShellWord } from './shell';
 
 export const SHELL_PROGRAMS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox', 'fish']);
 
-/** The commands an instruction runs, with `sh -c '<script>'` in shell form opened too (the parser opens exec form). */
+const opened = new WeakMap<Instruction, ShellCommand[]>();
+
+/**
+ * The commands an instruction runs, with `sh -c '<script>'` in shell form opened too (the parser opens exec form).
+ * Computed once per instruction (a dozen rules ask for every RUN/CMD/ENTRYPOINT); treat the result as read-only.
+ */
 export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
-  return openShellScripts(ins.commands, source);
+  let commands = opened.get(ins);
+  if (!commands) opened.set(ins, (commands = openShellScripts(ins.commands, source)));
+  return commands;
 }
 
 /** Block scalars and escaped strings lose exact offsets: point every word at the whole value. */

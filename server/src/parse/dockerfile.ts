@@ -7,7 +7,36 @@ import { isDynamicText, substitute } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
 
 
+/**
+ * dockerfile-ast recomputes an instruction's arguments (a character scan with a position lookup per
+ * argument) on every getArguments/getFlags/getRawArgumentsContent/getHeredocs call, and its parser and
+ * our model builder call them several times per instruction. While parseDockerfile runs, the first
+ * result is kept on the instruction and copies are handed out (callers such as
+ * ModifiableInstruction.getArguments shift the array they get). Outside parseDockerfile, e.g. for other
+ * users of the library in the same process, the method behaves as before.
+ */
+const RAW_ARGS = Symbol('seaworthy.rawArguments');
+let memoiseArguments = false;
+// getRawArguments is private in the typings; it is what every public argument accessor calls.
+type RawArgsHolder = { getRawArguments(): unknown[]; [RAW_ARGS]?: unknown[] };
+const proto = AstInstruction.prototype as unknown as RawArgsHolder;
+const computeRawArguments = proto.getRawArguments;
+proto.getRawArguments = function (this: RawArgsHolder) {
+  if (!memoiseArguments) return computeRawArguments.call(this);
+  return (this[RAW_ARGS] ??= computeRawArguments.call(this)).slice();
+};
+
+function memoised<T>(f: () => T): T {
+  const outer = memoiseArguments;
+  memoiseArguments = true;
+  try { return f(); } finally { memoiseArguments = outer; }
+}
+
 export function parseDockerfile(uri: string, text: string): DockerfileModel {
+  return memoised(() => buildModel(uri, text));
+}
+
+function buildModel(uri: string, text: string): DockerfileModel {
   const source = new SourceText(text);
   const ast = DockerfileParser.parse(text);
   const escapeChar = ast.getEscapeCharacter();
@@ -80,7 +109,7 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
   const ins: Instruction = {
     keyword, range, keywordRange, argsText, argsRange: argsText ? source.range(argsOffset, endOffset) : undefined, argsOffset,
     // dockerfile-ast splits arguments slowly; most rules never need them for RUN, so split on first use.
-    get args() { return (args ??= node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange(), dynamic: isDynamicText(a.getValue()) }))); },
+    get args() { return (args ??= memoised(() => node.getArguments()).map((a) => ({ value: a.getValue(), range: a.getRange(), dynamic: isDynamicText(a.getValue()) }))); },
     flags, execForm, commands: [], properties: properties(node, source), heredocs,
   };
   if (['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(keyword)) ins.commands = commandsOf(ins, escapeChar, source);
