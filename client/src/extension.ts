@@ -45,6 +45,17 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
       await client?.restart();
       output.info('Seaworthy language server restarted');
     }),
+    // A quick fix whose value only the user knows (e.g. the version to pin): typed in place, as a snippet.
+    vscode.commands.registerCommand('seaworthy.applySnippetFix', async (uri: string, version: number | null, range: { start: { line: number; character: number }; end: { line: number; character: number } }, snippet: string) => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      if (version !== null && doc.version !== version) {
+        void vscode.window.showWarningMessage('Seaworthy: the file changed since this fix was computed; try the quick fix again.');
+        return;
+      }
+      const editor = await vscode.window.showTextDocument(doc);
+      const r = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+      await editor.insertSnippet(new vscode.SnippetString(snippet), r);
+    }),
     vscode.commands.registerCommand('seaworthy.fixAll', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;

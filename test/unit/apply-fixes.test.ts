@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
-import { appendConflict, planFix } from '../../server/src/engine/fix';
-import { codeActions, fixAllEdit } from '../../server/src/lsp/codeActions';
+import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { appendConflict, planFix, snippetDefaults } from '../../server/src/engine/fix';
+import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
 import { unifiedDiff } from '../../server/src/cli/diff';
@@ -141,6 +141,29 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.strictEqual(ok.disabled, undefined);
     const files = (ok.edit!.documentChanges as { textDocument?: { uri: string } }[]).filter((c) => c.textDocument).map((c) => path.basename(c.textDocument!.uri));
     assert.deepStrictEqual(files.sort(), ['.env', '.gitignore', 'compose.yaml']);
+  });
+
+  it('a version only the user knows is typed in place: a snippet command in the editor, never applied by fix-all', async () => {
+    const file = path.join(tmp, 'Dockerfile');
+    const text = 'FROM redis\nCMD ["redis-server"]\n';
+    fs.writeFileSync(file, text);
+    const res = await analyze(file, text);
+    const f = res.findings.find((x) => x.ruleId === 'unpinned-image')!;
+    const [fix] = fixesOf(f);
+    assert.strictEqual(fix.title, 'Pin redis to a release tag (type the version)');
+    assert.strictEqual(chooseFix(f, true), undefined, 'fix-all (even --unsafe) never guesses a version');
+    const uri = pathToFileURL(file).toString();
+    const diag = { range: f.range, message: f.message, source: 'seaworthy', code: f.ruleId };
+    const action = codeActions({ textDocument: { uri }, range: f.range, context: { diagnostics: [diag] } }, res, { textOf: () => undefined, versionOf: () => 7 }).find((a) => a.title === fix.title)!;
+    assert.strictEqual(action.edit, undefined);
+    assert.ok(!action.isPreferred);
+    assert.deepStrictEqual(action.command, { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, 7, { start: at(0, 5), end: at(0, 10) }, 'redis:${1:VERSION}'] });
+    assert.deepStrictEqual(planFix(fix, file, () => undefined)[0].edits[0].newText, 'redis:VERSION', 'other readers see the default');
+  });
+
+  it('expands snippet placeholders to their defaults', () => {
+    assert.strictEqual(snippetDefaults('a:${1:VERSION}'), 'a:VERSION');
+    assert.strictEqual(snippetDefaults('${1:outer ${2:inner}} $0 ${3} \\$HOME \\}'), 'outer inner   $HOME }');
   });
 
   it('knows which files receive values and which .gitignore lines cover them', () => {

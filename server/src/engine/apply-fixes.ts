@@ -23,9 +23,12 @@ export function fixesOf(f: Finding): Fix[] {
   try { return f.fix?.() ?? []; } catch { return []; }
 }
 
-/** The fix a fix-all applies for a finding: its first safe fix, or with `unsafe` its first fix of any kind. */
+/**
+ * The fix a fix-all applies for a finding: its first safe fix, or with `unsafe` its first fix of any kind;
+ * never one that waits for the user to type a value (a snippet).
+ */
 export function chooseFix(f: Finding, unsafe: boolean): Fix | undefined {
-  const all = fixesOf(f);
+  const all = fixesOf(f).filter((x) => !x.snippet);
   return all.find((x) => x.safety === 'safe') ?? (unsafe ? all[0] : undefined);
 }
 

@@ -17,7 +17,7 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
     if (!c) { c = { file, edits: [], create }; byFile.set(file, c); }
     return c;
   };
-  for (const e of fix.edits) changeFor(e.file ? path.resolve(dir, e.file) : docPath).edits.push({ range: e.range, newText: e.newText });
+  for (const e of fix.edits) changeFor(e.file ? path.resolve(dir, e.file) : docPath).edits.push({ range: e.range, newText: fix.snippet ? snippetDefaults(e.newText) : e.newText });
   for (const a of fix.appends ?? []) {
     const file = path.resolve(dir, a.file);
     const existing = readFile(file);
@@ -58,6 +58,13 @@ export function appendConflict(fix: Fix, docPath: string, readFile: (abs: string
     }
   }
   return undefined;
+}
+
+/** A snippet's text with every placeholder at its default (`${1:VERSION}` → `VERSION`, `$0` → ``). */
+export function snippetDefaults(snippet: string): string {
+  let out = snippet;
+  for (let prev = ''; prev !== out;) { prev = out; out = out.replace(/\$\{\d+:([^${}]*)\}/g, '$1'); }
+  return out.replace(/\$\{\d+\}|\$\d+/g, '').replace(/\\([$}\\])/g, '$1');
 }
 
 function zero(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }

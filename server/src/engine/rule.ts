@@ -58,7 +58,10 @@ export interface Fix {
   safety: 'safe' | 'unsafe';
   edits: TextEdit[];
   appends?: FileAppend[];
-  /** An edit may use snippet syntax (`${1:tag}`) in the editor; the CLI uses the placeholder defaults. */
+  /**
+   * The edit holds a value only the user can choose, in snippet syntax (`${1:VERSION}`): the editor lets
+   * them type it in place; fix-all and `seaworthy fix` never apply it; other readers see the defaults.
+   */
   snippet?: boolean;
 }
 

@@ -8,6 +8,8 @@ import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
 import type { Fix } from '../engine/rule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.seaworthy`;
+/** Client command that inserts a fix's snippet (arguments: uri, version, range, snippet text). */
+export const SNIPPET_COMMAND = 'seaworthy.applySnippetFix';
 
 export interface OpenDocs { textOf(uri: string): string | undefined; versionOf(uri: string): number | null }
 
@@ -58,10 +60,14 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
         const conflict = appendConflict(fix, docPath, read);
         const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read));
         const refused = conflict ?? guarded?.refused;
+        const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
-          isPreferred: !refused && fix.safety === 'safe' && i === 0,
-          ...(refused ? { disabled: { reason: refused } } : { edit: toWorkspaceEdit(guarded!.changes, docs) }),
+          isPreferred: !refused && !fix.snippet && fix.safety === 'safe' && i === 0,
+          ...(refused ? { disabled: { reason: refused } }
+            // The value is typed in place: the client inserts the snippet (an LSP edit cannot hold tab stops).
+            : snippet ? { command: { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, docs.versionOf(uri), snippet.range, snippet.newText] } }
+              : { edit: toWorkspaceEdit(guarded!.changes, docs) }),
         });
       });
       const line = ignoreLineEdit(result.model, finding.range, finding.ruleId);

@@ -105,6 +105,9 @@ function candidateTags(ref: ImageRef, all: ImageRef[], others: () => Known[]): {
  * Dockerfiles a Compose file builds, the workspace's manifests). Offered only when the image is written
  * literally (not through an ARG).
  */
+/** Literal text inside a snippet: dollar, closing brace and backslash escaped. */
+function snippetEscape(text: string): string { return text.replace(/[$}\\]/g, (c) => `\\${c}`); }
+
 function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: SourceText, others: () => Known[]): (() => Fix[]) | undefined {
   if (problem === 'no-digest' || ref.raw.includes('$')) return undefined;
   const written = source.slice(ref.range);
@@ -113,11 +116,17 @@ function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: Source
   if (at < 0) return undefined;
   const base = ref.tag ? raw.slice(0, raw.lastIndexOf(':')) : raw;
   const startOffset = source.offsetAt(ref.range.start) + at;
-  return () => candidateTags(ref, all, others).map(({ tag, where }) => ({
-    title: `Use tag "${tag}" (already used for ${ref.repository} ${where ? `in ${where}` : 'in this file'})`,
-    safety: 'unsafe' as const,
-    edits: [{ range: source.range(startOffset, startOffset + raw.length), newText: `${base}:${tag}` }],
-  }));
+  const range = source.range(startOffset, startOffset + raw.length);
+  return () => {
+    const known: Fix[] = candidateTags(ref, all, others).map(({ tag, where }) => ({
+      title: `Use tag "${tag}" (already used for ${ref.repository} ${where ? `in ${where}` : 'in this file'})`,
+      safety: 'unsafe' as const,
+      edits: [{ range, newText: `${base}:${tag}` }],
+    }));
+    if (known.length) return known;
+    // No release is known anywhere: the editor lets the user type it in place (fix-all never guesses one).
+    return [{ title: `Pin ${ref.repository} to a release tag (type the version)`, safety: 'unsafe', snippet: true, edits: [{ range, newText: `${snippetEscape(base)}:\${1:VERSION}` }] }];
+  };
 }
 
 function check(ref: ImageRef, all: ImageRef[], source: SourceText, ctx: RuleContext, model: Model, kind: 'dockerfile' | 'compose' | 'kubernetes', advice: string, extra = ''): void {
@@ -146,7 +155,7 @@ export default defineRule({
     why: 'An image without a tag, or with `latest`, is whatever the publisher pushed most recently. A rebuild or a node that pulls the image for the first time silently gets a different operating system, runtime or database major version than the one that was tested, and rolling back means guessing which version ran before. Builder stages matter too: they compile what ships.',
     bad: { lang: 'dockerfile', code: 'FROM golang AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:latest\nCOPY --from=build /app /app' },
     good: { lang: 'dockerfile', code: 'FROM golang:1.22.1 AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:3.19.1\nCOPY --from=build /app /app' },
-    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`). Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables or Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fixes (unsafe: they change what runs) replace the tag with a release tag already used for the same repository: in this file first, then in the workspace files it is connected to (the Compose files beside a Dockerfile or up to two folders up and the Dockerfiles they build, the Dockerfiles a Compose file builds and the standard Compose files beside it, and the workspace\'s Kubernetes manifests when the editor has indexed them), up to three, most used first. Without such a tag there is no fix: pick the release yourself.',
+    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`). Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables or Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fixes (unsafe: they change what runs) replace the tag with a release tag already used for the same repository: in this file first, then in the workspace files it is connected to (the Compose files beside a Dockerfile or up to two folders up and the Dockerfiles they build, the Dockerfiles a Compose file builds and the standard Compose files beside it, and the workspace\'s Kubernetes manifests when the editor has indexed them), up to three, most used first. Without such a tag the editor offers to type the version in place (a snippet with the tag selected); `seaworthy fix` and fix-all never guess a version.',
   },
   check: {
     dockerfile(model, ctx) {

@@ -58,6 +58,23 @@ suite('main: code actions', () => {
     await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'unpinned-image').length === 0, 'unpinned-image to go away');
   });
 
+  test('an image no file names a release of (unpinned-image) is pinned by typing the version in place, as a snippet', async () => {
+    const doc = await openFile('fixes/pin/Dockerfile');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'unpinned-image'), 'unpinned-image');
+    assert.deepStrictEqual(diag.range, rangeOf(doc, 'redis'));
+    const { action } = await waitForCodeAction(doc.uri, diag.range, /^Pin redis to a release tag/);
+    assert.strictEqual(action.title, 'Pin redis to a release tag (type the version)');
+    assert.ok(!action.edit && action.command, 'a snippet is inserted by a command, not a plain edit');
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []));
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(editor.document.uri.toString(), doc.uri.toString());
+    assert.strictEqual(doc.lineAt(1).text, 'FROM redis:VERSION');
+    assert.strictEqual(doc.getText(editor.selection), 'VERSION', 'the placeholder is selected, ready to type over');
+    await vscode.commands.executeCommand('type', { text: '7.2.4' });
+    assert.strictEqual(doc.lineAt(1).text, 'FROM redis:7.2.4');
+    await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'unpinned-image').length === 0 && doc.lineAt(1).text.endsWith('7.2.4'), 'unpinned-image to go away');
+  });
+
   test('a database without a volume (database-without-volume) gets a named volume, declared at the top level', async () => {
     const doc = await openFile('fixes/compose.yaml');
     const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'database-without-volume'), 'database-without-volume');
