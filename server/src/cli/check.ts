@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { AnalysisResult } from '../engine/analyze';
+import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
@@ -48,19 +48,22 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   if (missing.length && !collected.files.length) return 2;
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
-  const host = diskHost(config);
   const findings: CliFinding[] = [];
   const problems: CliProblem[] = [];
   let scanned = 0;
   const results: AnalysisResult[] = [];
+  const collect = (o: FileOutcome) => {
+    if (o.scanned) scanned++;
+    findings.push(...o.findings);
+    problems.push(...o.problems);
+    for (const e of o.errors) err.write(e);
+  };
+  const host = diskHost(config);
   for (const file of files) {
-    const r = await analyzePath(file, configOf(file), host);
-    if (r.kind || r.problems.length) scanned++;
-    results.push(r);
-    const c = toCliFindings(displayPath(file), r);
-    findings.push(...[...c.findings, ...unusedSuppressionFindings(displayPath(file), r, configOf(file))].sort((a, b) => a.line - b.line || a.column - b.column));
-    problems.push(...c.problems);
-    for (const e of r.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
+    const { outcome, result } = await checkFile(file, configOf(file), host);
+    // Only SARIF needs the models afterwards; holding every file's model made large runs collect garbage far more.
+    if (opts.format === 'sarif') results.push(result);
+    collect(outcome);
   }
   if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results, roots: opts.paths })));
   else if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
@@ -69,6 +72,23 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   return worst ? 1 : 0;
 }
 
+/** What `check` prints for one file. */
+interface FileOutcome { findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
+
+async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost): Promise<{ outcome: FileOutcome; result: AnalysisResult }> {
+  const r = await analyzePath(file, config, host);
+  const shown = displayPath(file);
+  const c = toCliFindings(shown, r);
+  return {
+    result: r,
+    outcome: {
+      findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
+      problems: c.problems,
+      errors: r.ruleErrors.map((e) => `seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}\n`),
+      scanned: Boolean(r.kind || r.problems.length),
+    },
+  };
+}
 
 /** Config files with errors stop a batch command (exit 2) with `file:line:col: message` lines. */
 export function reportBrokenConfigs(broken: LoadedProjectConfig[], err: NodeJS.WritableStream): boolean {
