@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { FixSession, gitignoreCovers, isEnvFile } from '../../server/src/engine/apply-fixes';
+import { FixSession, gitignoreCovers, receivesSecrets } from '../../server/src/engine/apply-fixes';
 import { defaultConfig } from '../../server/src/engine/config';
 import { applyEdits, FileChange, planFix } from '../../server/src/engine/fix';
 import type { Fix } from '../../server/src/engine/rule';
@@ -117,7 +117,7 @@ async function checkFix(copy: string, before: AnalysisResult, finding: Finding, 
     }
   }
   for (const c of session.changed()) {
-    if (isEnvFile(c.file) && !(session.read(path.join(path.dirname(c.file), '.gitignore')) ?? '').split(/\r?\n/).some((l) => gitignoreCovers(l, path.basename(c.file)))) {
+    if (receivesSecrets(c.file) && !(session.read(path.join(path.dirname(c.file), '.gitignore')) ?? '').split(/\r?\n/).some((l) => gitignoreCovers(l, path.basename(c.file)))) {
       out.push(`${path.basename(c.file)} receives values but no .gitignore covers it`);
     }
   }
