@@ -11,25 +11,26 @@ import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledg
  * dockerfile-ast recomputes an instruction's arguments (a character scan with a position lookup per
  * argument) on every getArguments/getFlags/getRawArgumentsContent/getHeredocs call, and its parser and
  * our model builder call them several times per instruction. While parseDockerfile runs, the first
- * result is kept on the instruction and copies are handed out (callers such as
- * ModifiableInstruction.getArguments shift the array they get). Outside parseDockerfile, e.g. for other
- * users of the library in the same process, the method behaves as before.
+ * result per instruction is kept in a map (not on the instruction: a new property would make the
+ * library's own code polymorphic) and copies are handed out, as callers such as
+ * ModifiableInstruction.getArguments shift the array they get. Outside parseDockerfile, e.g. for other
+ * users of the library in the same process, the method computes as before.
  */
-const RAW_ARGS = Symbol('seaworthy.rawArguments');
-let memoiseArguments = false;
+let rawArguments: Map<object, unknown[]> | undefined;
 // getRawArguments is private in the typings; it is what every public argument accessor calls.
-type RawArgsHolder = { getRawArguments(): unknown[]; [RAW_ARGS]?: unknown[] };
-const proto = AstInstruction.prototype as unknown as RawArgsHolder;
+const proto = AstInstruction.prototype as unknown as { getRawArguments(): unknown[] };
 const computeRawArguments = proto.getRawArguments;
-proto.getRawArguments = function (this: RawArgsHolder) {
-  if (!memoiseArguments) return computeRawArguments.call(this);
-  return (this[RAW_ARGS] ??= computeRawArguments.call(this)).slice();
+proto.getRawArguments = function (this: object) {
+  if (!rawArguments) return computeRawArguments.call(this);
+  let args = rawArguments.get(this);
+  if (!args) rawArguments.set(this, (args = computeRawArguments.call(this)));
+  return args.slice();
 };
 
 function memoised<T>(f: () => T): T {
-  const outer = memoiseArguments;
-  memoiseArguments = true;
-  try { return f(); } finally { memoiseArguments = outer; }
+  const outer = rawArguments;
+  rawArguments ??= new Map();
+  try { return f(); } finally { rawArguments = outer; }
 }
 
 export function parseDockerfile(uri: string, text: string): DockerfileModel {

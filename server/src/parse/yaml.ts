@@ -37,13 +37,19 @@ export function parseYaml(text: string, source: SourceText): ParsedYaml {
  * a line holding only actions (`{{- if .Values.x }}`) becomes blank, an action inside a value
  * (`image: {{ .Values.image }}`) becomes TEMPLATE_MARK characters, which mark the value as dynamic.
  */
+let lastMasked: { text: string; masked: string } | undefined;
+
 export function maskTemplates(text: string): string {
   if (!text.includes('{{')) return text;
+  // The parser and the secret scan both mask the same text, one after the other.
+  if (lastMasked?.text === text) return lastMasked.masked;
   const inTemplate = new Uint8Array(text.length);
   const re = /\{\{[\s\S]*?\}\}/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) inTemplate.fill(1, m.index, m.index + m[0].length);
-  const out = text.split('');
+  // Unchanged stretches are copied as slices; only masked characters are written one by one.
+  const parts: string[] = [];
+  let copied = 0;
   let lineStart = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -54,9 +60,18 @@ export function maskTemplates(text: string): string {
       else if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\r') hasOther = true;
     }
     if (hasTemplate) {
-      for (let i = lineStart; i < lineEnd; i++) if (inTemplate[i] && text[i] !== '\r') out[i] = hasOther ? TEMPLATE_MARK : ' ';
+      const mark = hasOther ? TEMPLATE_MARK : ' ';
+      for (let i = lineStart; i < lineEnd; i++) {
+        if (!inTemplate[i] || text[i] === '\r') continue;
+        if (i > copied) parts.push(text.slice(copied, i));
+        parts.push(mark);
+        copied = i + 1;
+      }
     }
     lineStart = lineEnd + 1;
   }
-  return out.join('');
+  parts.push(text.slice(copied));
+  const masked = parts.join('');
+  lastMasked = { text, masked };
+  return masked;
 }
