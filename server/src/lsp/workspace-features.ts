@@ -5,6 +5,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'path';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import type { EngineConfig } from '../engine/config';
 import { PROJECT_CONFIG_NAMES } from '../engine/project-config';
 import { renderReport, reportOf, REPORT_FORMATS, ReportFormat } from '../report';
@@ -16,6 +18,13 @@ import { ChangeType, WorkspaceIndex } from '../workspace/index';
 export interface ReportParams { format?: ReportFormat; workDoneToken?: string | number }
 export interface ReportResponse { report: Report; text?: string; durationMs: number; analyses: number }
 /** `seaworthy/score`: what the status bar shows; sent after every scan and every re-analysis. */
+/** `seaworthy/memory` (benchmarks, debugging): the server's memory in bytes; `gc` collects garbage first to see what is live. */
+export interface MemoryParams { gc?: boolean }
+export interface MemoryResponse {
+  rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number;
+  /** V8 heap spaces (new_space, old_space, code_space, large_object_space, ...): committed and used bytes. */
+  spaces: Record<string, { size: number; used: number }>;
+}
 export interface ScoreNotice { score: number; status: Report['status']; files: number; findings: number; errors: number; warnings: number }
 
 export interface WorkspaceFeatures {
@@ -65,7 +74,8 @@ export function registerWorkspaceFeatures(
 
   const pathOf = (uri: string) => { try { return fileURLToPath(uri); } catch { return undefined; } };
   const overlay = (abs: string) => documents.get(pathToFileURL(abs).toString())?.getText();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => { const p = queue.then(fn, fn); queue = p.catch(() => undefined); return p; };
+  // The queue must not hold the last result: a report response is tens of megabytes on a large workspace.
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => { const p = queue.then(fn, fn); queue = p.then(() => undefined, () => undefined); return p; };
 
   function notifyScore(): void {
     if (!index) return;
@@ -175,5 +185,23 @@ export function registerWorkspaceFeatures(
   documents.onDidChangeContent((e) => onEdit(e.document.uri));
   documents.onDidClose((e) => onEdit(e.document.uri));
 
+  connection.onRequest('seaworthy/memory', (params: MemoryParams | undefined): MemoryResponse => {
+    if (params?.gc) collectGarbage();
+    const m = process.memoryUsage();
+    const spaces: MemoryResponse['spaces'] = {};
+    for (const sp of v8.getHeapSpaceStatistics()) spaces[sp.space_name] = { size: sp.space_size, used: sp.space_used_size };
+    return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, spaces };
+  });
+
   return { index: () => index };
+}
+
+/** A full garbage collection, for the `seaworthy/memory` diagnostics only (the server never needs one). */
+function collectGarbage(): void {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
 }

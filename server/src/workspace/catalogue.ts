@@ -1,12 +1,19 @@
 import * as path from 'path';
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
-import { SourceText } from '../model/range';
+import { Range, SourceText } from '../model/range';
+import { YView } from '../parse/yaml-view';
 
 /**
  * Rules see other files only through `ctx.modelOf(path, kind)`. Asking for the Kubernetes model of a
- * *folder* returns every manifest object the workspace index holds under it, merged into one model
- * (each object's ranges stay those of its own file: use it for names, not for positions). Hosts without
- * an index (plain CLI `check`, a single file) return undefined, and rules fall back to the current file.
+ * *folder* returns every manifest object the workspace index holds under it, merged into one model.
+ * It is for names, not positions: each object keeps its kind, name, namespace, labels, annotations and
+ * own ranges (those of its own file), and `raw` holds its whole document, but ranges inside `raw` are
+ * empty and `workload` is absent; ask `modelOf(file, 'kubernetes')` for one file's pods or positions.
+ * (The index keeps these objects compactly between analyses: a parsed document is 15–25× its text.)
+ * Hosts without an index (plain CLI `check`, a single file) return undefined, and rules fall back to
+ * the current file.
  */
 export function catalogueQuery(filePath: string): string {
   return path.parse(path.resolve(filePath)).root;
@@ -15,5 +22,82 @@ export function catalogueQuery(filePath: string): string {
 export function mergeObjects(folder: string, models: KubernetesModel[]): KubernetesModel {
   const objects: KubeObject[] = [];
   for (const m of models) objects.push(...m.objects);
+  return catalogueModel(folder, objects);
+}
+
+export function catalogueModel(folder: string, objects: KubeObject[]): KubernetesModel {
   return { kind: 'kubernetes', uri: folder, source: new SourceText(''), objects, helm: false, problems: [] };
+}
+
+/**
+ * A manifest object as the index keeps it for the catalogue: its fields, and its document as JSON
+ * (maps as `{ m: [key, value, key, value, …] }`, so key order and merge keys resolve as `raw` did).
+ */
+export interface CatalogueEntry {
+  apiVersion: string;
+  kind: string;
+  kindRange: Range;
+  name?: string;
+  nameRange?: Range;
+  namespace?: string;
+  range: Range;
+  docIndex: number;
+  annotations: [string, string][];
+  labels: [string, string][];
+  templated: boolean;
+  doc: string;
+}
+
+type Encoded = string | number | boolean | null | Encoded[] | { m: Encoded[] } | { f: string };
+
+/** Bounds alias expansion (a "billion laughs" document must not explode the catalogue). */
+const MAX_ENCODED_NODES = 200_000;
+
+function encode(v: YView, budget: { left: number }): Encoded {
+  if (--budget.left < 0) return null;
+  if (v.isMap) {
+    const m: Encoded[] = [];
+    for (const e of v.entries()) m.push(e.key, encode(e.value, budget));
+    return { m };
+  }
+  if (v.isSeq) return v.items().map((i) => encode(i, budget));
+  const node = v.node as Scalar | null;
+  const value: unknown = node && 'value' in node ? node.value : null;
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : { f: String(value) };
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+function decode(e: Encoded): Node {
+  if (Array.isArray(e)) { const s = new YAMLSeq(); for (const i of e) s.items.push(decode(i)); return s; }
+  if (e !== null && typeof e === 'object') {
+    if ('f' in e) return new Scalar(Number(e.f));
+    const map = new YAMLMap();
+    for (let i = 0; i + 1 < e.m.length; i += 2) map.items.push(new Pair(new Scalar(e.m[i]), decode(e.m[i + 1])));
+    return map;
+  }
+  return new Scalar(e);
+}
+
+const copyRange = (r: Range): Range => ({ start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } });
+
+/** The catalogue entries of one parsed manifest file. */
+export function catalogueEntriesOf(model: KubernetesModel): CatalogueEntry[] {
+  return model.objects.map((o) => ({
+    apiVersion: o.apiVersion, kind: o.kind, kindRange: copyRange(o.kindRange), name: o.name, nameRange: o.nameRange && copyRange(o.nameRange),
+    namespace: o.namespace, range: copyRange(o.range), docIndex: o.docIndex, annotations: [...o.annotations], labels: [...o.labels],
+    templated: o.templated, doc: JSON.stringify(encode(o.raw, { left: MAX_ENCODED_NODES })),
+  }));
+}
+
+/** Catalogue objects again from their entries (one file's: they share a document and an empty source). */
+export function catalogueObjects(entries: CatalogueEntry[]): KubeObject[] {
+  const doc = new Document();
+  const source = new SourceText('');
+  return entries.map((e) => ({
+    apiVersion: e.apiVersion, kind: e.kind, kindRange: e.kindRange, name: e.name, nameRange: e.nameRange, namespace: e.namespace,
+    range: e.range, docIndex: e.docIndex, annotations: new Map(e.annotations), labels: new Map(e.labels), templated: e.templated,
+    raw: new YView(decode(JSON.parse(e.doc) as Encoded), doc, source),
+  }));
 }

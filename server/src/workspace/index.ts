@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeText, AnalysisResult, AnalyzeHost, parseModel, prepareText } from '../engine/analyze';
+import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from '../engine/analyze';
 import type { EngineConfig } from '../engine/config';
 import type { Model } from '../engine/rule';
 import type { FileKind } from '../model/common';
-import type { KubernetesModel } from '../model/kubernetes';
+import type { Range } from '../model/range';
+import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { detectKind, isCandidatePath } from '../parse/detect';
-import { mergeObjects } from './catalogue';
+import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects } from './catalogue';
 import { SKIPPED_DIRS } from './files';
-import { computeLinks, WorkspaceLinks } from './links';
+import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
 
 export interface IndexOptions {
   /** Workspace folders (absolute); a root may also be a single file. */
@@ -31,7 +32,43 @@ export interface ScanControl {
 
 export type ChangeType = 'created' | 'changed' | 'deleted';
 
-interface Entry { result: AnalysisResult; deps: Set<string>; dirDeps: Set<string> }
+/** One analysed file: its findings as plain data and its link facts; never its model or text. */
+interface Entry { result: IndexedResult; deps: Set<string>; dirDeps: Set<string> }
+
+/**
+ * Parsed models of other files (a Compose file's Dockerfile, the manifest catalogue) are shared by the
+ * analyses of one scan or one update, and dropped when it ends: kept for the whole workspace they cost
+ * 20–30× the size of the text.
+ */
+interface Batch { models: Map<string, Model | undefined>; catalogues: Map<string, KubernetesModel>; objects: Map<string, KubeObject[]> }
+const newBatch = (): Batch => ({ models: new Map(), catalogues: new Map(), objects: new Map() });
+
+const copyRange = (r: Range): Range => ({ start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } });
+
+/** A finding as data: no fix closure (it holds the model; code actions re-analyse the open document). */
+function plainFinding(f: Finding): Finding {
+  const out: Finding = { ruleId: f.ruleId, category: f.category, severity: f.severity, message: f.message, range: copyRange(f.range), fixAvailability: f.fixAvailability };
+  if (f.related) out.related = f.related.map((r) => (r.file === undefined ? { message: r.message, range: copyRange(r.range) } : { message: r.message, range: copyRange(r.range), file: r.file }));
+  if (f.suppressed) out.suppressed = { ...f.suppressed };
+  return out;
+}
+
+/**
+ * What the index keeps of an analysis: everything but the model and the fix closures, plus the link facts.
+ * The JSON round trip makes every string its own: a message or name sliced from the file's text would
+ * otherwise keep the whole text alive.
+ */
+function slim(r: AnalysisResult): IndexedResult {
+  const out: IndexedResult = {
+    path: r.path, findings: r.findings.map(plainFinding), suppressed: r.suppressed.map(plainFinding),
+    unusedSuppressions: r.unusedSuppressions.map((u) => ({ ...u, ruleIds: [...u.ruleIds], range: copyRange(u.range), objectRange: u.objectRange && copyRange(u.objectRange) })),
+    problems: r.problems.map((p) => ({ message: p.message, range: copyRange(p.range), severity: p.severity })),
+    ruleErrors: r.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: e.message })),
+  };
+  if (r.kind) out.kind = r.kind;
+  if (r.model) out.facts = factsOf(r.path, r.model);
+  return JSON.parse(JSON.stringify(out)) as IndexedResult;
+}
 
 const EMPTY_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -46,7 +83,10 @@ export class WorkspaceIndex {
   analyses = 0;
   private readonly entries = new Map<string, Entry>();
   private readonly known = new Set<string>();
-  private readonly models = new Map<string, Model | undefined>();
+  private batch?: Batch;
+  /** Each manifest's objects for the folder catalogue, kept compactly (parsed once, until the file changes). */
+  private readonly catalogueEntries = new Map<string, CatalogueEntry[]>();
+  private batchDepth = 0;
   private readonly kinds = new Map<string, FileKind | undefined>();
   private linkCache?: WorkspaceLinks;
 
@@ -59,7 +99,8 @@ export class WorkspaceIndex {
   /** New settings invalidate every analysis; the caller rescans. */
   reconfigure(patch: Partial<IndexOptions>): void {
     this.opts = { ...this.opts, ...patch };
-    this.models.clear();
+    if (this.batch) this.batch = newBatch();
+    this.catalogueEntries.clear();
     this.kinds.clear();
     this.entries.clear();
     this.known.clear();
@@ -68,10 +109,14 @@ export class WorkspaceIndex {
 
   /** Walks the roots and analyses every candidate file (yielding to the event loop between files). */
   async scan(control: ScanControl = {}): Promise<boolean> {
+    return this.inBatch(() => this.scanFiles(control));
+  }
+
+  private async scanFiles(control: ScanControl): Promise<boolean> {
     const files = this.discover();
     this.known.clear();
     for (const f of files) this.known.add(f);
-    for (const p of [...this.entries.keys()]) if (!this.known.has(p)) this.entries.delete(p);
+    for (const m of [this.entries, this.catalogueEntries]) for (const p of [...m.keys()]) if (!this.known.has(p)) m.delete(p);
     let done = 0;
     for (const f of files) {
       if (control.isCancelled?.()) return false;
@@ -85,12 +130,12 @@ export class WorkspaceIndex {
   }
 
   /** Analysed files in path order: the report's input. Files of no kind we know are left out. */
-  results(): AnalysisResult[] {
+  results(): IndexedResult[] {
     return [...this.entries.entries()].filter(([, e]) => e.result.kind || e.result.problems.length)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.result);
   }
 
-  result(abs: string): AnalysisResult | undefined { return this.entries.get(path.resolve(abs))?.result; }
+  result(abs: string): IndexedResult | undefined { return this.entries.get(path.resolve(abs))?.result; }
 
   links(): WorkspaceLinks {
     this.linkCache ??= computeLinks(this.results(), (p) => this.exists(p));
@@ -120,8 +165,15 @@ export class WorkspaceIndex {
   async update(abs: string, change: ChangeType): Promise<string[]> {
     const p = path.resolve(abs);
     if (!this.inRoots(p)) return [];
+    return this.inBatch(() => this.updatePath(p, change));
+  }
+
+  private async updatePath(p: string, change: ChangeType): Promise<string[]> {
     const wasKubernetes = this.kinds.get(p) === 'kubernetes';
-    for (const k of [...this.models.keys()]) if (k.endsWith('\u0000' + p) || k.includes('\u0000' + p + path.sep)) this.models.delete(k);
+    const batch = this.batch!;
+    for (const k of [...batch.models.keys()]) if (k.endsWith('\u0000' + p) || k.includes('\u0000' + p + path.sep)) batch.models.delete(k);
+    for (const m of [batch.objects, this.catalogueEntries]) for (const k of [...m.keys()]) if (k === p || k.startsWith(p + path.sep)) m.delete(k);
+    batch.catalogues.clear();
     this.kinds.delete(p);
     this.linkCache = undefined;
     // The folder catalogue (manifest objects) changes only when a Kubernetes file does.
@@ -134,7 +186,7 @@ export class WorkspaceIndex {
       if (isCandidatePath(p) && !this.ignored(p)) { this.known.add(p); await this.analyse(p); again.push(p); }
     } else if (change === 'created') {
       // A folder appeared (moved in, checked out): index what it holds.
-      for (const f of this.discover([p])) { this.known.add(f); await this.analyse(f); again.push(f); }
+      for (const f of this.discover([p])) { this.known.add(f); batch.catalogues.clear(); await this.analyse(f); again.push(f); }
     }
     for (const d of [...dependents].sort()) if (this.known.has(d)) { await this.analyse(d); again.push(d); }
     return again;
@@ -153,24 +205,55 @@ export class WorkspaceIndex {
     };
   }
 
+  /** A file's model, parsed on demand (and shared while a scan or an update runs). */
   modelOf(abs: string, kind: FileKind): Model | undefined {
     const key = `${kind}\u0000${abs}`;
-    if (!this.models.has(key)) {
-      const text = this.read(abs);
-      let model: Model | undefined;
-      if (text !== undefined) {
-        const prepared = prepareText(text, this.opts.config);
-        try { if (prepared.text !== undefined) model = parseModel(abs, prepared.text, kind); } catch { model = undefined; }
-      }
-      this.models.set(key, model);
-    }
-    return this.models.get(key);
+    const cache = this.batch?.models;
+    if (cache?.has(key)) return cache.get(key);
+    const model = this.parse(abs, kind);
+    cache?.set(key, model);
+    return model;
+  }
+
+  private parse(abs: string, kind: FileKind): Model | undefined {
+    const text = this.read(abs);
+    if (text === undefined) return undefined;
+    const prepared = prepareText(text, this.opts.config);
+    try { return prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind); } catch { return undefined; }
   }
 
   private catalogue(folder: string): KubernetesModel {
+    const cached = this.batch?.catalogues.get(folder);
+    if (cached) return cached;
     const inside = [...this.known].filter((f) => f.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)).sort();
-    const models = inside.filter((f) => this.kindOf(f) === 'kubernetes').map((f) => this.modelOf(f, 'kubernetes') as KubernetesModel | undefined).filter((m): m is KubernetesModel => !!m);
-    return mergeObjects(folder, models);
+    const objects: KubeObject[] = [];
+    for (const f of inside) if (this.kindOf(f) === 'kubernetes') objects.push(...this.catalogueObjectsOf(f));
+    const merged = catalogueModel(folder, objects);
+    this.batch?.catalogues.set(folder, merged);
+    return merged;
+  }
+
+  /** One manifest's catalogue objects: parsed once (its model is not kept), rebuilt from the compact entries. */
+  private catalogueObjectsOf(f: string): KubeObject[] {
+    const shared = this.batch?.objects.get(f);
+    if (shared) return shared;
+    let entries = this.catalogueEntries.get(f);
+    if (!entries) {
+      const cached = this.batch?.models.get(`kubernetes\u0000${f}`);
+      const model = (cached ?? this.parse(f, 'kubernetes')) as KubernetesModel | undefined;
+      // (The round trip detaches names and labels from the file's text, as in slim().)
+      entries = model ? JSON.parse(JSON.stringify(catalogueEntriesOf(model))) as CatalogueEntry[] : [];
+      this.catalogueEntries.set(f, entries);
+    }
+    const objects = catalogueObjects(entries);
+    this.batch?.objects.set(f, objects);
+    return objects;
+  }
+
+  /** Runs `fn` with a model cache shared by its analyses; nested calls share the outer one. */
+  private async inBatch<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.batchDepth++ === 0) this.batch = newBatch();
+    try { return await fn(); } finally { if (--this.batchDepth === 0) this.batch = undefined; }
   }
 
   private kindOf(abs: string): FileKind | undefined {
@@ -198,7 +281,7 @@ export class WorkspaceIndex {
       result = await analyzeText(abs, text, this.opts.configFor?.(abs) ?? this.opts.config, this.hostFor(deps, dirDeps), this.opts.kindHint?.(abs));
     }
     if (result.kind) this.kinds.set(abs, result.kind);
-    this.entries.set(abs, { result, deps, dirDeps });
+    this.entries.set(abs, { result: slim(result), deps, dirDeps });
   }
 
   private discover(paths = this.roots): string[] {

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type { AnalysisResult } from '../engine/analyze';
+import type { Model } from '../engine/rule';
+import type { FileKind } from '../model/common';
 import type { ComposeModel, ComposeService } from '../model/compose';
-import type { DockerfileModel } from '../model/dockerfile';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import type { Range } from '../model/range';
 import type { YView } from '../parse/yaml-view';
@@ -80,58 +81,145 @@ export function workloadRefs(obj: KubeObject): { type: 'secret' | 'configmap'; n
   return out;
 }
 
+/** A Compose service as the links see it. */
+export interface ServiceFacts {
+  name: string;
+  range: Range;
+  keyRange: Range;
+  /** A local build: the context folder, and the Dockerfile when `dockerfile:` names it. */
+  build?: { dir: string; dockerfile?: string };
+  /** The static `image:` repository, lower-cased. */
+  image?: string;
+  envFiles: string[];
+  extendsFile?: string;
+}
+
+/** A manifest object as the links see it. */
+export interface ObjectFacts {
+  kind: string;
+  name?: string;
+  namespace?: string;
+  range: Range;
+  workload: boolean;
+  refs: { type: 'secret' | 'configmap'; name: string }[];
+  /** Static container images (init containers first), repositories lower-cased. */
+  images: string[];
+}
+
+/**
+ * What the cross-file links need of one file: a few names, paths and ranges. The workspace index keeps
+ * these instead of the parsed model (a model is 20–30× the size of its text).
+ */
+export interface FileFacts {
+  kind: FileKind;
+  services: ServiceFacts[];
+  /** Compose `include:` paths, resolved. */
+  includes: string[];
+  objects: ObjectFacts[];
+}
+
+/** An analysis as the workspace index keeps it: no model, but the link facts read from it. */
+export interface IndexedResult extends AnalysisResult { facts?: FileFacts }
+
+const copyRange = (r: Range): Range => ({ start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } });
+
+/** The link facts of a parsed file. */
+export function factsOf(file: string, model: Model): FileFacts {
+  const facts: FileFacts = { kind: model.kind, services: [], includes: [], objects: [] };
+  const dir = path.dirname(file);
+  if (model.kind === 'compose') {
+    for (const s of (model as ComposeModel).services) {
+      const b = s.build;
+      let build: ServiceFacts['build'];
+      if (b && !b.inline && !b.context?.dynamic && !b.dockerfile?.dynamic) {
+        const ctx = b.context?.value.trim() || '.';
+        if (!isRemote(ctx)) {
+          const bdir = path.resolve(dir, ctx);
+          build = { dir: bdir, dockerfile: b.dockerfile ? path.resolve(bdir, b.dockerfile.value) : undefined };
+        }
+      }
+      const ext = s.raw.get('extends')?.get('file')?.str();
+      facts.services.push({
+        name: s.name, range: copyRange(s.range), keyRange: copyRange(s.keyRange), build,
+        image: s.image && !s.image.dynamic ? s.image.repository.toLowerCase() : undefined,
+        envFiles: s.envFiles.filter((f) => !f.dynamic).map((f) => path.resolve(dir, f.value)),
+        extendsFile: ext && !ext.dynamic ? path.resolve(dir, ext.value) : undefined,
+      });
+    }
+    for (const inc of (model as ComposeModel).root?.get('include')?.items() ?? []) {
+      for (const p of [inc.str(), ...(inc.get('path')?.items() ?? []).map((i) => i.str()), inc.get('path')?.str()]) {
+        if (p && !p.dynamic) facts.includes.push(path.resolve(dir, p.value));
+      }
+    }
+  } else if (model.kind === 'kubernetes') {
+    for (const obj of (model as KubernetesModel).objects) {
+      const images: string[] = [];
+      for (const c of obj.workload ? [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers] : []) {
+        if (c.image && !c.image.dynamic) images.push(c.image.repository.toLowerCase());
+      }
+      facts.objects.push({
+        kind: obj.kind, name: obj.name, namespace: obj.namespace, range: copyRange(obj.range), workload: !!obj.workload,
+        refs: workloadRefs(obj).map((r) => ({ type: r.type, name: r.name })), images,
+      });
+    }
+  }
+  return facts;
+}
+
+function dockerfileOf(build: ServiceFacts['build'], exists: (p: string) => boolean): string | undefined {
+  if (!build) return undefined;
+  if (build.dockerfile) return build.dockerfile;
+  return ['Dockerfile', 'Containerfile', 'dockerfile'].map((n) => path.join(build.dir, n)).find(exists) ?? path.join(build.dir, 'Dockerfile');
+}
+
+/** The workspace's units and links, from each result's model or, for the index's results, its facts. */
 export function computeLinks(results: AnalysisResult[], exists: (p: string) => boolean): WorkspaceLinks {
+  const factsFor = (r: IndexedResult) => (r.model ? factsOf(r.path, r.model) : r.facts);
   const units: Unit[] = [];
   const links: Link[] = [];
-  const dockerfiles = results.filter((r) => r.model?.kind === 'dockerfile').map((r) => r.path);
+  const factsByPath = new Map<string, FileFacts | undefined>();
+  const factsList = results.map((r) => factsFor(r));
+  results.forEach((r, i) => { if (!factsByPath.has(r.path)) factsByPath.set(r.path, factsList[i]); });
+  const dockerfiles = results.filter((r, i) => factsList[i]?.kind === 'dockerfile').map((r) => r.path);
   const known = new Set(results.map((r) => r.path));
   const users = new Map<string, Unit[]>();
   const use = (df: string, u: Unit) => (users.get(df) ?? users.set(df, []).get(df)!).push(u);
   const composeByImage = new Map<string, string>();
   const composeByName = new Map<string, Set<string>>();
-  const objects: { file: string; obj: KubeObject }[] = [];
+  const objects: { file: string; obj: ObjectFacts }[] = [];
+  const unitOf = new Map<string, Unit>();
+  const addUnit = (u: Unit) => { units.push(u); const k = `${u.file}\u0000${u.name}`; if (!unitOf.has(k)) unitOf.set(k, u); };
 
-  for (const r of results) {
-    const m = r.model;
+  for (const [i, r] of results.entries()) {
+    const m = factsList[i];
     if (m?.kind === 'compose') {
-      for (const s of (m as ComposeModel).services) {
+      for (const s of m.services) {
         const unit: Unit = { file: r.path, name: s.name, type: 'compose-service' };
-        units.push(unit);
-        const df = composeDockerfile(r.path, s, exists);
+        addUnit(unit);
+        const df = dockerfileOf(s.build, exists);
         if (df) {
           links.push({ from: r.path, fromUnit: s.name, to: df, type: 'build', missing: !exists(df) });
           if (known.has(df)) {
             use(df, unit);
-            if (s.image && !s.image.dynamic) composeByImage.set(s.image.repository.toLowerCase(), df);
+            if (s.image !== undefined) composeByImage.set(s.image, df);
             (composeByName.get(s.name.toLowerCase()) ?? composeByName.set(s.name.toLowerCase(), new Set()).get(s.name.toLowerCase())!).add(df);
           }
         }
-        for (const f of s.envFiles) {
-          if (f.dynamic) continue;
-          const to = path.resolve(path.dirname(r.path), f.value);
-          links.push({ from: r.path, fromUnit: s.name, to, type: 'env_file', missing: !exists(to) });
-        }
-        const ext = s.raw.get('extends')?.get('file')?.str();
-        if (ext && !ext.dynamic) { const to = path.resolve(path.dirname(r.path), ext.value); links.push({ from: r.path, fromUnit: s.name, to, type: 'extends', missing: !exists(to) }); }
+        for (const to of s.envFiles) links.push({ from: r.path, fromUnit: s.name, to, type: 'env_file', missing: !exists(to) });
+        if (s.extendsFile !== undefined) links.push({ from: r.path, fromUnit: s.name, to: s.extendsFile, type: 'extends', missing: !exists(s.extendsFile) });
       }
-      for (const inc of m.root?.get('include')?.items() ?? []) {
-        for (const p of [inc.str(), ...(inc.get('path')?.items() ?? []).map((i) => i.str()), inc.get('path')?.str()]) {
-          if (!p || p.dynamic) continue;
-          const to = path.resolve(path.dirname(r.path), p.value);
-          links.push({ from: r.path, to, type: 'include', missing: !exists(to) });
-        }
-      }
+      for (const to of m.includes) links.push({ from: r.path, to, type: 'include', missing: !exists(to) });
     } else if (m?.kind === 'kubernetes') {
-      for (const obj of (m as KubernetesModel).objects) {
+      for (const obj of m.objects) {
         objects.push({ file: r.path, obj });
-        if (obj.workload) units.push({ file: r.path, name: `${obj.kind}/${obj.name ?? '?'}`, type: 'workload' });
+        if (obj.workload) addUnit({ file: r.path, name: `${obj.kind}/${obj.name ?? '?'}`, type: 'workload' });
       }
     }
   }
 
   // Secret / ConfigMap references, resolved by name (and namespace when both sides give one).
   for (const { file, obj } of objects) {
-    for (const ref of workloadRefs(obj)) {
+    for (const ref of obj.refs) {
       const target = objects.find(({ obj: o }) => o.kind === WORKLOAD_REF[ref.type] && o.name === ref.name && (!o.namespace || !obj.namespace || o.namespace === obj.namespace));
       links.push({ from: file, fromUnit: `${obj.kind}/${obj.name ?? '?'}`, to: target?.file ?? '', toObject: `${WORKLOAD_REF[ref.type]}/${ref.name}`, type: ref.type, missing: !target });
     }
@@ -146,11 +234,9 @@ export function computeLinks(results: AnalysisResult[], exists: (p: string) => b
   }
   for (const { file, obj } of objects) {
     if (!obj.workload) continue;
-    const unit = units.find((u) => u.file === file && u.name === `${obj.kind}/${obj.name ?? '?'}`)!;
+    const unit = unitOf.get(`${file}\u0000${obj.kind}/${obj.name ?? '?'}`)!;
     const linked = new Set<string>();
-    for (const c of [...obj.workload.podSpec.initContainers, ...obj.workload.podSpec.containers]) {
-      if (!c.image || c.image.dynamic) continue;
-      const repo = c.image.repository.toLowerCase();
+    for (const repo of obj.images) {
       const seg = lastSegment(repo);
       const byName = composeByName.get(seg);
       const folder = byFolder.get(seg);
@@ -170,16 +256,15 @@ export function computeLinks(results: AnalysisResult[], exists: (p: string) => b
     units, links,
     usersOf: (df) => users.get(df) ?? [],
     affected(file, range) {
-      const r = results.find((x) => x.path === file);
-      const m = r?.model;
+      const m = factsByPath.get(file);
       if (!m) return [];
       if (m.kind === 'dockerfile') return users.get(file) ?? units.filter((u) => u.file === file);
       if (m.kind === 'compose') {
-        const s = (m as ComposeModel).services.find((x) => contains(x.range, range.start) || contains(x.keyRange, range.start));
+        const s = m.services.find((x) => contains(x.range, range.start) || contains(x.keyRange, range.start));
         const own = units.filter((u) => u.file === file && u.type === 'compose-service');
         return s ? own.filter((u) => u.name === s.name) : own;
       }
-      const obj = (m as KubernetesModel).objects.find((o) => contains(o.range, range.start));
+      const obj = m.objects.find((o) => contains(o.range, range.start));
       if (!obj) return [];
       if (obj.workload) return units.filter((u) => u.file === file && u.name === `${obj.kind}/${obj.name ?? '?'}`);
       if (obj.kind === 'Secret' || obj.kind === 'ConfigMap') return referencedBy(file, `${obj.kind}/${obj.name}`);
