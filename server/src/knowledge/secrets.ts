@@ -95,7 +95,7 @@ export function isLiteralShellSecret(value: string | undefined): boolean {
  * Public token formats secretlint's recommended preset does not cover (or covers only with a partner
  * value, like AWS key ids), from the vendors' documented prefixes. Documentation examples are skipped.
  */
-const TOKEN_FORMATS: { typeName: string; re: RegExp }[] = [
+export const TOKEN_FORMATS: readonly { typeName: string; re: RegExp }[] = [
   { typeName: 'live secret API key', re: /(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/ },
   { typeName: 'Square access token', re: /(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/ },
   { typeName: 'Square OAuth secret', re: /(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/ },
@@ -113,8 +113,16 @@ const TOKEN_FORMATS: { typeName: string; re: RegExp }[] = [
   { typeName: 'private key', re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/ },
 ];
 
+/**
+ * Literal text every format above contains (and the shortest match, Slack's, is 15 characters): a text
+ * without any of them holds no known token, so most texts skip the twenty patterns.
+ */
+const TOKEN_ANCHORS = /k_live_|sq0atp-|sq0csp-|amzn\.mws\.|-us[0-9]|SG\.|ya29\.|AIza|EAACEdEose0cBA|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|eyJ|-----BEGIN /;
+const SHORTEST_TOKEN = 15;
+
 /** The first known token format in a text, with its offsets; used beside secretlint's matches. */
 export function knownToken(text: string): { start: number; end: number; typeName: string; value: string } | undefined {
+  if (text.length < SHORTEST_TOKEN || !TOKEN_ANCHORS.test(text)) return undefined;
   let best: { start: number; end: number; typeName: string; value: string } | undefined;
   for (const f of TOKEN_FORMATS) {
     const m = f.re.exec(text);

@@ -90,12 +90,26 @@ const ONE_SHOT_PROFILES = /^(?:tools?|cli|setup|init|migrate|migrations?|seed|te
  * `condition: none`, awaited with `service_completed_successfully`, a job-like name or program, a
  * datastore client, or a tools-only profile.
  */
+const awaited = new WeakMap<ComposeModel, Map<string, string>>();
+
+/** Service name → the first service that waits for it with `service_completed_successfully` (once per model). */
+function awaitedToComplete(model: ComposeModel): Map<string, string> {
+  let m = awaited.get(model);
+  if (!m) {
+    m = new Map();
+    for (const other of model.services) {
+      for (const d of other.dependsOn) if (d.condition?.value === 'service_completed_successfully' && !m.has(d.name)) m.set(d.name, other.name);
+    }
+    awaited.set(model, m);
+  }
+  return m;
+}
+
 export function composeOneShot(model: ComposeModel, s: ComposeService, ctx: RuleContext): string | undefined {
   if (ctx.settings.oneShot.includes(s.name)) return 'listed in oneShot';
   if (s.raw.get('deploy')?.get('restart_policy')?.get('condition')?.str()?.value === 'none') return 'restart_policy condition none';
-  for (const other of model.services) {
-    if (other.dependsOn.some((d) => d.name === s.name && d.condition?.value === 'service_completed_successfully')) return `awaited by "${other.name}" until it completes`;
-  }
+  const waiter = awaitedToComplete(model).get(s.name);
+  if (waiter) return `awaited by "${waiter}" until it completes`;
   const cmds = serviceCommands(model, s);
   const first = cmds.map(programOf).find(Boolean);
   if (first && DATASTORE_CLIENTS.has(first.name)) return `runs the client ${first.name}`;

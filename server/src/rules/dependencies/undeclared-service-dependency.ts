@@ -35,25 +35,39 @@ function hostnames(services: ComposeService[]): Map<string, string> {
   return map;
 }
 
-/** Services started before this one: `depends_on`, `links`, `network_mode: service:x`, followed transitively. */
-function declared(service: ComposeService, byName: Map<string, ComposeService>): Set<string> {
+/** The services this one names directly: `depends_on`, `links`, `network_mode: service:x`. */
+function directDependencies(s: ComposeService): string[] {
+  const out = s.dependsOn.map((d) => d.name);
+  for (const l of s.raw.get('links')?.items() ?? []) { const v = l.str()?.value; if (v) out.push(v.split(':')[0]); }
+  const nm = /^(?:service|container):(.+)$/.exec(s.raw.get('network_mode')?.str()?.value ?? '');
+  if (nm) out.push(nm[1]);
+  return out;
+}
+
+/**
+ * Whether `target` is started before `service` (a declared dependency, followed transitively). Searched
+ * per question with an early exit: a full closure per service is quadratic in chained services.
+ */
+function startsBefore(service: ComposeService, target: string, byName: Map<string, ComposeService>, direct: (s: ComposeService) => string[]): boolean {
+  const first = direct(service);
+  if (first.includes(target)) return true;
   const seen = new Set<string>();
-  const direct = (s: ComposeService): string[] => {
-    const out = s.dependsOn.map((d) => d.name);
-    for (const l of s.raw.get('links')?.items() ?? []) { const v = l.str()?.value; if (v) out.push(v.split(':')[0]); }
-    const nm = /^(?:service|container):(.+)$/.exec(s.raw.get('network_mode')?.str()?.value ?? '');
-    if (nm) out.push(nm[1]);
-    return out;
-  };
-  const queue = direct(service);
-  while (queue.length) {
-    const n = queue.shift()!;
+  const queue = [...first];
+  for (let i = 0; i < queue.length; i++) {
+    const n = queue[i];
+    if (n === target) return true;
     if (seen.has(n)) continue;
     seen.add(n);
     const s = byName.get(n);
     if (s) queue.push(...direct(s));
   }
-  return seen;
+  return false;
+}
+
+/** `directDependencies`, computed once per service of a check. */
+function memoDirect(): (s: ComposeService) => string[] {
+  const memo = new Map<ComposeService, string[]>();
+  return (s) => memo.get(s) ?? memo.set(s, directDependencies(s)).get(s)!;
 }
 
 type Condition = 'service_started' | 'service_healthy';
@@ -129,7 +143,7 @@ function profilesOf(s: ComposeService): string[] {
 
 function dependsOnFixes(model: ComposeModel, s: ComposeService, target: ComposeService, byName: Map<string, ComposeService>): Fix[] {
   // A dependency back to this service would make a cycle, which Compose refuses to start.
-  if (model.templated || declared(target, byName).has(s.name)) return [];
+  if (model.templated || startsBefore(target, s.name, byName, memoDirect())) return [];
   // A dependency whose profile is not active with this service's: `up` reports it missing.
   const mine = profilesOf(s), theirs = profilesOf(target);
   const profiled = theirs.length > 0 && (!mine.length || mine.some((p) => !theirs.includes(p)));
@@ -161,8 +175,9 @@ export default defineRule({
     compose(model, ctx) {
       const names = hostnames(model.services);
       const byName = new Map(model.services.map((s) => [s.name, s]));
+      const direct = memoDirect();
       for (const s of model.services) {
-        const deps = declared(s, byName);
+        const deps = { has: (target: string) => startsBefore(s, target, byName, direct) };
         const reported = new Set<string>();
         const consider = (value: string, wholeIsHost: boolean, range: Range, what: string) => {
           for (const host of hostsIn(value, wholeIsHost)) {

@@ -87,20 +87,31 @@ function assignment(w: ShellWord, add: Add): void {
 /** Patterns that are credentials whatever the program: URLs with passwords, auth headers, npm and netrc lines, known tokens. */
 function wordLevel(w: ShellWord, add: Add): void {
   const t = w.text;
-  const url = passwordInUrl(t);
-  if (url) add(w, t.slice(url.start, url.end), 'a password in a URL');
-  const h = HEADER.exec(t);
-  if (h) add(w, h[2], `an ${/^(proxy-)?authorization$/i.test(h[1]) ? 'Authorization' : h[1]} header`);
-  const npm = NPM_AUTH.exec(t);
-  if (npm) add(w, npm[1], 'an npm registry token');
-  const netrc = NETRC.exec(t);
-  if (netrc) add(w, netrc[1], 'a .netrc password');
-  const sql = SQL_PASSWORD.exec(t);
-  if (sql) add(w, sql[1], 'a password in an SQL statement');
+  // Each test below starts with a character its pattern cannot match without: most shell words skip them all.
+  if (t.includes('://')) {
+    const url = passwordInUrl(t);
+    if (url) add(w, t.slice(url.start, url.end), 'a password in a URL');
+  }
+  if (t.includes(':')) {
+    const h = HEADER.exec(t);
+    if (h) add(w, h[2], `an ${/^(proxy-)?authorization$/i.test(h[1]) ? 'Authorization' : h[1]} header`);
+  }
+  if (t.includes('=')) {
+    const npm = NPM_AUTH.exec(t);
+    if (npm) add(w, npm[1], 'an npm registry token');
+  }
+  if (t.includes('password')) {
+    const netrc = NETRC.exec(t);
+    if (netrc) add(w, netrc[1], 'a .netrc password');
+  }
+  if (t.includes("'")) {
+    const sql = SQL_PASSWORD.exec(t);
+    if (sql) add(w, sql[1], 'a password in an SQL statement');
+  }
   const tok = knownToken(t);
   if (tok) add(w, tok.value, withArticle(tok.typeName));
   // JVM system properties: `-Dspring.datasource.password=x` (the JDK's default store password `changeit` is public).
-  const jvm = /^-D([\w.-]+)=([\s\S]*)$/.exec(t);
+  const jvm = t.startsWith('-D') ? /^-D([\w.-]+)=([\s\S]*)$/.exec(t) : null;
   if (jvm && isSecretName(jvm[1]) && jvm[2] !== 'changeit') add(w, jvm[2], `the ${jvm[1]} property`);
 }
 
