@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { chooseFix, fixesOf, FixSession, secretTexts, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
 import { appendConflict, planFix, snippetDefaults } from '../../server/src/engine/fix';
 import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
@@ -159,6 +159,17 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.ok(!action.isPreferred);
     assert.deepStrictEqual(action.command, { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, 7, { start: at(0, 5), end: at(0, 10) }, 'redis:${1:VERSION}'] });
     assert.deepStrictEqual(planFix(fix, file, () => undefined)[0].edits[0].newText, 'redis:VERSION', 'other readers see the default');
+  });
+
+  it('masks secret values in printed output, not the names of files that hold them', async () => {
+    const file = path.join(tmp, 'Dockerfile');
+    const text = 'FROM node:20.11-alpine\nCOPY .env /app/.env\nENV API_TOKEN=s3cr3t-t0ken-value\nUSER node\nCMD ["node", "app.js"]\n';
+    fs.writeFileSync(file, text);
+    const res = await analyze(file, text);
+    assert.ok(res.findings.some((f) => f.ruleId === 'secret-file-in-image'), 'the .env copy is reported');
+    const masked = secretTexts(res, text);
+    assert.ok(masked.includes('s3cr3t-t0ken-value'), JSON.stringify(masked));
+    assert.ok(!masked.some((m) => m.includes('.env')), JSON.stringify(masked));
   });
 
   it('expands snippet placeholders to their defaults', () => {

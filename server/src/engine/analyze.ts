@@ -21,6 +21,8 @@ export interface Finding {
   fixAvailability: FixAvailability;
   fix?: () => Fix[];
   related?: RelatedInfo[];
+  /** See Report.namesSecretHolder: the range is a path or name, not a value to mask. */
+  namesSecretHolder?: boolean;
   /** Set when an inline comment or annotation accepted this finding (kept for the report's accepted risk). */
   suppressed?: { reason?: string; by: string };
 }
@@ -125,7 +127,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       const fixFn = r.fix;
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
-        message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix,
+        message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
         fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
       });
     },

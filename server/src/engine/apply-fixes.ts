@@ -331,7 +331,7 @@ function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: bool
 export function secretTexts(result: AnalysisResult, text: string): string[] {
   const lines = text.split('\n');
   return [...result.findings, ...result.suppressed]
-    .filter((f) => f.category === 'secrets' && f.range.start.line === f.range.end.line)
+    .filter((f) => f.category === 'secrets' && !f.namesSecretHolder && f.range.start.line === f.range.end.line)
     .map((f) => (lines[f.range.start.line] ?? '').slice(f.range.start.character, f.range.end.character).replace(/\r$/, ''))
     .filter((v) => v.trim().length >= 3);
 }

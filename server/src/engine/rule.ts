@@ -75,6 +75,8 @@ export interface Report {
   related?: RelatedInfo[];
   /** Overrides the rule's default severity for this finding (e.g. a weaker signal). */
   severity?: Severity;
+  /** The range names a file or object that holds secrets, not a secret value (printed output keeps it). */
+  namesSecretHolder?: boolean;
 }
 
 /** What a rule can ask of its surroundings: never text or the file system directly. */

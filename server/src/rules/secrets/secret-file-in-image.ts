@@ -40,7 +40,7 @@ function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: 
     : `${stageLabel(stage)}, which is not shipped but keeps it in the build cache and in any image built with \`--target ${stage.name ?? stage.index}\``;
   const advice = 'Mount it only for the step that needs it (`RUN --mount=type=secret,id=...`), or provide it at run time.';
   const say = (l: Located, what: string, shown = `\`${l.value}\``) => ctx.report({
-    range: l.range, severity,
+    range: l.range, severity, namesSecretHolder: true,
     message: `This copy puts ${what} (${shown}) into ${where}. ${advice}`,
   });
 
@@ -66,7 +66,7 @@ function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: 
   if (wholeContext && ctx.fileExists('.env') && !ctx.fileExists('.dockerignore') && !ctx.fileExists(`${baseName(ctx.path)}.dockerignore`)) {
     const src = ops.sources.find((s) => /^\.\/?$/.test(s.value))!;
     ctx.report({
-      range: src.range, severity: 'info',
+      range: src.range, severity: 'info', namesSecretHolder: true,
       message: `${ins.keyword} ${src.value} copies the whole build context, and this folder has a \`.env\` file but no \`.dockerignore\`: the \`.env\` (and its secrets) ends up in the image. Add a \`.dockerignore\` that excludes it.`,
       fix: () => ({
         title: 'Create .dockerignore excluding .env files',
