@@ -40,12 +40,17 @@ export async function perEdit(quick: boolean): Promise<{ text: string; rows: Rec
   const rows: Record<string, number | string>[] = [];
   for (const c of cases) {
     const edited = gen.oneCharEdit(c.text);
-    // Warm both paths so the JIT does not favour whichever runs second.
-    c.parse(edited); await analyzeText(c.path, edited, config, host);
+    // Warm both paths (typing runs warm code; the JIT must not favour whichever runs second): at least
+    // three rounds and ~300 ms. Small files then get more measured rounds, up to ~1.5 s per case.
+    const warmStart = performance.now();
+    let warmRounds = 0;
+    while (warmRounds < (quick ? 1 : 30) && (warmRounds < 3 || performance.now() - warmStart < 300)) { c.parse(edited); await analyzeText(c.path, edited, config, host); warmRounds++; }
+    const perRound = (performance.now() - warmStart) / warmRounds;
+    const rounds = quick ? iterations : Math.max(iterations, Math.min(40, Math.floor(1500 / Math.max(1, perRound))));
     const parse: number[] = [];
     const analyse: number[] = [];
     // Interleave so machine load hits both sides alike.
-    for (let i = 0; i < iterations; i++) {
+    for (let i = 0; i < rounds; i++) {
       parse.push(...(await timeIt(() => c.parse(edited), 1)));
       analyse.push(...(await timeIt(() => analyzeText(c.path, edited, config, host), 1)));
     }
