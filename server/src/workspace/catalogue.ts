@@ -33,18 +33,9 @@ export function catalogueModel(folder: string, objects: KubeObject[]): Kubernete
  * A manifest object as the index keeps it for the catalogue: its fields, and its document as JSON
  * (maps as `{ m: [key, value, key, value, …] }`, so key order and merge keys resolve as `raw` did).
  */
-export interface CatalogueEntry {
-  apiVersion: string;
-  kind: string;
-  kindRange: Range;
-  name?: string;
-  nameRange?: Range;
-  namespace?: string;
-  range: Range;
-  docIndex: number;
+export interface CatalogueEntry extends Pick<KubeObject, 'apiVersion' | 'kind' | 'kindRange' | 'name' | 'nameRange' | 'namespace' | 'range' | 'docIndex' | 'templated'> {
   annotations: [string, string][];
   labels: [string, string][];
-  templated: boolean;
   doc: string;
 }
 

@@ -165,8 +165,19 @@ export function execArgs(ins: Instruction, source: SourceText): Located[] | unde
   });
 }
 
-/** What a RUN/CMD/ENTRYPOINT runs, with exec-form words decoded (see execArgs) and `sh -c` scripts parsed. */
+const decoded = new WeakMap<Instruction, ShellCommand[]>();
+
+/**
+ * What a RUN/CMD/ENTRYPOINT runs, with exec-form words decoded (see execArgs) and `sh -c` scripts parsed.
+ * Computed once per instruction (several rules ask); callers must not change the result.
+ */
 export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
+  let out = decoded.get(ins);
+  if (!out) decoded.set(ins, (out = decodeCommands(ins, source)));
+  return out;
+}
+
+function decodeCommands(ins: Instruction, source: SourceText): ShellCommand[] {
   const args = execArgs(ins, source);
   if (!args) return expandShellScripts(ins.commands, source);
   if (!args.length) return [];
