@@ -8,6 +8,7 @@
  * `{ "safeOnly": true }` (test what fix-all on save does) or `{ "settings": { ... } }` (rule settings).
  */
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,7 +16,7 @@ import { FixSession } from '../../server/src/engine/apply-fixes';
 import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
 import { detectKind } from '../../server/src/parse/detect';
 import { allRules } from '../../server/src/rules';
-import { fixturesDir, walk } from './helpers';
+import { fixturesDir, repoRoot, walk } from './helpers';
 
 const root = path.join(fixturesDir, 'fixes');
 const noGit = { refuseReason: () => undefined, ignored: () => false };
@@ -59,6 +60,11 @@ describe('quick fixes: before/after cases (test/fixtures/fixes)', () => {
     }
     const missing = allRules.filter((r) => r.fix !== 'none' && !folders.includes(r.id)).map((r) => r.id);
     assert.deepStrictEqual(missing, [], 'rules with a fix but no before/after case');
+  });
+
+  it('every fixture file is committed: none is hidden by a .gitignore inside the fixtures (cases hold .gitignore files)', () => {
+    const hidden = execFileSync('git', ['ls-files', '--others', '--ignored', '--exclude-standard', '--', 'test/fixtures', 'test/e2e/workspaces', 'examples'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    assert.strictEqual(hidden, '', 'git add -f these files');
   });
 
   for (const ruleId of fs.existsSync(root) ? fs.readdirSync(root).sort() : []) {
