@@ -110,16 +110,23 @@ export function gitView(): GitView {
   const git = (args: string[], cwd: string) => {
     try { execFileSync('git', args, { cwd, stdio: 'ignore' }); return true; } catch { return false; }
   };
+  // Answers are kept for the view's life (one `seaworthy fix` run, a few seconds in the editor): only git
+  // commands change them, and a file a fix creates is untracked whatever was asked before.
+  const tracked = new Map<string, boolean>();
+  const ignoredPaths = new Map<string, boolean>();
   return {
     refuseReason(abs) {
       const r = repo(path.dirname(abs));
       if (r instanceof Error) return r.message;
       if (r === null || !fs.existsSync(abs)) return undefined;
-      return git(['ls-files', '--error-unmatch', '--', abs], r) ? 'git tracks it, so the secret would be committed; untrack it first (`git rm --cached`)' : undefined;
+      if (!tracked.has(abs)) tracked.set(abs, git(['ls-files', '--error-unmatch', '--', abs], r));
+      return tracked.get(abs) ? 'git tracks it, so the secret would be committed; untrack it first (`git rm --cached`)' : undefined;
     },
     ignored(abs) {
       const r = repo(path.dirname(abs));
-      return typeof r === 'string' && git(['check-ignore', '-q', '--no-index', '--', abs], r);
+      if (typeof r !== 'string') return false;
+      if (!ignoredPaths.has(abs)) ignoredPaths.set(abs, git(['check-ignore', '-q', '--no-index', '--', abs], r));
+      return ignoredPaths.get(abs)!;
     },
   };
 }

@@ -39,8 +39,19 @@ function fixesOf(f: Finding): Fix[] {
   try { return f.fix?.() ?? []; } catch { return []; }
 }
 
+/**
+ * What git says, reused for a few seconds: the editor asks for code actions at every cursor move, and each
+ * question about a `.env` otherwise spawns git twice.
+ */
+let recentGit: { view: GitView; at: number } | undefined;
+function currentGitView(): GitView {
+  const now = Date.now();
+  if (!recentGit || now - recentGit.at > 5000) recentGit = { view: gitView(), at: now };
+  return recentGit.view;
+}
+
 /** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
-export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = gitView()): CodeAction[] {
+export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView()): CodeAction[] {
   if (!result?.model) return [];
   const uri = params.textDocument.uri;
   const docPath = fileURLToPath(uri);
@@ -87,7 +98,7 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
  * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass).
  * Shared with `seaworthy fix` (engine/apply-fixes.ts) so the editor and the CLI fix the same way.
  */
-export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = gitView()): FileChange[] {
+export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView()): FileChange[] {
   const guard = new FixSession(git, read);
   const merged = new Map<string, FileChange>();
   for (const c of planPass(result, docPath, read).chosen) {
