@@ -21,6 +21,7 @@ import { applyEdits, FileChange, planFix } from '../../server/src/engine/fix';
 import type { Fix } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/model/range';
 import { isCandidatePath } from '../../server/src/parse/detect';
+import { drainProfiler } from '../../server/src/engine/secrets-scan';
 import { fixturesDir, repoRoot, walk } from './helpers';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -57,25 +58,6 @@ function checkEdits(text: string, edits: FileChange['edits']): string | undefine
   expected += text.slice(at);
   if (applyEdits(text, edits) !== expected) return 'text outside the edit ranges changed (applyEdits disagrees with the ranges)';
   return undefined;
-}
-
-/**
- * secretlint 11 profiles every run and keeps every performance mark (secretlint/secretlint#1633, made
- * opt-in by #1673): after thousands of analyses in one process each mark costs a scan of all earlier
- * ones. Between files, let its observer run and clear what it kept, so the test measures the fixes.
- */
-interface SecretlintProfiler { entries?: unknown[]; measures?: unknown[]; waifForExecutionPromises?: () => Promise<unknown> }
-let profiler: Promise<SecretlintProfiler | undefined> | undefined;
-async function drainSecretlintProfiler(): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  profiler ??= import('@secretlint/profiler').then((m) => (m as unknown as { secretLintProfiler?: SecretlintProfiler }).secretLintProfiler, () => undefined);
-  const p = await profiler;
-  if (!p?.entries || !p.waifForExecutionPromises) return;
-  await p.waifForExecutionPromises();
-  p.entries.length = 0;
-  if (p.measures) p.measures.length = 0;
-  performance.clearMarks();
-  performance.clearMeasures();
 }
 
 interface Failure { ruleId: string; file: string; fix: string; what: string }
@@ -146,7 +128,7 @@ describe('quick fixes: property test over fixtures and corpus', function () {
     let withFixes = 0;
     let checked = 0;
     for (const copy of files) {
-      await drainSecretlintProfiler();
+      await drainProfiler(); // secretlint keeps every mark otherwise: each later mark scans all earlier ones
       const before = await new FixSession(noGit).analyze(copy, defaultConfig());
       if (!before.findings.some((f) => f.fix)) continue;
       let offered = false;

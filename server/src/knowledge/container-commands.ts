@@ -3,6 +3,7 @@
  * rules about what runs (downloads, installs) read Dockerfiles, Compose and Kubernetes alike.
  */
 import type { Located } from '../model/common';
+import type { ComposeModel, ComposeService } from '../model/compose';
 import type { DockerfileModel, Instruction } from '../model/dockerfile';
 import type { KubeContainer } from '../model/kubernetes';
 import type { SourceText } from '../model/range';
@@ -96,4 +97,10 @@ export function kubeContainerCommands(c: KubeContainer, source: SourceText): She
     if (dashC >= 0 && located[dashC + 1]) return openShellScripts(scriptCommands(located[dashC + 1], source), source);
   }
   return [exec];
+}
+
+/** Compose service commands (entrypoint, then command), `sh -c` scripts opened. */
+export function serviceCommands(model: ComposeModel, s: ComposeService): ShellCommand[] {
+  const cmds = [...(s.entrypoint?.commands ?? []), ...(s.command?.commands ?? [])];
+  return openShellScripts(cmds, model.source);
 }

@@ -30,6 +30,9 @@ const BARE_RUNTIMES = new Set([
   'julia', 'R', 'perl', 'lua', 'bun', 'deno', 'pwsh', 'powershell', 'cmd', 'gradle', 'mvn',
 ]);
 
+/** Kubernetes kinds whose pods run once and end: what they do at start is not repeated by restarts. */
+export const RUN_ONCE_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob']);
+
 export function isJobName(name: string): boolean {
   return JOB_NAME.test(name);
 }

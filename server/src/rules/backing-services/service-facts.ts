@@ -12,7 +12,7 @@ import type { KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
 import { DATASTORE_CLIENTS, datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
 import { isJobName, jobProgramOf } from '../../knowledge/lifecycle';
-import { openShellScripts } from '../../knowledge/container-commands';
+import { serviceCommands } from '../../knowledge/container-commands';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import type { YEntry } from '../../parse/yaml-view';
 
@@ -77,19 +77,9 @@ export function composeHealth(s: ComposeService, ctx: RuleContext): Health {
   return { state: 'none' };
 }
 
-/** Compose service commands (entrypoint, then command), `sh -c` scripts opened. */
-export function serviceCommands(model: ComposeModel, s: ComposeService): ShellCommand[] {
-  const cmds = [...(s.entrypoint?.commands ?? []), ...(s.command?.commands ?? [])];
-  return openShellScripts(cmds, model.source);
-}
 
 const ONE_SHOT_PROFILES = /^(?:tools?|cli|setup|init|migrate|migrations?|seed|test|tests|debug|admin|ops|jobs?|backup|manual)$/i;
 
-/**
- * Why a Compose service runs once and exits, if it does: listed in `oneShot`, `restart_policy`
- * `condition: none`, awaited with `service_completed_successfully`, a job-like name or program, a
- * datastore client, or a tools-only profile.
- */
 const awaited = new WeakMap<ComposeModel, Map<string, string>>();
 
 /** Service name → the first service that waits for it with `service_completed_successfully` (once per model). */
@@ -105,6 +95,11 @@ function awaitedToComplete(model: ComposeModel): Map<string, string> {
   return m;
 }
 
+/**
+ * Why a Compose service runs once and exits, if it does: listed in `oneShot`, `restart_policy`
+ * `condition: none`, awaited with `service_completed_successfully`, a job-like name or program, a
+ * datastore client, or a tools-only profile.
+ */
 export function composeOneShot(model: ComposeModel, s: ComposeService, ctx: RuleContext): string | undefined {
   if (ctx.settings.oneShot.includes(s.name)) return 'listed in oneShot';
   if (s.raw.get('deploy')?.get('restart_policy')?.get('condition')?.str()?.value === 'none') return 'restart_policy condition none';

@@ -2,12 +2,11 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { buildCommand } from '../../knowledge/build-tools';
-import { commandsOf, kubeContainerCommands, openShellScripts } from '../../knowledge/container-commands';
-import { isJobName } from '../../knowledge/lifecycle';
+import { commandsOf, kubeContainerCommands, serviceCommands } from '../../knowledge/container-commands';
+import { isJobName, RUN_ONCE_KINDS } from '../../knowledge/lifecycle';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { isDevComposeFile } from './stages';
 
-const ONE_SHOT_KINDS = new Set(['Job', 'CronJob']);
 
 /**
  * Build steps a container runs before (or instead of) starting its program. A build that is the last
@@ -62,16 +61,12 @@ export default defineRule({
       if (isDevComposeFile(ctx.path)) return;
       for (const s of model.services) {
         if (ctx.settings.oneShot.includes(s.name) || isJobName(s.name)) continue;
-        const commands = [
-          ...(s.entrypoint ? openShellScripts(s.entrypoint.commands, model.source) : []),
-          ...(s.command ? openShellScripts(s.command.commands, model.source) : []),
-        ];
-        report(commands, model.source, ctx, `Service "${s.name}"`);
+        report(serviceCommands(model, s), model.source, ctx, `Service "${s.name}"`);
       }
     },
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
-        if (!obj.workload || ONE_SHOT_KINDS.has(obj.kind) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
+        if (!obj.workload || RUN_ONCE_KINDS.has(obj.kind) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
         for (const c of obj.workload.podSpec.containers) report(kubeContainerCommands(c, model.source), model.source, ctx, `Container "${c.name}"`);
       }
     },

@@ -1,15 +1,11 @@
-import * as nodePath from 'path';
 import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import { DockerfileModel, effectiveInstruction, finalStage, Instruction } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { commandsOf, kubeContainerCommands, openShellScripts } from '../../knowledge/container-commands';
+import { RUN_ONCE_KINDS } from '../../knowledge/lifecycle';
 import { installsDependencies } from '../../knowledge/packages';
+import { isDevComposeFile } from '../build-run/stages';
 import { argsOf, programOf, ShellCommand } from '../../knowledge/shell';
-
-/** Compose files for a development loop (`npm install && npm run dev` over a bind mount is the point there). */
-const DEV_COMPOSE = /dev|override|local|test/i;
-/** Workloads that run once: an install before a one-off task does not repeat on restarts or scale-out. */
-const RUN_ONCE_KINDS = new Set(['Job', 'CronJob']);
 
 /** `apt-get update`, `apk update`: refreshes the package index for the installs that follow. */
 function refreshesIndex(cmd: ShellCommand): boolean {
@@ -106,7 +102,7 @@ export default defineRule({
       }
     },
     compose(model, ctx) {
-      if (DEV_COMPOSE.test(nodePath.basename(ctx.path))) return;
+      if (isDevComposeFile(ctx.path)) return;
       for (const s of model.services) {
         if (ctx.settings.oneShot.includes(s.name)) continue;
         if (s.command) reportInstalls(openShellScripts(s.command.commands, model.source), model.source, ctx, `Service "${s.name}" command`);

@@ -2,7 +2,8 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import { imageBaseName } from '../../knowledge/image';
 import { appendToMap, stepBelow } from '../backing-services/yaml-edit';
-import { composeOneShot, serviceCommands, serviceImage } from '../backing-services/service-facts';
+import { composeOneShot, serviceImage } from '../backing-services/service-facts';
+import { serviceCommands } from '../../knowledge/container-commands';
 
 /** Images that log a line per request to stdout out of the box (Traefik, Caddy and Envoy only do when told to). */
 const ACCESS_LOGGERS = new Set(['nginx', 'openresty', 'httpd', 'apache', 'nginx-unprivileged', 'kong', 'php', 'wordpress', 'nextcloud']);

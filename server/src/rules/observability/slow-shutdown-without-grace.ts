@@ -6,7 +6,8 @@ import type { EnvEntry } from '../../model/common';
 import { isSlowStopper } from '../../knowledge/lifecycle';
 import { programOf } from '../../knowledge/shell';
 import { appendToMap } from '../backing-services/yaml-edit';
-import { composeOneShot, longRunningWorkload, serviceCommands, serviceImage } from '../backing-services/service-facts';
+import { composeOneShot, longRunningWorkload, serviceImage } from '../backing-services/service-facts';
+import { serviceCommands } from '../../knowledge/container-commands';
 
 function facts(env: EnvEntry[], words: string[]): RunFacts {
   return { env: new Map(env.map((e) => [e.name, e.dynamic || e.valueFrom ? undefined : e.value])), words };

@@ -3,35 +3,17 @@ import type { Located } from '../../model/common';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
 import { secretFileKind } from '../../knowledge/secrets';
 import { baseName } from '../../parse/detect';
+import { copyOperands } from '../build-run/stages';
 
 /** Files that belong in `~/.ssh` without being keys. */
 const SSH_PUBLIC = /^(?:known_hosts|config|authorized_keys|.*\.pub)$/i;
-
-/** Sources and destination of COPY/ADD (shell or JSON form); undefined for heredoc COPY (content is inline). */
-function operands(ins: Instruction, model: DockerfileModel): { sources: Located[]; dest: Located } | undefined {
-  let words = ins.args;
-  if (ins.argsText.trimStart().startsWith('[')) {
-    const start = ins.argsOffset;
-    const found: Located[] = [];
-    const re = /"((?:[^"\\]|\\.)*)"/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(ins.argsText))) {
-      let value = m[1];
-      try { value = JSON.parse(m[0]) as string; } catch { /* keep the raw text */ }
-      found.push({ value, range: model.source.range(start + m.index, start + m.index + m[0].length), dynamic: false });
-    }
-    words = found;
-  }
-  if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
-  return { sources: words.slice(0, -1), dest: words[words.length - 1] };
-}
 
 function stageLabel(stage: Stage): string {
   return stage.name ? `stage "${stage.name}"` : `stage ${stage.index + 1}`;
 }
 
 function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: RuleContext): void {
-  const ops = operands(ins, model);
+  const ops = copyOperands(ins, model.source);
   if (!ops) return;
   const from = ins.flags.find((f) => f.name.toLowerCase() === 'from')?.value;
   const severity = stage.ships ? 'error' : 'warning';

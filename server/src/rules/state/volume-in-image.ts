@@ -4,20 +4,7 @@ import { effectiveInstruction } from '../../model/dockerfile';
 import { covers, datastoreOfImage, DATASTORE_SERVERS, knownDataDirectories, normalizePath } from '../../knowledge/datastores';
 import { substitute } from '../../knowledge/interpolation';
 import { programOf } from '../../knowledge/shell';
-
-/** ENV and ARG values visible to an instruction (its stage's ancestors first, then the stage up to it). */
-function varsBefore(model: DockerfileModel, stage: Stage, ins: Instruction): Map<string, string | undefined> {
-  const vars = new Map<string, string | undefined>(model.globalArgs.map((a) => [a.name, a.value]));
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.parent) chain.unshift(s);
-  for (const s of chain) {
-    for (const i of s.instructions) {
-      if (i === ins) break;
-      if (i.keyword === 'ENV' || i.keyword === 'ARG') for (const p of i.properties) if (p.value !== undefined || !vars.has(p.name)) vars.set(p.name, p.value);
-    }
-  }
-  return vars;
-}
+import { varsBefore } from '../build-run/stages';
 
 /** The image runs a datastore server: its CMD/ENTRYPOINT names one, or it is built FROM a datastore image. */
 function runsDatastore(stage: Stage): boolean {
