@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
 import type { EngineConfig } from './config';
-import { appendConflict, applyEdits, FileChange, planFix } from './fix';
+import { appendConflict, applyEdits, FileChange, mergeChanges, planFix } from './fix';
 import { globToRegExp } from './project-config';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
@@ -40,7 +40,7 @@ export interface ChosenFix { finding: Finding; fix: Fix; changes: FileChange[] }
  * own-file edit is never applied without its side files.
  */
 export function planPass(result: AnalysisResult, docPath: string, read: Reader, unsafe = false): { chosen: ChosenFix[]; changes: FileChange[]; conflicts: { finding: Finding; fix: Fix; reason: string }[] } {
-  const merged = new Map<string, FileChange>();
+  const sideFiles = new Set<string>();
   const conflicts: { finding: Finding; fix: Fix; reason: string }[] = [];
   const taken: FileChange['edits'] = [];
   const chosen: ChosenFix[] = [];
@@ -55,16 +55,13 @@ export function planPass(result: AnalysisResult, docPath: string, read: Reader, 
     if (!changes.length) continue;
     const own = changes.find((c) => c.file === docPath);
     if (own && own.edits.some(overlaps)) continue;
-    if (changes.some((c) => c.file !== docPath && merged.has(c.file))) continue;
+    const others = changes.filter((c) => c.file !== docPath).map((c) => c.file);
+    if (others.some((f) => sideFiles.has(f))) continue;
     if (own) taken.push(...own.edits);
-    for (const c of changes) {
-      const m = merged.get(c.file);
-      if (!m) merged.set(c.file, { ...c, edits: [...c.edits] });
-      else m.edits.push(...c.edits);
-    }
+    for (const f of others) sideFiles.add(f);
     chosen.push({ finding, fix, changes });
   }
-  return { chosen, changes: [...merged.values()], conflicts };
+  return { chosen, changes: mergeChanges(chosen.flatMap((c) => c.changes)), conflicts };
 }
 
 function cmp(a: { line: number; character: number }, b: { line: number; character: number }): number {
@@ -230,16 +227,22 @@ export class FixSession {
    * they are merged per file and applied at once (one after another would shift each other's ranges).
    */
   private applyPass(group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void): ChosenFix[] {
+    const { ok, changes } = this.guardPass(group, refuse);
+    for (const c of changes) this.set(c.file, applyEdits(this.read(c.file) ?? '', c.edits));
+    return ok;
+  }
+
+  /** The fixes of a pass that pass the guard, and their changes (with `.gitignore` lines) merged per file. */
+  guardPass(group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void = () => undefined): { ok: ChosenFix[]; changes: FileChange[] } {
     const ok: ChosenFix[] = [];
-    const merged = new Map<string, FileChange['edits']>();
+    const all: FileChange[] = [];
     for (const c of group) {
       const g = this.guard(c.changes);
       if (g.refused) { refuse(c, g.refused); continue; }
       ok.push(c);
-      for (const ch of g.changes) (merged.get(ch.file) ?? merged.set(ch.file, []).get(ch.file)!).push(...ch.edits);
+      all.push(...g.changes);
     }
-    for (const [file, edits] of merged) this.set(file, applyEdits(this.read(file) ?? '', edits));
-    return ok;
+    return { ok, changes: mergeChanges(all) };
   }
 
   /** Values written to .env files and secret manifests or replaced in secrets findings: masked wherever a change is printed. */

@@ -69,6 +69,16 @@ export function snippetDefaults(snippet: string): string {
 
 function zero(): Range { return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }; }
 
+/** One change per file: the edits of several fixes of a pass, computed against the same texts. */
+export function mergeChanges(changes: FileChange[]): FileChange[] {
+  const byFile = new Map<string, FileChange>();
+  for (const c of changes) {
+    const m = byFile.get(c.file);
+    if (m) { m.edits.push(...c.edits); m.create ||= c.create; } else byFile.set(c.file, { ...c, edits: [...c.edits] });
+  }
+  return [...byFile.values()];
+}
+
 /** Applies non-overlapping edits to a text (offsets from line/character), last first. */
 export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
   const starts = [0];

@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
-import type { AnalysisResult, Finding } from '../engine/analyze';
-import { FixSession, GitView, gitView, planPass } from '../engine/apply-fixes';
+import type { AnalysisResult } from '../engine/analyze';
+import { fixesOf, FixSession, GitView, gitView, planPass } from '../engine/apply-fixes';
 import { appendConflict, FileChange, planFix } from '../engine/fix';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
-import type { Fix } from '../engine/rule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.seaworthy`;
 /** Client command that inserts a fix's snippet (arguments: uri, version, range, snippet text). */
@@ -33,10 +32,6 @@ function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs): WorkspaceEdit {
     documentChanges.push(TextDocumentEdit.create({ uri, version: c.create ? null : docs.versionOf(uri) }, c.edits));
   }
   return { documentChanges };
-}
-
-function fixesOf(f: Finding): Fix[] {
-  try { return f.fix?.() ?? []; } catch { return []; }
 }
 
 /**
@@ -99,15 +94,5 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
  * Shared with `seaworthy fix` (engine/apply-fixes.ts) so the editor and the CLI fix the same way.
  */
 export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView()): FileChange[] {
-  const guard = new FixSession(git, read);
-  const merged = new Map<string, FileChange>();
-  for (const c of planPass(result, docPath, read).chosen) {
-    const g = guard.guard(c.changes);
-    if (g.refused) continue;
-    for (const ch of g.changes) {
-      const m = merged.get(ch.file);
-      if (m) m.edits.push(...ch.edits); else merged.set(ch.file, { ...ch, edits: [...ch.edits] });
-    }
-  }
-  return [...merged.values()];
+  return new FixSession(git, read).guardPass(planPass(result, docPath, read).chosen).changes;
 }
