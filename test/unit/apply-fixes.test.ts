@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
 import { chooseFix, fixesOf, FixSession, secretTexts, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
-import { appendConflict, planFix, snippetDefaults } from '../../server/src/engine/fix';
+import { appendConflict, planFix, snippetDefaults, snippetEscape } from '../../server/src/engine/fix';
 import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
@@ -174,6 +174,7 @@ describe('applying fixes (engine/apply-fixes)', () => {
 
   it('expands snippet placeholders to their defaults', () => {
     assert.strictEqual(snippetDefaults('a:${1:VERSION}'), 'a:VERSION');
+    assert.strictEqual(snippetDefaults(`${snippetEscape('reg/$x}\\y')}:\${1:V}`), 'reg/$x}\\y:V', 'escaped literal text comes back unchanged');
     assert.strictEqual(snippetDefaults('${1:outer ${2:inner}} $0 ${3} \\$HOME \\}'), 'outer inner   $HOME }');
   });
 

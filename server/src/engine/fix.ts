@@ -60,6 +60,9 @@ export function appendConflict(fix: Fix, docPath: string, readFile: (abs: string
   return undefined;
 }
 
+/** Literal text inside a snippet: dollar, closing brace and backslash escaped. */
+export function snippetEscape(text: string): string { return text.replace(/[$}\\]/g, (c) => `\\${c}`); }
+
 /** A snippet's text with every placeholder at its default (`${1:VERSION}` → `VERSION`, `$0` → ``). */
 export function snippetDefaults(snippet: string): string {
   let out = snippet;

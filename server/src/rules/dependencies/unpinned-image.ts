@@ -1,4 +1,5 @@
 import * as nodePath from 'path';
+import { snippetEscape } from '../../engine/fix';
 import { defineRule, Fix, Model, RuleContext } from '../../engine/rule';
 import type { ImageRef } from '../../model/common';
 import type { ComposeModel } from '../../model/compose';
@@ -105,9 +106,6 @@ function candidateTags(ref: ImageRef, all: ImageRef[], others: () => Known[]): {
  * Dockerfiles a Compose file builds, the workspace's manifests). Offered only when the image is written
  * literally (not through an ARG).
  */
-/** Literal text inside a snippet: dollar, closing brace and backslash escaped. */
-function snippetEscape(text: string): string { return text.replace(/[$}\\]/g, (c) => `\\${c}`); }
-
 function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: SourceText, others: () => Known[]): (() => Fix[]) | undefined {
   if (problem === 'no-digest' || ref.raw.includes('$')) return undefined;
   const written = source.slice(ref.range);
