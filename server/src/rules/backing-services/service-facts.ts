@@ -13,7 +13,7 @@ import type { Range } from '../../model/range';
 import { DATASTORE_CLIENTS, datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
 import { isJobName, jobProgramOf } from '../../knowledge/lifecycle';
 import { serviceCommands } from '../../knowledge/container-commands';
-import { programOf, ShellCommand } from '../../knowledge/shell';
+import { programOf } from '../../knowledge/shell';
 import type { YEntry } from '../../parse/yaml-view';
 
 /** The stage a Compose `build:` produces, when the workspace has its Dockerfile. */

@@ -3,7 +3,8 @@ import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
 import { findHostAddress } from '../../knowledge/daemons';
 import type { ShellCommand } from '../../knowledge/shell';
-import { commandsOf, containerCommands, expandShellScripts, podsOf, runtimeInstructions } from './shared';
+import { containerCommands, podsOf, runtimeInstructions } from './shared';
+import { commandsOf, openShellScripts } from '../../knowledge/container-commands';
 
 const ADVICE = 'That only exists on a developer machine or one particular host, not on other servers or in a cluster. Run the dependency as its own service, reach it by service name, and pass the address in through configuration.';
 
@@ -76,8 +77,8 @@ export default defineRule({
           });
         }
         checkEnv(svc.environment, `Service "${svc.name}" variable`, model.source, ctx);
-        if (svc.command) checkCommands(expandShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
-        if (svc.entrypoint) checkCommands(expandShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
+        if (svc.command) checkCommands(openShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
+        if (svc.entrypoint) checkCommands(openShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
       }
     },
     kubernetes(model, ctx) {

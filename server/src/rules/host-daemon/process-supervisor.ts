@@ -6,7 +6,8 @@ import {
   forkingDaemonOf, HARMLESS_FOLLOWERS, installedPackages, packageName, serviceStartOf, SUPERVISOR_PACKAGES, supervisorOf,
 } from '../../knowledge/daemons';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
-import { commandsOf, containerCommands, execArgs, expandShellScripts, podsOf, runtimeInstructions } from './shared';
+import { containerCommands, execArgs, podsOf, runtimeInstructions } from './shared';
+import { commandsOf, openShellScripts } from '../../knowledge/container-commands';
 
 const CONSEQUENCE = 'The platform only watches the container\'s main process, so when the other one dies nobody restarts it, its logs and shutdown signals get lost, and the parts cannot be scaled or rolled out separately. Run one process per container (separate services, a sidecar, or a scheduled job for cron) and let the orchestrator restart and scale them.';
 
@@ -164,8 +165,8 @@ export default defineRule({
     },
     compose(model, ctx) {
       for (const svc of model.services) {
-        if (svc.command) report(expandShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
-        if (svc.entrypoint) report(expandShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
+        if (svc.command) report(openShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
+        if (svc.entrypoint) report(openShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
       }
     },
     kubernetes(model, ctx) {

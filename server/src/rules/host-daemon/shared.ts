@@ -113,22 +113,6 @@ function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
 }
 
 /**
- * Replaces `sh -c "script"` commands by the script's own commands (a string-form Compose `command:`
- * or a shell-form CMD is split into words first, so the script arrives as one quoted word).
- */
-export function expandShellScripts(commands: ShellCommand[], source: SourceText): ShellCommand[] {
-  return commands.flatMap((c) => {
-    const p = programOf(c);
-    const script = p && SHELL_PROGRAMS.has(p.name) && c.words[p.index + 1]?.text === '-c' ? c.words[p.index + 2] : undefined;
-    if (!script) return [c];
-    const raw = source.text.slice(script.start, script.end);
-    const q = raw[0] === '"' || raw[0] === '\'' ? 1 : 0;
-    if (source.text.slice(script.start + q, script.start + q + script.text.length) === script.text) return parseShell(script.text, script.start + q);
-    return commandsOfScalar({ value: script.text, range: source.range(script.start, script.end), dynamic: false }, source);
-  });
-}
-
-/**
  * What a container's `command` + `args` run: the script of `sh -c "..."`, or the argument vector as
  * one command.
  */
@@ -163,35 +147,6 @@ export function execArgs(ins: Instruction, source: SourceText): Located[] | unde
     if (raw.startsWith('"')) { try { value = JSON.parse(raw) as string; } catch { value = raw.slice(1, -1); } }
     return { value, range: w.range, dynamic: w.dynamic };
   });
-}
-
-const decoded = new WeakMap<Instruction, ShellCommand[]>();
-
-/**
- * What a RUN/CMD/ENTRYPOINT runs, with exec-form words decoded (see execArgs) and `sh -c` scripts parsed.
- * Computed once per instruction (several rules ask); callers must not change the result.
- */
-export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
-  let out = decoded.get(ins);
-  if (!out) decoded.set(ins, (out = decodeCommands(ins, source)));
-  return out;
-}
-
-function decodeCommands(ins: Instruction, source: SourceText): ShellCommand[] {
-  const args = execArgs(ins, source);
-  if (!args) return expandShellScripts(ins.commands, source);
-  if (!args.length) return [];
-  const words = args.map((a) => {
-    const start = source.offsetAt(a.range.start), end = source.offsetAt(a.range.end);
-    const inner = source.text.slice(start, end).startsWith('"') ? [start + 1, end - 1] : [start, end];
-    return { text: a.value, start: inner[0], end: inner[1], quoted: true };
-  });
-  const whole: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
-  const p = programOf(whole);
-  if (p && SHELL_PROGRAMS.has(p.name) && args[p.index + 1]?.value === '-c' && args[p.index + 2]) {
-    return commandsOfScalar(args[p.index + 2], source);
-  }
-  return [whole];
 }
 
 /** CMD and ENTRYPOINT the shipped image really runs (the last ones, inherited through FROM-stages). */

@@ -4,7 +4,8 @@ import type { SourceText } from '../../model/range';
 import { installedPackages, isSshServerPackage, isSshServiceImage, packageName } from '../../knowledge/daemons';
 import { imageBaseName, parseImageRef } from '../../knowledge/image';
 import { programOf, ShellCommand } from '../../knowledge/shell';
-import { commandsOf, containerCommands, expandShellScripts, podsOf, runtimeInstructions } from './shared';
+import { containerCommands, podsOf, runtimeInstructions } from './shared';
+import { commandsOf, openShellScripts } from '../../knowledge/container-commands';
 
 const WHY = 'An SSH server in an app container invites hand-made changes that the next deploy silently wipes, adds a daemon and keys to manage and patch, and opens a door past the platform\'s access control. Use `docker exec` / `kubectl exec` (or an ephemeral debug container) to look inside, and run admin tasks as one-off processes from the same image.';
 
@@ -70,8 +71,8 @@ export default defineRule({
           const s = e.str();
           if (s && isSshPort(s.value)) ctx.report({ range: s.range, message: `Service "${svc.name}" exposes port 22 (SSH) to other services. ${WHY}` });
         }
-        if (svc.command) checkSshd(expandShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
-        if (svc.entrypoint) checkSshd(expandShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
+        if (svc.command) checkSshd(openShellScripts(svc.command.commands, model.source), `Service "${svc.name}" command`, model.source, ctx);
+        if (svc.entrypoint) checkSshd(openShellScripts(svc.entrypoint.commands, model.source), `Service "${svc.name}" entrypoint`, model.source, ctx);
       }
     },
     kubernetes(model, ctx) {

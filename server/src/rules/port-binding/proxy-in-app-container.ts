@@ -5,7 +5,8 @@ import type { Range } from '../../model/range';
 import { forkingDaemonOf, installedPackages, packageName, serviceStartOf, supervisorOf } from '../../knowledge/daemons';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { isAppProgram, isProxyImage, isRuntimeImage, PROXY_PACKAGES, PROXY_PROGRAMS } from '../../knowledge/web-tier';
-import { commandsOf, runtimeInstructions } from '../host-daemon/shared';
+import { runtimeInstructions } from '../host-daemon/shared';
+import { commandsOf } from '../../knowledge/container-commands';
 
 /** Packages that install an application runtime or app server (what a bundled proxy would front). */
 const APP_PACKAGES = /^(?:nodejs|npm|python3?|python3\.\d+|openjdk-\d+-jre(?:-headless)?|openjdk\d*|java-\d+-openjdk(?:-headless)?|ruby|php\d*(?:\.\d+)?-fpm|php\d*-fpm|php-fpm\d*|gunicorn|uwsgi|puma|dotnet-runtime-[\d.]+|aspnetcore-runtime-[\d.]+)$/;
