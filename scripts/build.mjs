@@ -2,29 +2,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { yamlDebugSwitches } from './yaml-debug-switches.cjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-
-/**
- * The yaml library reads `process.env.LOG_TOKENS` / `LOG_STREAM` (debug printing) once per token, and
- * process.env is a slow native lookup: about 6% of a large workspace scan. The bundle fixes both to
- * "unset". A yaml upgrade that drops or renames them fails the build instead of silently keeping the cost.
- */
-const yamlDebugSwitches = {
-  name: 'yaml-debug-switches',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const patched = text.replace(/\bnode_process\.env\.LOG_(TOKENS|STREAM)\b/g, 'undefined');
-      if (patched === text) throw new Error(`yaml-debug-switches: no LOG_TOKENS/LOG_STREAM lookup found in ${args.path}; check the yaml upgrade`);
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: true, keepNames: true, plugins: [yamlDebugSwitches] };
 await Promise.all([
