@@ -3,15 +3,18 @@
  * PersistentVolumeClaim. A StatefulSet gets a `volumeClaimTemplates` entry (one claim per replica) in
  * place of its `emptyDir` pod volume; a Deployment or a Pod gets its `emptyDir` replaced by a
  * `persistentVolumeClaim` and a PersistentVolumeClaim document appended to the file. When nothing is
- * mounted at the data directory, a volumeMount is added there too. The fix is unsafe: a claim needs a
- * storage class (or a provisioner) in the cluster, and its size is a guess to review.
+ * mounted at the data directory, a volumeMount is added there too. A Deployment also gets
+ * `strategy.type: Recreate`, since a rolling update would start the new pod while the old one still
+ * holds the ReadWriteOnce claim. The fix is unsafe: a claim needs a storage class (or a provisioner)
+ * in the cluster, and its size is a guess to review.
  * Unusual layouts (flow collections, several replicas of a Deployment, other volume types) get no fix.
  */
 import type { Fix, TextEdit } from '../../engine/rule';
 import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { SourceText } from '../../model/range';
-import type { YView } from '../../parse/yaml-view';
-import { appendToMap, eolOf, keyColumn } from '../backing-services/yaml-edit';
+import { rangeContains } from '../../model/range';
+import type { YEntry, YView } from '../../parse/yaml-view';
+import { appendToMap, entryEnd, eolOf, keyColumn, ownEntries } from '../backing-services/yaml-edit';
 import { appendSeqItem, dashColumn, rangeKey, removeEntry, removeSeqItem } from '../host-daemon/shared';
 import { ephemeralCover, Mounts } from './mounts';
 
@@ -73,6 +76,57 @@ function claimDocument(model: KubernetesModel, obj: KubeObject, claim: string, l
   return { range: { start: end, end }, newText: `${sep}${endsWithSeparator ? '' : `---${l.eol}`}${lines.join(l.eol)}${l.eol}` };
 }
 
+/**
+ * Edits that make a Deployment replace its pod instead of rolling it (`strategy.type: Recreate`): a
+ * new `strategy:` after `replicas:` (else after `selector:`, else at the end of `spec`), `type:` set
+ * to Recreate and `rollingUpdate:` dropped in an existing one; none when it is already Recreate.
+ * Undefined (no fix) when the strategy is written in a way these edits cannot follow (an alias, a flow
+ * mapping over several lines, an empty value).
+ */
+function recreateStrategy(src: SourceText, obj: KubeObject, l: Layout): (TextEdit | undefined)[] {
+  const specEntry = obj.raw.entry('spec');
+  const spec = specEntry?.value;
+  const col = spec && keyColumn(src, spec);
+  // Aliased values live elsewhere (and may be shared): no edit there.
+  const inPlace = (e: YEntry) => rangeContains(e.range, e.value.range);
+  if (!specEntry || !spec || col === undefined || !inPlace(specEntry)) return [undefined];
+  const own = ownEntries(spec);
+  const s = ' '.repeat(l.step);
+  const strategy = own.find((e) => e.key === 'strategy');
+  if (!strategy) {
+    const anchor = own.find((e) => e.key === 'replicas') ?? own.find((e) => e.key === 'selector');
+    const lines = ['strategy:', `${s}type: Recreate`];
+    if (!anchor) return [appendToMap(src, spec, lines)];
+    const p = src.positionAt(entryEnd(src, anchor));
+    return [{ range: { start: p, end: p }, newText: lines.map((x) => `${l.eol}${' '.repeat(col)}${x}`).join('') }];
+  }
+  const v = strategy.value;
+  if (!inPlace(strategy)) return [undefined];
+  if (v.isMap && src.text[src.offsetAt(v.range.start)] === '{') {
+    // `strategy: {type: RollingUpdate}` on one line: rewritten whole.
+    if (v.range.start.line !== v.range.end.line) return [undefined];
+    return v.get('type')?.str()?.value === 'Recreate' ? [] : [{ range: v.range, newText: '{type: Recreate}' }];
+  }
+  if (!v.isMap || keyColumn(src, v) === undefined) return [undefined];
+  const type = ownEntries(v).find((e) => e.key === 'type');
+  const rolling = ownEntries(v).find((e) => e.key === 'rollingUpdate');
+  if (type?.value.str()?.value === 'Recreate') return [];
+  const edits: (TextEdit | undefined)[] = [];
+  if (type) edits.push(type.value.isScalar && inPlace(type) && type.value.range.start.line === type.value.range.end.line ? { range: type.value.range, newText: 'Recreate' } : undefined);
+  if (rolling) {
+    const removal = removeEntry(src, rolling);
+    if (type || !removal) edits.push(removal);
+    else {
+      // No `type` (RollingUpdate by default): the `rollingUpdate:` lines become `type: Recreate`.
+      const removed = src.slice(removal.range);
+      edits.push({ range: removal.range, newText: `${' '.repeat(rolling.keyRange.start.character)}type: Recreate${removed.endsWith('\n') ? l.eol : ''}` });
+    }
+  } else if (!type) {
+    edits.push(appendToMap(src, v, ['type: Recreate']));
+  }
+  return edits;
+}
+
 /** A name for a new volume that no pod volume, claim template or mount of the pod uses yet. */
 function freshVolumeName(obj: KubeObject): string {
   const w = obj.workload!;
@@ -124,6 +178,12 @@ function replaceLines(src: SourceText, removal: TextEdit | undefined, insertion:
   return [{ range: removal.range, newText: insertion.newText.slice(eol.length) + (removed.endsWith('\n') ? eol : '') }];
 }
 
+/** The strategy edits for a Deployment (none for a Pod), and what the title says about them. */
+function recreate(src: SourceText, obj: KubeObject, l: Layout): { edits: (TextEdit | undefined)[]; note: string } {
+  const edits = obj.kind === 'Deployment' ? recreateStrategy(src, obj, l) : [];
+  return { edits, note: edits.length ? ' and use the Recreate strategy' : '' };
+}
+
 /**
  * The fix for container `c` of `obj` whose data directory `dir` is not persistent. Offered for
  * StatefulSets, Deployments of at most one replica (two pods on one ReadWriteOnce claim would share
@@ -168,8 +228,9 @@ export function kubeVolumeFix(model: KubernetesModel, obj: KubeObject, c: KubeCo
     } else {
       swap = appendToMap(src, item, ['persistentVolumeClaim:', `${s}claimName: ${claim}`]);
     }
-    return bundle(src, `Replace the emptyDir volume "${vol.name}" with a PersistentVolumeClaim "${claim}" (${DEFAULT_STORAGE}; needs a storage class)`,
-      [swap, claimDocument(model, obj, claim, l)]);
+    const strategy = recreate(src, obj, l);
+    return bundle(src, `Replace the emptyDir volume "${vol.name}" with a PersistentVolumeClaim "${claim}" (${DEFAULT_STORAGE}; needs a storage class)${strategy.note}`,
+      [swap, ...strategy.edits, claimDocument(model, obj, claim, l)]);
   }
 
   // Nothing is mounted at (or above) the data directory: mount a new volume there.
@@ -186,6 +247,7 @@ export function kubeVolumeFix(model: KubernetesModel, obj: KubeObject, c: KubeCo
   const volLines = [`name: ${name}`, 'persistentVolumeClaim:', `${s}claimName: ${claim}`];
   const vols = podSpec.get('volumes');
   const volEdit = vols ? appendSeqItem(src, vols, volLines) : appendToMap(src, podSpec, newSeq('volumes', [volLines], l));
-  return bundle(src, `Mount a PersistentVolumeClaim "${claim}" at ${dir} (${DEFAULT_STORAGE}; needs a storage class)`,
-    [mountEdit, volEdit, claimDocument(model, obj, claim, l)]);
+  const strategy = recreate(src, obj, l);
+  return bundle(src, `Mount a PersistentVolumeClaim "${claim}" at ${dir} (${DEFAULT_STORAGE}; needs a storage class)${strategy.note}`,
+    [mountEdit, volEdit, ...strategy.edits, claimDocument(model, obj, claim, l)]);
 }
