@@ -11,9 +11,19 @@ const crypto = require('crypto');
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
+const v8 = require('v8');
 const vm = require('vm');
 
 const DIGEST_BYTES = 20;
+
+/**
+ * A one-off scan is over before most optimised code pays back its compilation: with inlining, V8's
+ * optimising compiler took ~5 s of CPU on a 3,000-file scan, competing with the scan for the second
+ * core. Without it the scan is ~10% faster and uses ~25% less CPU (bench, 1× and 10× corpus). Set before
+ * the bundle is compiled, so the code cache is made and used under the same flags. The language
+ * server, which runs for hours, keeps V8's defaults.
+ */
+const V8_FLAGS = ['--no-turbo-inlining'];
 
 function cachePathOf(bundle) { return bundle + '.cache'; }
 function digestOf(source) { return crypto.createHash('sha1').update(source).digest(); }
@@ -27,6 +37,7 @@ function readCache(bundle, digest) {
 
 /** Runs the CommonJS bundle as `require` would, compiled from the code cache when one matches. */
 function loadBundle(bundle) {
+  for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   const source = fs.readFileSync(bundle, 'utf8');
   const digest = digestOf(source);
   const cachedData = readCache(bundle, digest);
