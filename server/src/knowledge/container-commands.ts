@@ -65,7 +65,7 @@ export function instructionsOf(model: DockerfileModel, keyword: string): Instruc
 }
 
 /** Offset where a YAML scalar's characters start (after an opening quote). */
-function contentStart(l: Located, source: SourceText): number {
+export function contentStart(l: Located, source: SourceText): number {
   const s = source.offsetAt(l.range.start);
   const c = source.text[s];
   return c === '"' || c === '\'' ? s + 1 : s;
