@@ -47,6 +47,11 @@ export interface AnalysisResult {
 export interface AnalyzeHost {
   fileExists(absPath: string): boolean;
   modelOf?(absPath: string, kind: FileKind): Model | undefined;
+  /**
+   * Parses the analysed file itself (throws like parseModel). A batch host can hand back the model it
+   * already parsed when another file's rule asked for this one (a Compose file's Dockerfile).
+   */
+  parse?(absPath: string, text: string, kind: FileKind): Model;
   /** Cancellation: checked between rules. */
   isCancelled?(): boolean;
 }
@@ -84,7 +89,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.kind = kind;
   let model: Model;
   try {
-    model = parseModel(path, text, kind);
+    model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
   } catch (e) {
     result.problems.push({ message: `Could not read this ${kind} file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
