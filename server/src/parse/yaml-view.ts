@@ -104,19 +104,28 @@ export class YView {
 
 export class YEntry {
   readonly value: YView;
-  constructor(readonly key: string, readonly pair: Pair<Node, Node | null>, parent: YView) {
+  // Ranges are computed when first asked: rules read many more entries than they report on.
+  private keyRangeMemo?: Range;
+  private rangeMemo?: Range;
+  private valueRangeMemo?: Range;
+  constructor(readonly key: string, readonly pair: Pair<Node, Node | null>, private readonly parent: YView) {
     this.value = parent.child(parent.resolve(pair.value));
-    this.keyRange = rangeOf(pair.key, parent.source);
-    // An entry spans from its key to the end of its value: the unit a fix deletes or a comment suppresses.
-    const end = pair.value?.range?.[1] ?? (pair.key as Node).range?.[1] ?? 0;
-    const start = (pair.key as Node).range?.[0] ?? 0;
-    this.range = parent.source.range(start, Math.max(start, end));
-    this.valueRangeOrKey = pair.value?.range ? rangeOf(pair.value, parent.source) : this.keyRange;
   }
-  readonly keyRange: Range;
-  readonly range: Range;
+  get keyRange(): Range { return (this.keyRangeMemo ??= rangeOf(this.pair.key, this.parent.source)); }
+  /** An entry spans from its key to the end of its value: the unit a fix deletes or a comment suppresses. */
+  get range(): Range {
+    if (!this.rangeMemo) {
+      const { key, value } = this.pair;
+      const end = value?.range?.[1] ?? (key as Node).range?.[1] ?? 0;
+      const start = (key as Node).range?.[0] ?? 0;
+      this.rangeMemo = this.parent.source.range(start, Math.max(start, end));
+    }
+    return this.rangeMemo;
+  }
   /** The value's range, or the key's when the value is empty (`privileged:`). */
-  readonly valueRangeOrKey: Range;
+  get valueRangeOrKey(): Range {
+    return (this.valueRangeMemo ??= this.pair.value?.range ? rangeOf(this.pair.value, this.parent.source) : this.keyRange);
+  }
 }
 
 function rangeOf(node: Node | null | undefined, source: SourceText): Range {
