@@ -84,4 +84,20 @@ describe('seaworthy check (CLI)', function () {
     assert.deepStrictEqual(crlf.map((f) => [f.ruleId, f.line, f.column]), [['hardcoded-secret', 2, 17]]);
     assert.strictEqual(r.code, 1, 'the YAML syntax error is an error');
   });
+
+  it('resolves Kubernetes references across the scanned manifests, as the report does', () => {
+    const dir = path.join(tmp, 'refs');
+    fs.mkdirSync(dir, { recursive: true });
+    const deployment = (configMap: string) => ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: one', 'data:', '  x: "1"', '---',
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  selector:', '    matchLabels: {app: web}', '  template:',
+      '    metadata:', '      labels: {app: web}', '    spec:', '      containers:', '        - name: web', '          image: nginx:1.27.0',
+      '          envFrom:', '            - configMapRef:', `                name: ${configMap}`, ''].join('\n');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment('two'));
+    fs.writeFileSync(path.join(dir, 'config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\ndata:\n  y: "2"\n');
+    const dangling = (args: string[]) => json(['check', ...args]).data.findings.filter((f) => f.ruleId === 'dangling-config-reference').map((f) => `${path.basename(String(f.file))}:${f.line}`);
+    assert.deepStrictEqual(dangling([dir]), [], 'ConfigMap "two" is defined in config.yaml');
+    assert.deepStrictEqual(dangling([path.join(dir, 'app.yaml')]), ['app.yaml:24'], 'a lone file is checked against itself');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), deployment('three'));
+    assert.deepStrictEqual(dangling([dir]), ['app.yaml:24'], 'no scanned manifest defines "three"');
+  });
 });

@@ -10,7 +10,8 @@ export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 /** Analyses text as if it were the file at `filePath` (name decides the kind, as in the editor). */
 export function analyze(filePath: string, text: string, config: EngineConfig = defaultConfig()): Promise<AnalysisResult> {
   // The real disk host: rules that follow Compose `build:` to a Dockerfile see it as in the CLI.
-  return analyzeText(filePath, text, config, diskHost(config));
+  // The scan is this one file: references resolve against the file itself, as for `check FILE`.
+  return analyzeText(filePath, text, config, diskHost(config, undefined, [filePath]));
 }
 
 export function analyzeFile(filePath: string, config?: EngineConfig): Promise<AnalysisResult> {

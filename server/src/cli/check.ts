@@ -58,7 +58,8 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
     problems.push(...o.problems);
     for (const e of o.errors) err.write(e);
   };
-  const host = diskHost(config);
+  // The scanned files form the manifest catalogue: references resolve across them, as in `report`.
+  const host = diskHost(config, undefined, files);
   for (const file of files) {
     const { outcome, result } = await checkFile(file, configOf(file), host);
     // Only SARIF needs the models afterwards; holding every file's model made large runs collect garbage far more.

@@ -4,6 +4,10 @@ import { analyzeText, AnalysisResult, AnalyzeHost, parseModel, prepareText } fro
 import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
+import type { KubeObject, KubernetesModel } from '../model/kubernetes';
+import { detectKind } from '../parse/detect';
+import { mayDefineConfigObjects } from '../knowledge/config-objects';
+import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects } from './catalogue';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -11,6 +15,8 @@ import type { Model } from '../engine/rule';
  * scan of thousands of files (keeping every model made large scans collect garbage far more).
  */
 const RECENT_MODELS = 128;
+/** How many manifests read for the catalogue may wait, parsed, for their own analysis. */
+const HAND_OVER = 256;
 
 /**
  * A host for analyses outside the editor: the real file system, with other files' models parsed on
@@ -18,30 +24,46 @@ const RECENT_MODELS = 128;
  * it — serves the other while it is recent and the text is the same, so a Dockerfile that a Compose
  * file builds is parsed once per scan, not twice.
  */
-export function diskHost(config: EngineConfig, capacity = RECENT_MODELS): AnalyzeHost & { parses: number } {
+export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned?: string[]): AnalyzeHost & { parses: number } {
   const recent = new Map<string, { text?: string; model?: Model }>();
   const remember = (key: string, entry: { text?: string; model?: Model }) => {
     recent.delete(key);
     recent.set(key, entry);
     if (recent.size > capacity) recent.delete(recent.keys().next().value as string);
   };
+  const read = (abs: string) => prepareText(fs.readFileSync(abs, 'utf8'), config).text;
+  // Manifests parsed for the catalogue wait here for their own analysis (bounded), instead of being parsed again.
+  const handOver = new Map<string, { text: string; model: Model }>();
+  const catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, (abs, text) => {
+    host.parses++;
+    let model: KubernetesModel | undefined;
+    try { model = parseModel(abs, text, 'kubernetes') as KubernetesModel; } catch { return undefined; }
+    if (handOver.size < HAND_OVER) handOver.set(abs, { text, model });
+    return model;
+  });
   const host = {
     parses: 0,
     fileExists: (p: string) => fs.existsSync(p),
     modelOf(abs: string, kind: FileKind): Model | undefined {
+      if (catalogue && kind === 'kubernetes' && isDirectory(abs)) return catalogue(abs);
       const key = `${kind}:${abs}`;
       const hit = recent.get(key);
       if (hit) { remember(key, hit); return hit.model; }
       let entry: { text?: string; model?: Model } = {};
       try {
-        const prepared = prepareText(fs.readFileSync(abs, 'utf8'), config);
-        if (prepared.text !== undefined) { host.parses++; entry = { text: prepared.text, model: parseModel(abs, prepared.text, kind) }; }
+        const text = read(abs);
+        if (text !== undefined) { host.parses++; entry = { text, model: parseModel(abs, text, kind) }; }
       } catch { entry = {}; }
       remember(key, entry);
       return entry.model;
     },
     parse(abs: string, text: string, kind: FileKind): Model {
       const key = `${kind}:${abs}`;
+      const waiting = kind === 'kubernetes' ? handOver.get(abs) : undefined;
+      if (waiting) {
+        handOver.delete(abs);
+        if (waiting.text === text) { remember(key, waiting); return waiting.model; }
+      }
       const hit = recent.get(key);
       if (hit?.model && hit.text === text) { remember(key, hit); return hit.model; }
       host.parses++;
@@ -51,6 +73,50 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS): Analyz
     },
   };
   return host;
+}
+
+function isDirectory(abs: string): boolean {
+  try { return fs.statSync(abs).isDirectory(); } catch { return false; }
+}
+
+/**
+ * The manifest catalogue of a `check` (see workspace/catalogue.ts): asking for the Kubernetes model of
+ * a folder returns the objects of the scanned manifests under it that can define Secrets or ConfigMaps
+ * (knowledge/config-objects), so a Deployment's ConfigMap defined in another file of the scan is found
+ * as in `report`. Unlike the workspace index it leaves out manifests without such objects: a scan
+ * applies no fixes, and reference resolution is the only reader of the catalogue besides fixes;
+ * reading every manifest twice cost a third of the scan.
+ * Each manifest is read once into compact objects (documents decoded on demand); folders' merged
+ * models are kept for the run.
+ */
+function fileCatalogue(files: string[], read: (abs: string) => string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): (folder: string) => KubernetesModel {
+  const objects = new Map<string, KubeObject[]>();
+  const folders = new Map<string, KubernetesModel>();
+  const objectsOf = (f: string): KubeObject[] => {
+    let o = objects.get(f);
+    if (!o) {
+      let e: CatalogueEntry[];
+      let text: string | undefined;
+      try { text = read(f); } catch { text = undefined; }
+      // A scan without fixes reads the catalogue only to learn who defines which Secret or ConfigMap.
+      const model = text !== undefined && mayDefineConfigObjects(text) && detectKind(f, text) === 'kubernetes' ? parse(f, text) : undefined;
+      // (The round trip detaches names and labels from the file's text, which would otherwise stay in memory.)
+      e = model ? JSON.parse(JSON.stringify(catalogueEntriesOf(model))) as CatalogueEntry[] : [];
+      o = catalogueObjects(e);
+      objects.set(f, o);
+    }
+    return o;
+  };
+  return (folder) => {
+    const abs = path.resolve(folder);
+    let merged = folders.get(abs);
+    if (!merged) {
+      const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
+      merged = catalogueModel(abs, files.filter((f) => f.startsWith(prefix)).flatMap(objectsOf));
+      folders.set(abs, merged);
+    }
+    return merged;
+  };
 }
 
 /** Reads and analyses one file; unreadable files become a problem, never an exception. */

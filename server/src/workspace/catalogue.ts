@@ -82,13 +82,20 @@ export function catalogueEntriesOf(model: KubernetesModel): CatalogueEntry[] {
   }));
 }
 
-/** Catalogue objects again from their entries (one file's: they share a document and an empty source). */
+/**
+ * Catalogue objects again from their entries (one file's: they share a document and an empty source).
+ * `raw` is decoded when first read: most rules only look at kinds and names.
+ */
 export function catalogueObjects(entries: CatalogueEntry[]): KubeObject[] {
   const doc = new Document();
   const source = new SourceText('');
-  return entries.map((e) => ({
-    apiVersion: e.apiVersion, kind: e.kind, kindRange: e.kindRange, name: e.name, nameRange: e.nameRange, namespace: e.namespace,
-    range: e.range, docIndex: e.docIndex, annotations: new Map(e.annotations), labels: new Map(e.labels), templated: e.templated,
-    raw: new YView(decode(JSON.parse(e.doc) as Encoded), doc, source),
-  }));
+  return entries.map((e) => {
+    let raw: YView | undefined;
+    const o = {
+      apiVersion: e.apiVersion, kind: e.kind, kindRange: e.kindRange, name: e.name, nameRange: e.nameRange, namespace: e.namespace,
+      range: e.range, docIndex: e.docIndex, annotations: new Map(e.annotations), labels: new Map(e.labels), templated: e.templated,
+    } as KubeObject;
+    Object.defineProperty(o, 'raw', { enumerable: true, get: () => (raw ??= new YView(decode(JSON.parse(e.doc) as Encoded), doc, source)) });
+    return o;
+  });
 }
