@@ -123,6 +123,8 @@ export function startServer(connection: Connection): void {
    */
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
   function modelOf(abs: string, kind: FileKind): Model | undefined {
+    // A folder's manifests (reference resolution): known only once the report has indexed the workspace.
+    if (kind === 'kubernetes' && isDirectory(abs)) return workspace.catalogue(abs);
     const open = documents.get(pathToFileURL(abs).toString());
     try {
       const stamp = open ? `v${open.version}` : `m${fs.statSync(abs).mtimeMs}`;
@@ -135,6 +137,10 @@ export function startServer(connection: Connection): void {
       otherModels.set(key, { stamp, model });
       return model;
     } catch { return undefined; }
+  }
+
+  function isDirectory(abs: string): boolean {
+    try { return fs.statSync(abs).isDirectory(); } catch { return false; }
   }
 
   documents.onDidOpen((e) => schedule(e.document, 0));
@@ -166,7 +172,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats }));
-  registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
+  const workspace = registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
 
   documents.listen(connection);
   connection.listen();

@@ -1,3 +1,4 @@
+import type { Model } from '../engine/rule';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CancellationToken, Connection, DidChangeWatchedFilesNotification, FileChangeType, ProgressToken, ResponseError, TextDocuments, WatchKind,
@@ -30,6 +31,8 @@ export interface ScoreNotice { score: number; status: Report['status']; files: n
 export interface WorkspaceFeatures {
   /** The index, once the first report request has built it. */
   index(): WorkspaceIndex | undefined;
+  /** The workspace's manifest catalogue under a folder, once a scan has indexed the workspace. */
+  catalogue(folder: string): Model | undefined;
 }
 
 const EDIT_DELAY_MS = 300;
@@ -67,6 +70,8 @@ export function registerWorkspaceFeatures(
   let indexedWith: string | undefined;
   const configKey = () => JSON.stringify(getConfig());
   let scanned: Promise<boolean> | undefined;
+  /** The index that finished its scan: the only one whose manifest catalogue is complete. */
+  let complete: WorkspaceIndex | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let watching = false;
   const editTimers = new Map<string, NodeJS.Timeout>();
@@ -124,8 +129,9 @@ export function registerWorkspaceFeatures(
         isCancelled: () => !!token?.isCancellationRequested,
         onProgress: (done, total, file) => progress?.report(total ? Math.floor((done / total) * 100) : 0, file ? `${done}/${total} ${file.slice(file.lastIndexOf('/') + 1)}` : undefined),
       });
-      const complete = await scanned;
-      if (!complete) { scanned = undefined; throw new ResponseError(-32800, 'Report cancelled.'); }
+      const finished = await scanned;
+      if (!finished) { scanned = undefined; throw new ResponseError(-32800, 'Report cancelled.'); }
+      complete = ix;
       void watch();
       notifyScore();
     } else if (!(await scanned)) {
@@ -193,7 +199,10 @@ export function registerWorkspaceFeatures(
     return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, spaces };
   });
 
-  return { index: () => index };
+  return {
+    index: () => index,
+    catalogue: (folder: string) => (complete && complete === index && indexedWith === configKey() ? complete.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
+  };
 }
 
 /** A full garbage collection, for the `seaworthy/memory` diagnostics only (the server never needs one). */
