@@ -13,6 +13,7 @@ import { diagnosticsFor } from './diagnostics';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 import { registerWorkspaceFeatures } from './workspace-features';
+import { recordingHost } from '../workspace/index';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -88,27 +89,34 @@ export function startServer(connection: Connection): void {
   async function validate(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc) return;
-    if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); return; }
-    if (projects.isConfigFile(uri)) { void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: projects.diagnosticsOf(doc) }); return; }
+    if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
+    if (projects.isConfigFile(uri)) { void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: projects.diagnosticsOf(doc) }); workspace.edited(uri); return; }
     const { config: docConfig, ignored } = projects.configFor(pathOf(uri), settings);
-    if (ignored) { results.delete(uri); void connection.sendDiagnostics({ uri, diagnostics: [] }); return; }
+    if (ignored) { results.delete(uri); void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
     const version = doc.version;
+    const text = doc.getText();
     const isStale = () => documents.get(uri)?.version !== version;
     stats.analyses++;
+    // With a live workspace index, the analysis records what it reads and the index takes it over.
+    const deps = new Set<string>();
+    const dirDeps = new Set<string>();
+    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf };
+    const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
-      result = await analyzeText(pathOf(uri), doc.getText(), docConfig, {
-        fileExists: (p) => { try { return fs.existsSync(p); } catch { return false; } },
-        modelOf: (p, kind) => modelOf(p, kind),
+      result = await analyzeText(pathOf(uri), text, docConfig, {
+        ...(recording ? recordingHost(base, deps, dirDeps, isDirectory) : base),
         isCancelled: isStale,
       }, kindHint(doc));
     } catch (e) {
       if (e instanceof Cancelled) { stats.cancelled++; return; }
       log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
+      workspace.edited(uri);
       return;
     }
     // A newer edit arrived while this run awaited: its own run will publish.
     if (isStale()) { stats.cancelled++; return; }
+    if (recording) workspace.analysed(uri, { text, result: { ...result }, deps, dirDeps }); else workspace.edited(uri);
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
@@ -171,7 +179,7 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  connection.onRequest('seaworthy/stats', () => ({ ...stats }));
+  connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0 }));
   const workspace = registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
 
   documents.listen(connection);

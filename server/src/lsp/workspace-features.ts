@@ -13,7 +13,7 @@ import { PROJECT_CONFIG_NAMES } from '../engine/project-config';
 import { renderReport, reportOf, REPORT_FORMATS, ReportFormat } from '../report';
 import type { Report } from '../report/types';
 import { excludeMatcher } from '../workspace/globs';
-import { ChangeType, WorkspaceIndex } from '../workspace/index';
+import { ChangeType, Handover, WorkspaceIndex } from '../workspace/index';
 
 /** `seaworthy/report` params: an optional export format (the text comes back in `text`). */
 export interface ReportParams { format?: ReportFormat; workDoneToken?: string | number }
@@ -33,6 +33,12 @@ export interface WorkspaceFeatures {
   index(): WorkspaceIndex | undefined;
   /** The workspace's manifest catalogue under a folder, once a scan has indexed the workspace. */
   catalogue(folder: string): Model | undefined;
+  /** Whether the editor should analyse with a recording host and hand its result over (the index is live). */
+  wantsHandover(): boolean;
+  /** The editor analysed an open document: the index takes the result instead of analysing it again. */
+  analysed(uri: string, handover: Handover): void;
+  /** The editor did not analyse this version of an open document (disabled, ignored, failed): the index does. */
+  edited(uri: string): void;
 }
 
 const EDIT_DELAY_MS = 300;
@@ -188,8 +194,9 @@ export function registerWorkspaceFeatures(
     if (t) clearTimeout(t);
     editTimers.set(uri, setTimeout(() => { editTimers.delete(uri); void changed(abs, 'changed'); }, EDIT_DELAY_MS));
   };
-  documents.onDidChangeContent((e) => onEdit(e.document.uri));
+  // Edits of open documents reach the index from the editor's own analysis (analysed / edited below).
   documents.onDidClose((e) => onEdit(e.document.uri));
+  const live = () => !!index && complete === index && indexedWith === configKey();
 
   connection.onRequest('seaworthy/memory', (params: MemoryParams | undefined): MemoryResponse => {
     if (params?.gc) collectGarbage();
@@ -201,6 +208,15 @@ export function registerWorkspaceFeatures(
 
   return {
     index: () => index,
+    wantsHandover: live,
+    analysed(uri, handover) {
+      const abs = pathOf(uri);
+      if (!abs || !live()) return;
+      const t = editTimers.get(uri);
+      if (t) { clearTimeout(t); editTimers.delete(uri); }
+      void serial(async () => { if (live()) await index!.update(abs, 'changed', handover); }).then(notifyScore, (e) => log(`index update failed: ${(e as Error).message}`));
+    },
+    edited: onEdit,
     catalogue: (folder: string) => (complete && complete === index && indexedWith === configKey() ? complete.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
   };
 }

@@ -32,6 +32,28 @@ export interface ScanControl {
 
 export type ChangeType = 'created' | 'changed' | 'deleted';
 
+/**
+ * An analysis of an open document that the editor has just made for its diagnostics, handed to the
+ * index so the file is not analysed twice. Its host must have been wrapped by recordingHost.
+ */
+export interface Handover { text: string; result: AnalysisResult; deps: Set<string>; dirDeps: Set<string> }
+
+/**
+ * Wraps a host so that every file or folder a rule asks about is recorded: the index re-analyses a
+ * file when something its analysis looked at changes.
+ */
+export function recordingHost(base: AnalyzeHost, deps: Set<string>, dirDeps: Set<string>, isDirectory: (abs: string) => boolean): AnalyzeHost {
+  return {
+    ...base,
+    fileExists: (p) => { deps.add(path.resolve(p)); return base.fileExists(p); },
+    modelOf: (p, kind) => {
+      const abs = path.resolve(p);
+      if (kind === 'kubernetes' && isDirectory(abs)) dirDeps.add(abs); else deps.add(abs);
+      return base.modelOf?.(abs, kind);
+    },
+  };
+}
+
 /** One analysed file: its findings as plain data and its link facts; never its model or text. */
 interface Entry { result: IndexedResult; deps: Set<string>; dirDeps: Set<string> }
 
@@ -162,13 +184,15 @@ export class WorkspaceIndex {
    * A file was created, changed or deleted (watcher or editor). Re-analyses it and its dependents and
    * returns the paths analysed again.
    */
-  async update(abs: string, change: ChangeType): Promise<string[]> {
+  async update(abs: string, change: ChangeType, handover?: Handover): Promise<string[]> {
     const p = path.resolve(abs);
     if (!this.inRoots(p)) return [];
-    return this.inBatch(() => this.updatePath(p, change));
+    // The document has changed since the editor's analysis: the analysis of the newer text will come.
+    if (handover && this.read(p) !== handover.text) return [];
+    return this.inBatch(() => this.updatePath(p, change, handover));
   }
 
-  private async updatePath(p: string, change: ChangeType): Promise<string[]> {
+  private async updatePath(p: string, change: ChangeType, handover?: Handover): Promise<string[]> {
     const wasKubernetes = this.kinds.get(p) === 'kubernetes';
     const batch = this.batch!;
     for (const k of [...batch.models.keys()]) if (k.endsWith('\u0000' + p) || k.includes('\u0000' + p + path.sep)) batch.models.delete(k);
@@ -183,7 +207,11 @@ export class WorkspaceIndex {
     if (gone) {
       for (const f of [...this.known]) if (f === p || f.startsWith(p + path.sep)) { this.known.delete(f); this.entries.delete(f); dependents.delete(f); }
     } else if (this.isFile(p)) {
-      if (isCandidatePath(p) && !this.ignored(p)) { this.known.add(p); await this.analyse(p); again.push(p); }
+      if (isCandidatePath(p) && !this.ignored(p)) {
+        this.known.add(p);
+        if (handover) this.store(p, handover.result, handover.deps, handover.dirDeps); else await this.analyse(p);
+        again.push(p);
+      }
     } else if (change === 'created') {
       // A folder appeared (moved in, checked out): index what it holds.
       for (const f of this.discover([p])) { this.known.add(f); batch.catalogues.clear(); await this.analyse(f); again.push(f); }
@@ -194,15 +222,10 @@ export class WorkspaceIndex {
 
   /** An AnalyzeHost for analysing `file`; every question it is asked becomes a dependency of `file`. */
   hostFor(deps: Set<string> = new Set(), dirDeps: Set<string> = new Set()): AnalyzeHost {
-    return {
-      fileExists: (p) => { deps.add(path.resolve(p)); return this.exists(p); },
-      modelOf: (p, kind) => {
-        const abs = path.resolve(p);
-        if (kind === 'kubernetes' && this.isDirectory(abs)) { dirDeps.add(abs); return this.catalogue(abs); }
-        deps.add(abs);
-        return this.modelOf(abs, kind);
-      },
-    };
+    return recordingHost({
+      fileExists: (p) => this.exists(p),
+      modelOf: (abs, kind) => (kind === 'kubernetes' && this.isDirectory(abs) ? this.catalogue(abs) : this.modelOf(abs, kind)),
+    }, deps, dirDeps, (abs) => this.isDirectory(abs));
   }
 
   /** A file's model, parsed on demand (and shared while a scan or an update runs). */
@@ -280,6 +303,11 @@ export class WorkspaceIndex {
     } else {
       result = await analyzeText(abs, text, this.opts.configFor?.(abs) ?? this.opts.config, this.hostFor(deps, dirDeps), this.opts.kindHint?.(abs));
     }
+    this.store(abs, result, deps, dirDeps);
+  }
+
+  private store(abs: string, result: AnalysisResult, deps: Set<string>, dirDeps: Set<string>): void {
+    this.linkCache = undefined;
     if (result.kind) this.kinds.set(abs, result.kind);
     this.entries.set(abs, { result: slim(result), deps, dirDeps });
   }
