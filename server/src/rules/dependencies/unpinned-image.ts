@@ -162,7 +162,8 @@ export default defineRule({
         const ref = stage.image;
         if (!ref) continue;
         const viaArg = ref.raw.includes('$') ? ` (from the ARG default, resolved to "${[ref.registry, ref.repository].filter(Boolean).join('/')}${ref.tag ? ':' + ref.tag : ''}")` : '';
-        check(ref, refs, model.source, ctx, model, 'dockerfile', 'Pin a release tag (e.g. `node:20.11-alpine`) or a digest.', viaArg);
+        const name = [ref.registry, ref.repository].filter(Boolean).join('/');
+        check(ref, refs, model.source, ctx, model, 'dockerfile', `Pin a release tag (\`${name}:<version>\`) or a digest.`, viaArg);
       }
     },
     compose(model, ctx) {
