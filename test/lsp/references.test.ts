@@ -28,13 +28,24 @@ describe('language server: Kubernetes references across files', function () {
   after(async () => { await client.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
 
   const uriOf = (f: string) => pathToFileURL(path.join(dir, f)).toString();
+
+  it('without a workspace folder, checks a lone file against itself', async () => {
+    const lone = new TestClient();
+    try {
+      await lone.initialize();
+      const uri = pathToFileURL(path.join(dir, 'app.yaml')).toString();
+      await lone.open(uri, 'yaml', fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8'));
+      const p = await lone.waitFor(uri, (x) => x.diagnostics.length > 0);
+      assert.deepStrictEqual(codes(p.diagnostics).filter((c) => c === 'dangling-config-reference'), ['dangling-config-reference']);
+    } finally { await lone.shutdown(); }
+  });
   const dangling = (p: { diagnostics: { code?: unknown }[] }) => codes(p.diagnostics as never).filter((c) => c === 'dangling-config-reference');
 
-  it('does not judge references before the workspace is indexed (another file may define the name)', async () => {
+  it('before the workspace is indexed, resolves names against the manifests that define ConfigMaps', async () => {
     for (const f of ['app.yaml', 'typo.yaml']) {
       await client.open(uriOf(f), 'yaml', fs.readFileSync(path.join(dir, f), 'utf8'));
       const p = await client.waitFor(uriOf(f), (x) => x.version === 1 && x.diagnostics.length > 0);
-      assert.deepStrictEqual(dangling(p), [], f);
+      assert.deepStrictEqual(dangling(p), f === 'typo.yaml' ? ['dangling-config-reference'] : [], f);
     }
   });
 

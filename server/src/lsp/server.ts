@@ -14,6 +14,7 @@ import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
+import { EditorCatalogue } from './editor-catalogue';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -35,8 +36,16 @@ export function startServer(connection: Connection): void {
 
   const log = (msg: string) => connection.console.log(`[seaworthy] ${msg}`);
 
+  let workspaceRoots: string[] = [];
+  const editorCatalogue = new EditorCatalogue(() => workspaceRoots, (abs) => {
+    const doc = documents.get(pathToFileURL(abs).toString());
+    return doc && { text: doc.getText(), version: doc.version };
+  }, () => config);
+
   connection.onInitialize((params) => {
     canPullConfig = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
     const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
     if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
@@ -131,8 +140,9 @@ export function startServer(connection: Connection): void {
    */
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
   function modelOf(abs: string, kind: FileKind): Model | undefined {
-    // A folder's manifests (reference resolution): known only once the report has indexed the workspace.
-    if (kind === 'kubernetes' && isDirectory(abs)) return workspace.catalogue(abs);
+    // A folder's manifests (reference resolution): the index's once the report has indexed the
+    // workspace, else the editor's own catalogue of the manifests that define Secrets and ConfigMaps.
+    if (kind === 'kubernetes' && isDirectory(abs)) return workspace.catalogue(abs) ?? editorCatalogue.folder(abs);
     const open = documents.get(pathToFileURL(abs).toString());
     try {
       const stamp = open ? `v${open.version}` : `m${fs.statSync(abs).mtimeMs}`;
