@@ -106,4 +106,18 @@ describe('seaworthy fix (CLI)', function () {
     assert.deepStrictEqual(Object.keys(f!).sort(), ['category', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'ruleId', 'severity']);
     assert.strictEqual(r.code, 0, 'info does not fail the run');
   });
+
+  it('judges what remains with references resolved across the files, as check does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-fix-refs-'));
+    try {
+      const deployment = (ref: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: own\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${ref}-app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27.0\n          envFrom:\n            - configMapRef:\n                name: ${ref}\n`;
+      fs.writeFileSync(path.join(dir, 'app.yaml'), deployment('shared'));
+      fs.writeFileSync(path.join(dir, 'typo.yaml'), deployment('shraed'));
+      fs.writeFileSync(path.join(dir, 'shared.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n');
+      const r = run(['fix', '--dry-run', '.'], dir);
+      const dangling = r.out.split('\n').filter((l) => l.includes('dangling-config-reference'));
+      assert.strictEqual(dangling.length, 1, r.out + r.err);
+      assert.match(dangling[0], /reads ConfigMap "shraed", which no manifest/);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
 });

@@ -162,10 +162,14 @@ export class FixSession {
     try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
   };
 
+  /** For batch runs: the manifest catalogue of the files being fixed (reference resolution, as in `check`). */
+  catalogue?: (folder: string) => Model;
+
   host(config: EngineConfig): AnalyzeHost {
     return {
       fileExists: (p) => this.overlay.has(p) || fs.existsSync(p),
       modelOf: (abs: string, kind: FileKind): Model | undefined => {
+        if (this.catalogue && kind === 'kubernetes' && isDirectory(abs)) return this.catalogue(abs);
         const text = this.read(abs);
         const prepared = text === undefined ? undefined : prepareText(text, config);
         try { return prepared?.text === undefined ? undefined : parseModel(abs, prepared.text, kind); } catch { return undefined; }
@@ -353,4 +357,8 @@ export function maskValues(text: string, values: string[]): string {
     out = out.split(v).join(maskSecret(v));
   }
   return out;
+}
+
+function isDirectory(abs: string): boolean {
+  try { return fs.statSync(abs).isDirectory(); } catch { return false; }
 }

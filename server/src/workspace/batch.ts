@@ -80,7 +80,7 @@ function isDirectory(abs: string): boolean {
 }
 
 /**
- * The manifest catalogue of a `check` (see workspace/catalogue.ts): asking for the Kubernetes model of
+ * The manifest catalogue of a `check` or `fix` (see workspace/catalogue.ts): asking for the Kubernetes model of
  * a folder returns the objects of the scanned manifests under it that can define Secrets or ConfigMaps
  * (knowledge/config-objects), so a Deployment's ConfigMap defined in another file of the scan is found
  * as in `report`. Unlike the workspace index it leaves out manifests without such objects: a scan
@@ -89,7 +89,7 @@ function isDirectory(abs: string): boolean {
  * Each manifest is read once into compact objects (documents decoded on demand); folders' merged
  * models are kept for the run.
  */
-function fileCatalogue(files: string[], read: (abs: string) => string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): (folder: string) => KubernetesModel {
+export function fileCatalogue(files: string[], read: (abs: string) => string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): (folder: string) => KubernetesModel {
   const objects = new Map<string, KubeObject[]>();
   const folders = new Map<string, KubernetesModel>();
   const objectsOf = (f: string): KubeObject[] => {
