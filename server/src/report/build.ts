@@ -33,10 +33,6 @@ function rel(base: string, abs: string): string {
   return (r === '' ? path.basename(abs) : r).split(path.sep).join('/');
 }
 
-function unitLabel(base: string, u: Unit): string {
-  return u.type === 'image' ? rel(base, u.file) : `${rel(base, u.file)} › ${u.name}`;
-}
-
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Ranks findings to fix first: penalty, then severity, blast radius, then position (fully deterministic). */
@@ -55,8 +51,11 @@ export function buildReport(input: ReportInput): Report {
 
   const ruleById = new Map(allRules.map((rule) => [rule.id, rule]));
   const sectionOfFinding = (f: Finding) => { const rule = ruleById.get(f.ruleId); return rule ? sectionIdOf(rule) : CATEGORY_SECTION[f.category]; };
+  const relOf = new Map<string, string>();
+  const relPath = (abs: string) => relOf.get(abs) ?? (relOf.set(abs, rel(base, abs)), relOf.get(abs)!);
+  const label = (u: Unit) => (u.type === 'image' ? relPath(u.file) : `${relPath(u.file)} › ${u.name}`);
   const convert = (r: AnalysisResult, f: Finding): ReportFinding => {
-    const file = rel(base, r.path);
+    const file = relPath(r.path);
     const reached = links.affected(r.path, f.range);
     const blast = Math.max(1, reached.length);
     const key = `${f.ruleId}\u0000${file}\u0000${f.message}`;
@@ -66,7 +65,7 @@ export function buildReport(input: ReportInput): Report {
       fingerprint: createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32),
       file, fileKind: r.kind, ruleId: f.ruleId, category: f.category, section: sectionOfFinding(f),
       severity: f.severity, message: f.message, range: f.range, blast,
-      affects: reached.map((u) => unitLabel(base, u)).sort(byText),
+      affects: reached.map((u) => label(u)).sort(byText),
       penalty: penaltyOf(f.severity, blast),
     };
     if (f.suppressed?.reason) { out.accepted = { reason: f.suppressed.reason, by: f.suppressed.by }; out.penalty = 0; }
@@ -74,6 +73,12 @@ export function buildReport(input: ReportInput): Report {
     return out;
   };
 
+  const linksFrom = new Map<string, WorkspaceLinks['links']>();
+  const linksTo = new Map<string, WorkspaceLinks['links']>();
+  for (const l of links.links) {
+    (linksFrom.get(l.from) ?? linksFrom.set(l.from, []).get(l.from)!).push(l);
+    if (l.to) (linksTo.get(l.to) ?? linksTo.set(l.to, []).get(l.to)!).push(l);
+  }
   const all: ReportFinding[] = [];
   const files: ReportFile[] = [];
   const problems: Report['problems'] = [];
@@ -83,16 +88,16 @@ export function buildReport(input: ReportInput): Report {
     const open = mine.filter((f) => !f.accepted);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of open) counts[f.severity]++;
-    const file = rel(base, r.path);
+    const file = relPath(r.path);
     for (const p of r.problems) problems.push({ file, line: p.range.start.line + 1, severity: p.severity, message: p.message });
     const usedBy = r.kind === 'dockerfile' ? links.usersOf(r.path) : [];
-    const referencing = links.links.filter((l) => l.to === r.path && l.type !== 'build' && l.type !== 'image').map((l) => `${rel(base, l.from)}${l.fromUnit ? ` › ${l.fromUnit}` : ''}`);
+    const referencing = (linksTo.get(r.path) ?? []).filter((l) => l.type !== 'build' && l.type !== 'image').map((l) => `${relPath(l.from)}${l.fromUnit ? ` › ${l.fromUnit}` : ''}`);
     files.push({
       file, kind: r.kind,
       score: scoreFrom(open.reduce((s, f) => s + f.penalty, 0), 1), status: statusFrom(open), counts,
       accepted: mine.length - open.length, problems: r.problems.length,
-      usedBy: [...new Set([...usedBy.map((u) => unitLabel(base, u)), ...referencing])].sort(byText),
-      links: links.links.filter((l) => l.from === r.path).map((l) => ({ type: l.type, to: l.toObject ?? (l.to ? rel(base, l.to) : ''), missing: l.missing })),
+      usedBy: [...new Set([...usedBy.map((u) => label(u)), ...referencing])].sort(byText),
+      links: (linksFrom.get(r.path) ?? []).map((l) => ({ type: l.type, to: l.toObject ?? (l.to ? relPath(l.to) : ''), missing: l.missing })),
     });
   }
 

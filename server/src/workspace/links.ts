@@ -218,9 +218,12 @@ export function computeLinks(results: AnalysisResult[], exists: (p: string) => b
   }
 
   // Secret / ConfigMap references, resolved by name (and namespace when both sides give one).
+  const byKindAndName = new Map<string, { file: string; obj: ObjectFacts }[]>();
+  for (const o of objects) { const k = `${o.obj.kind}/${o.obj.name}`; (byKindAndName.get(k) ?? byKindAndName.set(k, []).get(k)!).push(o); }
   for (const { file, obj } of objects) {
     for (const ref of obj.refs) {
-      const target = objects.find(({ obj: o }) => o.kind === WORKLOAD_REF[ref.type] && o.name === ref.name && (!o.namespace || !obj.namespace || o.namespace === obj.namespace));
+      const named = byKindAndName.get(`${WORKLOAD_REF[ref.type]}/${ref.name}`) ?? [];
+      const target = named.find(({ obj: o }) => !o.namespace || !obj.namespace || o.namespace === obj.namespace);
       links.push({ from: file, fromUnit: `${obj.kind}/${obj.name ?? '?'}`, to: target?.file ?? '', toObject: `${WORKLOAD_REF[ref.type]}/${ref.name}`, type: ref.type, missing: !target });
     }
   }
@@ -247,6 +250,10 @@ export function computeLinks(results: AnalysisResult[], exists: (p: string) => b
 
   for (const df of dockerfiles) if (!users.has(df)) units.push({ file: df, name: path.basename(path.dirname(df)) || df, type: 'image' });
 
+  // Indexed once: a report asks for every finding's units, and a scan of thousands of files has thousands of units and links.
+  const unitsByFile = new Map<string, Unit[]>();
+  for (const u of units) (unitsByFile.get(u.file) ?? unitsByFile.set(u.file, []).get(u.file)!).push(u);
+  const unitsOfFile = (file: string) => unitsByFile.get(file) ?? [];
   const referencedBy = (file: string, object: string) => {
     const froms = links.filter((l) => (l.type === 'secret' || l.type === 'configmap') && l.to === file && l.toObject === object);
     return units.filter((u) => froms.some((l) => l.from === u.file && l.fromUnit === u.name));
@@ -258,15 +265,15 @@ export function computeLinks(results: AnalysisResult[], exists: (p: string) => b
     affected(file, range) {
       const m = factsByPath.get(file);
       if (!m) return [];
-      if (m.kind === 'dockerfile') return users.get(file) ?? units.filter((u) => u.file === file);
+      if (m.kind === 'dockerfile') return users.get(file) ?? unitsOfFile(file);
       if (m.kind === 'compose') {
         const s = m.services.find((x) => contains(x.range, range.start) || contains(x.keyRange, range.start));
-        const own = units.filter((u) => u.file === file && u.type === 'compose-service');
+        const own = unitsOfFile(file).filter((u) => u.type === 'compose-service');
         return s ? own.filter((u) => u.name === s.name) : own;
       }
       const obj = m.objects.find((o) => contains(o.range, range.start));
       if (!obj) return [];
-      if (obj.workload) return units.filter((u) => u.file === file && u.name === `${obj.kind}/${obj.name ?? '?'}`);
+      if (obj.workload) return unitsOfFile(file).filter((u) => u.name === `${obj.kind}/${obj.name ?? '?'}`);
       if (obj.kind === 'Secret' || obj.kind === 'ConfigMap') return referencedBy(file, `${obj.kind}/${obj.name}`);
       return [];
     },
