@@ -125,12 +125,14 @@ export function startServer(connection: Connection): void {
     }
     // A newer edit arrived while this run awaited: its own run will publish.
     if (isStale()) { stats.cancelled++; return; }
-    if (recording) workspace.analysed(uri, { text, result: { ...result }, deps, dirDeps }); else workspace.edited(uri);
+    const handover = recording ? { text, result: { ...result }, deps, dirDeps } : undefined;
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
+    // After the diagnostics: the index's update and the new score must not delay them.
+    if (handover) workspace.analysed(uri, handover); else workspace.edited(uri);
   }
 
   /**

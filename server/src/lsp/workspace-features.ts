@@ -214,7 +214,10 @@ export function registerWorkspaceFeatures(
       if (!abs || !live()) return;
       const t = editTimers.get(uri);
       if (t) { clearTimeout(t); editTimers.delete(uri); }
-      void serial(async () => { if (live()) await index!.update(abs, 'changed', handover); }).then(notifyScore, (e) => log(`index update failed: ${(e as Error).message}`));
+      // On a later turn of the event loop, so the diagnostics just sent are written out first.
+      setImmediate(() => {
+        void serial(async () => { if (live()) await index!.update(abs, 'changed', handover); }).then(notifyScore, (e) => log(`index update failed: ${(e as Error).message}`));
+      });
     },
     edited: onEdit,
     catalogue: (folder: string) => (complete && complete === index && indexedWith === configKey() ? complete.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
