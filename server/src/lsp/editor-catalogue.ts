@@ -2,10 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseModel, prepareText } from '../engine/analyze';
 import type { EngineConfig } from '../engine/config';
-import { mayDefineConfigObjects } from '../knowledge/config-objects';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
-import { detectKind } from '../parse/detect';
-import { catalogueEntriesOf, catalogueModel, catalogueObjects } from '../workspace/catalogue';
+import { catalogueModel, configObjectsOf } from '../workspace/catalogue';
 import { collectFiles } from '../workspace/files';
 
 /** How long the list of workspace files and their modification stamps are trusted while typing. */
@@ -68,11 +66,7 @@ export class EditorCatalogue {
     }
     if (known?.stamp === stamp) { known.checked = now; return; }
     try { text ??= stamp === 'gone' ? undefined : prepareText(fs.readFileSync(abs, 'utf8'), this.config()).text; } catch { text = undefined; }
-    let objects: KubeObject[] = [];
-    if (text !== undefined && mayDefineConfigObjects(text) && detectKind(abs, text) === 'kubernetes') {
-      // (The round trip detaches names from the file's text, which would otherwise stay in memory.)
-      try { objects = catalogueObjects(JSON.parse(JSON.stringify(catalogueEntriesOf(parseModel(abs, text, 'kubernetes') as KubernetesModel)))); } catch { objects = []; }
-    }
+    const objects = configObjectsOf(abs, text, (a, t) => parseModel(a, t, 'kubernetes') as KubernetesModel);
     // A file that defines nothing before and after does not change any folder's catalogue.
     if (objects.length || known?.objects.length) this.generation++;
     this.perFile.set(abs, { stamp, checked: now, objects });

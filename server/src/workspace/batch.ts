@@ -5,9 +5,7 @@ import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
-import { detectKind } from '../parse/detect';
-import { mayDefineConfigObjects } from '../knowledge/config-objects';
-import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects } from './catalogue';
+import { catalogueModel, configObjectsOf } from './catalogue';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -95,14 +93,9 @@ export function fileCatalogue(files: string[], read: (abs: string) => string | u
   const objectsOf = (f: string): KubeObject[] => {
     let o = objects.get(f);
     if (!o) {
-      let e: CatalogueEntry[];
       let text: string | undefined;
       try { text = read(f); } catch { text = undefined; }
-      // A scan without fixes reads the catalogue only to learn who defines which Secret or ConfigMap.
-      const model = text !== undefined && mayDefineConfigObjects(text) && detectKind(f, text) === 'kubernetes' ? parse(f, text) : undefined;
-      // (The round trip detaches names and labels from the file's text, which would otherwise stay in memory.)
-      e = model ? JSON.parse(JSON.stringify(catalogueEntriesOf(model))) as CatalogueEntry[] : [];
-      o = catalogueObjects(e);
+      o = configObjectsOf(f, text, parse);
       objects.set(f, o);
     }
     return o;
