@@ -8,8 +8,7 @@ import { displayPath, RANK, reportBrokenConfigs, unusedSuppressionFindings } fro
 import { unifiedDiff } from './diff';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { fileCatalogue } from '../workspace/batch';
-import { parseModel, prepareText } from '../engine/analyze';
-import type { KubernetesModel } from '../model/kubernetes';
+import { prepareText } from '../engine/analyze';
 import { flagReader, UsageError } from './usage';
 
 export interface FixOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity }
@@ -44,8 +43,7 @@ export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfi
   if (reportBrokenConfigs(broken, err)) return 2;
 
   // References resolve across the files being fixed, as in `check` (texts as read before any fix).
-  session.catalogue ??= fileCatalogue(files.map((f) => path.resolve(f)), (abs) => { const t = session.read(abs); return t === undefined ? undefined : prepareText(t, base).text; },
-    (abs, text) => { try { return parseModel(abs, text, 'kubernetes') as KubernetesModel; } catch { return undefined; } });
+  session.catalogue ??= fileCatalogue(files.map((f) => path.resolve(f)), (abs) => { const t = session.read(abs); return t === undefined ? undefined : prepareText(t, base).text; });
   const applied: AppliedFix[] = [];
   const refused: RefusedFix[] = [];
   const findings: CliFinding[] = [];

@@ -4,6 +4,7 @@
  * whether to write them (or only print a diff). Secret values moved to `.env` files are guarded: never
  * into a file git tracks, and the file is always covered by a `.gitignore`.
  */
+import { isCatalogueQuery } from '../workspace/catalogue';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -169,7 +170,7 @@ export class FixSession {
     return {
       fileExists: (p) => this.overlay.has(p) || fs.existsSync(p),
       modelOf: (abs: string, kind: FileKind): Model | undefined => {
-        if (this.catalogue && kind === 'kubernetes' && isDirectory(abs)) return this.catalogue(abs);
+        if (this.catalogue && isCatalogueQuery(abs, kind)) return this.catalogue(abs);
         const text = this.read(abs);
         const prepared = text === undefined ? undefined : prepareText(text, config);
         try { return prepared?.text === undefined ? undefined : parseModel(abs, prepared.text, kind); } catch { return undefined; }
@@ -357,8 +358,4 @@ export function maskValues(text: string, values: string[]): string {
     out = out.split(v).join(maskSecret(v));
   }
   return out;
-}
-
-function isDirectory(abs: string): boolean {
-  try { return fs.statSync(abs).isDirectory(); } catch { return false; }
 }

@@ -15,6 +15,7 @@ import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
+import { isCatalogueQuery } from '../workspace/catalogue';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -114,7 +115,7 @@ export function startServer(connection: Connection): void {
     let result: AnalysisResult;
     try {
       result = await analyzeText(pathOf(uri), text, docConfig, {
-        ...(recording ? recordingHost(base, deps, dirDeps, isDirectory) : base),
+        ...(recording ? recordingHost(base, deps, dirDeps) : base),
         isCancelled: isStale,
       }, kindHint(doc));
     } catch (e) {
@@ -144,7 +145,7 @@ export function startServer(connection: Connection): void {
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     // A folder's manifests (reference resolution): the index's once the report has indexed the
     // workspace, else the editor's own catalogue of the manifests that define Secrets and ConfigMaps.
-    if (kind === 'kubernetes' && isDirectory(abs)) return workspace.catalogue(abs) ?? editorCatalogue.folder(abs);
+    if (isCatalogueQuery(abs, kind)) return workspace.catalogue(abs) ?? editorCatalogue.folder(abs);
     const open = documents.get(pathToFileURL(abs).toString());
     try {
       const stamp = open ? `v${open.version}` : `m${fs.statSync(abs).mtimeMs}`;
@@ -157,10 +158,6 @@ export function startServer(connection: Connection): void {
       otherModels.set(key, { stamp, model });
       return model;
     } catch { return undefined; }
-  }
-
-  function isDirectory(abs: string): boolean {
-    try { return fs.statSync(abs).isDirectory(); } catch { return false; }
   }
 
   documents.onDidOpen((e) => schedule(e.document, 0));

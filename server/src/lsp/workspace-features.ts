@@ -220,7 +220,7 @@ export function registerWorkspaceFeatures(
       });
     },
     edited: onEdit,
-    catalogue: (folder: string) => (complete && complete === index && indexedWith === configKey() ? complete.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
+    catalogue: (folder: string) => (live() ? index!.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
   };
 }
 

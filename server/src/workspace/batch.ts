@@ -5,7 +5,7 @@ import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
-import { catalogueModel, configObjectsOf } from './catalogue';
+import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -43,7 +43,7 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
     parses: 0,
     fileExists: (p: string) => fs.existsSync(p),
     modelOf(abs: string, kind: FileKind): Model | undefined {
-      if (catalogue && kind === 'kubernetes' && isDirectory(abs)) return catalogue(abs);
+      if (catalogue && isCatalogueQuery(abs, kind)) return catalogue(abs);
       const key = `${kind}:${abs}`;
       const hit = recent.get(key);
       if (hit) { remember(key, hit); return hit.model; }
@@ -73,10 +73,6 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
   return host;
 }
 
-function isDirectory(abs: string): boolean {
-  try { return fs.statSync(abs).isDirectory(); } catch { return false; }
-}
-
 /**
  * The manifest catalogue of a `check` or `fix` (see workspace/catalogue.ts): asking for the Kubernetes model of
  * a folder returns the objects of the scanned manifests under it that can define Secrets or ConfigMaps
@@ -87,7 +83,8 @@ function isDirectory(abs: string): boolean {
  * Each manifest is read once into compact objects (documents decoded on demand); folders' merged
  * models are kept for the run.
  */
-export function fileCatalogue(files: string[], read: (abs: string) => string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): (folder: string) => KubernetesModel {
+export function fileCatalogue(files: string[], read: (abs: string) => string | undefined,
+  parse: (abs: string, text: string) => KubernetesModel | undefined = (abs, text) => parseModel(abs, text, 'kubernetes') as KubernetesModel): (folder: string) => KubernetesModel {
   const objects = new Map<string, KubeObject[]>();
   const folders = new Map<string, KubernetesModel>();
   const objectsOf = (f: string): KubeObject[] => {

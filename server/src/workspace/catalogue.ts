@@ -1,6 +1,8 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
+import type { FileKind } from '../model/common';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { Range, SourceText } from '../model/range';
 import { YView } from '../parse/yaml-view';
@@ -17,6 +19,12 @@ import { detectKind } from '../parse/detect';
  * Hosts without an index (plain CLI `check`, a single file) return undefined, and rules fall back to
  * the current file.
  */
+/** Whether `modelOf(abs, kind)` asks for a folder's catalogue rather than a file's model. */
+export function isCatalogueQuery(abs: string, kind: FileKind): boolean {
+  if (kind !== 'kubernetes') return false;
+  try { return fs.statSync(abs).isDirectory(); } catch { return false; }
+}
+
 export function catalogueQuery(filePath: string): string {
   return path.parse(path.resolve(filePath)).root;
 }

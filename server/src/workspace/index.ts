@@ -7,7 +7,7 @@ import type { FileKind } from '../model/common';
 import type { Range } from '../model/range';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { detectKind, isCandidatePath } from '../parse/detect';
-import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects } from './catalogue';
+import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, isCatalogueQuery } from './catalogue';
 import { SKIPPED_DIRS } from './files';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
 
@@ -42,13 +42,13 @@ export interface Handover { text: string; result: AnalysisResult; deps: Set<stri
  * Wraps a host so that every file or folder a rule asks about is recorded: the index re-analyses a
  * file when something its analysis looked at changes.
  */
-export function recordingHost(base: AnalyzeHost, deps: Set<string>, dirDeps: Set<string>, isDirectory: (abs: string) => boolean): AnalyzeHost {
+export function recordingHost(base: AnalyzeHost, deps: Set<string>, dirDeps: Set<string>): AnalyzeHost {
   return {
     ...base,
     fileExists: (p) => { deps.add(path.resolve(p)); return base.fileExists(p); },
     modelOf: (p, kind) => {
       const abs = path.resolve(p);
-      if (kind === 'kubernetes' && isDirectory(abs)) dirDeps.add(abs); else deps.add(abs);
+      if (isCatalogueQuery(abs, kind)) dirDeps.add(abs); else deps.add(abs);
       return base.modelOf?.(abs, kind);
     },
   };
@@ -224,8 +224,8 @@ export class WorkspaceIndex {
   hostFor(deps: Set<string> = new Set(), dirDeps: Set<string> = new Set()): AnalyzeHost {
     return recordingHost({
       fileExists: (p) => this.exists(p),
-      modelOf: (abs, kind) => (kind === 'kubernetes' && this.isDirectory(abs) ? this.catalogue(abs) : this.modelOf(abs, kind)),
-    }, deps, dirDeps, (abs) => this.isDirectory(abs));
+      modelOf: (abs, kind) => (isCatalogueQuery(abs, kind) ? this.catalogue(abs) : this.modelOf(abs, kind)),
+    }, deps, dirDeps);
   }
 
   /** A file's model, parsed on demand (and shared while a scan or an update runs). */
@@ -291,7 +291,6 @@ export class WorkspaceIndex {
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
     this.analyses++;
-    this.linkCache = undefined;
     let result: AnalysisResult;
     const size = this.opts.overlay?.(abs) === undefined ? this.sizeOf(abs) : 0;
     const text = size > this.opts.config.maxFileBytes ? undefined : this.read(abs);
