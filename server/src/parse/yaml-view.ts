@@ -1,6 +1,6 @@
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Located } from '../model/common';
-import type { Range, SourceText } from '../model/range';
+import { Range, rangeContains, SourceText } from '../model/range';
 import { isDynamicText } from '../knowledge/interpolation';
 
 /**
@@ -122,6 +122,11 @@ export class YEntry {
     }
     return this.rangeMemo;
   }
+  /**
+   * The value is written under this key, not an alias (`*base`) to a node elsewhere, which may be
+   * shared: an edit inside the value then changes only this entry.
+   */
+  get valueInPlace(): boolean { return rangeContains(this.range, this.value.range); }
   /** The value's range, or the key's when the value is empty (`privileged:`). */
   get valueRangeOrKey(): Range {
     return (this.valueRangeMemo ??= this.pair.value?.range ? rangeOf(this.pair.value, this.parent.source) : this.keyRange);

@@ -1,5 +1,6 @@
 import { isCollection, isMap, isPair, Node } from 'yaml';
 import { defineRule, Fix } from '../../engine/rule';
+import { ownEntries } from '../backing-services/yaml-edit';
 import { rangeContains, SourceText } from '../../model/range';
 import type { YEntry, YView } from '../../parse/yaml-view';
 import { deleteLineFix, lineSpan, podsOf, rangeKey, removeEntry, setFalseFix, trueEntry } from './shared';
@@ -35,7 +36,7 @@ function removeEntryEdit(source: SourceText, entry: YEntry, parent: YView): Fix[
   const prefix = source.lineText(k.line).slice(0, k.character);
   if (prefix.trim() === '') return removeEntry(source, entry);
   if (!/^[ ]*-[ ]+$/.test(prefix)) return undefined;
-  const own = parent.entries().filter((e) => rangeContains(parent.range, e.keyRange));
+  const own = ownEntries(parent);
   const next = own[own.indexOf(entry) + 1];
   if (own[0] !== entry || !next) return undefined;
   const { last, endOnLast } = lineSpan(source, source.offsetAt(entry.range.start), source.offsetAt(entry.range.end));
@@ -54,7 +55,7 @@ function removeKeyFix(source: SourceText, levels: Level[], title: string): Fix |
   while (i + 1 < levels.length && soleKey(levels[i].map, levels[i].entry)) {
     const up = levels[i + 1].entry;
     // An aliased mapping lives elsewhere and may be shared: only a mapping written in place is removed.
-    if (!up || up.value.node !== levels[i].map!.node || !rangeContains(up.range, up.value.range) || hasAnchor(up.pair)) break;
+    if (!up || up.value.node !== levels[i].map!.node || !up.valueInPlace || hasAnchor(up.pair)) break;
     i++;
   }
   const e = levels[0].entry!;

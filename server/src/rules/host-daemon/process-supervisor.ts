@@ -273,7 +273,7 @@ export function composeOneProcessFix(svc: ComposeService): OneProcess | undefine
   if (!entry || !rangeContains(svc.raw.range, entry.keyRange)) return undefined;
   const v = entry.value;
   if (v.isSeq) {
-    if (!rangeContains(entry.range, v.range)) return undefined;
+    if (!entry.valueInPlace) return undefined;
     const items = v.items().map((i) => scalarOf(i, v.range));
     if (items.length !== 3 || items.some((i) => !i)) return undefined;
     const [shell, flag, script] = items as Scalar[];
@@ -313,7 +313,7 @@ export function kubeOneProcessFix(container: YView): OneProcess | undefined {
   for (const key of ['command', 'args']) {
     const e = container.entry(key);
     if (!e) continue;
-    if (!rangeContains(container.range, e.keyRange) || !e.value.isSeq || !rangeContains(e.range, e.value.range)) return undefined;
+    if (!rangeContains(container.range, e.keyRange) || !e.value.isSeq || !e.valueInPlace) return undefined;
     lists.push(e.value);
     for (const i of e.value.items()) {
       const sc = scalarOf(i, e.value.range);

@@ -12,8 +12,7 @@
 import type { Fix, TextEdit } from '../../engine/rule';
 import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { SourceText } from '../../model/range';
-import { rangeContains } from '../../model/range';
-import type { YEntry, YView } from '../../parse/yaml-view';
+import type { YView } from '../../parse/yaml-view';
 import { appendToMap, entryEnd, eolOf, keyColumn, ownEntries } from '../backing-services/yaml-edit';
 import { appendSeqItem, dashColumn, rangeKey, removeEntry, removeSeqItem } from '../host-daemon/shared';
 import { ephemeralCover, Mounts } from './mounts';
@@ -88,8 +87,7 @@ function recreateStrategy(src: SourceText, obj: KubeObject, l: Layout): (TextEdi
   const spec = specEntry?.value;
   const col = spec && keyColumn(src, spec);
   // Aliased values live elsewhere (and may be shared): no edit there.
-  const inPlace = (e: YEntry) => rangeContains(e.range, e.value.range);
-  if (!specEntry || !spec || col === undefined || !inPlace(specEntry)) return [undefined];
+  if (!specEntry || !spec || col === undefined || !specEntry.valueInPlace) return [undefined];
   const own = ownEntries(spec);
   const s = ' '.repeat(l.step);
   const strategy = own.find((e) => e.key === 'strategy');
@@ -101,7 +99,7 @@ function recreateStrategy(src: SourceText, obj: KubeObject, l: Layout): (TextEdi
     return [{ range: { start: p, end: p }, newText: lines.map((x) => `${l.eol}${' '.repeat(col)}${x}`).join('') }];
   }
   const v = strategy.value;
-  if (!inPlace(strategy)) return [undefined];
+  if (!strategy.valueInPlace) return [undefined];
   if (v.isMap && src.text[src.offsetAt(v.range.start)] === '{') {
     // `strategy: {type: RollingUpdate}` on one line: rewritten whole.
     if (v.range.start.line !== v.range.end.line) return [undefined];
@@ -112,7 +110,7 @@ function recreateStrategy(src: SourceText, obj: KubeObject, l: Layout): (TextEdi
   const rolling = ownEntries(v).find((e) => e.key === 'rollingUpdate');
   if (type?.value.str()?.value === 'Recreate') return [];
   const edits: (TextEdit | undefined)[] = [];
-  if (type) edits.push(type.value.isScalar && inPlace(type) && type.value.range.start.line === type.value.range.end.line ? { range: type.value.range, newText: 'Recreate' } : undefined);
+  if (type) edits.push(type.value.isScalar && type.valueInPlace && type.value.range.start.line === type.value.range.end.line ? { range: type.value.range, newText: 'Recreate' } : undefined);
   if (rolling) {
     const removal = removeEntry(src, rolling);
     if (type || !removal) edits.push(removal);
