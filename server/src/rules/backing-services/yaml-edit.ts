@@ -92,3 +92,16 @@ export function stepBelow(src: SourceText, parentKeyCol: number, v: YView): numb
   const col = keyColumn(src, v);
   return col !== undefined && col > parentKeyCol ? col - parentKeyCol : 2;
 }
+
+/**
+ * A plain (unquoted) scalar that reads back as the same string in any context, under YAML 1.1
+ * (Kubernetes) and 1.2: not a boolean, number or null, no indicator or comment.
+ */
+export const plainScalarSafe = (t: string): boolean => t !== '' && !/^(?:[?:,[\]{}#&*!|>'"%@`\s]|-(?:\s|$))/.test(t) && !/[,[\]{}\n\r\t]|: | #|:$|\s$/.test(t)
+  && !/^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9a-fA-FxXoObB._:eE+-]*|[-+]?\.(?:inf|nan))$/i.test(t);
+
+/** A scalar of a YAML file: plain when that is safe and `style` is plain, else JSON-quoted (valid YAML). */
+export function yamlString(t: string, style: string): string {
+  if (style === '\'' && !/[\n\r]/.test(t)) return `'${t.replace(/'/g, '\'\'')}'`;
+  return style !== '"' && style !== '\'' && plainScalarSafe(t) ? t : JSON.stringify(t);
+}

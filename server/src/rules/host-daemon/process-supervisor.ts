@@ -4,7 +4,7 @@ import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import { Range, rangeContains, SourceText } from '../../model/range';
 import type { YView } from '../../parse/yaml-view';
-import { eolOf } from '../backing-services/yaml-edit';
+import { eolOf, plainScalarSafe, yamlString } from '../backing-services/yaml-edit';
 import {
   forkingDaemonOf, HARMLESS_FOLLOWERS, installedPackages, packageName, serviceStartOf, SUPERVISOR_PACKAGES, supervisorOf,
 } from '../../knowledge/daemons';
@@ -180,16 +180,6 @@ function scalarOf(v: YView | undefined, holder: Range): Scalar | undefined {
   return { view: v, value: s.value, at: v.source.text.slice(at, at + s.value.length) === s.value ? at : -1 };
 }
 
-/** A plain (unquoted) scalar that reads back as the same string in any context. */
-const plainSafe = (t: string) => t !== '' && !/^(?:[?:,[\]{}#&*!|>'"%@`\s]|-(?:\s|$))/.test(t) && !/[,[\]{}\n\r\t]|: | #|:$|\s$/.test(t)
-  && !/^(?:true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9a-fA-FxXoObB._:eE+-]*|[-+]?\.(?:inf|nan))$/i.test(t);
-
-/** A scalar of a YAML file: plain when that is safe and `style` is plain, else JSON-quoted (valid YAML). */
-function yamlString(t: string, style: string): string {
-  if (style === '\'' && !/[\n\r]/.test(t)) return `'${t.replace(/'/g, '\'\'')}'`;
-  return style !== '"' && style !== '\'' && plainSafe(t) ? t : JSON.stringify(t);
-}
-
 /**
  * The edit that makes a scalar's value read `value[0, from) + text + value[to, )`: a splice of the source
  * when it holds the value verbatim and the result still reads back the same, else the whole scalar
@@ -201,7 +191,7 @@ function scalarEdit(sc: Scalar, from: number, to: number, text: string): TextEdi
   const start = src.offsetAt(sc.view.range.start);
   const style = src.text[start];
   const quoted = style === '"' || style === '\'';
-  if (sc.at >= 0 && (quoted || plainSafe(next))) return { range: src.range(sc.at + from, sc.at + to), newText: text };
+  if (sc.at >= 0 && (quoted || plainScalarSafe(next))) return { range: src.range(sc.at + from, sc.at + to), newText: text };
   let end = src.offsetAt(sc.view.range.end);
   if (style === '|' || style === '>') {
     // A block scalar's header comment would go with it: leave such scalars alone.

@@ -5,6 +5,7 @@
  * write when git tracks it, see engine/apply-fixes.ts `receivesSecrets`). Layouts the edit cannot
  * handle exactly (flow mappings, anchors, Helm templates, variables used outside RUN) get no fix.
  */
+import { plainScalarSafe } from '../backing-services/yaml-edit';
 import type { Fix, RelatedInfo, TextEdit } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
@@ -30,7 +31,7 @@ function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '
 
 /** A YAML mapping key that reads back as the same string under YAML 1.1 and 1.2 (Kubernetes reads 1.1). */
 function yamlKey(k: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !/^(?:y|yes|n|no|true|false|on|off|null)$/i.test(k) ? k : JSON.stringify(k);
+  return plainScalarSafe(k) ? k : JSON.stringify(k);
 }
 
 function sameRange(a: Range, b: Range): boolean {
