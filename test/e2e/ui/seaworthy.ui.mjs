@@ -93,8 +93,11 @@ export async function quickFixPinsTheImage(ui) {
   for (const t of ['Ignore unpinned-image for this line', 'Ignore unpinned-image for this file']) {
     ui.assert.ok(fixes.includes(t), `"${t}" offered: ${JSON.stringify(fixes)}`);
   }
-  const lines = await ui.editorLines();
   const pinned = dockerfileText.split('\n')[UNPINNED.line - 1].replace('node:latest', `node:${NODE_TAG}`);
+  // The menu closes before the workbench has rendered the edit (seen once in CI): wait for it, then assert.
+  const rendered = Date.now() + 10000;
+  let lines = await ui.editorLines();
+  while (lines[UNPINNED.line - 1] !== pinned && Date.now() < rendered) { await ui.page.waitForTimeout(100); lines = await ui.editorLines(); }
   ui.assert.strictEqual(lines[UNPINNED.line - 1], pinned, `line ${UNPINNED.line} pinned`);
   const end = Date.now() + 30000;
   let rows = await ui.readProblems();
