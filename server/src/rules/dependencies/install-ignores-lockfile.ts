@@ -5,6 +5,7 @@ import type { Range, SourceText } from '../../model/range';
 import { commandsOf } from '../../knowledge/container-commands';
 import { LOCKFILES, LockfileInstall, lockfileInstall, LockfileManager } from '../../knowledge/packages';
 import { SHELL_PROGRAMS, ShellWord } from '../../knowledge/shell';
+import { withoutTrailingSlashes } from '../../knowledge/text';
 
 const ALL_LOCKFILES = Object.values(LOCKFILES).flat();
 const MANAGER_OF = new Map<string, LockfileManager>(Object.entries(LOCKFILES).flatMap(([m, files]) => files.map((f) => [f, m as LockfileManager])));
@@ -47,7 +48,7 @@ function copySources(ins: Instruction): { value: string; range: Range }[] | unde
  * package.json there either), and never when package.json is there without a lockfile.
  */
 function lockfilesIn(source: string, fromOtherStage: boolean, ctx: RuleContext): { file: string; how: string }[] {
-  const value = source.replace(/\/+$/, '');
+  const value = withoutTrailingSlashes(source);
   if (!value || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value)) return [];
   const base = nodePath.posix.basename(value);
   if (ALL_LOCKFILES.includes(base)) return [{ file: base, how: `\`${source}\`` }];

@@ -110,9 +110,10 @@ export function kubernetesMove(model: KubernetesModel, obj: KubeObject, c: KubeC
 function directives(model: DockerfileModel): Map<string, string> {
   const out = new Map<string, string>();
   for (let line = 0; line < model.source.lineCount; line++) {
-    const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/.exec(model.source.lineText(line));
+    // The value is trimmed after the match: `\s*(.*?)\s*$` tried every split of a long blank run.
+    const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=(.*)$/.exec(model.source.lineText(line));
     if (!m) break;
-    out.set(m[1].toLowerCase(), m[2]);
+    out.set(m[1].toLowerCase(), m[2].trim());
   }
   return out;
 }

@@ -4,9 +4,10 @@ import type { KubeObject } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralShellSecret, isPlaceholderSecret, isSecretName, knownToken, maskSecret, nameTokens, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
+import { hasLineBreak } from '../../knowledge/text';
 
 /** `key=value`, `key: value`, `key = "value"`, `"key": "value",` and `export KEY=value` lines of config files. */
-const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]\s*(.*?)\s*$/;
+const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=](.*)$/;
 /** `requirepass foobared` (redis.conf and similar `key value` formats), for unambiguous names only. */
 const SPACED = /^\s*([A-Za-z_][\w.-]*)\s+(\S+)\s*$/;
 const SPACED_NAMES = new Set(['password', 'passwd', 'pass', 'requirepass', 'masterauth', 'secret', 'token']);
@@ -15,11 +16,17 @@ const RESOLVED_ELSEWHERE = /^(?:ENC\(|enc\(|vault:|ref\+|secretref:|sops:|awssm:
 
 interface Hit { secret: string; what: string; line: Range }
 
+/** `v` without a ` # comment` (`/\s+#.*$/` on one line): cut at the blanks before the first `#` that follows a blank. */
+function withoutTrailingComment(v: string): string {
+  const hash = v.search(/\s#/);
+  return hash < 0 || hasLineBreak(v.slice(hash)) ? v : v.slice(0, hash).trimEnd();
+}
+
 function cleanValue(raw: string): string {
   let v = raw.replace(/,$/, '').trim();
   const q = /^(["'])(.*)\1$/.exec(v);
   if (q) v = q[2];
-  else v = v.replace(/\s+#.*$/, '');
+  else v = withoutTrailingComment(v);
   return v;
 }
 
@@ -31,9 +38,10 @@ function literalValue(v: string): boolean {
 function lineHits(text: string, line: Range): Hit[] {
   const out: Hit[] = [];
   if (/^\s*(?:#|\/\/|;|<!--)/.test(text)) return out;
-  const a = ASSIGNMENT.exec(text);
+  // Matched on the trimmed line and the value trimmed after: blank runs on both sides of a lazy value made it cubic.
+  const a = ASSIGNMENT.exec(text.trim());
   if (a && isSecretName(a[1])) {
-    const v = cleanValue(a[2]);
+    const v = cleanValue(a[2].trim());
     if (literalValue(v)) out.push({ secret: v, what: `the setting "${a[1]}"`, line });
   } else {
     const s = SPACED.exec(text);
