@@ -21,8 +21,9 @@ const HADOLINT_PREFIX = /^\s*#\s*hadolint\s+(global\s+)?ignore=/;
 
 /** A `# seaworthy-ignore[-file] ids -- reason` comment in a line; offsets into the line. */
 export interface IgnoreComment {
-  /** Where the `#` is. */
+  /** Where the `#` is, and the end of the keyword (`seaworthy-ignore` or `seaworthy-ignore-file`). */
   hash: number;
+  keywordEnd: number;
   /** The rule-id list (may be empty) and its bounds; `idsStart` is after the blanks that follow the keyword. */
   ids: string;
   idsStart: number;
@@ -51,12 +52,12 @@ export function findIgnoreComment(line: string, kind: 'line' | 'file'): IgnoreCo
     if (isFile !== (kind === 'file')) continue;
     if (isFile) i += '-file'.length;
     const parsed = readIds(line, i);
-    if (parsed) return { hash, ...parsed };
+    if (parsed) return { hash, keywordEnd: i, ...parsed };
   }
   return undefined;
 }
 
-function readIds(line: string, afterKeyword: number): Omit<IgnoreComment, 'hash'> | undefined {
+function readIds(line: string, afterKeyword: number): Omit<IgnoreComment, 'hash' | 'keywordEnd'> | undefined {
   const end = line.length;
   if (afterKeyword < end && !isBlank(line[afterKeyword])) return undefined;
   let idsStart = afterKeyword;
@@ -76,7 +77,7 @@ function readIds(line: string, afterKeyword: number): Omit<IgnoreComment, 'hash'
 }
 
 /** `# hadolint ignore=DL3008,DL3015 # why`: the id list, or undefined when the line is not one. */
-function hadolintIgnore(line: string): { global: boolean; ids: string } | undefined {
+export function hadolintIgnore(line: string): { global: boolean; ids: string } | undefined {
   const prefix = HADOLINT_PREFIX.exec(line);
   if (!prefix) return undefined;
   const rest = line.slice(prefix[0].length);

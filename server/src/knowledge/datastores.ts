@@ -279,7 +279,7 @@ const UPLOAD_NAME = /(?:^|_)(?:UPLOADS?|MEDIA|ATTACHMENTS?)_(?:DIR|DIRECTORY|ROO
 const RELATIVE_PATH = /^(?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\/?$/;
 
 /** `CACHE.*BACKEND$` (Django's `CACHES_DEFAULT_BACKEND`), without retrying `.*` from every `CACHE`. */
-function cacheBackendName(name: string): boolean {
+export function cacheBackendName(name: string): boolean {
   return /BACKEND$/i.test(name) && /CACHE/i.test(name.slice(0, -7)) && !hasLineBreak(name);
 }
 

@@ -6,7 +6,7 @@
 import { argsOf, programOf, ShellCommand, ShellWord } from './shell';
 
 /** The first path segment names a host (`github.com/x`, not `./x` or `x@v1/y`): `/^[^/@]*\.[^/@]*\//` read once. */
-function remoteModulePath(t: string): boolean {
+export function remoteModulePath(t: string): boolean {
   const end = t.search(/[/@]/);
   return end > 0 && t[end] === '/' && t.slice(0, end).includes('.');
 }

@@ -14,7 +14,7 @@ const DOWNLOADER_AT = /(?:curl|wget)(?![A-Za-z0-9_])/y;
  * ending in one (`/(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/`). Read in one pass: the expression
  * retried `\S*` from every backtick of a long run.
  */
-function downloadInWord(text: string): boolean {
+export function downloadInWord(text: string): boolean {
   // afterOpener: only blanks since some opener; inPath: since some opener, blanks then non-blanks only.
   let afterOpener = false;
   let inPath = false;

@@ -14,8 +14,10 @@ const HOST_PORT = /^([A-Za-z0-9][A-Za-z0-9_.-]*):\d{1,5}$/;
 /** Hosts a value points at: URL authorities (`scheme://user:pw@host:port,host2/...`), `host:port` lists, and bare names for *_HOST variables. */
 export function hostsIn(value: string, wholeValueIsHost: boolean): string[] {
   const out: string[] = [];
-  for (const m of value.matchAll(AUTHORITY)) {
-    if (schemeStart(value, m.index!, true) < 0) continue;
+  AUTHORITY.lastIndex = 0;
+  for (let m = AUTHORITY.exec(value); m; m = AUTHORITY.exec(value)) {
+    // Without a scheme this `://` is not a URL, and its "authority" may hold the next URL's scheme.
+    if (schemeStart(value, m.index, true) < 0) { AUTHORITY.lastIndex = m.index + 1; continue; }
     const authority = m[1].slice(m[1].lastIndexOf('@') + 1);
     for (const hp of authority.split(',')) out.push(hp.replace(/:[^:]*$/, ''));
   }

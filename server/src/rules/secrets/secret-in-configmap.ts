@@ -7,7 +7,7 @@ import { rangeWithin, withArticle } from './locate';
 import { hasLineBreak } from '../../knowledge/text';
 
 /** `key=value`, `key: value`, `key = "value"`, `"key": "value",` and `export KEY=value` lines of config files. */
-const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=](.*)$/;
+const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]([\s\S]*)$/;
 /** `requirepass foobared` (redis.conf and similar `key value` formats), for unambiguous names only. */
 const SPACED = /^\s*([A-Za-z_][\w.-]*)\s+(\S+)\s*$/;
 const SPACED_NAMES = new Set(['password', 'passwd', 'pass', 'requirepass', 'masterauth', 'secret', 'token']);
@@ -17,9 +17,16 @@ const RESOLVED_ELSEWHERE = /^(?:ENC\(|enc\(|vault:|ref\+|secretref:|sops:|awssm:
 interface Hit { secret: string; what: string; line: Range }
 
 /** `v` without a ` # comment` (`/\s+#.*$/` on one line): cut at the blanks before the first `#` that follows a blank. */
-function withoutTrailingComment(v: string): string {
+export function withoutTrailingComment(v: string): string {
   const hash = v.search(/\s#/);
   return hash < 0 || hasLineBreak(v.slice(hash)) ? v : v.slice(0, hash).trimEnd();
+}
+
+/** A `key = value` line, value trimmed: matched on the trimmed line, as blank runs on both sides of a lazy value made it cubic. */
+export function assignment(text: string): { name: string; value: string } | undefined {
+  const a = ASSIGNMENT.exec(text.trim());
+  const value = a?.[2].trim();
+  return a && !hasLineBreak(value!) ? { name: a[1], value: value! } : undefined;
 }
 
 function cleanValue(raw: string): string {
@@ -38,11 +45,10 @@ function literalValue(v: string): boolean {
 function lineHits(text: string, line: Range): Hit[] {
   const out: Hit[] = [];
   if (/^\s*(?:#|\/\/|;|<!--)/.test(text)) return out;
-  // Matched on the trimmed line and the value trimmed after: blank runs on both sides of a lazy value made it cubic.
-  const a = ASSIGNMENT.exec(text.trim());
-  if (a && isSecretName(a[1])) {
-    const v = cleanValue(a[2].trim());
-    if (literalValue(v)) out.push({ secret: v, what: `the setting "${a[1]}"`, line });
+  const a = assignment(text);
+  if (a && isSecretName(a.name)) {
+    const v = cleanValue(a.value);
+    if (literalValue(v)) out.push({ secret: v, what: `the setting "${a.name}"`, line });
   } else {
     const s = SPACED.exec(text);
     if (s && nameTokens(s[1]).some((t) => SPACED_NAMES.has(t)) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });

@@ -17,8 +17,8 @@ const PASS_SOURCE = /^(?:pass|env|file|fd):|^stdin$/;
 const SECRET_REFERENCE = /^(?:id|type|src|source|env|target|name|file)=/;
 const HEADER = /(?:^|[\s"'=])((?:proxy-)?authorization|x-api-key|api-key|apikey|x-auth-token|private-token|job-token|x-access-token|x-vault-token|x-api-token|x-jfrog-art-api|circle-token|x-registry-auth)\s*:\s*(?:(?:bearer|basic|token|bot|digest|apikey|sso-key|key)\s+)?([^\s"']+)/i;
 const NPM_AUTH = /(?:^|[:\s])(?:_authToken|_auth|_password|npmAuthToken|_authtoken)\s*=\s*([^\s"']+)/;
-const NETRC_MACHINE = /\bmachine\s+\S/;
-const NETRC_PASSWORD = /\bpassword\s+([^\s"']+)/;
+const NETRC_MACHINE = /\bmachine\s+(\S+)/;
+const NETRC_PASSWORD = /\bpassword\s+([^\s"']+)/g;
 const ENV_ASSIGNMENT = /^([A-Za-z_][\w.-]*)=([\s\S]*)$/;
 /** SQL run through a client: `ALTER USER x PASSWORD 'y'`, `IDENTIFIED BY 'y'`. */
 const SQL_PASSWORD = /\b(?:IDENTIFIED\s+(?:WITH\s+\w+\s+)?BY|PASSWORD)\s+'([^']+)'/i;
@@ -237,17 +237,20 @@ function htpasswd(args: ShellWord[], add: Add): void {
 }
 
 /**
- * `machine HOST ... password VALUE`: the first password after the first machine entry's host has begun
- * (`/\bmachine\s+\S+[\s\S]*?\bpassword\s+([^\s"']+)/` without its lazy gap, which was cubic).
+ * `machine HOST ... password VALUE` (`/\bmachine\s+\S+[\s\S]*?\bpassword\s+([^\s"']+)/`, whose lazy gap
+ * after a greedy host was cubic): the first password after the first machine's host, else one that
+ * ends the host word itself (`machine a.password x`). Later machines only see passwords further on.
  */
-function netrcPassword(t: string): string | undefined {
+export function netrcPassword(t: string): string | undefined {
   const machine = NETRC_MACHINE.exec(t);
   if (!machine) return undefined;
-  return NETRC_PASSWORD.exec(t.slice(machine.index + machine[0].length))?.[1];
+  const hostStart = machine.index + machine[0].length - machine[1].length;
+  const passwordFrom = (from: number) => { NETRC_PASSWORD.lastIndex = from; return NETRC_PASSWORD.exec(t)?.[1]; };
+  return passwordFrom(machine.index + machine[0].length) ?? passwordFrom(hostStart + 1);
 }
 
 /** A word that names a debconf password question (`mysql-server/root_password`): `/\/\S*pass/` within one run of non-blanks. */
-function namesPasswordQuestion(text: string): boolean {
+export function namesPasswordQuestion(text: string): boolean {
   for (const run of text.match(/\S+/g) ?? []) {
     const slash = run.indexOf('/');
     if (slash >= 0 && run.indexOf('pass', slash + 1) > slash) return true;
@@ -256,7 +259,7 @@ function namesPasswordQuestion(text: string): boolean {
 }
 
 /** `QUESTION password VALUE` inside one word, QUESTION naming a password (`/\/\S*pass\S*\s+password\s+(\S+)/`). */
-function debconfAnswer(text: string): string | undefined {
+export function debconfAnswer(text: string): string | undefined {
   const answer = /(?<!\S)(\S+)\s+password\s+(\S+)/g;
   let m: RegExpExecArray | null;
   while ((m = answer.exec(text))) {
