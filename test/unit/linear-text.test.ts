@@ -14,6 +14,7 @@ import { looksLikeKubernetes } from '../../server/src/parse/kubernetes';
 import { maskTemplates } from '../../server/src/parse/yaml';
 import { quotedStrings } from '../../server/src/rules/build-run/stages';
 import { downloadInWord } from '../../server/src/rules/dependencies/curl-pipe-shell';
+import { globMatches } from '../../server/src/rules/dependencies/install-ignores-lockfile';
 import { hostsIn } from '../../server/src/rules/dependencies/undeclared-service-dependency';
 import { hostEntry } from '../../server/src/rules/host-daemon/host-daemon-address';
 import { parserDirective } from '../../server/src/rules/secrets/move-secret';
@@ -188,5 +189,26 @@ describe('linear scanners mean what the regular expressions they replaced meant'
       (t) => [...t.matchAll(OLD)].map((m) => ({ start: m.index!, end: m.index! + m[0].length, raw: m[1] })), quotedStrings);
     same('downloadInWord', texts(['$(', '`', '<(', ' ', '/', 'curl', 'wget', 'x', 'curlx', '(', '$', '<', '\t', '/usr/bin/'], 8, 6000),
       (t) => /(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/.test(t), downloadInWord);
+  });
+
+  it('COPY source globs against lockfile names (install-ignores-lockfile.ts)', () => {
+    const oldGlob = (glob: string, name: string) => {
+      let re = '';
+      for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*') re += '[^/]*';
+        else if (c === '?') re += '[^/]';
+        else if (c === '[') {
+          const end = glob.indexOf(']', i + 1);
+          if (end < 0) return false;
+          re += '[' + glob.slice(i + 1, end).replace(/\\/g, '\\\\') + ']';
+          i = end;
+        } else if (c === '\\' && i + 1 < glob.length) re += '\\' + glob[++i];
+        else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+      }
+      try { return new RegExp(`^${re}$`).test(name); } catch { return false; }
+    };
+    const globs = texts(['*', '?', 'a', 'k', '.', 'json', '[a-z]', '[!a]', '[^k]', '\\', '\\*', ']', 'package', '-lock', '[z-a]', '['], 7, 6000);
+    for (const name of ['package-lock.json', 'yarn.lock', 'a', '', 'aaa.json', 'k*k']) same(`glob vs ${name}`, globs, (g) => oldGlob(g, name), (g) => globMatches(g, name));
   });
 });
