@@ -31,8 +31,8 @@ export function assignment(text: string): { name: string; value: string } | unde
 
 function cleanValue(raw: string): string {
   let v = raw.replace(/,$/, '').trim();
-  const q = /^(["'])(.*)\1$/.exec(v);
-  if (q) v = q[2];
+  const quote = v[0];
+  if (v.length >= 2 && (quote === '"' || quote === "'") && v.endsWith(quote) && !hasLineBreak(v)) v = v.slice(1, -1);
   else v = withoutTrailingComment(v);
   return v;
 }
