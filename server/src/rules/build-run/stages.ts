@@ -49,19 +49,7 @@ export function hasCacheMount(ins: Instruction): boolean {
   return ins.flags.some((f) => f.name.toLowerCase() === 'mount' && /(?:^|,)type=(?:cache|tmpfs)(?:,|$)/i.test(f.value ?? ''));
 }
 
-/** ENV and ARG values visible to an instruction: global ARGs, its FROM ancestors, then its own stage up to it. */
-export function varsBefore(model: DockerfileModel, stage: Stage, ins?: Instruction): Map<string, string | undefined> {
-  const vars = new Map<string, string | undefined>(model.globalArgs.map((a) => [a.name, a.value]));
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.parent) chain.unshift(s);
-  for (const s of chain) {
-    for (const i of s.instructions) {
-      if (i === ins) break;
-      if (i.keyword === 'ENV' || i.keyword === 'ARG') for (const p of i.properties) if (p.value !== undefined || !vars.has(p.name)) vars.set(p.name, p.value);
-    }
-  }
-  return vars;
-}
+export { varsBefore } from './build-vars';
 
 /** The word's characters are written verbatim at its offsets (not a relocated `sh -c` script with escapes). */
 export function exactWord(source: SourceText, w: ShellWord): boolean {
