@@ -8,6 +8,7 @@ import type { DockerfileModel, Instruction } from '../model/dockerfile';
 import type { KubeContainer } from '../model/kubernetes';
 import type { SourceText } from '../model/range';
 import { parseShell, programOf, ShellCommand, ShellWord } from './shell';
+import { checkpoint } from '../engine/budget';
 
 /** A shell option cluster that includes `-c` (`-c`, `-ec`, `-lc`): `/^-[a-z]*c[a-z]*$/` without its two-way split. */
 export function isCommandStringFlag(word: string): boolean {
@@ -23,6 +24,7 @@ const opened = new WeakMap<Instruction, ShellCommand[]>();
  * Computed once per instruction (a dozen rules ask for every RUN/CMD/ENTRYPOINT); treat the result as read-only.
  */
 export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
+  checkpoint();
   let commands = opened.get(ins);
   if (!commands) opened.set(ins, (commands = openShellScripts(ins.commands, source)));
   return commands;
@@ -89,6 +91,7 @@ function scriptCommands(l: Located, source: SourceText): ShellCommand[] {
  * `sh -c` (which may sit in `args`).
  */
 export function kubeContainerCommands(c: KubeContainer, source: SourceText): ShellCommand[] {
+  checkpoint();
   const located = [...c.command, ...c.args];
   if (!located.length) return [];
   const words: ShellWord[] = located.map((l) => {

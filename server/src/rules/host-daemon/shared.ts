@@ -10,6 +10,7 @@ import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
+import { checkpoint } from '../../engine/budget';
 
 export function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -117,6 +118,7 @@ function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
  * one command.
  */
 export function containerCommands(c: YView, source: SourceText): ShellCommand[] {
+  checkpoint();
   const argv = [...strings(c.get('command')), ...strings(c.get('args'))];
   if (!argv.length) return [];
   const words = argv.map((w) => {
