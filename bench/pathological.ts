@@ -75,5 +75,27 @@ export async function pathological(quick: boolean): Promise<string> {
     alarms.push([f.name, ...ms]);
   }
   const falseAlarms = table(['regex', ...sizes.map((n) => `${n / 1000}k chars ms`)], alarms);
-  return `${analysis}\n\nrecheck false alarms without recall validation (the regex alone on the attack string recheck proposed):\n\n${falseAlarms}`;
+  const large = await largeFiles(quick);
+  return `${analysis}\n\nLong Dockerfiles (issue #20 item 11; time budget off, so the whole analysis is timed):\n\n${large}\n\nrecheck false alarms without recall validation (the regex alone on the attack string recheck proposed):\n\n${falseAlarms}`;
+}
+
+/** `RUN` lines and ignore comments by the thousand: analysis time per line should not grow with the file. */
+async function largeFiles(quick: boolean): Promise<string> {
+  const config = { ...defaultConfig(), maxFileBytes: 64 * 1048576, maxAnalysisMs: Infinity };
+  const host = { fileExists: () => false };
+  const kinds: { name: string; make: (lines: number) => string }[] = [
+    { name: '`RUN echo … && apt-get install …` lines', make: (n) => `FROM debian:12\n${Array.from({ length: n }, (_, i) => `RUN echo line${i} && apt-get install -y pkg${i % 50}\n`).join('')}` },
+    { name: '`# seaworthy-ignore` + `RUN` pairs', make: (n) => `FROM debian:12\n${Array.from({ length: n / 2 }, (_, i) => `# seaworthy-ignore unpinned-package\nRUN apt-get install -y pkg${i % 50}\n`).join('')}` },
+  ];
+  const sizes = quick ? [1000] : [4000, 10000, 40000];
+  const rows: (string | number)[][] = [];
+  for (const k of kinds) {
+    const ms: number[] = [];
+    for (const n of sizes) {
+      const text = k.make(n);
+      ms.push(median(await timeIt(() => analyzeText(DOCKERFILE, text, config, host), 1)));
+    }
+    rows.push([k.name, ...ms.map((m, i) => `${m.toFixed(0)} (${(m / sizes[i] * 1000).toFixed(0)} µs/line)`)]);
+  }
+  return table(['file', ...sizes.map((n) => `${n / 1000}k lines ms`)], rows);
 }

@@ -171,11 +171,18 @@ export function applySuppressions(model: Model, findings: Finding[], rules: read
   const sups = readSuppressions(model, rules);
   if (!sups.length) return { kept: findings, suppressed: [], unused: [] };
   const starts = instructionStartLines(model);
+  // Line suppressions indexed by line: a file with thousands of ignore comments and findings is not a product of the two.
+  const order = new Map(sups.map((s, i) => [s, i]));
+  const byLine = new Map<number, Suppression[]>();
+  for (const s of sups) if (s.scope === 'line' && s.line !== undefined) { const l = byLine.get(s.line); if (l) l.push(s); else byLine.set(s.line, [s]); }
+  const wide = sups.filter((s) => s.scope !== 'line');
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const f of findings) {
     const anchor = starts?.get(f.range.start.line) ?? f.range.start.line;
-    const hit = sups.find((s) => (s.ruleIds.length === 0 || s.ruleIds.includes(f.ruleId)) && (
+    const candidates = [...wide, ...(byLine.get(anchor) ?? []), ...(anchor !== f.range.start.line ? byLine.get(f.range.start.line) ?? [] : [])]
+      .sort((a, b) => order.get(a)! - order.get(b)!);
+    const hit = candidates.find((s) => (s.ruleIds.length === 0 || s.ruleIds.includes(f.ruleId)) && (
       s.scope === 'file' ||
       (s.scope === 'line' && (s.line === anchor || s.line === f.range.start.line)) ||
       (s.scope === 'object' && s.objectRange && inRange(f.range.start.line, f.range.start.character, s.objectRange))));
