@@ -74,6 +74,7 @@ export interface PodView {
 export function podsOf(model: KubernetesModel): PodView[] {
   const out: PodView[] = [];
   for (const obj of model.objects) {
+    checkpoint();
     const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
     if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
     const containers: ContainerView[] = [];
