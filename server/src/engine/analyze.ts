@@ -78,7 +78,6 @@ export function prepareText(text: string, config: EngineConfig): { text?: string
 }
 
 export async function analyzeText(path: string, rawText: string, config: EngineConfig, host: AnalyzeHost, kindHint?: FileKind): Promise<AnalysisResult> {
-  const started = performance.now();
   const result: AnalysisResult = { path, findings: [], suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] };
   const prepared = prepareText(rawText, config);
   if (prepared.problem) {
@@ -107,6 +106,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   const dir = nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
+  // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
+  const started = performance.now();
   const budget = { deadline: started + config.maxAnalysisMs, isCancelled: host.isCancelled };
   const notRun: string[] = [];
   let stoppedIn: string | undefined;
@@ -145,7 +146,7 @@ function stoppedProblem(elapsedMs: number, stoppedIn: string | undefined, notRun
   const skipped = notRun.length ? ` ${notRun.length} rule${notRun.length === 1 ? ' was' : 's were'} not run (${notRun.slice(0, 5).join(', ')}${notRun.length > 5 ? ', ...' : ''}).` : '';
   const partial = stoppedIn ? ` The rule ${stoppedIn} was stopped part-way, so it may have missed problems.` : '';
   return {
-    message: `Analysis stopped after ${seconds} s: this file took longer than the time limit for one file (seaworthy.maxAnalysisSeconds).${partial}${skipped} Findings shown are those found before it stopped.`,
+    message: `Analysis stopped after ${seconds} s: the rules took longer on this file than the time limit for one file (seaworthy.maxAnalysisSeconds).${partial}${skipped} Findings shown are those found before it stopped.`,
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'warning',
   };

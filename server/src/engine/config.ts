@@ -8,7 +8,7 @@ export interface EngineConfig {
   settings: RuleSettings;
   /** Files larger than this are not analysed (a clear message is reported instead). */
   maxFileBytes: number;
-  /** Time one file's rules may take; the rules left are skipped and a problem says so. */
+  /** Time one file's rules may take (after parsing); the rules left are skipped and a problem says so. */
   maxAnalysisMs: number;
 }
 
