@@ -22,8 +22,10 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
     const file = path.resolve(dir, a.file);
     const existing = readFile(file);
     const present = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()));
-    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p, 'm'));
-    const toAdd = a.lines.filter((l, i) => !present.has(l.trim()) && !(patterns[i] && patterns[i].test(existing ?? '')));
+    // Line by line: on the whole text with the `m` flag, a rule's `^\s+NAME` crossed blank lines from each one (quadratic).
+    const existingLines = (existing ?? '').split(/\r\n|[\n\r\u2028\u2029]/);
+    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p));
+    const toAdd = a.lines.filter((l, i) => !present.has(l.trim()) && !(patterns[i] && existingLines.some((line) => patterns[i].test(line))));
     if (!toAdd.length) continue;
     if (existing === undefined) {
       changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join('\n') + '\n' });
