@@ -157,13 +157,14 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
     path,
     settings: config.settings,
     report(r) {
-      checkpoint();
       const fixFn = r.fix;
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
         fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
       });
+      // After the push: a finding made before the time ran out is kept.
+      checkpoint();
     },
     tokensIn(range) { checkpoint(); return tokens.filter((t) => within(t.range, range)); },
     fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
