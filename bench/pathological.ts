@@ -20,7 +20,7 @@ export const CASES: Case[] = [
   { name: '`# seaworthy-ignore` + blanks + `!` (Compose)', path: COMPOSE, make: (n) => compose(`    # seaworthy-ignore${' '.repeat(n)}!\n    restart: always\n`) },
   { name: '`# hadolint ignore=` + blanks + `!`', path: DOCKERFILE, make: (n) => `FROM alpine:3.19\n# hadolint ignore=DL3008${' '.repeat(n)}!\nRUN true\n` },
   { name: 'Compose `extra_hosts` entry with blank runs', path: COMPOSE, make: (n) => compose(`    extra_hosts:\n      - "h:${' '.repeat(n / 2)}:${' '.repeat(n / 2)}\\n:x"\n`) },
-  { name: 'ConfigMap line `t:` + blanks + `:` + blanks', path: MANIFEST, make: (n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  app.properties: "t:${' '.repeat(n / 2)}:${' '.repeat(n / 2)}\\nx:"\n` },
+  { name: 'ConfigMap line `t:` + blanks + `:` + blanks + U+2028', path: MANIFEST, make: (n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  app.properties: "t:${' '.repeat(n / 2)}:${' '.repeat(n / 2)}\\u2028x"\n` },
   { name: '`echo "/…pass…" | debconf-set-selections`', path: DOCKERFILE, make: (n) => `FROM debian:12\nRUN echo "${'/'.repeat(n / 8)}${'pass'.repeat(n / 8)}a /pass password " | debconf-set-selections\n` },
   { name: '`.netrc` text: `machine` + long host', path: DOCKERFILE, make: (n) => `FROM debian:12\nRUN echo "password machine e${'o'.repeat(n)}r" > /root/.netrc\n` },
   { name: 'URL password check on a long alphanumeric value', path: COMPOSE, make: (n) => compose(`    environment:\n      DATABASE_URL: "${'A'.repeat(n)}:+@A://:+@"\n`) },
