@@ -6,6 +6,8 @@ import { diskHost } from '../../server/src/workspace/batch';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
+/** The part of the evaluation corpus the tests use, copied into the repository (see its PROVENANCE.md). */
+export const testCorpusDir = path.join(fixturesDir, 'corpus');
 
 /** Analyses text as if it were the file at `filePath` (name decides the kind, as in the editor). */
 export function analyze(filePath: string, text: string, config: EngineConfig = defaultConfig()): Promise<AnalysisResult> {
