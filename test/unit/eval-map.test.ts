@@ -3,7 +3,9 @@
  * from the recall numbers instead of failing.
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { allRules } from '../../server/src/rules';
 import { kicsDir, readIndex } from '../eval/corpus';
@@ -81,5 +83,16 @@ describe('eval matching', () => {
     const blocks = blockFinder(parseModel('compose.yaml', text, 'compose'));
     assert.strictEqual(matchLines([2], [5], blocks).matched, 0);
     assert.strictEqual(matchLines([3], [5], blocks).matched, 1);
+  });
+});
+
+describe('npm run eval without the corpus', () => {
+  it('says in one line where it looked, and exits 2', function () {
+    this.timeout(30000);
+    const missing = path.join(os.tmpdir(), 'seaworthy-no-corpus-here');
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'eval', 'run.js')], { encoding: 'utf8', env: { ...process.env, SEAWORTHY_CORPUS: missing } });
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.strictEqual(r.stdout, '');
+    assert.strictEqual(r.stderr, `eval: corpus not found at ${missing} (needs labeled/kics/index.json and real/manifest.json; set SEAWORTHY_CORPUS to its folder)\n`);
   });
 });
