@@ -1,9 +1,9 @@
-import { defineRule, Fix, RuleContext } from '../../engine/rule';
+import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
-import { dockerfileMove, dotEnvLine, kubernetesMove, MoveFix } from './move-secret';
+import { composeMove, dockerfileMove, kubernetesMove, MoveFix } from './move-secret';
 
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
 function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
@@ -24,24 +24,6 @@ function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: 
   return undefined;
 }
 
-/**
- * Compose interpolates `${NAME}` from the `.env` beside the Compose file, so moving the literal there
- * keeps the value the container sees while taking it out of the tracked file.
- */
-function moveToDotEnv(e: EnvEntry): Fix | undefined {
-  const line = e.valueRange ? dotEnvLine(e.name, e.value ?? '') : undefined;
-  if (!line || !e.valueRange) return undefined;
-  return {
-    title: `Move ${e.name} to .env and reference \${${e.name}}`,
-    safety: 'safe',
-    edits: [{ range: e.valueRange, newText: `\${${e.name}}` }],
-    appends: [
-      { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${e.name}\\s*=`], conflictsWith: [`^\\s*(?:export\\s+)?${e.name}\\s*=`] },
-      { file: '.gitignore', lines: ['.env'] },
-    ],
-  };
-}
-
 /** Reports each entry holding a literal secret; `move` builds the quick fix (and its related information) for one. */
 function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, move?: (e: EnvEntry) => MoveFix | undefined): void {
   for (const e of entries) {
@@ -52,7 +34,7 @@ function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: 
   }
 }
 
-const compose = (e: EnvEntry): MoveFix => ({ fix: () => moveToDotEnv(e) });
+const compose = (e: EnvEntry): MoveFix => ({ fix: () => composeMove(e) });
 
 export default defineRule({
   id: 'hardcoded-secret',
