@@ -51,14 +51,19 @@ describe('seaworthy fix keeps every value (CLI)', function () {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'compose-a.yaml'), compose('a', 'A_TOKEN', `tok-a-${round}-abcdefgh12345`));
       fs.writeFileSync(path.join(dir, 'compose-b.yaml'), compose('b', 'B_TOKEN', `tok-b-${round}-abcdefgh12345`));
-      const [a, b] = await Promise.all([runAsync(['fix', 'compose-a.yaml'], dir), runAsync(['fix', 'compose-b.yaml'], dir)]);
+      // Each run also checks 60 files with nothing to fix: time between reading the .env and writing it.
+      for (const x of ['a', 'b']) {
+        fs.mkdirSync(path.join(dir, `more-${x}`));
+        for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(dir, `more-${x}`, `compose-${i}.yaml`), `services:\n  s${i}:\n    image: shop/s:1.0.${i}\n    restart: unless-stopped\n`);
+      }
+      const [a, b] = await Promise.all([runAsync(['fix', 'compose-a.yaml', 'more-a'], dir), runAsync(['fix', 'compose-b.yaml', 'more-b'], dir)]);
       assert.strictEqual(a.code, 0, a.out + a.err);
       assert.strictEqual(b.code, 0, b.out + b.err);
       const env = fs.readFileSync(path.join(dir, '.env'), 'utf8').split('\n');
       assert.ok(env.includes(`A_TOKEN=tok-a-${round}-abcdefgh12345`) && env.includes(`B_TOKEN=tok-b-${round}-abcdefgh12345`), `round ${round}: ${env.length} lines`);
       assert.strictEqual(fs.readFileSync(path.join(dir, 'compose-a.yaml'), 'utf8'), fixed('a', 'A_TOKEN'));
       assert.strictEqual(fs.readFileSync(path.join(dir, 'compose-b.yaml'), 'utf8'), fixed('b', 'B_TOKEN'));
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.env', '.gitignore', 'compose-a.yaml', 'compose-b.yaml']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['.env', '.gitignore', 'compose-a.yaml', 'compose-b.yaml', 'more-a', 'more-b']);
     }
   });
 
