@@ -36,9 +36,19 @@ export function rejection(before: AnalysisResult, after: AnalysisResult, fixed: 
   return undefined;
 }
 
-/** Offsets of YAML nodes that carry an anchor some alias refers to: [start, end, column]. */
+let lastAnchors: { text: string; shared: [number, number, number][] } | undefined;
+
+/**
+ * Offsets of YAML nodes that carry an anchor some alias refers to: [start, end, column]. The last
+ * text's answer is kept: a pass asks once per fix about the same text.
+ */
 function sharedAnchors(text: string): [number, number, number][] {
   if (!text.includes('&') || !text.includes('*')) return [];
+  if (lastAnchors?.text !== text) lastAnchors = { text, shared: findSharedAnchors(text) };
+  return lastAnchors.shared;
+}
+
+function findSharedAnchors(text: string): [number, number, number][] {
   const out: [number, number, number][] = [];
   for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
     if (!isDocument(doc)) continue;
