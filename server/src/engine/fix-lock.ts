@@ -49,7 +49,10 @@ export async function acquireFixLock(root: string, timeoutMs = 60_000): Promise<
       process.on('exit', release);
       return release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new FixLockError(`cannot lock ${root} for fixing: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // A folder no one may write in: no fix will write there either (each target is refused), so no lock is needed.
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return () => undefined;
+      if (code !== 'EEXIST') throw new FixLockError(`cannot lock ${root} for fixing: ${(e as Error).message}`);
     }
     const owner = readOwner(file);
     if (isStale(file, owner)) { takeOverStale(file, owner); continue; }
