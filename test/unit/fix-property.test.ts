@@ -114,6 +114,8 @@ describe('quick fixes: property test over fixtures and corpus', function () {
   before(() => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-fixprop-')));
     for (const s of sources) if (fs.existsSync(s.from)) fs.cpSync(s.from, path.join(root, s.to), { recursive: true });
+    // The copies are the project being fixed: writable, whatever the modes of the originals (fixes refuse read-only files).
+    for (const f of walk(root)) { const st = fs.lstatSync(f); if (st.isFile()) fs.chmodSync(f, st.mode | 0o200); }
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 

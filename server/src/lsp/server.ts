@@ -185,7 +185,7 @@ export function startServer(connection: Connection): void {
     return codeActions(params, entry.result, {
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
-    });
+    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0 }));
