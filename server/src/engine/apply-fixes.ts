@@ -11,7 +11,7 @@ import * as path from 'path';
 import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
 import type { EngineConfig } from './config';
 import { appendConflict, applyEdits, FileChange, mergeChanges, planFix } from './fix';
-import { globToRegExp } from './project-config';
+import { globMatches } from '../workspace/globs';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
 import { maskSecret } from '../knowledge/secrets';
@@ -141,7 +141,7 @@ export function gitignoreCovers(line: string, name: string): boolean {
   if (!l || l.startsWith('#') || l.startsWith('!') || l.endsWith('/')) return false;
   const pattern = l.startsWith('/') ? l.slice(1) : l;
   if (pattern.includes('/')) return false;
-  return globToRegExp(pattern).test(name);
+  return globMatches(pattern, name, { braces: false });
 }
 
 export interface AppliedFix { file: string; ruleId: string; severity: Finding['severity']; title: string; safety: Fix['safety']; files: string[]; sensitive: string[] }
