@@ -4,7 +4,7 @@ import { defaultConfig, EngineConfig } from '../engine/config';
 import { ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles } from '../workspace/files';
-import { displayPath, RANK, reportBrokenConfigs, unusedSuppressionFindings } from './check';
+import { displayPath, RANK, reportBrokenConfigs, skippedProblems, unusedSuppressionFindings } from './check';
 import { unifiedDiff } from './diff';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { fileCatalogue } from '../workspace/batch';
@@ -47,7 +47,7 @@ export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfi
   const applied: AppliedFix[] = [];
   const refused: RefusedFix[] = [];
   const findings: CliFinding[] = [];
-  const problems: CliProblem[] = [];
+  const problems: CliProblem[] = skippedProblems(collected.skipped);
   const secrets: string[] = [];
   let scanned = 0;
   for (const file of files) {

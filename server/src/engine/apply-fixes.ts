@@ -12,6 +12,7 @@ import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareT
 import type { EngineConfig } from './config';
 import { appendConflict, applyEdits, FileChange, mergeChanges, planFix } from './fix';
 import { globMatches } from '../workspace/globs';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
 import { maskSecret } from '../knowledge/secrets';
@@ -160,7 +161,7 @@ export class FixSession {
   readonly read: Reader = (abs) => {
     if (this.overlay.has(abs)) return this.overlay.get(abs);
     if (this.base) return this.base(abs);
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 
   /** For batch runs: the manifest catalogue of the files being fixed (reference resolution, as in `check`). */

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLMap } from 'yaml';
 import type { Range } from '../model/range';
 import { compileGlob, Glob, globProblem, InvalidGlob } from '../workspace/globs';
+import { readTextFile, SIDE_FILE_MAX_BYTES, UnreadableFile } from '../workspace/safe-read';
 import { allRules } from '../rules';
 import type { EngineConfig, RuleLevel } from './config';
 
@@ -171,7 +172,8 @@ function ignoreGlobsOf(config: ProjectConfig): Glob[] {
   let globs = compiledIgnores.get(config);
   if (!globs) {
     // Entries were checked when the file was parsed; one built by hand that is invalid matches nothing.
-    globs = config.ignore.flatMap((g) => { try { return [compileGlob(ignoreGlob(g))]; } catch { return []; } });
+    // `g/**` stands for "inside a folder matching g": one match per pattern instead of one per path prefix.
+    globs = config.ignore.flatMap((g) => { try { const glob = ignoreGlob(g); return [compileGlob(glob), compileGlob(`${glob}/**`)]; } catch { return []; } });
     compiledIgnores.set(config, globs);
   }
   return globs;
@@ -182,9 +184,7 @@ export function isIgnoredBy(loaded: LoadedProjectConfig | undefined, abs: string
   if (!loaded?.config.ignore.length) return false;
   const rel = path.relative(loaded.dir, abs).split(path.sep).join('/');
   if (!rel || rel.startsWith('../')) return false;
-  const parts = rel.split('/');
-  const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  return ignoreGlobsOf(loaded.config).some((g) => candidates.some((c) => g.test(c)));
+  return ignoreGlobsOf(loaded.config).some((g) => g.test(rel));
 }
 
 /**
@@ -194,7 +194,8 @@ export function isIgnoredBy(loaded: LoadedProjectConfig | undefined, abs: string
 export class ProjectConfigResolver {
   private readonly fileOfDir = new Map<string, string | undefined>();
   private readonly loaded = new Map<string, LoadedProjectConfig>();
-  constructor(private readonly roots: string[] = [], private readonly read: (abs: string) => string | undefined = readOrUndefined) {}
+  /** `read` may throw UnreadableFile: a config that exists but cannot be read (a FIFO, a folder) is an error, not an empty config. */
+  constructor(private readonly roots: string[] = [], private readonly read: (abs: string) => string | undefined = (abs) => readTextFile(abs, SIDE_FILE_MAX_BYTES)) {}
 
   configFileFor(abs: string): string | undefined {
     const chain: string[] = [];
@@ -211,7 +212,18 @@ export class ProjectConfigResolver {
 
   load(file: string): LoadedProjectConfig {
     let l = this.loaded.get(file);
-    if (!l) { l = parseProjectConfig(file, this.read(file) ?? ''); this.loaded.set(file, l); }
+    if (!l) {
+      let text: string | undefined;
+      try { text = this.read(file); } catch (e) {
+        if (!(e instanceof UnreadableFile)) throw e;
+        if (e.reason !== 'missing') {
+          const start = { line: 0, character: 0 };
+          l = { file, dir: path.dirname(file), config: { rules: {}, ignore: [] }, errors: [{ message: `Could not read the configuration: ${e.message}.`, range: { start, end: start }, line: 1, column: 1 }] };
+        }
+      }
+      l ??= parseProjectConfig(file, text ?? '');
+      this.loaded.set(file, l);
+    }
     return l;
   }
 
@@ -224,10 +236,6 @@ export class ProjectConfigResolver {
 
   /** Forget everything (a config file was created, changed or deleted). */
   invalidate(): void { this.fileOfDir.clear(); this.loaded.clear(); }
-}
-
-function readOrUndefined(abs: string): string | undefined {
-  try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
 }
 
 /** `path:line:col: message` lines for a terminal. */

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   Connection, Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification, DidChangeWatchedFilesParams, InitializeParams, TextDocuments, WatchKind,
@@ -7,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EngineConfig } from '../engine/config';
 import { ConfigError, parseProjectConfig, PROJECT_CONFIG_NAMES, ProjectConfigResolver } from '../engine/project-config';
 import { ClientSettings, toEngineConfig } from './settings';
+import { readTextFile, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
 /**
  * `.seaworthy.yaml` in the language server: the config for each document (project file < VS Code
@@ -31,7 +31,7 @@ export class ProjectConfigs {
     return new ProjectConfigResolver(this.roots, (abs) => {
       const open = this.documents.get(pathToFileURL(abs).toString());
       if (open) return open.getText();
-      try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+      return readTextFile(abs, SIDE_FILE_MAX_BYTES);
     });
   }
 
