@@ -9,6 +9,7 @@ import { perEdit } from './per-edit';
 import { lspLatency } from './lsp-latency';
 import { peers } from './peers';
 import { incremental, memory } from './workspace';
+import { globBench } from './globs';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     parts.push(`${skipped[0].toUpperCase()}${skipped.slice(1)}.`, '');
   }
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
+  await section('Pathological ignore globs', 'Deciding whether one file is ignored by a `.seaworthy.yaml` pattern built to make a backtracking matcher explode, on a path that does not match (bench/globs.ts). Linear: µs per level stays flat.', () => globBench(quick));
   if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], parts.join('\n'));
 }
 

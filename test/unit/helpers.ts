@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult } from '../../server/src/engine/analyze';
@@ -34,3 +35,6 @@ export function walk(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** Node has no mkfifo; the coreutils one is on every system the FIFO tests run on (not Windows). */
+export function mkfifo(p: string): void { execFileSync('mkfifo', [p]); }

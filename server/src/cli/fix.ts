@@ -7,7 +7,7 @@ import { defaultConfig, EngineConfig } from '../engine/config';
 import { ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles } from '../workspace/files';
-import { displayPath, RANK, reportBrokenConfigs, unusedSuppressionFindings } from './check';
+import { displayPath, RANK, reportBrokenConfigs, skippedProblems, unusedSuppressionFindings } from './check';
 import { unifiedDiff } from './diff';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { fileCatalogue } from '../workspace/batch';
@@ -56,20 +56,20 @@ export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfi
       return 2;
     }
   }
-  try { return await fixFiles(opts, files, configOf, session, base, out, err); } finally { release?.(); }
+  try { return await fixFiles(opts, files, collected.skipped, configOf, session, base, out, err); } finally { release?.(); }
 }
 
 function isFolder(p: string): boolean {
   try { return fs.statSync(p).isDirectory(); } catch { return false; }
 }
 
-async function fixFiles(opts: FixOptions, files: string[], configOf: (file: string) => EngineConfig, session: FixSession, base: EngineConfig, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+async function fixFiles(opts: FixOptions, files: string[], skipped: Parameters<typeof skippedProblems>[0], configOf: (file: string) => EngineConfig, session: FixSession, base: EngineConfig, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   // References resolve across the files being fixed, as in `check` (texts as read before any fix).
   session.catalogue ??= fileCatalogue(files.map((f) => path.resolve(f)), (abs) => { const t = session.read(abs); return t === undefined ? undefined : prepareText(t, base).text; });
   const applied: AppliedFix[] = [];
   const refused: RefusedFix[] = [];
   const findings: CliFinding[] = [];
-  const problems: CliProblem[] = [];
+  const problems: CliProblem[] = skippedProblems(skipped);
   const secrets: string[] = [];
   let scanned = 0;
   for (const file of files) {

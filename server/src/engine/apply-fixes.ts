@@ -14,6 +14,7 @@ import { appendConflict, applyEdits, editOffsets, FileChange, mergeChanges, plan
 import { rejection, sharedAnchorRefusal } from './fix-verify';
 import { isInside, unwritableReason, writeAll } from './fix-write';
 import { gitignoreCovers, GitView, gitView } from './git-view';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
 import { maskSecret } from '../knowledge/secrets';
@@ -111,7 +112,7 @@ export class FixSession {
   readonly read: Reader = (abs) => {
     if (this.overlay.has(abs)) return this.overlay.get(abs);
     if (this.base) return this.base(abs);
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 
   /** For batch runs: the manifest catalogue of the files being fixed (reference resolution, as in `check`). */

@@ -5,7 +5,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { globToRegExp } from './project-config';
+import { globMatches } from '../workspace/globs';
 
 /** What git knows about a path; injectable so tests need no repository. */
 export interface GitView {
@@ -64,5 +64,5 @@ export function gitignoreCovers(line: string, name: string): boolean {
   if (!l || l.startsWith('#') || l.startsWith('!') || l.endsWith('/')) return false;
   const pattern = l.startsWith('/') ? l.slice(1) : l;
   if (pattern.includes('/')) return false;
-  return globToRegExp(pattern).test(name);
+  return globMatches(pattern, name, { braces: false });
 }

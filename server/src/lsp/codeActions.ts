@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { AnalysisResult } from '../engine/analyze';
@@ -6,6 +5,7 @@ import { fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/app
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { FileChange, planFix } from '../engine/fix';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.seaworthy`;
 /** Client command that inserts a fix's snippet (arguments: uri, version, range, snippet text). */
@@ -21,7 +21,7 @@ function readFileFor(docs: OpenDocs) {
   return (abs: string) => {
     const open = docs.textOf(pathToFileURL(abs).toString());
     if (open !== undefined) return open;
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 }
 
