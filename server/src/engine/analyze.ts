@@ -97,7 +97,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.model = model;
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
-  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: 'error' as const })));
+  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
@@ -110,7 +110,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     const level = config.rules[rule.id];
     if (level === 'off') continue;
     if (host.isCancelled?.()) throw new Cancelled();
-    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity);
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
     try {
       (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx);
     } catch (e) {
@@ -124,7 +124,20 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   return result;
 }
 
-function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity): RuleContext {
+/**
+ * Offset from which no fix may edit the analysed file, if any: after an unterminated heredoc, Docker
+ * reads the rest of a Dockerfile as the heredoc's content, so an instruction inserted there never runs.
+ */
+function writableBefore(model: Model): number | undefined {
+  return model.kind === 'dockerfile' ? model.openHeredocFrom : undefined;
+}
+
+function editsOnlyBefore(fixes: Fix[], limit: number | undefined, source: SourceText): Fix[] {
+  if (limit === undefined) return fixes;
+  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || source.offsetAt(e.range.start) < limit));
+}
+
+function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
   return {
     path,
     settings: config.settings,
@@ -133,7 +146,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? editsOnlyBefore(Array.isArray(f) ? f : [f], writableBefore(model), model.source) : []; } : undefined,
       });
     },
     tokensIn(range) { return tokens.filter((t) => within(t.range, range)); },

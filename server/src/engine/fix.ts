@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type { Fix, TextEdit } from './rule';
-import type { Range } from '../model/range';
+import { SourceText } from '../model/range';
+import type { Position, Range } from '../model/range';
 
 /** Concrete edits to one file: what an editor's WorkspaceEdit and `seaworthy fix` both apply. */
 export interface FileChange { file: string; edits: { range: Range; newText: string }[]; create: boolean }
@@ -28,9 +29,8 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
     if (existing === undefined) {
       changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join('\n') + '\n' });
     } else {
-      const lines = existing.split('\n');
-      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
-      const sep = existing.length && !existing.endsWith('\n') ? '\n' : '';
+      const end = new SourceText(existing).positionAt(existing.length);
+      const sep = existing.length && !/[\r\n]$/.test(existing) ? '\n' : '';
       changeFor(file).edits.push({ range: { start: end, end }, newText: sep + toAdd.join('\n') + '\n' });
     }
   }
@@ -82,11 +82,13 @@ export function mergeChanges(changes: FileChange[]): FileChange[] {
   return [...byFile.values()];
 }
 
-/** Applies non-overlapping edits to a text (offsets from line/character), last first. */
+/**
+ * Applies non-overlapping edits to a text, last first. Positions are read with SourceText, the same
+ * line breaks (LF, CRLF, lone CR) the models and the editor count.
+ */
 export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const off = (p: { line: number; character: number }) => p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length);
+  const source = new SourceText(text);
+  const off = (p: Position) => source.offsetAt(p);
   const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
   let out = text;
   let lastStart = Infinity;

@@ -1,6 +1,7 @@
 import { Document, parseAllDocuments } from 'yaml';
 import type { ParseProblem } from '../model/common';
 import type { SourceText } from '../model/range';
+import { yamlParserView } from '../model/line-breaks';
 import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { YView } from './yaml-view';
 
@@ -30,6 +31,16 @@ export function parseYaml(text: string, source: SourceText): ParsedYaml {
     docs.push({ view: new YView(doc.contents as never, doc, source), index, hasErrors: doc.errors.length > 0, templated });
   });
   return { docs, problems };
+}
+
+/**
+ * The text the YAML parser reads, at the original's length: go-yaml's line breaks (what Compose and
+ * kubectl read, see model/line-breaks) and Helm template actions masked. `templated` when actions were.
+ */
+export function yamlParserInput(text: string): { input: string; templated: boolean } {
+  const view = yamlParserView(text);
+  const input = maskTemplates(view);
+  return { input, templated: input !== view };
 }
 
 /**
