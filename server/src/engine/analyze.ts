@@ -6,6 +6,8 @@ import { parseDockerfile } from '../parse/dockerfile';
 import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
+import { parserFailure } from '../parse/parser-errors';
+import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
 import type { EngineConfig } from './config';
 import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleContext, Severity, TokenMatch } from './rule';
@@ -72,6 +74,8 @@ export function prepareText(text: string, config: EngineConfig): { text?: string
     return { problem: `File skipped: ${(text.length / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit (seaworthy.maxFileSize).` };
   }
   const head = text.slice(0, 8192);
+  // Readers decode UTF-16 with a BOM (parse/decode); one that read it as UTF-8 is `seaworthy fix`, which writes UTF-8 only.
+  if (looksLikeUtf16ReadAsUtf8(head)) return { problem: 'File skipped: it is UTF-16 text, which fixes are not applied to. Save it as UTF-8 to fix it here (`seaworthy check` and the editor read it as it is).' };
   if (head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 8) return { problem: 'File skipped: it looks binary, not a Dockerfile, Compose file or manifest.' };
   return { text: text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text };
 }
@@ -91,7 +95,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   try {
     model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
   } catch (e) {
-    result.problems.push({ message: `Could not read this ${kind} file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
+    result.problems.push({ message: `Could not read this ${kind} file: ${parserFailure(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
   }
   result.model = model;

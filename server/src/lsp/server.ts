@@ -16,6 +16,7 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
+import { decodeText } from '../parse/decode';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -152,7 +153,7 @@ export function startServer(connection: Connection): void {
       const key = `${kind}\u0000${abs}`;
       const cached = otherModels.get(key);
       if (cached && cached.stamp === stamp) return cached.model;
-      const prepared = prepareText(open ? open.getText() : fs.readFileSync(abs, 'utf8'), config);
+      const prepared = prepareText(open ? open.getText() : decodeText(fs.readFileSync(abs)), config);
       const model = prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
       if (otherModels.size > 200) otherModels.clear();
       otherModels.set(key, { stamp, model });

@@ -1,6 +1,7 @@
 import { Copy, DockerfileParser, Heredoc as AstHeredoc, Instruction as AstInstruction, Run } from 'dockerfile-ast';
 import type { ParseProblem } from '../model/common';
 import type { SourceText } from '../model/range';
+import { parserFailure } from './parser-errors';
 
 /**
  * dockerfile-ast is the parser of the Docker language server and reads most files well, but some
@@ -92,7 +93,7 @@ export function unreadableInstruction(node: AstInstruction, cause: unknown, sour
 }
 
 function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = parserFailure(e);
   return `dockerfile-ast: ${m.length > 120 ? m.slice(0, 120) + '…' : m}`;
 }
 

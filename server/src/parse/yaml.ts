@@ -3,6 +3,7 @@ import type { ParseProblem } from '../model/common';
 import type { SourceText } from '../model/range';
 import { yamlParserView } from '../model/line-breaks';
 import { TEMPLATE_MARK } from '../knowledge/interpolation';
+import { deepYamlMessage, isStackOverflow } from './parser-errors';
 import { YView } from './yaml-view';
 
 export interface ParsedYaml { docs: { view: YView; index: number; hasErrors: boolean; templated: boolean }[]; problems: ParseProblem[] }
@@ -18,13 +19,14 @@ export function parseYaml(text: string, source: SourceText): ParsedYaml {
   try {
     all = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
-    problems.push({ message: `YAML could not be read: ${(e as Error).message}`, range: source.range(0, 0) });
+    problems.push({ message: isStackOverflow(e) ? deepYamlMessage(text) : `YAML could not be read: ${(e as Error).message}`, range: source.range(0, 0) });
     return { docs, problems };
   }
   if (!Array.isArray(all)) all = [all as unknown as Document.Parsed];
   all.forEach((doc, index) => {
     for (const err of doc.errors) {
-      problems.push({ message: `YAML syntax error: ${err.message.split('\n')[0]}`, range: source.range(err.pos[0], err.pos[1]) });
+      const message = isStackOverflow(err.message) ? deepYamlMessage(text, err.pos[0]) : `YAML syntax error: ${err.message.split('\n')[0]}`;
+      problems.push({ message, range: source.range(err.pos[0], err.pos[1]) });
     }
     const r = doc.range;
     const templated = r ? text.slice(r[0], r[2]).includes(TEMPLATE_MARK) : false;

@@ -6,6 +6,7 @@ import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
+import { decodeText } from '../parse/decode';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -29,7 +30,7 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
     recent.set(key, entry);
     if (recent.size > capacity) recent.delete(recent.keys().next().value as string);
   };
-  const read = (abs: string) => prepareText(fs.readFileSync(abs, 'utf8'), config).text;
+  const read = (abs: string) => prepareText(decodeText(fs.readFileSync(abs)), config).text;
   // Manifests parsed for the catalogue wait here for their own analysis (bounded), instead of being parsed again.
   const handOver = new Map<string, { text: string; model: Model }>();
   const catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, (abs, text) => {
@@ -117,7 +118,7 @@ export async function analyzePath(file: string, config: EngineConfig, host: Anal
     if (st.size > config.maxFileBytes) {
       return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'warning', message: `File skipped: ${(st.size / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
     }
-    text = fs.readFileSync(file, 'utf8');
+    text = decodeText(fs.readFileSync(file));
   } catch (e) {
     return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'error', message: `Could not read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }

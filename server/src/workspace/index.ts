@@ -10,6 +10,7 @@ import { detectKind, isCandidatePath } from '../parse/detect';
 import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, isCatalogueQuery } from './catalogue';
 import { SKIPPED_DIRS } from './files';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
+import { decodeText } from '../parse/decode';
 
 export interface IndexOptions {
   /** Workspace folders (absolute); a root may also be a single file. */
@@ -334,7 +335,7 @@ export class WorkspaceIndex {
   private read(abs: string): string | undefined {
     const open = this.opts.overlay?.(abs);
     if (open !== undefined) return open;
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    try { return decodeText(fs.readFileSync(abs)); } catch { return undefined; }
   }
   private exists(p: string): boolean { return this.opts.overlay?.(p) !== undefined || fs.existsSync(p); }
   private isFile(p: string): boolean { try { return fs.statSync(p).isFile(); } catch { return this.opts.overlay?.(p) !== undefined; } }
