@@ -99,13 +99,16 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
     assert.deepStrictEqual(model.services.map((s) => s.raw.get('image')?.str()?.value), ['nginx:1.25', 'postgres:16']);
   });
 
-  it('reports the issue\'s `web: # team: web\\r(legacy)` as the YAML error Compose reports, and fix leaves it alone', async () => {
-    // go-yaml ends the comment at the CR: `(legacy)` starts a line of its own at column 0, which is not valid here.
-    const text = 'services:\n  web: # team: web\r(legacy)\n    image: nginx:1.25\n  db:\n    image: postgres:16\n';
+  it('reports the issue\'s `web: # team: web\\r(legacy)` as Compose does, still analyses it, and fixes only in place', async () => {
+    // go-yaml ends the comment at the CR: `(legacy)` starts a line of its own at column 0, which Compose rejects.
+    const text = 'services:\n  web: # team: web\r(legacy)\n    image: nginx:1.25\n  db:\n    image: postgres:16\n    environment:\n      DB_PASSWORD: hunter2-secret-value\n';
     const r = await analyze(path.join(tmp, 'compose.yaml'), text);
-    assert.ok(r.problems.length > 0 && r.problems.every((p) => /^YAML syntax error/.test(p.message) && p.range.start.line >= 2), JSON.stringify(r.problems));
+    assert.ok(r.problems.length > 0 && r.problems.every((p) => /^YAML syntax error: .*Compose and kubectl end the line at a lone CR/.test(p.message) && p.range.start.line >= 2), JSON.stringify(r.problems));
+    assert.deepStrictEqual(at(r, 'hardcoded-secret'), ['8:hardcoded-secret'], 'the secret is not lost with the syntax error');
     const fixed = await fix('compose.yaml', text, only('missing-restart-policy'));
-    assert.strictEqual(fixed.text, text);
+    assert.ok(fixed.converged);
+    // "db" gets its line after its last entry; under "web" the fix guard refuses an edit that adds syntax errors.
+    assert.strictEqual(fixed.text, text + '    restart: unless-stopped\n');
   });
 
   it('analyses a CR-only Dockerfile as the editor shows it and says Docker reads it as one line', async () => {

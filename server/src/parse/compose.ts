@@ -9,9 +9,9 @@ import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
 export function parseCompose(uri: string, text: string): ComposeModel {
-  const { input, templated } = yamlParserInput(text);
+  const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(input, source);
+  const { docs, problems } = parseYaml(input, source, lenient);
   const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated, problems };
   const doc = docs.find((d) => d.view.isMap && !d.hasErrors) ?? docs.find((d) => d.view.isMap);
   if (!doc) return model;

@@ -19,9 +19,9 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 };
 
 export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
-  const { input, templated } = yamlParserInput(text);
+  const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(input, source);
+  const { docs, problems } = parseYaml(input, source, lenient);
   const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems };
   for (const d of docs) {
     if (!d.view.isMap) continue;

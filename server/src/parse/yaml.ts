@@ -11,8 +11,20 @@ export interface ParsedYaml { docs: { view: YView; index: number; hasErrors: boo
 /**
  * Parses every document of a YAML stream with exact ranges. Documents with syntax errors are kept
  * out of the model (their error is a problem), so one broken document does not hide the others.
+ * `lenient` is the same text without go-yaml's extra line breaks (yamlParserInput): when only those
+ * breaks make the stream invalid, Compose and kubectl reject the file and the errors say so, but the
+ * model is read from `lenient`, so its secrets and the rest are still analysed.
  */
-export function parseYaml(text: string, source: SourceText): ParsedYaml {
+export function parseYaml(text: string, source: SourceText, lenient?: string): ParsedYaml {
+  const strict = readDocuments(text, source);
+  if (lenient === undefined || lenient === text || !strict.docs.some((d) => d.hasErrors)) return strict;
+  const loose = readDocuments(lenient, source);
+  if (loose.problems.length) return strict;
+  const why = ' (Compose and kubectl end the line at a lone CR, NEL, LS or PS before this point, which editors may not show; the file is analysed as if that break were not there)';
+  return { docs: loose.docs, problems: strict.problems.map((p) => ({ ...p, message: p.message + why })) };
+}
+
+function readDocuments(text: string, source: SourceText): ParsedYaml {
   const problems: ParseProblem[] = [];
   const docs: ParsedYaml['docs'] = [];
   let all: Document.Parsed[];
@@ -37,12 +49,13 @@ export function parseYaml(text: string, source: SourceText): ParsedYaml {
 
 /**
  * The text the YAML parser reads, at the original's length: go-yaml's line breaks (what Compose and
- * kubectl read, see model/line-breaks) and Helm template actions masked. `templated` when actions were.
+ * kubectl read, see model/line-breaks) and Helm template actions masked. `templated` when actions were;
+ * `lenient` (when it differs) the same without go-yaml's extra line breaks, for parseYaml.
  */
-export function yamlParserInput(text: string): { input: string; templated: boolean } {
+export function yamlParserInput(text: string): { input: string; lenient?: string; templated: boolean } {
   const view = yamlParserView(text);
   const input = maskTemplates(view);
-  return { input, templated: input !== view };
+  return { input, lenient: view === text ? undefined : maskTemplates(text), templated: input !== view };
 }
 
 /**
