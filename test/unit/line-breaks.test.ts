@@ -111,6 +111,25 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
     assert.strictEqual(fixed.text, text + '    restart: unless-stopped\n');
   });
 
+  it('reads services after a LINE SEPARATOR as Compose does, and fixes no line the editor and go-yaml split differently', async () => {
+    const text = 'services:\n  etl:\n    image: etl:1.0\u2028  db:\n    image: mariadb:10.9\n';
+    const r = await analyze(path.join(tmp, 'compose.yaml'), text);
+    assert.deepStrictEqual(r.findings.filter((f) => f.ruleId === 'missing-restart-policy').map((f) => f.message.match(/"(\w+)"/)?.[1]), ['etl', 'db']);
+    const fixed = await fix('compose.yaml', text, only('missing-restart-policy'));
+    assert.ok(fixed.converged);
+    // "etl" ends on the line that holds the separator: its edit would land after `db:`, so it is not offered.
+    assert.strictEqual(fixed.text, text + '    restart: unless-stopped\n');
+  });
+
+  it('finds the same in a Dockerfile whether its lines end in LF or a lone CR (continuations and comments included)', async () => {
+    const lf = 'FROM python:3.12\nRUN apt-get update \\\n# the compiler for wheels\n  && apt-get install -y gcc \\\n  && pip install flask\nENV DB_PASSWORD=hunter2-secret-value\nEXPOSE 8000\nCMD python app.py\n';
+    const shape = (r: { findings: { ruleId: string; range: unknown }[] }) => r.findings.map((f) => `${f.ruleId} ${JSON.stringify(f.range)}`);
+    const expected = shape(await analyze(path.join(tmp, 'Dockerfile'), lf));
+    assert.ok(expected.some((f) => f.startsWith('hardcoded-secret')) && expected.some((f) => f.startsWith('unpinned-package')), expected.join('\n'));
+    const cr = await analyze(path.join(tmp, 'Dockerfile'), lf.replace(/\n/g, '\r'));
+    assert.deepStrictEqual(shape(cr), expected);
+  });
+
   it('analyses a CR-only Dockerfile as the editor shows it and says Docker reads it as one line', async () => {
     const text = 'FROM nginx:1.25\rEXPOSE 80\rENV DB_PASSWORD=hunter2-secret-value\rCMD ["nginx"]\r';
     const r = await analyze(path.join(tmp, 'Dockerfile'), text);

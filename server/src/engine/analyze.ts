@@ -7,6 +7,7 @@ import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
+import { linesWithUnicodeBreaks } from '../model/line-breaks';
 import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
 import type { EngineConfig } from './config';
@@ -129,16 +130,25 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
 }
 
 /**
- * Offset from which no fix may edit the analysed file, if any: after an unterminated heredoc, Docker
- * reads the rest of a Dockerfile as the heredoc's content, so an instruction inserted there never runs.
+ * Where a fix may edit the analysed file, when not everywhere. After an unterminated heredoc Docker
+ * reads the rest of a Dockerfile as the heredoc's content, so an instruction inserted there never
+ * runs. On a YAML line holding a NEL, LS or PS, the parser (like Compose) sees two lines where the
+ * editor's positions see one, so a column or line end computed there lands in the wrong place.
  */
-function writableBefore(model: Model): number | undefined {
-  return model.kind === 'dockerfile' ? model.openHeredocFrom : undefined;
+function editableAt(model: Model): ((offset: number) => boolean) | undefined {
+  if (model.kind === 'dockerfile') {
+    const from = model.openHeredocFrom;
+    return from === undefined ? undefined : (offset) => offset < from;
+  }
+  const lines = linesWithUnicodeBreaks(model.source.text, (o) => model.source.positionAt(o).line);
+  return lines.size ? (offset) => !lines.has(model.source.positionAt(offset).line) : undefined;
 }
 
-function editsOnlyBefore(fixes: Fix[], limit: number | undefined, source: SourceText): Fix[] {
-  if (limit === undefined) return fixes;
-  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || source.offsetAt(e.range.start) < limit));
+function onlyEditable(fixes: Fix[], model: Model): Fix[] {
+  const editable = editableAt(model);
+  if (!editable) return fixes;
+  const ok = (p: Range['start']) => editable(model.source.offsetAt(p));
+  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || (ok(e.range.start) && ok(e.range.end))));
 }
 
 function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
@@ -150,7 +160,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? editsOnlyBefore(Array.isArray(f) ? f : [f], writableBefore(model), model.source) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(Array.isArray(f) ? f : [f], model) : []; } : undefined,
       });
     },
     tokensIn(range) { return tokens.filter((t) => within(t.range, range)); },

@@ -62,3 +62,14 @@ export function lineBreakOf(text: string): '\n' | '\r\n' | '\r' {
 export function dockerfileLineBreakOf(text: string): '\n' | '\r\n' {
   return lineBreakOf(text) === '\r\n' ? '\r\n' : '\n';
 }
+
+/**
+ * Editor lines (SourceText's) holding a NEL, LS or PS: go-yaml breaks the line there and editors do
+ * not, so columns and line ends computed on such a line mean different things to the two.
+ */
+export function linesWithUnicodeBreaks(text: string, lineOf: (offset: number) => number): Set<number> {
+  const lines = new Set<number>();
+  const re = /[\u0085\u2028\u2029]/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) lines.add(lineOf(m.index));
+  return lines;
+}

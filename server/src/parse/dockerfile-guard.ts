@@ -22,12 +22,11 @@ export function dockerfileParserView(text: string): string {
 const MAX_FALLBACK_CHUNKS = 2000;
 
 /**
- * The instructions of a Dockerfile and its escape character. When the parser throws on the whole
+ * The instructions of a Dockerfile (its dockerfileParserView) and its escape character. When the parser throws on the whole
  * text, each instruction is parsed on its own (at its own lines, so positions stay exact) and those
  * that still throw are reported as problems.
  */
-export function readInstructions(text: string, source: SourceText, problems: ParseProblem[]): { nodes: AstInstruction[]; escapeChar: string } {
-  const view = dockerfileParserView(text);
+export function readInstructions(view: string, source: SourceText, problems: ParseProblem[]): { nodes: AstInstruction[]; escapeChar: string } {
   try {
     const ast = DockerfileParser.parse(view);
     return { nodes: ast.getInstructions(), escapeChar: ast.getEscapeCharacter() };

@@ -3,7 +3,7 @@ import type { EnvEntry, Located, ParseProblem } from '../model/common';
 import type { DockerfileModel, DockerfileFlag, Heredoc, Instruction, Stage } from '../model/dockerfile';
 import { loneCrOffsets } from '../model/line-breaks';
 import { SourceText } from '../model/range';
-import { heredocsOf, readInstructions, unreadableInstruction } from './dockerfile-guard';
+import { dockerfileParserView, heredocsOf, readInstructions, unreadableInstruction } from './dockerfile-guard';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, substitute } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
@@ -40,9 +40,12 @@ export function parseDockerfile(uri: string, text: string): DockerfileModel {
 }
 
 function buildModel(uri: string, text: string): DockerfileModel {
-  const source = new SourceText(text);
+  // The model reads what the parser reads: lone CRs as LF, at the same offsets and positions, so rules'
+  // shell parsing agrees with dockerfile-ast about continuations; edits still apply to the original text.
+  const view = dockerfileParserView(text);
+  const source = new SourceText(view);
   const problems: ParseProblem[] = [];
-  const { nodes, escapeChar } = readInstructions(text, source, problems);
+  const { nodes, escapeChar } = readInstructions(view, source, problems);
   const instructions: Instruction[] = [];
   const stages: Stage[] = [];
   const globalArgs: EnvEntry[] = [];
@@ -70,7 +73,7 @@ function buildModel(uri: string, text: string): DockerfileModel {
   }
   if (stages.length) stages[stages.length - 1].isFinal = true;
   for (let s: Stage | undefined = stages[stages.length - 1]; s; s = s.parent) s.ships = true;
-  const loneCr = loneCrNote(source);
+  const loneCr = loneCrNote(text, source);
   if (loneCr) problems.push(loneCr);
   return { kind: 'dockerfile', uri, source, escapeChar, instructions, stages, globalArgs, problems, openHeredocFrom };
 }
@@ -79,8 +82,8 @@ function buildModel(uri: string, text: string): DockerfileModel {
  * BuildKit splits a Dockerfile at LF only, so a lone CR joins two lines that editors, dockerfile-ast and
  * this analysis show apart (docs/line-breaks.md). Said once per file, at the first lone CR.
  */
-function loneCrNote(source: SourceText): ParseProblem | undefined {
-  const all = loneCrOffsets(source.text);
+function loneCrNote(text: string, source: SourceText): ParseProblem | undefined {
+  const all = loneCrOffsets(text);
   if (!all.length) return undefined;
   const at = source.positionAt(all[0]);
   const more = all.length > 1 ? ` This file has ${all.length} of them.` : '';
