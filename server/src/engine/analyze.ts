@@ -7,7 +7,7 @@ import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
-import { linesWithUnicodeBreaks } from '../model/line-breaks';
+import { onlyEditable } from './edit-guard';
 import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
 import type { EngineConfig } from './config';
@@ -127,28 +127,6 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
   return result;
-}
-
-/**
- * Where a fix may edit the analysed file, when not everywhere. After an unterminated heredoc Docker
- * reads the rest of a Dockerfile as the heredoc's content, so an instruction inserted there never
- * runs. On a YAML line holding a NEL, LS or PS, the parser (like Compose) sees two lines where the
- * editor's positions see one, so a column or line end computed there lands in the wrong place.
- */
-function editableAt(model: Model): ((offset: number) => boolean) | undefined {
-  if (model.kind === 'dockerfile') {
-    const from = model.openHeredocFrom;
-    return from === undefined ? undefined : (offset) => offset < from;
-  }
-  const lines = linesWithUnicodeBreaks(model.source.text, (o) => model.source.positionAt(o).line);
-  return lines.size ? (offset) => !lines.has(model.source.positionAt(offset).line) : undefined;
-}
-
-function onlyEditable(fixes: Fix[], model: Model): Fix[] {
-  const editable = editableAt(model);
-  if (!editable) return fixes;
-  const ok = (p: Range['start']) => editable(model.source.offsetAt(p));
-  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || (ok(e.range.start) && ok(e.range.end))));
 }
 
 function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
