@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DockerfileParser, Run } from 'dockerfile-ast';
+import { DockerfileParser, JSONInstruction, Run } from 'dockerfile-ast';
 import { defaultConfig } from '../../server/src/engine/config';
 import { FixSession } from '../../server/src/engine/apply-fixes';
 import { parseDockerfile } from '../../server/src/parse/dockerfile';
@@ -34,16 +34,30 @@ describe('Dockerfile parser guards (parse/dockerfile-guard)', () => {
     assert.deepStrictEqual(r.problems, []);
   });
 
-  it('leaves out an instruction the parser throws on, says so, and analyses the rest', async () => {
+  it('keeps a RUN whose heredocs the parser throws on, and says the heredocs could not be read', async () => {
     const original = Run.prototype.getHeredocs;
     Run.prototype.getHeredocs = function () { throw new TypeError('boom'); };
     try {
       const r = await analyze(path.join(tmp, 'Dockerfile'), `FROM alpine:3.19\nRUN cat <<EOF\nhi\nEOF\n${SECRET}\n`);
       assert.deepStrictEqual(ids(r, 'hardcoded-secret'), [5]);
       assert.deepStrictEqual(r.problems.map((p) => [p.range.start.line, p.severity]), [[1, 'error']]);
-      assert.match(r.problems[0].message, /^Line 2: the RUN instruction could not be read \(dockerfile-ast: boom\)/);
+      assert.match(r.problems[0].message, /^Line 2: the heredocs of this RUN could not be read \(dockerfile-ast: boom\); the rest of the instruction is analysed/);
+      assert.deepStrictEqual(parseDockerfile('Dockerfile', `FROM alpine:3.19\nRUN cat <<EOF\nhi\nEOF\n`).instructions.map((i) => i.keyword), ['FROM', 'RUN']);
     } finally {
       Run.prototype.getHeredocs = original;
+    }
+  });
+
+  it('leaves out an instruction the parser throws on, says so, and analyses the rest', async () => {
+    const original = JSONInstruction.prototype.getJSONStrings;
+    JSONInstruction.prototype.getJSONStrings = function () { throw new TypeError('boom'); };
+    try {
+      const r = await analyze(path.join(tmp, 'Dockerfile'), `FROM alpine:3.19\nRUN ["echo", "hi"]\n${SECRET}\n`);
+      assert.deepStrictEqual(ids(r, 'hardcoded-secret'), [3]);
+      assert.deepStrictEqual(r.problems.map((p) => [p.range.start.line, p.severity]), [[1, 'error']]);
+      assert.match(r.problems[0].message, /^Line 2: the RUN instruction could not be read \(dockerfile-ast: boom\) and is left out of the analysis/);
+    } finally {
+      JSONInstruction.prototype.getJSONStrings = original;
     }
   });
 

@@ -99,7 +99,7 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
     assert.deepStrictEqual(model.services.map((s) => s.raw.get('image')?.str()?.value), ['nginx:1.25', 'postgres:16']);
   });
 
-  it('reports the issue\'s `web: # team: web\\r(legacy)` as Compose does, still analyses it, and fixes only in place', async () => {
+  it('reports the issue\'s `web: # team: web\\r(legacy)` as Compose does, still analyses it, and leaves it to the user to fix', async () => {
     // go-yaml ends the comment at the CR: `(legacy)` starts a line of its own at column 0, which Compose rejects.
     const text = 'services:\n  web: # team: web\r(legacy)\n    image: nginx:1.25\n  db:\n    image: postgres:16\n    environment:\n      DB_PASSWORD: hunter2-secret-value\n';
     const r = await analyze(path.join(tmp, 'compose.yaml'), text);
@@ -107,8 +107,8 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
     assert.deepStrictEqual(at(r, 'hardcoded-secret'), ['8:hardcoded-secret'], 'the secret is not lost with the syntax error');
     const fixed = await fix('compose.yaml', text, only('missing-restart-policy'));
     assert.ok(fixed.converged);
-    // "db" gets its line after its last entry; under "web" the fix guard refuses an edit that adds syntax errors.
-    assert.strictEqual(fixed.text, text + '    restart: unless-stopped\n');
+    // Positions on the reading as written can fall inside what Compose reads as another line: no fix.
+    assert.strictEqual(fixed.text, text);
   });
 
   it('reads services after a LINE SEPARATOR as Compose does, and fixes no line the editor and go-yaml split differently', async () => {

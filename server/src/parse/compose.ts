@@ -11,8 +11,8 @@ import { YView } from './yaml-view';
 export function parseCompose(uri: string, text: string): ComposeModel {
   const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(input, source, lenient);
-  const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated, problems };
+  const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
+  const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated, problems, readAsWritten };
   const doc = docs.find((d) => d.view.isMap && !d.hasErrors) ?? docs.find((d) => d.view.isMap);
   if (!doc) return model;
   const root = doc.view;

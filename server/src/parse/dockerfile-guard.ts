@@ -68,15 +68,25 @@ function readChunks(view: string, source: SourceText, problems: ParseProblem[], 
 /**
  * The heredocs of a RUN or COPY. dockerfile-ast's heredoc scan throws when it takes an escaped line break
  * for an unescaped one (`\` + lone CR, or an escape character inside a comment line of a continued
- * instruction) while no heredoc was declared; without a `<<` argument there is no heredoc to lose.
+ * instruction); without a `<<` argument there was no heredoc to lose.
  */
-export function heredocsOf(node: Run | Copy): AstHeredoc[] {
+export function heredocsOf(node: Run | Copy, unreadable: (cause: unknown) => void): AstHeredoc[] {
   try {
     return node.getHeredocs();
   } catch (e) {
-    if (!node.getArguments().some((a) => a.getValue().startsWith('<<'))) return [];
-    throw e;
+    // With a `<<` argument a heredoc is lost: say so, and keep the rest of the instruction.
+    if (node.getArguments().some((a) => a.getValue().startsWith('<<'))) unreadable(e);
+    return [];
   }
+}
+
+/** A problem for heredocs of an instruction the parser could not read. */
+export function unreadableHeredocs(node: AstInstruction, cause: unknown, source: SourceText): ParseProblem {
+  const line = node.getRange().start.line;
+  return {
+    range: source.range(source.lineStart(line), source.lineEnd(line)),
+    message: `Line ${line + 1}: the heredocs of this ${node.getKeyword().toUpperCase()} could not be read (${reason(cause)}); the rest of the instruction is analysed.`,
+  };
 }
 
 /** A problem for one instruction the parser could not read; the others are still analysed. */

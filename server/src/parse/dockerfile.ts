@@ -3,7 +3,7 @@ import type { EnvEntry, Located, ParseProblem } from '../model/common';
 import type { DockerfileModel, DockerfileFlag, Heredoc, Instruction, Stage } from '../model/dockerfile';
 import { loneCrOffsets } from '../model/line-breaks';
 import { SourceText } from '../model/range';
-import { dockerfileParserView, heredocsOf, readInstructions, unreadableInstruction } from './dockerfile-guard';
+import { dockerfileParserView, heredocsOf, readInstructions, unreadableHeredocs, unreadableInstruction } from './dockerfile-guard';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, substitute } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
@@ -55,7 +55,7 @@ function buildModel(uri: string, text: string): DockerfileModel {
   for (const node of nodes) {
     let ins: Instruction;
     try {
-      ins = toInstruction(node, source, escapeChar);
+      ins = toInstruction(node, source, escapeChar, problems);
       openHeredocFrom ??= unterminatedHeredoc(node, ins, source, problems);
     } catch (e) {
       // dockerfile-ast throws on some inputs (see docs/upstream): lose this instruction, not the file.
@@ -100,7 +100,7 @@ function loneCrNote(text: string, source: SourceText): ParseProblem | undefined 
  */
 function unterminatedHeredoc(node: AstInstruction, ins: Instruction, source: SourceText, problems: ParseProblem[]): number | undefined {
   const mayHold = node instanceof Run ? ins.heredocs.some((h) => !h.terminated) : node instanceof Copy && ins.argsText.includes('<<');
-  const open = mayHold ? heredocsOf(node as Run | Copy).find((h) => h.getDelimiterRange() === null) : undefined;
+  const open = mayHold ? heredocsOf(node as Run | Copy, (e) => { if (node instanceof Copy) problems.push(unreadableHeredocs(node, e, source)); }).find((h) => h.getDelimiterRange() === null) : undefined;
   if (!open) return undefined;
   const line = open.getStartRange().end.line;
   problems.push({
@@ -127,7 +127,7 @@ function newStage(from: From, ins: Instruction, stages: Stage[], globalArgs: Env
   return { index: stages.length, name, nameRange, from: ins, image, parent, instructions: [], isFinal: false, ships: false, platform };
 }
 
-function toInstruction(node: AstInstruction, source: SourceText, escapeChar: string): Instruction {
+function toInstruction(node: AstInstruction, source: SourceText, escapeChar: string, problems: ParseProblem[]): Instruction {
   const keyword = node.getKeyword().toUpperCase();
   const range = node.getRange();
   const keywordRange = node.getInstructionRange();
@@ -148,7 +148,7 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
       return { value, range: s.getRange(), dynamic: isDynamicText(value) };
     });
   }
-  const heredocs: Heredoc[] = node instanceof Run ? heredocsOf(node).map((h) => {
+  const heredocs: Heredoc[] = node instanceof Run ? heredocsOf(node, (e) => problems.push(unreadableHeredocs(node, e, source))).map((h) => {
     const cr = h.getContentRange();
     const start = cr ? source.offsetAt(cr.start) : 0;
     return { name: h.getName(), content: cr ? source.slice(cr) : '', contentStart: start, contentRange: cr ?? undefined, terminated: h.getDelimiterRange() !== null };
@@ -164,7 +164,7 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
   if (['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(keyword)) ins.commands = commandsOf(ins, escapeChar, source);
   if (node instanceof Onbuild) {
     const trigger = node.getTriggerInstruction();
-    if (trigger) ins.onbuild = toInstruction(trigger, source, escapeChar);
+    if (trigger) ins.onbuild = toInstruction(trigger, source, escapeChar, problems);
   }
   return ins;
 }

@@ -21,8 +21,8 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
   const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(input, source, lenient);
-  const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems };
+  const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
+  const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems, readAsWritten };
   for (const d of docs) {
     if (!d.view.isMap) continue;
     const obj = readObject(d.view, d.index, d.templated);

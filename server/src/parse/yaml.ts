@@ -6,7 +6,12 @@ import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { deepYamlMessage, isStackOverflow } from './parser-errors';
 import { YView } from './yaml-view';
 
-export interface ParsedYaml { docs: { view: YView; index: number; hasErrors: boolean; templated: boolean }[]; problems: ParseProblem[] }
+export interface ParsedYaml {
+  docs: { view: YView; index: number; hasErrors: boolean; templated: boolean }[];
+  problems: ParseProblem[];
+  /** Read from `lenient` (see parseYaml). */
+  readAsWritten?: boolean;
+}
 
 /**
  * Parses every document of a YAML stream with exact ranges. Documents with syntax errors are kept
@@ -21,7 +26,7 @@ export function parseYaml(text: string, source: SourceText, lenient?: string): P
   const loose = readDocuments(lenient, source);
   if (loose.problems.length) return strict;
   const why = ' (Compose and kubectl end the line at a lone CR, NEL, LS or PS before this point, which editors may not show; the file is analysed as if that break were not there)';
-  return { docs: loose.docs, problems: strict.problems.map((p) => ({ ...p, message: p.message + why })) };
+  return { docs: loose.docs, problems: strict.problems.map((p) => ({ ...p, message: p.message + why })), readAsWritten: true };
 }
 
 function readDocuments(text: string, source: SourceText): ParsedYaml {
