@@ -19,6 +19,7 @@ import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
 import { maskSecret } from '../knowledge/secrets';
 import { detectKind } from '../parse/detect';
+import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
 
 export type Reader = (abs: string) => string | undefined;
@@ -173,8 +174,7 @@ export class FixSession {
       const pending = out.find((x) => x.file === ignoreFile);
       const current = pending ? applyEdits(this.read(ignoreFile) ?? '', pending.edits) : this.read(ignoreFile) ?? '';
       if (splitLines(current).some((l) => gitignoreCovers(l, name)) || (!pending && this.overlay.get(ignoreFile) === undefined && this.git.ignored(c.file))) continue;
-      const lines = current.split('\n');
-      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const end = new SourceText(current).positionAt(current.length);
       const eol = lineBreakOf(current);
       const edit = { range: { start: end, end } as Range, newText: (current && !/[\r\n]$/.test(current) ? eol : '') + name + eol };
       if (pending) pending.edits.push(edit); else out.push({ file: ignoreFile, edits: [edit], create: current === '' && this.read(ignoreFile) === undefined });
@@ -221,9 +221,8 @@ export class FixSession {
   sensitiveOf(chosen: ChosenFix, docText: string): string[] {
     const out: string[] = [];
     if (chosen.finding.category === 'secrets') {
-      const lines = docText.split('\n');
       const r = chosen.finding.range;
-      if (r.start.line === r.end.line) out.push((lines[r.start.line] ?? '').slice(r.start.character, r.end.character));
+      if (r.start.line === r.end.line) out.push(new SourceText(docText).slice(r));
     }
     for (const c of chosen.changes) {
       if (isEnvFile(c.file)) {
@@ -349,10 +348,10 @@ function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: bool
 
 /** The literal values of secrets findings (also accepted ones) of a file: masked in printed diffs' context lines. */
 export function secretTexts(result: AnalysisResult, text: string): string[] {
-  const lines = text.split('\n');
+  const source = new SourceText(text);
   return [...result.findings, ...result.suppressed]
     .filter((f) => f.category === 'secrets' && !f.namesSecretHolder && f.range.start.line === f.range.end.line)
-    .map((f) => (lines[f.range.start.line] ?? '').slice(f.range.start.character, f.range.end.character).replace(/\r$/, ''))
+    .map((f) => source.slice(f.range))
     .filter((v) => v.trim().length >= 3);
 }
 

@@ -6,6 +6,7 @@
  * after a `kill -9` would wait for the lock to age; the owner's pid answers at once on one machine.)
  */
 import * as fs from 'fs';
+import { readTextFile } from '../workspace/safe-read';
 import * as os from 'os';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
@@ -19,7 +20,7 @@ interface Owner { pid: number; host: string; token: string }
 
 function readOwner(file: string): Owner | undefined {
   try {
-    const o = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Owner>;
+    const o = JSON.parse(readTextFile(file, 4096)) as Partial<Owner>;
     return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' ? o as Owner : undefined;
   } catch { return undefined; }
 }

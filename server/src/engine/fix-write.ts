@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
 /** Why a fix may not write `file`, or undefined when it may. `root`: the folder no write may leave. */
 export function unwritableReason(file: string, root: string): string | undefined {
@@ -76,7 +77,7 @@ export async function writeAll(changes: PlannedWrite[], root: string): Promise<v
     const why = unwritableReason(t.file, root);
     if (why) throw new FixWriteError(`nothing written: ${why}`);
     let now: string | undefined;
-    try { now = fs.readFileSync(t.real, 'utf8'); } catch { now = undefined; }
+    now = readTextOrUndefined(t.real, SIDE_FILE_MAX_BYTES * 8);
     if (now !== t.before) throw new FixWriteError(`nothing written: ${path.basename(t.file)} changed on disk while fixing; run seaworthy fix again`);
   }
   for (const dir of new Set(targets.map((t) => path.dirname(t.real)))) removeAbandonedTemps(dir);

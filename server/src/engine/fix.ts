@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { Fix, TextEdit } from './rule';
+import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
 import { dotEnvStatus, isEnvFile, lineBreakOf, parseDotEnvLine, splitLines } from './dotenv';
 
@@ -38,8 +39,7 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
     if (existing === undefined) {
       changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join(eol) + eol });
     } else {
-      const lines = existing.split('\n');
-      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+      const end = new SourceText(existing).positionAt(existing.length);
       const sep = existing.length && !/[\r\n]$/.test(existing) ? eol : '';
       changeFor(file).edits.push({ range: { start: end, end }, newText: sep + toAdd.join(eol) + eol });
     }
@@ -102,10 +102,9 @@ export function mergeChanges(changes: FileChange[]): FileChange[] {
 
 /** Edits as text offsets (from line/character, as applyEdits reads them). */
 export function editOffsets(text: string, edits: { range: Range; newText: string }[]): { start: number; end: number; newText: string }[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const off = (p: { line: number; character: number }) => p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length);
-  return edits.map((e) => ({ start: off(e.range.start), end: off(e.range.end), newText: e.newText }));
+  // The same line breaks (LF, CRLF, lone CR) the models and the editor count.
+  const source = new SourceText(text);
+  return edits.map((e) => ({ start: source.offsetAt(e.range.start), end: source.offsetAt(e.range.end), newText: e.newText }));
 }
 
 /** Applies non-overlapping edits to a text (offsets from line/character), last first. */

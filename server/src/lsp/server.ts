@@ -16,7 +16,7 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
-import { readTextFile } from '../workspace/safe-read';
+import { readDecodedText } from '../workspace/safe-read';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -153,7 +153,7 @@ export function startServer(connection: Connection): void {
       const key = `${kind}\u0000${abs}`;
       const cached = otherModels.get(key);
       if (cached && cached.stamp === stamp) return cached.model;
-      const prepared = prepareText(open ? open.getText() : readTextFile(abs, config.maxFileBytes), config);
+      const prepared = prepareText(open ? open.getText() : readDecodedText(abs, config.maxFileBytes), config);
       const model = prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
       if (otherModels.size > 200) otherModels.clear();
       otherModels.set(key, { stamp, model });

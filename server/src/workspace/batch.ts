@@ -6,7 +6,7 @@ import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
-import { readProblem, readTextFile, UnreadableFile } from './safe-read';
+import { readProblem, readDecodedText, UnreadableFile } from './safe-read';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -30,7 +30,7 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
     recent.set(key, entry);
     if (recent.size > capacity) recent.delete(recent.keys().next().value as string);
   };
-  const read = (abs: string) => prepareText(readTextFile(abs, config.maxFileBytes), config).text;
+  const read = (abs: string) => prepareText(readDecodedText(abs, config.maxFileBytes), config).text;
   // Manifests parsed for the catalogue wait here for their own analysis (bounded), instead of being parsed again.
   const handOver = new Map<string, { text: string; model: Model }>();
   const catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, (abs, text) => {
@@ -113,7 +113,7 @@ export function fileCatalogue(files: string[], read: (abs: string) => string | u
 /** Reads and analyses one file; unreadable files become a problem, never an exception. */
 export async function analyzePath(file: string, config: EngineConfig, host: AnalyzeHost): Promise<AnalysisResult> {
   let text: string;
-  try { text = readTextFile(file, config.maxFileBytes); } catch (e) {
+  try { text = readDecodedText(file, config.maxFileBytes); } catch (e) {
     if (!(e instanceof UnreadableFile)) throw e;
     return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ ...readProblem(e), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }

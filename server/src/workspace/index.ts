@@ -9,7 +9,7 @@ import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { detectKind, isCandidatePath } from '../parse/detect';
 import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, isCatalogueQuery } from './catalogue';
 import { collectFiles, SkippedPath } from './files';
-import { readProblem, readTextFile, readTextOrUndefined, UnreadableFile } from './safe-read';
+import { readProblem, readDecodedText, readDecodedOrUndefined, UnreadableFile } from './safe-read';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
 
 export interface IndexOptions {
@@ -334,12 +334,12 @@ export class WorkspaceIndex {
   private readForAnalysis(abs: string): { text: string } | { unreadable: UnreadableFile } {
     const open = this.opts.overlay?.(abs);
     if (open !== undefined) return { text: open };
-    try { return { text: readTextFile(abs, this.opts.config.maxFileBytes) }; } catch (e) { if (e instanceof UnreadableFile) return { unreadable: e }; throw e; }
+    try { return { text: readDecodedText(abs, this.opts.config.maxFileBytes) }; } catch (e) { if (e instanceof UnreadableFile) return { unreadable: e }; throw e; }
   }
   private read(abs: string): string | undefined {
     const open = this.opts.overlay?.(abs);
     if (open !== undefined) return open;
-    return readTextOrUndefined(abs, this.opts.config.maxFileBytes);
+    return readDecodedOrUndefined(abs, this.opts.config.maxFileBytes);
   }
   private exists(p: string): boolean { return this.opts.overlay?.(p) !== undefined || fs.existsSync(p); }
   private isFile(p: string): boolean { try { return fs.statSync(p).isFile(); } catch { return this.opts.overlay?.(p) !== undefined; } }

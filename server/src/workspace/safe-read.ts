@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { decodeText } from '../parse/decode';
 
 /**
  * The one way Seaworthy reads a file from disk. A repository can hold anything under a name we read: a
@@ -100,4 +101,18 @@ export function readTextOrUndefined(file: string, maxBytes: number): string | un
 /** How an analysis reports a file it could not read: a skipped oversized file warns, anything else is an error. */
 export function readProblem(e: UnreadableFile): { severity: 'warning' | 'error'; message: string } {
   return e.reason === 'too-large' ? { severity: 'warning', message: `File skipped: ${e.message}.` } : { severity: 'error', message: `Could not read the file: ${e.message}.` };
+}
+
+/**
+ * A regular file's text as analysis reads it: UTF-16 with a byte-order mark decoded as such, UTF-8
+ * otherwise (decodeText). Fixes read with readTextFile instead: they write UTF-8, so a UTF-16 file must
+ * stay recognisable to them and be left alone.
+ */
+export function readDecodedText(file: string, maxBytes: number): string {
+  return decodeText(readRegularFile(file, maxBytes));
+}
+
+/** readDecodedText, or undefined when the file cannot be read for any reason. */
+export function readDecodedOrUndefined(file: string, maxBytes: number): string | undefined {
+  try { return readDecodedText(file, maxBytes); } catch (e) { if (e instanceof UnreadableFile) return undefined; throw e; }
 }

@@ -13,6 +13,7 @@ import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kub
 import type { Range } from '../../model/range';
 import { isAlias, isScalar } from 'yaml';
 import { entryEnd, eolOf, keyColumn, ownEntries, stepBelow } from '../backing-services/yaml-edit';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 export interface MoveFix { fix: () => Fix | undefined; related?: RelatedInfo[] }
 
@@ -226,7 +227,7 @@ export function dockerfileMove(model: DockerfileModel, ins: Instruction, e: EnvE
   if (!removal) return undefined;
   const id = name.toLowerCase();
   const src = model.source;
-  const eol = eolOf(src.text);
+  const eol = dockerfileLineBreakOf(src.text);
   const runtime = ins.keyword === 'ENV' && stage.ships
     ? ` ${name} is then no longer in the image's environment: if the application reads it at run time, pass it at run time (\`docker run --env-file .env\`, Compose \`environment:\`).`
     : '';
