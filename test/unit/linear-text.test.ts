@@ -9,7 +9,8 @@ import { blankDynamicParts, isDynamicText, substitute } from '../../server/src/k
 import { remoteModulePath } from '../../server/src/knowledge/packages';
 import { dockerBytes } from '../../server/src/knowledge/quantities';
 import { isLiteralSecretValue, knownToken, passwordInUrl, TOKEN_FORMATS } from '../../server/src/knowledge/secrets';
-import { cutAtFirstOf, endsWithGitRef, trimEndOf, withoutTrailingSlashes } from '../../server/src/knowledge/text';
+import { cutAtFirstOf, endsWithGitRef, trimEndOf, withoutTrailingComment, withoutTrailingSlashes } from '../../server/src/knowledge/text';
+import { parseDotEnvLine } from '../../server/src/engine/dotenv';
 import { looksLikeKubernetes } from '../../server/src/parse/kubernetes';
 import { maskTemplates } from '../../server/src/parse/yaml';
 import { quotedStrings } from '../../server/src/rules/build-run/stages';
@@ -18,7 +19,7 @@ import { globMatches } from '../../server/src/rules/dependencies/install-ignores
 import { hostsIn } from '../../server/src/rules/dependencies/undeclared-service-dependency';
 import { hostEntry } from '../../server/src/rules/host-daemon/host-daemon-address';
 import { parserDirective } from '../../server/src/rules/secrets/move-secret';
-import { assignment, withoutTrailingComment } from '../../server/src/rules/secrets/secret-in-configmap';
+import { assignment } from '../../server/src/rules/secrets/secret-in-configmap';
 import { debconfAnswer, namesPasswordQuestion, netrcPassword } from '../../server/src/rules/secrets/shell-credentials';
 
 /**
@@ -210,5 +211,13 @@ describe('linear scanners mean what the regular expressions they replaced meant'
     };
     const globs = texts(['*', '?', 'a', 'k', '.', 'json', '[a-z]', '[!a]', '[^k]', '\\', '\\*', ']', 'package', '-lock', '[z-a]', '['], 7, 6000);
     for (const name of ['package-lock.json', 'yarn.lock', 'a', '', 'aaa.json', 'k*k']) same(`glob vs ${name}`, globs, (g) => oldGlob(g, name), (g) => globMatches(g, name));
+  });
+
+  it('.env lines (engine/dotenv.ts)', () => {
+    const OLD = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
+    const inputs = texts([' ', '\t', 'export ', 'A_1', '=', 'v', '#', "'", '"', '\u2028', '$', 'x y'], 8, 6000);
+    same('parseDotEnvLine key', inputs, (t) => OLD.exec(t)?.[1], (t) => parseDotEnvLine(t)?.key);
+    const unquoted = inputs.filter((t) => { const m = OLD.exec(t); return m && !/^['"]/.test(m[2]); });
+    same('parseDotEnvLine unquoted value', unquoted, (t) => { const v = OLD.exec(t)![2].replace(/\s+#.*$/, '').trim(); return v.includes('$') ? undefined : v; }, (t) => parseDotEnvLine(t)?.entry.value);
   });
 });

@@ -43,6 +43,12 @@ export function cutAtFirstOf(s: string, chars: string): string {
   return s;
 }
 
+/** `v` without a ` # comment` (`/\s+#.*$/` on one line): cut at the blanks before the first `#` that follows a blank. */
+export function withoutTrailingComment(v: string): string {
+  const hash = v.search(/\s#/);
+  return hash < 0 || hasLineBreak(v.slice(hash)) ? v : v.slice(0, hash).trimEnd();
+}
+
 /** A remote git URL or a `repo.git#ref` build context (`/\.git(?:#.*)?$/i`). */
 export function endsWithGitRef(s: string): boolean {
   return /\.git$/i.test(s) || /\.git#/i.test(lastLine(s));

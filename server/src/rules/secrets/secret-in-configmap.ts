@@ -4,7 +4,7 @@ import type { KubeObject } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralShellSecret, isPlaceholderSecret, isSecretName, knownToken, maskSecret, nameTokens, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
-import { hasLineBreak } from '../../knowledge/text';
+import { hasLineBreak, withoutTrailingComment } from '../../knowledge/text';
 
 /** `key=value`, `key: value`, `key = "value"`, `"key": "value",` and `export KEY=value` lines of config files. */
 const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]([\s\S]*)$/;
@@ -15,12 +15,6 @@ const SPACED_NAMES = new Set(['password', 'passwd', 'pass', 'requirepass', 'mast
 const RESOLVED_ELSEWHERE = /^(?:ENC\(|enc\(|vault:|ref\+|secretref:|sops:|awssm:|gcpsm:|azkv:)/;
 
 interface Hit { secret: string; what: string; line: Range }
-
-/** `v` without a ` # comment` (`/\s+#.*$/` on one line): cut at the blanks before the first `#` that follows a blank. */
-export function withoutTrailingComment(v: string): string {
-  const hash = v.search(/\s#/);
-  return hash < 0 || hasLineBreak(v.slice(hash)) ? v : v.slice(0, hash).trimEnd();
-}
 
 /** A `key = value` line, value trimmed: matched on the trimmed line, as blank runs on both sides of a lazy value made it cubic. */
 export function assignment(text: string): { name: string; value: string } | undefined {
