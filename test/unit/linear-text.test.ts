@@ -11,6 +11,7 @@ import { dockerBytes } from '../../server/src/knowledge/quantities';
 import { isLiteralSecretValue, knownToken, passwordInUrl, TOKEN_FORMATS } from '../../server/src/knowledge/secrets';
 import { cutAtFirstOf, endsWithGitRef, trimEndOf, withoutTrailingComment, withoutTrailingSlashes } from '../../server/src/knowledge/text';
 import { parseDotEnvLine } from '../../server/src/engine/dotenv';
+import { lineBreakOf } from '../../server/src/model/line-breaks';
 import { looksLikeKubernetes } from '../../server/src/parse/kubernetes';
 import { maskTemplates } from '../../server/src/parse/yaml';
 import { quotedStrings } from '../../server/src/rules/build-run/stages';
@@ -219,5 +220,13 @@ describe('linear scanners mean what the regular expressions they replaced meant'
     same('parseDotEnvLine key', inputs, (t) => OLD.exec(t)?.[1], (t) => parseDotEnvLine(t)?.key);
     const unquoted = inputs.filter((t) => { const m = OLD.exec(t); return m && !/^['"]/.test(m[2]); });
     same('parseDotEnvLine unquoted value', unquoted, (t) => { const v = OLD.exec(t)![2].replace(/\s+#.*$/, '').trim(); return v.includes('$') ? undefined : v; }, (t) => parseDotEnvLine(t)?.entry.value);
+  });
+
+  it('lineBreakOf remembers the last document only as long as it is asked about that document', () => {
+    assert.strictEqual(lineBreakOf('a\r\nb\r\n'), '\r\n');
+    assert.strictEqual(lineBreakOf('a\r\nb\r\n'), '\r\n');
+    assert.strictEqual(lineBreakOf('a\nb\n'), '\n');
+    assert.strictEqual(lineBreakOf('a\rb\r'), '\r');
+    assert.strictEqual(lineBreakOf(['a', 'b', ''].join('\r\n')), '\r\n', 'an equal text built anew');
   });
 });
