@@ -14,7 +14,6 @@ import { appendConflict, applyEdits, FileChange, mergeChanges, planFix } from '.
 import { globToRegExp } from './project-config';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
-import { maskSecret } from '../knowledge/secrets';
 import { detectKind } from '../parse/detect';
 import type { Range } from '../model/range';
 
@@ -340,22 +339,4 @@ function key(c: ChosenFix): string { return `${c.finding.ruleId}\u0000${c.fix.ti
 function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: boolean): AnalysisResult {
   if (!banned.size) return result;
   return { ...result, findings: result.findings.filter((f) => { const fix = chooseFix(f, unsafe); return !fix || !banned.has(`${f.ruleId}\u0000${fix.title}`); }) };
-}
-
-/** The literal values of secrets findings (also accepted ones) of a file: masked in printed diffs' context lines. */
-export function secretTexts(result: AnalysisResult, text: string): string[] {
-  const lines = text.split('\n');
-  return [...result.findings, ...result.suppressed]
-    .filter((f) => f.category === 'secrets' && !f.namesSecretHolder && f.range.start.line === f.range.end.line)
-    .map((f) => (lines[f.range.start.line] ?? '').slice(f.range.start.character, f.range.end.character).replace(/\r$/, ''))
-    .filter((v) => v.trim().length >= 3);
-}
-
-/** Replaces sensitive values in printed text with a masked form (first characters only). */
-export function maskValues(text: string, values: string[]): string {
-  let out = text;
-  for (const v of [...new Set(values)].sort((a, b) => b.length - a.length)) {
-    out = out.split(v).join(maskSecret(v));
-  }
-  return out;
 }
