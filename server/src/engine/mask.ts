@@ -196,7 +196,7 @@ function byValue(quotes: SecretQuote[]): Map<string, SecretQuote[]> {
 
 /** C0/C1 controls (tab and line feed kept), DEL, and the invisible bidirectional controls that reorder text. */
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from files made safe to print: control and bidi characters (an ESC sequence, a lone CR) become visible `\x1b`/`\u202e` escapes. */
 export function printable(text: string): string {

@@ -1,5 +1,5 @@
 import type { Report, ReportFinding, ReportSection } from '../types';
-import { printable } from '../../engine/mask';
+import { printable, UNPRINTABLE } from '../../engine/mask';
 
 /**
  * One HTML page for both the exported file and the editor's webview. Everything taken from the
@@ -15,8 +15,11 @@ export interface HtmlOptions {
   cspSource?: string;
 }
 
+/** Markup characters, and control and bidi characters (a terminal showing the file would obey them), as character references. */
+const SPECIAL = new RegExp(`[&<>"'\`]|${UNPRINTABLE.source}`, 'g');
+
 export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return String(s ?? '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Text shown on the page: escaped, with control and bidirectional characters made visible (they could reorder what is read). */
