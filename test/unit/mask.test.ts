@@ -5,8 +5,11 @@
 import * as assert from 'assert';
 import { unifiedDiff } from '../../server/src/cli/diff';
 import { maskSecret } from '../../server/src/knowledge/secrets';
-import { maskSpans, maskText, printable, secretQuotes, Span, storedSecretSpans, urlCredentials } from '../../server/src/engine/mask';
+import { maskSpans, printable, SecretMasker, secretQuotes, Span, storedSecretSpans, urlCredentials } from '../../server/src/engine/mask';
+
+const maskText = (text: string, quotes: ReturnType<typeof secretQuotes>) => new SecretMasker(quotes).mask(text);
 import { mdEscape } from '../../server/src/report/render/markdown';
+import { StringSetMatcher } from '../../server/src/engine/string-set-matcher';
 import { analyze } from './helpers';
 
 /** A small deterministic generator (mulberry32): the property tests are reproducible. */
@@ -163,6 +166,21 @@ describe('masking (engine/mask)', () => {
       assert.ok(m.includes('web\\x1b[2J\\u202e'), m);
       assert.ok(!/[\u001b\u202e]/.test(m), 'a raw control character left the engine');
     });
+  });
+
+  it('finds every occurrence of many strings at once, as a search for each would (property)', () => {
+    const r = rng(21);
+    for (let round = 0; round < 300; round++) {
+      const pick = (n: number) => Array.from({ length: n }, () => 'abc'[Math.floor(r() * 3)]).join('');
+      const strings = Array.from({ length: 1 + Math.floor(r() * 8) }, () => pick(1 + Math.floor(r() * 4)));
+      const text = pick(Math.floor(r() * 40));
+      const naive: string[] = [];
+      strings.forEach((s, index) => { for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) naive.push(`${i}:${index}`); });
+      const found = new StringSetMatcher(strings).matches(text).map((m) => `${m.start}:${m.index}`);
+      // Duplicated strings are found under one of their indexes: compare by the string matched.
+      const norm = (xs: string[]) => [...new Set(xs.map((x) => { const [i, k] = x.split(':'); return `${i}:${strings[Number(k)]}`; }))].sort();
+      assert.deepStrictEqual(norm(found), norm(naive), `round ${round}: ${JSON.stringify(strings)} in ${text}`);
+    }
   });
 
   it('printable: C0/C1 controls, DEL, lone CR and bidi controls escaped; tab, newline and text kept', () => {

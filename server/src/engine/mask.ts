@@ -9,6 +9,7 @@ import { isLiteralShellSecret, maskSecret, mayHoldKnownToken, TOKEN_FORMATS } fr
 import { Range, SourceText } from '../model/range';
 import type { AnalysisResult, Finding } from './analyze';
 import type { Fix, TokenMatch } from './rule';
+import { StringSetMatcher } from './string-set-matcher';
 
 /** Offsets of one secret (or one line of a multi-line secret) in a text. */
 export interface Span { start: number; end: number }
@@ -75,8 +76,17 @@ export function detectSecretRanges(findings: Finding[], tokens: TokenMatch[], so
   for (const t of tokens) spans.push({ start: source.offsetAt(t.range.start), end: source.offsetAt(t.range.end) });
   const urls = urlCredentials(source.text);
   // A match over a whole URL (secretlint's basic-auth rule) is its password: scheme and host are no secret.
-  const narrowed = spans.flatMap((s) => { const inner = urls.filter((u) => s.start <= u.start && u.end <= s.end); return inner.length ? inner : [s]; });
+  const narrowed = spans.flatMap((s) => { const inner = within(urls, s); return inner.length ? inner : [s]; });
   return mergeSpans([...narrowed, ...urls, ...knownTokens(source.text)]).map((s) => source.range(s.start, s.end));
+}
+
+/** The spans (sorted by start, as urlCredentials returns them) that lie inside `outer`. */
+function within(sorted: Span[], outer: Span): Span[] {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid].start < outer.start) lo = mid + 1; else hi = mid; }
+  const out: Span[] = [];
+  for (let i = lo; i < sorted.length && sorted[i].start < outer.end; i++) if (sorted[i].end <= outer.end) out.push(sorted[i]);
+  return out;
 }
 
 export function mergeSpans(spans: Span[]): Span[] {
@@ -174,24 +184,34 @@ const weak = (ctx: string) => ctx.length < 2 || !ctx.trim();
  * stands next to it in the file (`--password=hunter2`, `oauth2:TOKEN@`). The same characters elsewhere
  * (`image "postgres:16"` beside `POSTGRES_PASSWORD: postgres`) are other text and stay.
  */
-export function maskText(text: string, quotes: SecretQuote[]): string {
-  const spans: Span[] = [...urlCredentials(text), ...knownTokens(text)];
-  for (const [value, around] of byValue(quotes)) {
-    for (let i = text.indexOf(value); i >= 0; i = text.indexOf(value, i + 1)) {
-      const end = i + value.length;
-      const quoted = around.some((q) => (weak(q.before) && weak(q.after)
-        ? !/\w/.test(text[i - 1] ?? '') && !/\w/.test(text[end] ?? '')
-        : (!weak(q.before) && text.slice(i - q.before.length, i) === q.before) || (!weak(q.after) && text.slice(end, end + q.after.length) === q.after)));
-      if (quoted) spans.push({ start: i, end });
-    }
+export class SecretMasker {
+  private readonly values: string[];
+  private readonly around: SecretQuote[][];
+  private readonly matcher: StringSetMatcher;
+
+  constructor(quotes: SecretQuote[]) {
+    const byValue = new Map<string, SecretQuote[]>();
+    // Shorter values could only be told apart from ordinary text by their context, and are too short to hide anything.
+    for (const q of quotes) if (q.value.length >= 3) (byValue.get(q.value) ?? byValue.set(q.value, []).get(q.value)!).push(q);
+    this.values = [...byValue.keys()];
+    this.around = [...byValue.values()];
+    this.matcher = new StringSetMatcher(this.values);
   }
-  return spans.length ? maskSpans(text, spans) : text;
+
+  mask(text: string): string {
+    const spans: Span[] = [...urlCredentials(text), ...knownTokens(text)];
+    for (const { index, start } of this.values.length ? this.matcher.matches(text) : []) {
+      const end = start + this.values[index].length;
+      if (this.around[index].some((q) => quotedAt(text, start, end, q))) spans.push({ start, end });
+    }
+    return spans.length ? maskSpans(text, spans) : text;
+  }
 }
 
-function byValue(quotes: SecretQuote[]): Map<string, SecretQuote[]> {
-  const out = new Map<string, SecretQuote[]>();
-  for (const q of quotes) (out.get(q.value) ?? out.set(q.value, []).get(q.value)!).push(q);
-  return out;
+/** Whether text[start, end) quotes the secret `q`: with its file neighbours, or as a whole word when it has none worth comparing. */
+function quotedAt(text: string, start: number, end: number, q: SecretQuote): boolean {
+  if (weak(q.before) && weak(q.after)) return !/\w/.test(text[start - 1] ?? '') && !/\w/.test(text[end] ?? '');
+  return (!weak(q.before) && text.slice(start - q.before.length, start) === q.before) || (!weak(q.after) && text.slice(end, end + q.after.length) === q.after);
 }
 
 /** C0/C1 controls (tab and line feed kept), DEL, and the invisible bidirectional controls that reorder text. */
@@ -212,11 +232,11 @@ export function printableLines(text: string): string {
 }
 
 /** Free text from a file, ready to leave the engine: secrets masked, controls visible. */
-function clean(text: string, quotes: SecretQuote[]): string {
-  return printable(maskText(text, quotes));
+function clean(text: string, secrets: SecretMasker): string {
+  return printable(secrets.mask(text));
 }
 
-function cleanFinding(f: Finding, quotes: SecretQuote[]): Finding {
+function cleanFinding(f: Finding, quotes: SecretMasker): Finding {
   const fixOf = f.fix;
   return {
     ...f,
@@ -233,7 +253,7 @@ function cleanFinding(f: Finding, quotes: SecretQuote[]): Finding {
  */
 export function maskResult(result: AnalysisResult, source: SourceText, tokens: TokenMatch[]): void {
   result.secrets = detectSecretRanges([...result.findings, ...result.suppressed], tokens, source);
-  const quotes = secretQuotes(source.text, result.secrets.map((r) => ({ start: source.offsetAt(r.start), end: source.offsetAt(r.end) })));
+  const quotes = new SecretMasker(secretQuotes(source.text, result.secrets.map((r) => ({ start: source.offsetAt(r.start), end: source.offsetAt(r.end) }))));
   result.findings = result.findings.map((f) => cleanFinding(f, quotes));
   result.suppressed = result.suppressed.map((f) => cleanFinding(f, quotes));
   result.problems = result.problems.map((p) => ({ ...p, message: clean(p.message, quotes) }));
