@@ -40,14 +40,14 @@ describe('masking in every CLI output', function () {
 
   it('a secret that is also an ordinary word (postgres, sentry) is masked where it is the secret, and only there', () => {
     fs.writeFileSync(path.join(tmp, 'compose.yaml'), [
-      'services:', '  db:', '    image: postgres:15-alpine', '    environment:', '      POSTGRES_PASSWORD: postgres', '      LABEL: "postgres"',
+      'services:', '  db:', '    image: postgres:15-alpine', '    environment:', '      POSTGRES_PASSWORD: postgres', '      REPLICA_PASSWORD: "postgres"', '      LABEL: "postgres"',
       '    volumes:', '      - /var/lib/postgresql/data', '  web:', '    build: ./sentry', '    environment:', '      SECRET_KEY: sentry', '',
     ].join('\n'));
     fs.mkdirSync(path.join(tmp, 'sentry'));
     fs.writeFileSync(path.join(tmp, 'sentry', 'Dockerfile'), 'FROM python:3.12\nMAINTAINER ops@example.com\nENV APP_SECRET=sentry\nRUN echo "$APP_SECRET" > /dev/null\nCMD ["python", "app.py"]\n');
     const out = allOutputs(tmp);
     for (const [name, text] of Object.entries(out)) {
-      for (const leak of ['POSTGRES_PASSWORD: postgres', 'POSTGRES_PASSWORD=postgres', 'SECRET_KEY: sentry', 'SECRET_KEY=sentry', 'APP_SECRET=sentry']) {
+      for (const leak of ['POSTGRES_PASSWORD: postgres', 'POSTGRES_PASSWORD=postgres', 'REPLICA_PASSWORD: "postgres"', 'REPLICA_PASSWORD=postgres', 'SECRET_KEY: sentry', 'SECRET_KEY=sentry', 'APP_SECRET=sentry']) {
         assert.ok(!text.includes(leak), `${name} prints a secret value (${leak.split(/[:=]/)[0]})`);
       }
       assert.ok(!/s\*{4}\/Dockerfile|po\*{4}ql|po\*{4}:15/.test(text), `${name} masks text that is not the secret`);
@@ -57,7 +57,7 @@ describe('masking in every CLI output', function () {
       assert.ok(fix.includes(kept), `fix --dry-run changed ${JSON.stringify(kept)}:\n${fix}`);
     }
     assert.match(fix, /^would fix sentry\/Dockerfile: deprecated-maintainer: /m);
-    for (const masked of ['-      POSTGRES_PASSWORD: po****\n', '+POSTGRES_PASSWORD=po****\n', '-      SECRET_KEY: s****\n', '-ENV APP_SECRET=s****\n', '+APP_SECRET=s****\n']) {
+    for (const masked of ['-      POSTGRES_PASSWORD: po****\n', '-      REPLICA_PASSWORD: "po****"\n', '+POSTGRES_PASSWORD=po****\n', '-      SECRET_KEY: s****\n', '-ENV APP_SECRET=s****\n', '+APP_SECRET=s****\n']) {
       assert.ok(fix.includes(masked), `fix --dry-run does not show ${JSON.stringify(masked)}:\n${fix}`);
     }
     for (const name of ['check text', 'check json', 'check sarif', 'report markdown', 'report html']) {

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { unifiedDiff } from '../../server/src/cli/diff';
 import { maskSecret } from '../../server/src/knowledge/secrets';
-import { maskSpans, printable, SecretMasker, secretQuotes, Span, storedSecretSpans, urlCredentials } from '../../server/src/engine/mask';
+import { maskRanges, maskSpans, printable, SecretMasker, secretQuotes, Span, storedSecretSpans, urlCredentials } from '../../server/src/engine/mask';
 
 const maskText = (text: string, quotes: ReturnType<typeof secretQuotes>) => new SecretMasker(quotes).mask(text);
 import { mdEscape } from '../../server/src/report/render/markdown';
@@ -90,6 +90,9 @@ describe('masking (engine/mask)', () => {
           assert.ok(inSpan(i), `round ${round}: byte ${i} outside every secret range changed`);
           let e = i;
           while (e < text.length && inSpan(e) && text[e] !== '\n' && text[e] !== '\r') e++;
+          // Blanks at the ends of a line's piece are kept as they are.
+          while (e > i && /[ \t]/.test(text[e - 1])) e--;
+          if (/[ \t]/.test(text[i])) { assert.strictEqual(masked[j], text[i], `round ${round}: blank at ${i}`); i++; j++; continue; }
           const shown = maskSecret(text.slice(i, e));
           assert.strictEqual(masked.slice(j, j + shown.length), shown, `round ${round}: piece at ${i}`);
           i = e; j += shown.length;
@@ -158,6 +161,19 @@ describe('masking (engine/mask)', () => {
       assert.deepStrictEqual(r.secrets, [{ start: { line: 4, character: 25 }, end: { line: 4, character: 33 } }]);
       for (const f of r.findings.filter((x) => x.category !== 'secrets')) assert.ok(!f.message.includes('po****'), `${f.ruleId} mangled: ${f.message}`);
       assert.ok(r.findings.some((f) => f.message.includes('/var/lib/postgresql/data')));
+    });
+
+    it('a quoted secret keeps its quotes, and a private key in a YAML block is masked line by line', async () => {
+      const body = ['MIIEowIBAAKCAQEAx1y2z3Abc4Def5Ghi6Jkl7Mno8Pqr9Stu0Vwx1Yz2Ab3Cd4Ef', '5Gh6Ij7Kl8Mn9Op0Qr1St2Uv3Wx4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4St5Uv6W'];
+      const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: Opaque\nstringData:\n  tls.key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    ${body[0]}\n    ${body[1]}\n    -----END RSA PRIVATE KEY-----\n  password: "hunter2-xyz"\n`;
+      const r = await analyze('/tmp/seaworthy-mask/secret.yaml', text);
+      const shown = maskRanges(text, r.secrets);
+      assert.ok(!body.some((b) => shown.includes(b.slice(0, 12))), 'a private key body line is shown');
+      assert.ok(shown.includes('  tls.key: |\n    ----****\n    MIIE****\n    5Gh6****\n'), shown);
+      assert.ok(shown.includes('  password: "hu****"\n'), shown);
+      const compose = 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: "postgres"\n      API_TOKEN: \'abc123secret\'\n';
+      const c = await analyze('/tmp/seaworthy-mask/compose.yaml', compose);
+      assert.strictEqual(maskRanges(compose, c.secrets), 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: "po****"\n      API_TOKEN: \'abc****\'\n');
     });
 
     it('control and bidi characters from the file become visible escapes in messages', async () => {

@@ -71,13 +71,22 @@ export function detectSecretRanges(findings: Finding[], tokens: TokenMatch[], so
   const spans: Span[] = [];
   for (const f of findings) {
     if (f.category !== 'secrets' || f.namesSecretHolder) continue;
-    spans.push({ start: source.offsetAt(f.range.start), end: source.offsetAt(f.range.end) });
+    spans.push(unquoted(source.text, { start: source.offsetAt(f.range.start), end: source.offsetAt(f.range.end) }));
   }
   for (const t of tokens) spans.push({ start: source.offsetAt(t.range.start), end: source.offsetAt(t.range.end) });
   const urls = urlCredentials(source.text);
   // A match over a whole URL (secretlint's basic-auth rule) is its password: scheme and host are no secret.
   const narrowed = spans.flatMap((s) => { const inner = within(urls, s); return inner.length ? inner : [s]; });
   return mergeSpans([...narrowed, ...urls, ...knownTokens(source.text)]).map((s) => source.range(s.start, s.end));
+}
+
+/** A value's range without the quotes around it (a YAML or shell string) or a block scalar's header: they are not the secret, and masking a quote would eat it. */
+function unquoted(text: string, s: Span): Span {
+  // A block scalar's header line (`|`, `>-`, `|2`) only says how the lines below are read.
+  const header = /^[|>][1-9+-]*[ \t]*(?:#[^\n]*)?\r?\n/.exec(text.slice(s.start, Math.min(s.end, s.start + 200)));
+  if (header) return { start: s.start + header[0].length, end: s.end };
+  const q = text[s.start];
+  return s.end - s.start >= 2 && (q === '"' || q === "'") && text[s.end - 1] === q ? { start: s.start + 1, end: s.end - 1 } : s;
 }
 
 /** The spans (sorted by start, as urlCredentials returns them) that lie inside `outer`. */
@@ -100,15 +109,22 @@ export function mergeSpans(spans: Span[]): Span[] {
   return out;
 }
 
-/** The spans cut at line breaks: a multi-line secret (a private key body) is masked line by line. */
+/**
+ * The spans cut at line breaks, without the blanks at either end of each line: a multi-line secret (a
+ * private key in a YAML block) is masked line by line and keeps its indentation.
+ */
 function linePieces(text: string, spans: Span[]): Span[] {
   const out: Span[] = [];
+  const blank = (c: string) => c === ' ' || c === '\t';
   for (const s of mergeSpans(spans)) {
     let start = s.start;
     for (let i = s.start; i <= s.end; i++) {
       const c = i < s.end ? text[i] : '\n';
       if (c !== '\n' && c !== '\r') continue;
-      if (i > start) out.push({ start, end: i });
+      let a = start, b = i;
+      while (a < b && blank(text[a])) a++;
+      while (b > a && blank(text[b - 1])) b--;
+      if (b > a) out.push({ start: a, end: b });
       start = i + 1;
     }
   }
