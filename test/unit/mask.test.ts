@@ -174,6 +174,12 @@ describe('masking (engine/mask)', () => {
       const compose = 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: "postgres"\n      API_TOKEN: \'abc123secret\'\n';
       const c = await analyze('/tmp/seaworthy-mask/compose.yaml', compose);
       assert.strictEqual(maskRanges(compose, c.secrets), 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: "po****"\n      API_TOKEN: \'abc****\'\n');
+      // A key the rules only point at by its header line: the whole block to its END line is the secret.
+      const sshBody = ['b3BlbnNzaC1rZXktdjEAAAAA', 'BG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW'].join('');
+      const ssh = `services:\n  app:\n    image: nginx:1.27\n    environment:\n      SSH_KEY: |\n        -----BEGIN OPENSSH PRIVATE KEY-----\n        ${sshBody}\n        -----END OPENSSH PRIVATE KEY-----\n`;
+      const k = await analyze('/tmp/seaworthy-mask/compose.yaml', ssh);
+      assert.ok(k.findings.some((f) => f.ruleId === 'hardcoded-secret'), 'the key is reported');
+      assert.ok(maskRanges(ssh, k.secrets).endsWith('      SSH_KEY: |\n        ----****\n        b3Bl****\n        ----****\n'), 'the key body is shown');
     });
 
     it('control and bidi characters from the file become visible escapes in messages', async () => {

@@ -62,10 +62,30 @@ export function knownTokens(text: string): Span[] {
 }
 const GLOBAL_FORMATS = TOKEN_FORMATS.map((f) => ({ typeName: f.typeName, re: new RegExp(f.re.source, 'g') }));
 
+const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----/g;
+/** Longer than any PEM private key (an RSA-4096 key is about 3,300 characters): an END further away belongs to something else. */
+const MAX_KEY_BLOCK = 16384;
+
+/** Every PEM private key, from its BEGIN line to its END line (the body is the secret, wherever a rule pointed at its header). */
+export function privateKeyBlocks(text: string): Span[] {
+  const out: Span[] = [];
+  let end = -1;
+  KEY_BEGIN.lastIndex = 0;
+  for (let m = KEY_BEGIN.exec(text); m; m = KEY_BEGIN.exec(text)) {
+    const from = m.index + m[0].length;
+    // Searched once per END, not once per BEGIN: many BEGINs before a far END stay linear.
+    if (end < from) end = text.indexOf('-----END ', from);
+    if (end < 0) break;
+    const close = text.indexOf('-----', end + 9);
+    if (close >= 0 && close - m.index <= MAX_KEY_BLOCK) out.push({ start: m.index, end: close + 5 });
+  }
+  return out;
+}
+
 /**
  * Where the secrets a finished analysis detected sit in its text: the ranges of secrets findings
  * (accepted ones too; not findings that only name a file holding secrets), secretlint's token matches,
- * URL credentials and known token formats. Sorted, without overlaps.
+ * URL credentials, known token formats and PEM private key blocks. Sorted, without overlaps.
  */
 export function detectSecretRanges(findings: Finding[], tokens: TokenMatch[], source: SourceText): Range[] {
   const spans: Span[] = [];
@@ -77,7 +97,7 @@ export function detectSecretRanges(findings: Finding[], tokens: TokenMatch[], so
   const urls = urlCredentials(source.text);
   // A match over a whole URL (secretlint's basic-auth rule) is its password: scheme and host are no secret.
   const narrowed = spans.flatMap((s) => { const inner = within(urls, s); return inner.length ? inner : [s]; });
-  return mergeSpans([...narrowed, ...urls, ...knownTokens(source.text)]).map((s) => source.range(s.start, s.end));
+  return mergeSpans([...narrowed, ...urls, ...knownTokens(source.text), ...privateKeyBlocks(source.text)]).map((s) => source.range(s.start, s.end));
 }
 
 /** A value's range without the quotes around it (a YAML or shell string) or a block scalar's header: they are not the secret, and masking a quote would eat it. */
