@@ -182,6 +182,32 @@ describe('masking (engine/mask)', () => {
       assert.ok(maskRanges(ssh, k.secrets).endsWith('      SSH_KEY: |\n        ----****\n        b3Bl****\n        ----****\n'), 'the key body is shown');
     });
 
+    it('generated Compose files whose password is also an image, service or path name: only secrets messages mask, and none shows the password (property)', async () => {
+      const r = rng(22);
+      const words = ['postgres', 'redis', 'sentry', 'grafana', 'minio', 'gitea'];
+      const pick = () => words[Math.floor(r() * words.length)];
+      for (let round = 0; round < 60; round++) {
+        const password = pick();
+        const services = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, i) => {
+          const name = i === 0 && r() < 0.5 ? password : `${pick()}${i}`;
+          const image = r() < 0.5 ? password : pick();
+          return [`  ${name}:`, `    image: ${image}:${1 + Math.floor(r() * 9)}.${Math.floor(r() * 9)}`, '    environment:',
+            `      ${r() < 0.5 ? 'DB' : image.toUpperCase()}_PASSWORD: ${r() < 0.5 ? password : `"${password}"`}`,
+            `      DATA_DIR: /var/lib/${pick()}/data`, '    volumes:', `      - /var/lib/${r() < 0.5 ? password : pick()}ql/data`].join('\n');
+        });
+        const text = `services:\n${services.join('\n')}\n`;
+        const res = await analyze('/tmp/seaworthy-mask/compose.yaml', text);
+        for (const f of res.findings) {
+          const texts = [f.message, ...(f.related ?? []).map((x) => x.message)];
+          if (f.category !== 'secrets') assert.ok(!texts.some((t) => t.includes('****')), `round ${round}: ${f.ruleId} masked other text: ${f.message}`);
+          assert.ok(!texts.some((t) => new RegExp(`_PASSWORD: "?${password}\\b`).test(t)), `round ${round}: ${f.ruleId} quotes the password`);
+        }
+        const shown = maskRanges(text, res.secrets);
+        const restored = shown.replace(/^(\s+\w+_PASSWORD: "?)[^"\n]*\*{4}/gm, `$1${password}`);
+        assert.strictEqual(restored, text, `round ${round}: only the password ranges change`);
+      }
+    });
+
     it('control and bidi characters from the file become visible escapes in messages', async () => {
       const r = await analyze('/tmp/seaworthy-mask/compose.yaml', 'services:\n  "web\u001b[2J\u202e":\n    image: nginx\n');
       const m = r.findings.map((f) => f.message).join('\n');

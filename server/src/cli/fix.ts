@@ -60,8 +60,8 @@ export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfi
     const r = await session.fixFile(abs, configOf(file), { unsafe: opts.unsafe });
     applied.push(...r.applied);
     refused.push(...r.refused);
-    if (!r.converged) err.write(`seaworthy: ${displayPath(file)}: fixes did not settle after 10 passes; the rest is left as is\n`);
-    for (const e of r.result.ruleErrors) err.write(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}\n`);
+    if (!r.converged) err.write(`seaworthy: ${printable(displayPath(file))}: fixes did not settle after 10 passes; the rest is left as is\n`);
+    for (const e of r.result.ruleErrors) err.write(`${printable(`seaworthy: internal error in rule ${e.ruleId} on ${displayPath(file)}: ${e.message.split('\n')[0]}`)}\n`);
     if (r.result.kind || r.result.problems.length) scanned++;
     const c = toCliFindings(displayPath(file), r.result);
     findings.push(...[...c.findings, ...unusedSuppressionFindings(displayPath(file), r.result, configOf(file))].sort((a, b) => a.line - b.line || a.column - b.column));
