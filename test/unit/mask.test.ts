@@ -134,6 +134,8 @@ describe('masking (engine/mask)', () => {
   it('files that store secrets: every value (.env, Secret manifests), keys and structure kept', () => {
     const env = 'export DB_PASSWORD=hunter2-x\nAPI_KEY="quoted-value"\n# comment=kept\nEMPTY=\n';
     assert.strictEqual(maskSpans(env, storedSecretSpans(env, 'dotenv')), 'export DB_PASSWORD=hu****\nAPI_KEY="quo****"\n# comment=kept\nEMPTY=\n');
+    const crOnly = env.replace(/\n/g, '\r');
+    assert.strictEqual(maskSpans(crOnly, storedSecretSpans(crOnly, 'dotenv')), 'export DB_PASSWORD=hu****\rAPI_KEY="quo****"\r# comment=kept\rEMPTY=\r', 'a CR-only .env');
     const manifest = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-secrets\nstringData:\n  API_TOKEN: "value-one"\n  tls.key: |\n    -----BEGIN PRIVATE KEY-----\n    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n    -----END PRIVATE KEY-----\n';
     const shown = maskSpans(manifest, storedSecretSpans(manifest, 'manifest'));
     assert.ok(shown.includes('  name: api-secrets\n'), shown);

@@ -103,7 +103,7 @@ export function detectSecretRanges(findings: Finding[], tokens: TokenMatch[], so
 /** A value's range without the quotes around it (a YAML or shell string) or a block scalar's header: they are not the secret, and masking a quote would eat it. */
 function unquoted(text: string, s: Span): Span {
   // A block scalar's header line (`|`, `>-`, `|2`) only says how the lines below are read.
-  const header = /^[|>][1-9+-]*[ \t]*(?:#[^\n]*)?\r?\n/.exec(text.slice(s.start, Math.min(s.end, s.start + 200)));
+  const header = /^[|>][1-9+-]*[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n)/.exec(text.slice(s.start, Math.min(s.end, s.start + 200)));
   if (header) return { start: s.start + header[0].length, end: s.end };
   const q = text[s.start];
   return s.end - s.start >= 2 && (q === '"' || q === "'") && text[s.end - 1] === q ? { start: s.start + 1, end: s.end - 1 } : s;
@@ -178,9 +178,11 @@ export function storedSecretSpans(text: string, format: 'dotenv' | 'manifest'): 
   const out: Span[] = [];
   let section = '';
   let block = -1; // indentation of the key whose block scalar (`|`, `>`) the next lines continue
-  let start = 0;
-  for (const raw of text.split('\n')) {
-    const l = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  // Lines as the engine reads them (CRLF, LF or a lone CR), so a CR-only `.env` is read line by line too.
+  const source = new SourceText(text);
+  for (let line = 0; line < source.lineCount; line++) {
+    const start = source.lineStart(line);
+    const l = source.lineText(line);
     const indent = l.length - l.trimStart().length;
     if (!dotEnv && /^[^\s#]/.test(l)) section = l.split(':')[0];
     if (block >= 0 && (indent > block || !l.trim())) {
@@ -195,7 +197,6 @@ export function storedSecretSpans(text: string, format: 'dotenv' | 'manifest'): 
         else if (b > a) out.push({ start: start + a, end: start + b });
       }
     }
-    start += raw.length + 1;
   }
   return out;
 }
