@@ -3,7 +3,7 @@ import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
-import { collectFiles } from '../workspace/files';
+import { collectFiles, SkippedPath } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
@@ -50,7 +50,7 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
   const findings: CliFinding[] = [];
-  const problems: CliProblem[] = [];
+  const problems: CliProblem[] = skippedProblems(collected.skipped);
   let scanned = 0;
   const results: AnalysisResult[] = [];
   const collect = (o: FileOutcome) => {
@@ -90,6 +90,11 @@ async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost):
       scanned: Boolean(r.kind || r.problems.length),
     },
   };
+}
+
+/** What the folder walk did not look into (unreadable folders, links, FIFOs), as problems. */
+export function skippedProblems(skipped: SkippedPath[]): CliProblem[] {
+  return skipped.map((s) => ({ file: displayPath(s.path), line: 1, column: 1, severity: s.severity, message: s.message }));
 }
 
 /** Config files with errors stop a batch command (exit 2) with `file:line:col: message` lines. */

@@ -21,7 +21,9 @@ function diffLines(a: string[], b: string[]): Op[] {
   const bm = b.slice(pre, b.length - suf);
   const middle: Op[] = [];
   if (am.length * bm.length > 4_000_000) {
-    middle.push(...am.map((line) => ({ t: '-' as const, line })), ...bm.map((line) => ({ t: '+' as const, line })));
+    // Loops, not push(...spread): a spread of 100k+ elements overflows the call stack (RangeError).
+    for (const line of am) middle.push({ t: '-', line });
+    for (const line of bm) middle.push({ t: '+', line });
   } else {
     // lcs[i][j] = length of the LCS of am[i..] and bm[j..]
     const lcs = Array.from({ length: am.length + 1 }, () => new Uint32Array(bm.length + 1));
@@ -34,7 +36,10 @@ function diffLines(a: string[], b: string[]): Op[] {
       else middle.push({ t: '+', line: bm[j++] });
     }
   }
-  return [...a.slice(0, pre).map((line) => ({ t: ' ' as const, line })), ...middle, ...a.slice(a.length - suf).map((line) => ({ t: ' ' as const, line }))];
+  const ops: Op[] = a.slice(0, pre).map((line) => ({ t: ' ', line }));
+  for (const o of middle) ops.push(o);
+  for (const line of a.slice(a.length - suf)) ops.push({ t: ' ', line });
+  return ops;
 }
 
 /**
@@ -83,7 +88,8 @@ export function unifiedDiff(aName: string, bName: string, before: string, after:
       if (o.t !== '-') nb++;
     }
     const sa = na ? pos[start].a + 1 : pos[start].a, sb = nb ? pos[start].b + 1 : pos[start].b;
-    out.push(`@@ -${sa},${na} +${sb},${nb} @@`, ...body);
+    out.push(`@@ -${sa},${na} +${sb},${nb} @@`);
+    for (const l of body) out.push(l);
     k = stop;
   }
   return out.join('\n') + '\n';

@@ -6,6 +6,9 @@ import { parseDockerfile } from '../parse/dockerfile';
 import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
+import { parserFailure } from '../parse/parser-errors';
+import { onlyEditable } from './edit-guard';
+import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
 import type { EngineConfig } from './config';
 import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleContext, Severity, TokenMatch } from './rule';
@@ -75,6 +78,8 @@ export function prepareText(text: string, config: EngineConfig): { text?: string
     return { problem: `File skipped: ${(text.length / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit (seaworthy.maxFileSize).` };
   }
   const head = text.slice(0, 8192);
+  // Readers decode UTF-16 with a BOM (parse/decode); one that read it as UTF-8 is `seaworthy fix`, which writes UTF-8 only.
+  if (looksLikeUtf16ReadAsUtf8(head)) return { problem: 'File skipped: it is UTF-16 text, which fixes are not applied to. Save it as UTF-8 to fix it here (`seaworthy check` and the editor read it as it is).' };
   if (head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 8) return { problem: 'File skipped: it looks binary, not a Dockerfile, Compose file or manifest.' };
   return { text: text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text };
 }
@@ -94,13 +99,13 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   try {
     model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
   } catch (e) {
-    result.problems.push({ message: `Could not read this ${kind} file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
+    result.problems.push({ message: `Could not read this ${kind} file: ${parserFailure(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
   }
   result.model = model;
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
-  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: 'error' as const })));
+  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
@@ -113,7 +118,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     const level = config.rules[rule.id];
     if (level === 'off') continue;
     if (host.isCancelled?.()) throw new Cancelled();
-    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity);
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
     try {
       (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx);
     } catch (e) {
@@ -128,7 +133,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   return result;
 }
 
-function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity): RuleContext {
+function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
   return {
     path,
     settings: config.settings,
@@ -137,7 +142,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(Array.isArray(f) ? f : [f], model) : []; } : undefined,
       });
     },
     tokensIn(range) { return tokens.filter((t) => within(t.range, range)); },

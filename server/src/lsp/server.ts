@@ -16,6 +16,7 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
+import { readDecodedText } from '../workspace/safe-read';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -152,7 +153,7 @@ export function startServer(connection: Connection): void {
       const key = `${kind}\u0000${abs}`;
       const cached = otherModels.get(key);
       if (cached && cached.stamp === stamp) return cached.model;
-      const prepared = prepareText(open ? open.getText() : fs.readFileSync(abs, 'utf8'), config);
+      const prepared = prepareText(open ? open.getText() : readDecodedText(abs, config.maxFileBytes), config);
       const model = prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
       if (otherModels.size > 200) otherModels.clear();
       otherModels.set(key, { stamp, model });
@@ -185,7 +186,7 @@ export function startServer(connection: Connection): void {
     return codeActions(params, entry.result, {
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
-    });
+    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0 }));

@@ -8,6 +8,7 @@ import type { DockerfileFlag, DockerfileModel, Instruction, Stage } from '../../
 import { isDynamicText } from '../../knowledge/interpolation';
 import type { SourceText } from '../../model/range';
 import type { ShellCommand, ShellWord } from '../../knowledge/shell';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 /** Stages that a later stage builds on (`FROM name`) or copies / mounts files from (`--from=name|index`). */
 export function referencedStages(model: DockerfileModel): Set<Stage> {
@@ -102,7 +103,7 @@ export function appendCommandFix(model: DockerfileModel, ins: Instruction, comma
   }
   if (!indent && endLine > ins.range.start.line) indent = /^[ \t]*/.exec(src.lineText(endLine))?.[0] ?? '';
   const esc = model.escapeChar;
-  const eol = src.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = dockerfileLineBreakOf(src.text);
   return {
     title, safety,
     edits: [{ range: src.range(textEnd, end), newText: ` ${esc}${eol}${indent || '    '}&& ${command}` }],

@@ -10,6 +10,7 @@ import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
+import { lineBreakOf } from '../../model/line-breaks';
 
 export function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -225,7 +226,7 @@ export function appendSeqItem(source: SourceText, seq: YView, lines: string[]): 
   if (col === undefined || dashColumn(source, lastItem) !== col) return undefined;
   const { last, endOnLast } = lineSpan(source, source.offsetAt(lastItem.range.start), source.offsetAt(lastItem.range.end));
   if (!restIsEmpty(source, last, endOnLast)) return undefined;
-  const eol = source.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(source.text);
   const pos = source.positionAt(source.lineEnd(last));
   const pad = ' '.repeat(col);
   const text = lines.map((l, i) => `${eol}${pad}${i === 0 ? '- ' : '  '}${l}`).join('');
