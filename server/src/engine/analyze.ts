@@ -14,6 +14,7 @@ import type { EngineConfig } from './config';
 import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleContext, Severity, TokenMatch } from './rule';
 import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
+import { maskResult } from './mask';
 
 export interface Finding {
   ruleId: string;
@@ -45,6 +46,8 @@ export interface AnalysisResult {
   problems: FileProblem[];
   /** Rules that threw: reported, never fatal to the other rules. */
   ruleErrors: { ruleId: string; message: string }[];
+  /** Where detected secret values sit in the text: every output masks these ranges (see engine/mask.ts). */
+  secrets?: Range[];
 }
 
 export interface AnalyzeHost {
@@ -126,6 +129,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
+  maskResult(result, model.source, tokens);
   return result;
 }
 

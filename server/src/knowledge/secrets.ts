@@ -120,9 +120,14 @@ export const TOKEN_FORMATS: readonly { typeName: string; re: RegExp }[] = [
 const TOKEN_ANCHORS = /k_live_|sq0atp-|sq0csp-|amzn\.mws\.|-us[0-9]|SG\.|ya29\.|AIza|EAACEdEose0cBA|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|eyJ|-----BEGIN /;
 const SHORTEST_TOKEN = 15;
 
+/** Cheap test before the patterns: false means the text holds no known token. */
+export function mayHoldKnownToken(text: string): boolean {
+  return text.length >= SHORTEST_TOKEN && TOKEN_ANCHORS.test(text);
+}
+
 /** The first known token format in a text, with its offsets; used beside secretlint's matches. */
 export function knownToken(text: string): { start: number; end: number; typeName: string; value: string } | undefined {
-  if (text.length < SHORTEST_TOKEN || !TOKEN_ANCHORS.test(text)) return undefined;
+  if (!mayHoldKnownToken(text)) return undefined;
   let best: { start: number; end: number; typeName: string; value: string } | undefined;
   for (const f of TOKEN_FORMATS) {
     const m = f.re.exec(text);
