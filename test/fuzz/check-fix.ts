@@ -38,21 +38,28 @@ const original = fixEngine.applyEdits;
 
 /** Paths the fix run asks the file system to change, whatever the API (wrapped once per process). */
 const writes: string[] = [];
-const WRITERS = ['writeFileSync', 'appendFileSync', 'mkdirSync', 'renameSync', 'copyFileSync', 'rmSync', 'unlinkSync', 'symlinkSync', 'linkSync', 'truncateSync', 'chmodSync', 'cpSync', 'openSync', 'mkdtempSync'] as const;
-for (const name of WRITERS) {
-  // The module object itself: every `import * as fs` binding reads its properties live.
-  const fsWritable = nodeFs as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const real = fsWritable[name];
-  fsWritable[name] = function (this: unknown, ...args: unknown[]) {
-    const reading = name === 'openSync' && (args[1] === undefined || args[1] === 'r' || args[1] === fs.constants.O_RDONLY);
+const WRITERS = ['writeFile', 'appendFile', 'mkdir', 'rename', 'copyFile', 'rm', 'rmdir', 'unlink', 'symlink', 'link', 'truncate', 'chmod', 'cp', 'open', 'mkdtemp', 'utimes'];
+/** Calls whose first two arguments are both paths written (or pointed at). */
+const TWO_PATHS = new Set(['rename', 'copyFile', 'symlink', 'link', 'cp']);
+function watchWrites(api: Record<string, unknown>, name: string, base: string): void {
+  const real = api[name];
+  if (typeof real !== 'function') return;
+  api[name] = function (this: unknown, ...args: unknown[]) {
+    // Opening for reading writes nothing; a file descriptor was checked when it was opened.
+    const reading = base === 'open' && (args[1] === undefined || args[1] === 'r' || args[1] === fs.constants.O_RDONLY || typeof args[1] === 'function');
     if (watching && !reading) {
-      for (const a of name === 'renameSync' || name === 'copyFileSync' || name === 'symlinkSync' || name === 'linkSync' || name === 'cpSync' ? args.slice(0, 2) : args.slice(0, 1)) {
+      for (const a of args.slice(0, TWO_PATHS.has(base) ? 2 : 1)) {
         if (typeof a === 'string' || a instanceof URL || Buffer.isBuffer(a)) writes.push(String(a instanceof URL ? a.pathname : a));
-        else if (typeof a === 'number') writes.push(`<fd ${a}>`);
       }
     }
-    return real.apply(this, args);
+    return (real as (...a: unknown[]) => unknown).apply(this, args);
   };
+}
+// The module objects themselves: every `import * as fs` binding reads their properties live.
+for (const name of WRITERS) {
+  watchWrites(nodeFs as unknown as Record<string, unknown>, `${name}Sync`, name);
+  watchWrites(nodeFs as unknown as Record<string, unknown>, name, name);
+  watchWrites(nodeFs.promises as unknown as Record<string, unknown>, name, name);
 }
 
 function snapshot(dir: string): Map<string, string> {
@@ -149,7 +156,7 @@ export async function checkFix(c: FuzzCase): Promise<Failure[]> {
 
     for (const w of writes) {
       const rel = path.relative(project, path.resolve(w));
-      if (w.startsWith('<fd') || rel.startsWith('..') || path.isAbsolute(rel)) failures.push({ type: 'corruption', message: `wrote outside the project: ${w.startsWith('<fd') ? w : path.relative(sandbox, w)}` });
+      if (rel.startsWith('..') || path.isAbsolute(rel)) failures.push({ type: 'corruption', message: `wrote outside the project: ${path.relative(sandbox, w)}` });
     }
     for (const [rel, text] of after) {
       if (!rel.startsWith('project' + path.sep)) { if (before.get(rel) !== text) failures.push({ type: 'corruption', message: `wrote outside the project: ${rel}` }); continue; }
