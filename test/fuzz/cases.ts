@@ -10,7 +10,12 @@ import { mutate } from './mutators';
 import { Rng } from './prng';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const SEED_DIRS = ['test/fixtures', 'examples'];
+/**
+ * Named folders, not all of test/fixtures: a new folder of test data elsewhere must not renumber every case
+ * (the unit layer's slice and its pending list are case numbers). Fixtures added to these folders do renumber:
+ * rerun the slice then (docs/fuzzing.md).
+ */
+const SEED_DIRS = ['test/fixtures/fixes', 'test/fixtures/rules', 'test/fixtures/workspaces', 'examples'];
 /** JSON files and the fuzzer's own outputs are not seeds; vendored schemas are not inputs Seaworthy reads. */
 const SKIP = /(?:^|\/)(?:sarif|fuzz-failures)(?:\/|$)|\.json$/i;
 
