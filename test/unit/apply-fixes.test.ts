@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { chooseFix, fixesOf, FixSession, secretTexts, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, planPass } from '../../server/src/engine/apply-fixes';
+import { masked } from '../../server/src/cli/fix';
+import { maskRanges } from '../../server/src/engine/mask';
 import { appendConflict, planFix, snippetDefaults, snippetEscape } from '../../server/src/engine/fix';
 import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
@@ -97,16 +99,16 @@ describe('applying fixes (engine/apply-fixes)', () => {
     for (const [i, n] of names.entries()) assert.ok(env.split('\n').includes(`${n}=tok-${i}-abcdefgh12345`), n);
   });
 
-  it('masks the moved values wherever a change is printed', () => {
+  it('masks the moved values wherever a change is printed', async () => {
     const file = path.join(tmp, 'compose.yaml');
     fs.writeFileSync(file, COMPOSE);
     const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
     const fix = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
     const f = finding(fix, 4, 19, 33);
     const chosen = { finding: f, fix, changes: planFix(fix, file, session.read) };
-    const sensitive = session.sensitiveOf(chosen, COMPOSE);
     session.apply(chosen.changes);
-    const printed = session.changed().map((c) => maskValues(unifiedDiff(`a/${path.basename(c.file)}`, `b/${path.basename(c.file)}`, c.before ?? '', c.after), sensitive)).join('');
+    const printed = (await Promise.all(session.changed().map(async (c) => unifiedDiff(`a/${path.basename(c.file)}`, `b/${path.basename(c.file)}`, c.before ?? '', c.after, 3,
+      { before: await masked(c.file, c.before ?? '', defaultConfig()), after: await masked(c.file, c.after, defaultConfig()) })))).join('');
     assert.ok(!printed.includes('hunter2-secret'), printed);
     assert.match(printed, /^-\s+DB_PASSWORD: hun\*\*\*\*$/m);
     assert.match(printed, /^\+DB_PASSWORD=hun\*\*\*\*$/m);
@@ -173,9 +175,10 @@ describe('applying fixes (engine/apply-fixes)', () => {
     fs.writeFileSync(file, text);
     const res = await analyze(file, text);
     assert.ok(res.findings.some((f) => f.ruleId === 'secret-file-in-image'), 'the .env copy is reported');
-    const masked = secretTexts(res, text);
-    assert.ok(masked.includes('s3cr3t-t0ken-value'), JSON.stringify(masked));
-    assert.ok(!masked.some((m) => m.includes('.env')), JSON.stringify(masked));
+    const shown = maskRanges(text, res.secrets);
+    assert.ok(!shown.includes('s3cr3t-t0ken-value'), shown);
+    assert.ok(shown.includes('ENV API_TOKEN=s3cr****\n'), shown);
+    assert.ok(shown.includes('COPY .env /app/.env\n'), shown);
   });
 
   it('expands snippet placeholders to their defaults', () => {

@@ -62,7 +62,8 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
     const env = path.join(tmp, '.env');
     fs.writeFileSync(env, 'A=1\rB=2\r');
     const [change] = planFix({ title: 't', safety: 'safe', edits: [], appends: [{ file: '.env', lines: ['C=3'] }] }, path.join(tmp, 'compose.yaml'), (p) => fs.readFileSync(p, 'utf8'));
-    assert.strictEqual(applyEdits('A=1\rB=2\r', change.edits), 'A=1\rB=2\rC=3\n');
+    // ...and its new line ends the way the file's lines do.
+    assert.strictEqual(applyEdits('A=1\rB=2\r', change.edits), 'A=1\rB=2\rC=3\r');
   });
 
   it('sees what Compose sees after a comment ended by a lone CR (privileged, docker.sock, pid, secrets)', async () => {

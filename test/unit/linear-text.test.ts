@@ -141,6 +141,8 @@ describe('linear scanners mean what the regular expressions they replaced meant'
     const jwt = TOKEN_FORMATS.find((f) => f.typeName === 'JSON Web Token')!;
     const inputs = texts(['eyJ', 'abcd', 'abcdefgh', '_', '-', '.', 'x', ' ', 'A9'], 12, 6000);
     same('jwt', inputs, (t) => { const m = OLD.exec(t); return m ? { index: m.index, text: m[0] } : undefined; }, (t) => jwt.find(t));
+    const all = (t: string) => { const out: { index: number; text: string }[] = []; for (let m = jwt.find(t); m; m = jwt.find(t, m.index + Math.max(1, m.text.length))) out.push(m); return out; };
+    same('jwt, every match', inputs, (t) => [...t.matchAll(new RegExp(OLD.source, 'g'))].map((m) => ({ index: m.index!, text: m[0] })), all);
     const token = `eyJ${'a'.repeat(8)}.eyJ${'b'.repeat(8)}.${'c'.repeat(8)}`;
     assert.strictEqual(knownToken(`x_${token}`)?.start, 2);
   });

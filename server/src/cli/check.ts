@@ -7,6 +7,7 @@ import { collectFiles, SkippedPath } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
+import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
 import { renderSarif } from '../report/render/sarif';
 
@@ -85,7 +86,7 @@ async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost):
     outcome: {
       findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
       problems: c.problems,
-      errors: r.ruleErrors.map((e) => `seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}\n`),
+      errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
       scanned: Boolean(r.kind || r.problems.length),
     },
   };

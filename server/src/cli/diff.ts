@@ -42,11 +42,16 @@ function diffLines(a: string[], b: string[]): Op[] {
   return ops;
 }
 
-/** `--- a` / `+++ b` and `@@` hunks with `context` lines around each change; '' when the texts are equal. */
-export function unifiedDiff(aName: string, bName: string, before: string, after: string, context = 3): string {
+/**
+ * `--- a` / `+++ b` and `@@` hunks with `context` lines around each change; '' when the texts are equal.
+ * `shown` gives the texts as printed (secrets masked, line for line the same as `before`/`after`): lines
+ * are compared as they are and printed as shown.
+ */
+export function unifiedDiff(aName: string, bName: string, before: string, after: string, context = 3, shown?: { before: string; after: string }): string {
   if (before === after) return '';
   const A = splitLines(before), B = splitLines(after);
   const ops = diffLines(A.lines, B.lines);
+  const showA = shown ? splitLines(shown.before).lines : A.lines, showB = shown ? splitLines(shown.after).lines : B.lines;
   // The last line's missing newline is a change of its own, shown with git's marker.
   const lastA = A.lines.length - 1, lastB = B.lines.length - 1;
   const out = [`--- ${aName}`, `+++ ${bName}`];
@@ -68,8 +73,8 @@ export function unifiedDiff(aName: string, bName: string, before: string, after:
     const body: string[] = [];
     let na = 0, nb = 0;
     for (let x = start; x < stop; x++) {
-      const o = ops[x];
       const p = pos[x];
+      const o = { t: ops[x].t, line: ops[x].t === '+' ? showB[p.b] : ops[x].t === '-' || showA[p.a] !== ops[x].line ? showA[p.a] : showB[p.b] };
       const isLastA = o.t !== '+' && p.a === lastA && !A.finalNewline;
       const isLastB = o.t !== '-' && p.b === lastB && !B.finalNewline;
       if (o.t === ' ' && changed[x]) {

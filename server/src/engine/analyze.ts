@@ -15,6 +15,7 @@ import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleCont
 import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
 import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
+import { maskResult } from './mask';
 
 export interface Finding {
   ruleId: string;
@@ -46,6 +47,8 @@ export interface AnalysisResult {
   problems: FileProblem[];
   /** Rules that threw: reported, never fatal to the other rules. */
   ruleErrors: { ruleId: string; message: string }[];
+  /** Where detected secret values sit in the text: every output masks these ranges (see engine/mask.ts). */
+  secrets?: Range[];
 }
 
 export interface AnalyzeHost {
@@ -140,6 +143,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
+  maskResult(result, model.source, tokens);
   return result;
 }
 

@@ -17,7 +17,6 @@ import { gitignoreCovers, GitView, gitView } from './git-view';
 import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
-import { maskSecret } from '../knowledge/secrets';
 import { detectKind } from '../parse/detect';
 import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
@@ -344,22 +343,4 @@ export function commonFolder(folders: string[]): string {
 function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: boolean): AnalysisResult {
   if (!banned.size) return result;
   return { ...result, findings: result.findings.filter((f) => { const fix = chooseFix(f, unsafe); return !fix || !banned.has(`${f.ruleId}\u0000${fix.title}`); }) };
-}
-
-/** The literal values of secrets findings (also accepted ones) of a file: masked in printed diffs' context lines. */
-export function secretTexts(result: AnalysisResult, text: string): string[] {
-  const source = new SourceText(text);
-  return [...result.findings, ...result.suppressed]
-    .filter((f) => f.category === 'secrets' && !f.namesSecretHolder && f.range.start.line === f.range.end.line)
-    .map((f) => source.slice(f.range))
-    .filter((v) => v.trim().length >= 3);
-}
-
-/** Replaces sensitive values in printed text with a masked form (first characters only). */
-export function maskValues(text: string, values: string[]): string {
-  let out = text;
-  for (const v of [...new Set(values)].sort((a, b) => b.length - a.length)) {
-    out = out.split(v).join(maskSecret(v));
-  }
-  return out;
 }

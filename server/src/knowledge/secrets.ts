@@ -104,8 +104,10 @@ export function isLiteralShellSecret(value: string | undefined): boolean {
  */
 interface TokenHit { index: number; text: string }
 
-function firstMatch(re: RegExp): (text: string) => TokenHit | undefined {
-  return (text) => { const m = re.exec(text); return m ? { index: m.index, text: m[0] } : undefined; };
+/** The first match at or after `from` (from 0: the first in the text). */
+function firstMatch(re: RegExp): (text: string, from?: number) => TokenHit | undefined {
+  const global = new RegExp(re.source, `${re.flags}g`);
+  return (text, from = 0) => { global.lastIndex = from; const m = global.exec(text); return m ? { index: m.index, text: m[0] } : undefined; };
 }
 
 /** Three dot-separated runs of base64url characters, each run read from its start only. */
@@ -115,20 +117,23 @@ const TOKEN_SHAPE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]{8,}\.[A-
  * `(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`: that expression tried
  * every `eyJ` of a long `eyJ_eyJ_...` run and read the run to its end each time.
  */
-function jsonWebToken(text: string): TokenHit | undefined {
-  TOKEN_SHAPE.lastIndex = 0;
+function jsonWebToken(text: string, from = 0): TokenHit | undefined {
+  // Read from the start of the run `from` falls in (callers resume after a token, where no run continues).
+  let runStart = from;
+  while (runStart > 0 && /[A-Za-z0-9_-]/.test(text[runStart - 1])) runStart--;
+  TOKEN_SHAPE.lastIndex = runStart;
   let m: RegExpExecArray | null;
   while ((m = TOKEN_SHAPE.exec(text))) {
     const header = m[0].slice(0, m[0].indexOf('.'));
     for (let p = header.indexOf('eyJ'); p >= 0 && p + 11 <= header.length; p = header.indexOf('eyJ', p + 1)) {
-      if (p === 0 || header[p - 1] === '_' || header[p - 1] === '-') return { index: m.index + p, text: m[0].slice(p) };
+      if (m.index + p >= from && (p === 0 || header[p - 1] === '_' || header[p - 1] === '-')) return { index: m.index + p, text: m[0].slice(p) };
     }
     TOKEN_SHAPE.lastIndex = m.index + header.length + 1;
   }
   return undefined;
 }
 
-export const TOKEN_FORMATS: readonly { typeName: string; find: (text: string) => TokenHit | undefined }[] = [
+export const TOKEN_FORMATS: readonly { typeName: string; find: (text: string, from?: number) => TokenHit | undefined }[] = [
   { typeName: 'live secret API key', find: firstMatch(/(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/) },
   { typeName: 'Square access token', find: firstMatch(/(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/) },
   { typeName: 'Square OAuth secret', find: firstMatch(/(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/) },
@@ -153,9 +158,14 @@ export const TOKEN_FORMATS: readonly { typeName: string; find: (text: string) =>
 const TOKEN_ANCHORS = /k_live_|sq0atp-|sq0csp-|amzn\.mws\.|-us[0-9]|SG\.|ya29\.|AIza|EAACEdEose0cBA|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|eyJ|-----BEGIN /;
 const SHORTEST_TOKEN = 15;
 
+/** Cheap test before the patterns: false means the text holds no known token. */
+export function mayHoldKnownToken(text: string): boolean {
+  return text.length >= SHORTEST_TOKEN && TOKEN_ANCHORS.test(text);
+}
+
 /** The first known token format in a text, with its offsets; used beside secretlint's matches. */
 export function knownToken(text: string): { start: number; end: number; typeName: string; value: string } | undefined {
-  if (text.length < SHORTEST_TOKEN || !TOKEN_ANCHORS.test(text)) return undefined;
+  if (!mayHoldKnownToken(text)) return undefined;
   let best: { start: number; end: number; typeName: string; value: string } | undefined;
   for (const f of TOKEN_FORMATS) {
     const m = f.find(text);
