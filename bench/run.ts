@@ -9,6 +9,7 @@ import { perEdit } from './per-edit';
 import { lspLatency } from './lsp-latency';
 import { peers } from './peers';
 import { incremental, memory } from './workspace';
+import { pathological } from './pathological';
 import { globBench } from './globs';
 
 async function main(): Promise<void> {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     parts.push(`${skipped[0].toUpperCase()}${skipped.slice(1)}.`, '');
   }
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
+  await section('6. Pathological inputs', 'Full analysis of one file holding a long run of the characters a rule\'s text matching used to backtrack on (issue #20: suppression comments, `extra_hosts`, ConfigMap lines, debconf, URL passwords, quantities, trailing slashes and blanks, `${`, JWT, package names, Helm templates, ...), at 1k/10k/100k characters. Linear: 100k / 10k ≈ 10 (quadratic ≈ 100). Then the regexes recheck\'s fuzzer flags when its recall validation (a run in V8) is off, alone on its attack strings: why the audit turns it on (bench/pathological.ts).', () => pathological(quick));
   await section('Pathological ignore globs', 'Deciding whether one file is ignored by a `.seaworthy.yaml` pattern built to make a backtracking matcher explode, on a path that does not match (bench/globs.ts). Linear: µs per level stays flat.', () => globBench(quick));
   if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], parts.join('\n'));
 }

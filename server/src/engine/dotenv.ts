@@ -5,6 +5,7 @@
  * this reading, whatever the file's line breaks (LF, CRLF, CR), byte-order mark or final newline.
  */
 import * as path from 'path';
+import { hasLineBreak, withoutTrailingComment } from '../knowledge/text';
 
 /** Files that receive configuration values (and so secrets): `.env`, `.env.production`, not `.env.example`. */
 export function isEnvFile(file: string): boolean {
@@ -30,14 +31,17 @@ export interface DotEnvValue {
   line: string;
 }
 
-const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
+// The value is read after the match (blanks trimmed): `=\s*(.*)$` retried every split of a blank run.
+const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=([\s\S]*)$/;
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\', $: '$' };
 
 /** One `.env` line: its key and value, or undefined for blanks, comments and lines Compose would reject. */
 export function parseDotEnvLine(line: string): { key: string; entry: DotEnvValue } | undefined {
   const m = ASSIGNMENT.exec(line);
   if (!m) return undefined;
-  const [, key, rest] = m;
+  const key = m[1];
+  const rest = m[2].trimStart();
+  if (hasLineBreak(rest)) return undefined;
   const entry = (value: string | undefined) => ({ key, entry: { value, line: line.trim() } });
   if (rest.startsWith("'")) {
     const end = rest.indexOf("'", 1);
@@ -52,7 +56,7 @@ export function parseDotEnvLine(line: string): { key: string; entry: DotEnvValue
     }
     return entry(undefined); // unterminated: Compose reads following lines, Seaworthy does not guess
   }
-  const value = rest.replace(/\s+#.*$/, '').trim();
+  const value = withoutTrailingComment(rest).trim();
   return entry(value.includes('$') ? undefined : value);
 }
 

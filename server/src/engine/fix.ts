@@ -24,14 +24,16 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
     const file = path.resolve(dir, a.file);
     const existing = readFile(file);
     const text = existing ?? '';
-    const present = new Set(splitLines(text).map((l) => l.trim()));
-    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p, 'm'));
+    const lines = splitLines(text);
+    const present = new Set(lines.map((l) => l.trim()));
+    // Line by line: on the whole text with the `m` flag, a rule's `^\s+NAME` crossed blank lines from each one (quadratic).
+    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p));
     const env = isEnvFile(file);
     const toAdd = a.lines.filter((l, i) => {
       if (present.has(l.trim())) return false;
       // A .env key already there is reused (same value) or a conflict appendConflict reports: never added twice.
       if (env && parseDotEnvLine(l)) return dotEnvStatus(text, l).status === 'absent';
-      return !(patterns[i] && patterns[i].test(text));
+      return !(patterns[i] && lines.some((line) => patterns[i].test(line)));
     });
     if (!toAdd.length) continue;
     // Appended lines use the file's own line breaks, so a CRLF or CR-only file stays one convention.

@@ -50,17 +50,14 @@ export function urlCredentials(text: string): Span[] {
 export function knownTokens(text: string): Span[] {
   if (!mayHoldKnownToken(text)) return [];
   const out: Span[] = [];
-  for (const f of GLOBAL_FORMATS) {
+  for (const f of TOKEN_FORMATS) {
     if (f.typeName === 'private key') continue;
-    f.re.lastIndex = 0;
-    for (let m = f.re.exec(text); m; m = f.re.exec(text)) {
-      if (!/EXAMPLE/.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length });
-      if (!m[0].length) f.re.lastIndex++;
+    for (let m = f.find(text); m; m = f.find(text, m.index + Math.max(1, m.text.length))) {
+      if (!/EXAMPLE/.test(m.text)) out.push({ start: m.index, end: m.index + m.text.length });
     }
   }
   return out;
 }
-const GLOBAL_FORMATS = TOKEN_FORMATS.map((f) => ({ typeName: f.typeName, re: new RegExp(f.re.source, 'g') }));
 
 const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY(?: BLOCK)?-----/g;
 /** Longer than any PEM private key (an RSA-4096 key is about 3,300 characters): an END further away belongs to something else. */

@@ -139,5 +139,6 @@ function readVolume(v: YView): KubeVolume {
 }
 
 export function looksLikeKubernetes(text: string): boolean {
-  return /^\s*["']?apiVersion["']?\s*:/m.test(text) && /^\s*["']?kind["']?\s*:/m.test(text);
+  // Indentation is matched within the line: `^\s*` crossed line breaks and reread a blank file from every line.
+  return /^[^\S\n\r\u2028\u2029]*["']?apiVersion["']?\s*:/m.test(text) && /^[^\S\n\r\u2028\u2029]*["']?kind["']?\s*:/m.test(text);
 }

@@ -75,9 +75,13 @@ export function maskTemplates(text: string): string {
   // The parser and the secret scan both mask the same text, one after the other.
   if (lastMasked?.text === text) return lastMasked.masked;
   const inTemplate = new Uint8Array(text.length);
-  const re = /\{\{[\s\S]*?\}\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) inTemplate.fill(1, m.index, m.index + m[0].length);
+  // Each action runs to the first `}}` after it (`/\{\{[\s\S]*?\}\}/g`); with no `}}` left, no later `{{` closes either.
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', open)) {
+    const close = text.indexOf('}}', open + 2);
+    if (close < 0) break;
+    inTemplate.fill(1, open, close + 2);
+    open = close + 2;
+  }
   // Unchanged stretches are copied as slices; only masked characters are written one by one.
   const parts: string[] = [];
   let copied = 0;

@@ -10,6 +10,7 @@ import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
+import { checkpoint } from '../../engine/budget';
 import { lineBreakOf } from '../../model/line-breaks';
 
 export function rangeKey(r: Range): string {
@@ -74,6 +75,7 @@ export interface PodView {
 export function podsOf(model: KubernetesModel): PodView[] {
   const out: PodView[] = [];
   for (const obj of model.objects) {
+    checkpoint();
     const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
     if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
     const containers: ContainerView[] = [];
@@ -118,6 +120,7 @@ function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
  * one command.
  */
 export function containerCommands(c: YView, source: SourceText): ShellCommand[] {
+  checkpoint();
   const argv = [...strings(c.get('command')), ...strings(c.get('args'))];
   if (!argv.length) return [];
   const words = argv.map((w) => {

@@ -13,6 +13,7 @@ import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kub
 import type { Range } from '../../model/range';
 import { isAlias, isScalar } from 'yaml';
 import { entryEnd, eolOf, keyColumn, ownEntries, stepBelow } from '../backing-services/yaml-edit';
+import { hasLineBreak } from '../../knowledge/text';
 import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 export interface MoveFix { fix: () => Fix | undefined; related?: RelatedInfo[] }
@@ -136,13 +137,20 @@ export function kubernetesMove(model: KubernetesModel, obj: KubeObject, c: KubeC
   return { fix, related };
 }
 
+/** `# name=value`, value trimmed after the match: `\s*(.*?)\s*$` tried every split of a long blank run. */
+export function parserDirective(text: string): { name: string; value: string } | undefined {
+  const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=([\s\S]*)$/.exec(text);
+  const value = m?.[2].trim();
+  return m && !hasLineBreak(value!) ? { name: m[1], value: value! } : undefined;
+}
+
 /** Parser directives at the top of a Dockerfile (`# syntax=...`), keyed by lower-cased name. */
 function directives(model: DockerfileModel): Map<string, string> {
   const out = new Map<string, string>();
   for (let line = 0; line < model.source.lineCount; line++) {
-    const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/.exec(model.source.lineText(line));
-    if (!m) break;
-    out.set(m[1].toLowerCase(), m[2]);
+    const d = parserDirective(model.source.lineText(line));
+    if (!d) break;
+    out.set(d.name.toLowerCase(), d.value);
   }
   return out;
 }
