@@ -1,5 +1,6 @@
 import * as v8 from 'v8';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { guardProcess } from './process-guard';
 import { startServer } from './server';
 
 // A long-lived editor process: let V8 grow the heap conservatively. After a workspace scan the index
@@ -8,5 +9,11 @@ import { startServer } from './server';
 // This is no cap: the heap may still grow to the usual limit; it is collected sooner.
 v8.setFlagsFromString('--optimize-for-size');
 
+let connection: Connection | undefined;
+// First, so that nothing that goes wrong later, even while starting, ends the process.
+const guard = guardProcess((m) => {
+  if (connection) connection.console.error(`[seaworthy] ${m}`); else process.stderr.write(`[seaworthy] ${m}\n`);
+});
 // The transport (--node-ipc from the VS Code client, --stdio from other editors and tests) is picked from argv.
-startServer(createConnection(ProposedFeatures.all));
+connection = createConnection(ProposedFeatures.all);
+startServer(connection, guard);

@@ -16,13 +16,14 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
+import type { GuardStats } from './process-guard';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
 /** Counters a benchmark or test can read with the `seaworthy/stats` request. */
 export interface ServerStats { analyses: number; cancelled: number; published: number; superseded: number }
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, guard: GuardStats = { survivedErrors: 0 }): void {
   const documents = new TextDocuments(TextDocument);
   const results = new Map<string, { version: number; result: AnalysisResult }>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -188,7 +189,7 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0 }));
+  connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0, survivedErrors: guard.survivedErrors }));
   const workspace = registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
 
   documents.listen(connection);
