@@ -14,6 +14,10 @@ let connection: Connection | undefined;
 const guard = guardProcess((m) => {
   if (connection) connection.console.error(`[seaworthy] ${m}`); else process.stderr.write(`[seaworthy] ${m}\n`);
 });
+// The VS Code client's transport is an IPC channel, and vscode-jsonrpc waits for a 'close' event that a
+// process never emits when it loses it: without this, a server whose editor died ran on until the
+// processId poll noticed, or forever when the parent lingers as a zombie.
+process.on('disconnect', () => process.exit(1));
 // The transport (--node-ipc from the VS Code client, --stdio from other editors and tests) is picked from argv.
 connection = createConnection(ProposedFeatures.all);
 startServer(connection, guard);
