@@ -16,6 +16,7 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
+import { detectKind } from '../parse/detect';
 import type { GuardStats } from './process-guard';
 
 const DEFAULT_DEBOUNCE_MS = 200;
@@ -83,7 +84,10 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   });
 
   function kindHint(doc: TextDocument): FileKind | undefined {
-    return doc.languageId === 'dockerfile' ? 'dockerfile' : undefined;
+    if (doc.languageId === 'dockerfile') return 'dockerfile';
+    // A document with no file name (untitled:) is told apart by its content, as a file named *.yaml is.
+    if (doc.languageId === 'yaml' && !doc.uri.startsWith('file:')) return detectKind('document.yaml', doc.getText());
+    return undefined;
   }
 
   function pathOf(uri: string): string {
