@@ -57,6 +57,10 @@ describe('language server: file events on a 3,000-file workspace', function () {
       await client.initializeWorkspace(dir);
       const scan = (await client.conn.sendRequest('seaworthy/report', {})) as { analyses: number; report: { totals: { files: number } } };
       assert.strictEqual(scan.analyses, 3 * SERVICES);
+      assert.strictEqual(scan.report.totals.files, 3 * SERVICES);
+      const { rss } = (await client.conn.sendRequest('seaworthy/memory', {})) as { rss: number };
+      console.log(`      report over ${3 * SERVICES} files: RSS ${(rss / 1048576).toFixed(0)} MB`);
+      assert.ok(rss < 1024 * 1048576, `RSS ${(rss / 1048576).toFixed(0)} MB after indexing ${3 * SERVICES} files`);
       const before = ((await client.conn.sendRequest('seaworthy/stats')) as { indexAnalyses: number }).indexAnalyses;
       const scoresBefore = scores.length;
       // 10 manifests (their ConfigMaps change: every manifest reads the workspace catalogue) and 190 Dockerfiles and Compose files.
