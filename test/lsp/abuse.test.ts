@@ -43,6 +43,15 @@ describe('language server: abuse over stdio', function () {
     }
   });
 
+  it('reads on after frames whose Content-Length is wrong, missing, negative or huge (before: deaf for good)', async () => {
+    const stats = JSON.stringify({ jsonrpc: '2.0', id: 424242, method: 'seaworthy/stats' });
+    for (const raw of [`Content-Length: 5\r\n\r\n${stats}`, `Content-Length: ${stats.length + 40}\r\n\r\n${stats}`, 'Content-Type: x\r\n\r\n{}', 'Content-Length: -5\r\n\r\n', 'Content-Length: 2000000000\r\n\r\n{"a":']) {
+      client.proc.stdin!.write(raw);
+      await new Promise((r) => setTimeout(r, 100));
+      await alive();
+    }
+  });
+
   it('answers unknown methods and wrong parameter types with LSP errors (or an empty result)', async () => {
     assert.strictEqual((await answer('seaworthy/no-such-method', {})).code, -32601);
     await client.conn.sendNotification('seaworthy/no-such-notification', { x: 1 });
