@@ -9,6 +9,8 @@ import { perEdit } from './per-edit';
 import { lspLatency } from './lsp-latency';
 import { peers } from './peers';
 import { incremental, memory } from './workspace';
+import { pathological } from './pathological';
+import { globBench } from './globs';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -31,8 +33,14 @@ async function main(): Promise<void> {
   if (fs.existsSync(corpusReal)) {
     await section('3. Workspace scan against peers', `\`seaworthy check\` (all rules on every file kind) against each npm peer on its own subset of the same files (\`${path.relative(process.cwd(), corpusReal)}\` and a 10× copy), each as a fresh process, three runs each (a tool taking over 20 s runs once). Ratio < 1 means Seaworthy is faster. "parsers alone" is the floor under any scan built on this project's parsers (bench/parse-floor.ts: read and parse the same files with dockerfile-ast / yaml, bundled like the CLI, nothing else); its last column compares that floor with each peer.`, () => peers(corpusReal, quick));
     await section('5. Memory', 'Language-server RSS after the report request has indexed the whole corpus copy, against the same server idle.', () => memory(corpusReal, quick));
-  } else parts.push(`Corpus not found at ${corpusReal}: sections 3 and 5 skipped.`, '');
+  } else {
+    const skipped = `corpus not found at ${corpusReal}: sections 3 and 5 skipped (set SEAWORTHY_CORPUS to the corpus folder)`;
+    process.stderr.write(`bench: ${skipped}\n`);
+    parts.push(`${skipped[0].toUpperCase()}${skipped.slice(1)}.`, '');
+  }
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
+  await section('6. Pathological inputs', 'Full analysis of one file holding a long run of the characters a rule\'s text matching used to backtrack on (issue #20: suppression comments, `extra_hosts`, ConfigMap lines, debconf, URL passwords, quantities, trailing slashes and blanks, `${`, JWT, package names, Helm templates, ...), at 1k/10k/100k characters. Linear: 100k / 10k ≈ 10 (quadratic ≈ 100). Then the regexes recheck\'s fuzzer flags when its recall validation (a run in V8) is off, alone on its attack strings: why the audit turns it on (bench/pathological.ts).', () => pathological(quick));
+  await section('Pathological ignore globs', 'Deciding whether one file is ignored by a `.seaworthy.yaml` pattern built to make a backtracking matcher explode, on a path that does not match (bench/globs.ts). Linear: µs per level stays flat.', () => globBench(quick));
   if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], parts.join('\n'));
 }
 

@@ -1,6 +1,6 @@
 // Build: type-check + emit with tsc (tests run from out/), then bundle the shipped entry points with esbuild.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,11 @@ import { yamlDebugSwitches } from './yaml-debug-switches.cjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: true, keepNames: true, plugins: [yamlDebugSwitches] };
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const common = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: true, keepNames: true, plugins: [yamlDebugSwitches],
+  define: { __SEAWORTHY_VERSION__: JSON.stringify(version) },   // server/src/cli/version.ts
+};
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [path.join(root, 'server/src/lsp/main.ts')], outfile: path.join(root, 'dist/server.js') }),

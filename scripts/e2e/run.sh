@@ -35,7 +35,14 @@ summary() {   # the per-layer lines, printed last whatever happened
 ext_passed=0 ext_failed=0 ext_skipped=0 ui_passed=0 ui_failed=0 ui_skipped=0
 fail_early() { say "$1"; [ "$MODE" = ui ] || ext_failed=1; [ "$MODE" = ext ] || ui_failed=1; summary; exit 1; }
 
-bash "$REPO/scripts/e2e/install.sh" || fail_early "tool install failed"
+# The tools folder is shared by every checkout on the machine: this run holds a shared flock on
+# $SEAWORTHY_E2E_TOOLS/.lock (descriptor 9) until it ends, and install.sh converts that same lock to
+# exclusive while it installs, so no install (from here or elsewhere) replaces tools a run is using.
+# The long-lived children (code-server, chromium) get descriptor 9 closed (9>&-): a stray one must not
+# keep the lock after this script ends.
+mkdir -p "$SEAWORTHY_E2E_TOOLS"
+exec 9>>"$SEAWORTHY_E2E_TOOLS/.lock"
+SEAWORTHY_E2E_LOCK_FD=9 bash "$REPO/scripts/e2e/install.sh" || fail_early "tool install failed"
 T_INSTALL=$((SECONDS - T0))
 
 UI_WORKSPACE="${SEAWORTHY_E2E_UI_WORKSPACE:-$REPO/examples}"
@@ -69,7 +76,7 @@ rc=0 T_EXT=0 T_UI=0
 if [ "$MODE" != ui ]; then
   say "extension host: @vscode/test-electron runTests + code-shim (node $("$NODE24" -v))"
   t=$SECONDS
-  (cd "$REPO" && "$NODE24" out/test/e2e/runTest.js) 2>&1 | tee "$LOGDIR/ext.log" | grep -vE '^(Exit code:|e2e: )'
+  (cd "$REPO" && "$NODE24" out/test/e2e/runTest.js 9>&-) 2>&1 | tee "$LOGDIR/ext.log" | grep -vE '^(Exit code:|e2e: )'
   ext_rc=${PIPESTATUS[0]}
   T_EXT=$((SECONDS - t))
   counts "$LOGDIR/ext.log" e2e ext
@@ -83,9 +90,9 @@ if [ "$MODE" != ext ]; then
   t=$SECONDS
   VSIX="$LOGDIR/seaworthy.vsix"
   say "UI: packaging with the project's script: node scripts/package.mjs --out $VSIX"
-  if (cd "$REPO" && node scripts/package.mjs --out "$VSIX") >"$LOGDIR/package.log" 2>&1; then
+  if (cd "$REPO" && node scripts/package.mjs --out "$VSIX" 9>&-) >"$LOGDIR/package.log" 2>&1; then
     say "UI: $(tail -n1 "$LOGDIR/package.log") ($(du -k "$VSIX" | cut -f1) KiB); scenario $(basename "$SCENARIO") on a copy of ${UI_WORKSPACE#"$REPO"/}/"
-    (cd "$REPO" && "$NODE24" test/e2e/harness/ui.mjs --scenario "$SCENARIO" --vsix "$VSIX" --workspace "$UI_WORKSPACE") \
+    (cd "$REPO" && "$NODE24" test/e2e/harness/ui.mjs --scenario "$SCENARIO" --vsix "$VSIX" --workspace "$UI_WORKSPACE" 9>&-) \
       2>&1 | tee "$LOGDIR/ui.log" | grep -v '^ui: '
     ui_rc=${PIPESTATUS[0]}
     counts "$LOGDIR/ui.log" ui ui

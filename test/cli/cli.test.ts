@@ -53,6 +53,16 @@ describe('seaworthy check (CLI)', function () {
     assert.strictEqual(run(['check', file]).code, 1);
   });
 
+  it('prints the version of package.json with --version and -v, and says so in its usage text', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    assert.match(version, /^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-v']) {
+      const r = run([flag], tmp);   // from another folder: the bundle knows its version, no package.json lookup
+      assert.deepStrictEqual([r.code, r.out, r.err], [0, `${version}\n`, ''], flag);
+    }
+    assert.match(run(['--help']).out, /seaworthy -v \| --version/);
+  });
+
   it('reports usage errors with exit 2 and a message, no stack trace', () => {
     for (const args of [['check'], ['check', '--format', 'xml', 'examples'], ['check', '--fail-on', 'fatal', 'examples'], ['frobnicate'], ['check', 'no/such/dir']]) {
       const r = run(args);

@@ -8,8 +8,8 @@
 // needs its own windows (an extension never deactivates), the feature tests share the "main" one.
 // Ends with "e2e: N passed, N failed" (all runs); exit code 0 only if every run passed.
 //
-// Run it with Node >= 22 (@vscode/test-electron 3 requires it; scripts/e2e/run.sh uses the Node 24 from the
-// tools folder). Env: SEAWORTHY_E2E_RUNS=main,compose (a subset), SEAWORTHY_E2E_GREP (mocha grep),
+// Runs on the project's Node (>= 20; @vscode/test-electron is pinned to 2.x, which supports it: 3.x needs
+// Node >= 22); scripts/e2e/run.sh uses the Node 24 from the tools folder. Env: SEAWORTHY_E2E_RUNS=main,compose (a subset), SEAWORTHY_E2E_GREP (mocha grep),
 // SEAWORTHY_E2E_KEEP_STATE=1 (keep the temp folders). To prove the harness on another extension:
 // SEAWORTHY_E2E_EXTENSION_PATH, SEAWORTHY_E2E_TESTS_PATH, SEAWORTHY_E2E_FIXTURE (one run with those).
 import * as fs from 'fs';

@@ -142,7 +142,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const corpus = corpusDir();
   if (!fs.existsSync(path.join(kicsDir(corpus), 'index.json')) || !fs.existsSync(path.join(corpus, 'real', 'manifest.json'))) {
-    console.error(`Corpus not found at ${corpus} (expected labeled/kics/index.json and real/manifest.json).\nSet SEAWORTHY_CORPUS to the corpus folder.`);
+    console.error(`eval: corpus not found at ${corpus} (needs labeled/kics/index.json and real/manifest.json; set SEAWORTHY_CORPUS to its folder)`);
     return 2;
   }
   if (args.list) {

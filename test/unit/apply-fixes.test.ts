@@ -4,12 +4,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../../server/src/engine/analyze';
-import { chooseFix, fixesOf, FixSession, secretTexts, gitignoreCovers, gitView, isEnvFile, maskValues, planPass } from '../../server/src/engine/apply-fixes';
+import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, planPass } from '../../server/src/engine/apply-fixes';
+import { masked } from '../../server/src/cli/fix';
+import { maskRanges } from '../../server/src/engine/mask';
 import { appendConflict, planFix, snippetDefaults, snippetEscape } from '../../server/src/engine/fix';
 import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
 import { unifiedDiff } from '../../server/src/cli/diff';
+import { defaultConfig } from '../../server/src/engine/config';
 import { analyze } from './helpers';
 
 const at = (line: number, character: number) => ({ line, character });
@@ -39,7 +42,7 @@ describe('applying fixes (engine/apply-fixes)', () => {
   beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-apply-')); });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it('moves a value to .env and git-ignores it, once', () => {
+  it('moves a value to .env and git-ignores it, once', async () => {
     const file = path.join(tmp, 'compose.yaml');
     fs.writeFileSync(file, COMPOSE);
     const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
@@ -50,7 +53,7 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.strictEqual(session.read(path.join(tmp, '.gitignore')), '.env\n');
     assert.deepStrictEqual(planFix({ ...fix, edits: [] }, file, session.read), [], 'the append is not repeated');
     assert.ok(!fs.existsSync(path.join(tmp, '.env')), 'nothing is written before write()');
-    session.write();
+    await session.write();
     assert.strictEqual(fs.readFileSync(path.join(tmp, '.gitignore'), 'utf8'), '.env\n');
   });
 
@@ -80,27 +83,32 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.strictEqual(ok.read(path.join(tmp, '.gitignore')), '.env\n');
   });
 
-  it('defers a second fix that writes the same side file to the next pass', () => {
+  it('moves any number of secrets to the same .env in one pass (each append planned after the previous one)', async () => {
     const file = path.join(tmp, 'compose.yaml');
-    const text = COMPOSE + '      API_TOKEN: abcdefgh12345\n';
+    const names = Array.from({ length: 12 }, (_, i) => `API_TOKEN_${i}`);
+    const text = 'services:\n  api:\n    image: shop/api:1.0.0\n    environment:\n' + names.map((n, i) => `      ${n}: tok-${i}-abcdefgh12345\n`).join('');
     fs.writeFileSync(file, text);
-    const a = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
-    const b = moveToEnv('API_TOKEN', 'abcdefgh12345', 5, 17, 30);
-    const plan = planPass(result(file, [finding(a, 4, 19, 33), finding(b, 5, 17, 30)]), file, () => undefined);
-    assert.deepStrictEqual(plan.chosen.map((c) => c.fix.title), ['Move DB_PASSWORD to .env']);
-    assert.deepStrictEqual(plan.changes.map((c) => path.basename(c.file)).sort(), ['.env', 'compose.yaml']);
+    const fixes = names.map((n, i) => moveToEnv(n, `tok-${i}-abcdefgh12345`, 4 + i, 6 + n.length + 2, 6 + n.length + 2 + `tok-${i}-abcdefgh12345`.length));
+    const plan = planPass(result(file, fixes.map((f, i) => finding(f, 4 + i, 0, 1))), file, () => undefined);
+    assert.strictEqual(plan.chosen.length, 12, 'no fix waits for another pass because of the shared .env');
+    const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
+    const r = await session.fixFile(file, defaultConfig(), { unsafe: false });
+    assert.strictEqual(r.converged, true);
+    assert.strictEqual(r.applied.filter((a) => a.ruleId === 'hardcoded-secret').length, 12, JSON.stringify(r.refused));
+    const env = session.read(path.join(tmp, '.env'))!;
+    for (const [i, n] of names.entries()) assert.ok(env.split('\n').includes(`${n}=tok-${i}-abcdefgh12345`), n);
   });
 
-  it('masks the moved values wherever a change is printed', () => {
+  it('masks the moved values wherever a change is printed', async () => {
     const file = path.join(tmp, 'compose.yaml');
     fs.writeFileSync(file, COMPOSE);
     const session = new FixSession({ refuseReason: () => undefined, ignored: () => false });
     const fix = moveToEnv('DB_PASSWORD', 'hunter2-secret', 4, 19, 33);
     const f = finding(fix, 4, 19, 33);
     const chosen = { finding: f, fix, changes: planFix(fix, file, session.read) };
-    const sensitive = session.sensitiveOf(chosen, COMPOSE);
     session.apply(chosen.changes);
-    const printed = session.changed().map((c) => maskValues(unifiedDiff(`a/${path.basename(c.file)}`, `b/${path.basename(c.file)}`, c.before ?? '', c.after), sensitive)).join('');
+    const printed = (await Promise.all(session.changed().map(async (c) => unifiedDiff(`a/${path.basename(c.file)}`, `b/${path.basename(c.file)}`, c.before ?? '', c.after, 3,
+      { before: await masked(c.file, c.before ?? '', defaultConfig()), after: await masked(c.file, c.after, defaultConfig()) })))).join('');
     assert.ok(!printed.includes('hunter2-secret'), printed);
     assert.match(printed, /^-\s+DB_PASSWORD: hun\*\*\*\*$/m);
     assert.match(printed, /^\+DB_PASSWORD=hun\*\*\*\*$/m);
@@ -132,12 +140,12 @@ describe('applying fixes (engine/apply-fixes)', () => {
     const params = { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } };
     const docs = { textOf: () => undefined, versionOf: () => 1 };
     const tracked = { refuseReason: () => 'git tracks it', ignored: () => false };
-    const refused = codeActions(params, res, docs, tracked).find((a) => a.title === title)!;
+    const refused = (await codeActions(params, res, docs, tracked)).find((a) => a.title === title)!;
     assert.deepStrictEqual(refused.disabled, { reason: 'not writing to .env: git tracks it' });
     assert.strictEqual(refused.edit, undefined);
-    assert.ok(!fixAllEdit(res, file, () => undefined, tracked).some((c) => path.basename(c.file) === '.env'), 'fix-all skips it too');
+    assert.ok(!(await fixAllEdit(res, file, () => undefined, tracked)).some((c) => path.basename(c.file) === '.env'), 'fix-all skips it too');
     const untracked = { refuseReason: () => undefined, ignored: () => false };
-    const ok = codeActions(params, res, docs, untracked).find((a) => a.title === title)!;
+    const ok = (await codeActions(params, res, docs, untracked)).find((a) => a.title === title)!;
     assert.strictEqual(ok.disabled, undefined);
     const files = (ok.edit!.documentChanges as { textDocument?: { uri: string } }[]).filter((c) => c.textDocument).map((c) => path.basename(c.textDocument!.uri));
     assert.deepStrictEqual(files.sort(), ['.env', '.gitignore', 'compose.yaml']);
@@ -154,7 +162,7 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.strictEqual(chooseFix(f, true), undefined, 'fix-all (even --unsafe) never guesses a version');
     const uri = pathToFileURL(file).toString();
     const diag = { range: f.range, message: f.message, source: 'seaworthy', code: f.ruleId };
-    const action = codeActions({ textDocument: { uri }, range: f.range, context: { diagnostics: [diag] } }, res, { textOf: () => undefined, versionOf: () => 7 }).find((a) => a.title === fix.title)!;
+    const action = (await codeActions({ textDocument: { uri }, range: f.range, context: { diagnostics: [diag] } }, res, { textOf: () => undefined, versionOf: () => 7 })).find((a) => a.title === fix.title)!;
     assert.strictEqual(action.edit, undefined);
     assert.ok(!action.isPreferred);
     assert.deepStrictEqual(action.command, { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, 7, { start: at(0, 5), end: at(0, 10) }, 'redis:${1:VERSION}'] });
@@ -167,9 +175,10 @@ describe('applying fixes (engine/apply-fixes)', () => {
     fs.writeFileSync(file, text);
     const res = await analyze(file, text);
     assert.ok(res.findings.some((f) => f.ruleId === 'secret-file-in-image'), 'the .env copy is reported');
-    const masked = secretTexts(res, text);
-    assert.ok(masked.includes('s3cr3t-t0ken-value'), JSON.stringify(masked));
-    assert.ok(!masked.some((m) => m.includes('.env')), JSON.stringify(masked));
+    const shown = maskRanges(text, res.secrets);
+    assert.ok(!shown.includes('s3cr3t-t0ken-value'), shown);
+    assert.ok(shown.includes('ENV API_TOKEN=s3cr****\n'), shown);
+    assert.ok(shown.includes('COPY .env /app/.env\n'), shown);
   });
 
   it('expands snippet placeholders to their defaults', () => {

@@ -5,9 +5,7 @@ import { mayDefineConfigObjects, provides } from '../../server/src/knowledge/con
 import { detectKind } from '../../server/src/parse/detect';
 import { parseKubernetes } from '../../server/src/parse/kubernetes';
 import { isHelmTemplatePath } from '../../server/src/parse/detect';
-import { fixturesDir, repoRoot, walk } from './helpers';
-
-const corpusDir = process.env.SEAWORTHY_CORPUS ?? path.join(repoRoot, '..', 'shared', 'corpus');
+import { fixturesDir, testCorpusDir, walk } from './helpers';
 
 describe('knowledge/config-objects: who defines Secrets and ConfigMaps', () => {
   it('the text pre-filter accepts every style a kind can be written in', () => {
@@ -20,7 +18,7 @@ describe('knowledge/config-objects: who defines Secrets and ConfigMaps', () => {
   });
 
   it('never skips a manifest of the fixtures or the corpus that defines one', () => {
-    const files = [...walk(path.join(fixturesDir, 'rules')), ...walk(path.join(fixturesDir, 'workspaces')), ...walk(path.join(corpusDir, 'real')), ...walk(path.join(corpusDir, 'labeled'))];
+    const files = [...walk(path.join(fixturesDir, 'rules')), ...walk(path.join(fixturesDir, 'workspaces')), ...walk(testCorpusDir)];
     let defining = 0;
     let skipped = 0;
     for (const f of files) {

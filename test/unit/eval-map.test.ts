@@ -3,13 +3,16 @@
  * from the recall numbers instead of failing.
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { allRules } from '../../server/src/rules';
-import { corpusDir, kicsDir, readIndex } from '../eval/corpus';
+import { kicsDir, readIndex } from '../eval/corpus';
 import { KICS_MAP, mappedQueries, NOT_SHARED, REVIEWED } from '../eval/kics-map';
 import { blockFinder, matchLines } from '../eval/match';
 import { parseModel } from '../../server/src/engine/analyze';
+import { testCorpusDir } from './helpers';
 
 describe('eval KICS map', () => {
   const ids = new Map(allRules.map((r) => [r.id, r]));
@@ -34,21 +37,18 @@ describe('eval KICS map', () => {
     assert.deepStrictEqual([...mappedQueries().keys()].filter((k) => k in NOT_SHARED), []);
   });
 
+  // Against the test corpus's copy of the KICS index and test files (test/fixtures/corpus/labeled/kics).
   it('names only KICS queries present in the corpus index', () => {
-    if (!fs.existsSync(path.join(kicsDir(), 'index.json'))) {
-      // Developer machines without the shared corpus; CI always has it.
-      console.log(`    (corpus absent at ${corpusDir()}: query names not checked)`);
-      return;
-    }
-    const known = new Set(readIndex().map((r) => `${r.kind}/${r.query}`));
+    const known = new Set(readIndex(testCorpusDir).map((r) => `${r.kind}/${r.query}`));
+    assert.ok(known.size > 100, `only ${known.size} queries in the index`);
     const named = [...mappedQueries().keys(), ...Object.keys(NOT_SHARED)];
     assert.deepStrictEqual(named.filter((k) => !known.has(k)), []);
   });
 
   it('reviews only findings in existing test files, of known rules', () => {
-    if (!fs.existsSync(kicsDir())) return;
     const mapped = new Set(KICS_MAP.map((m) => m.rule));
-    const bad = REVIEWED.filter((r) => !fs.existsSync(path.join(kicsDir(), r.file)) || !(ids.has(r.rule) || mapped.has(r.rule)));
+    assert.ok(REVIEWED.length > 0);
+    const bad = REVIEWED.filter((r) => !fs.existsSync(path.join(kicsDir(testCorpusDir), r.file)) || !(ids.has(r.rule) || mapped.has(r.rule)));
     assert.deepStrictEqual(bad.map((r) => `${r.file} ${r.rule}`), []);
   });
 });
@@ -83,5 +83,16 @@ describe('eval matching', () => {
     const blocks = blockFinder(parseModel('compose.yaml', text, 'compose'));
     assert.strictEqual(matchLines([2], [5], blocks).matched, 0);
     assert.strictEqual(matchLines([3], [5], blocks).matched, 1);
+  });
+});
+
+describe('npm run eval without the corpus', () => {
+  it('says in one line where it looked, and exits 2', function () {
+    this.timeout(30000);
+    const missing = path.join(os.tmpdir(), 'seaworthy-no-corpus-here');
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'eval', 'run.js')], { encoding: 'utf8', env: { ...process.env, SEAWORTHY_CORPUS: missing } });
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.strictEqual(r.stdout, '');
+    assert.strictEqual(r.stderr, `eval: corpus not found at ${missing} (needs labeled/kics/index.json and real/manifest.json; set SEAWORTHY_CORPUS to its folder)\n`);
   });
 });

@@ -46,7 +46,7 @@ async function fixAll(dir: string, ruleId: string, opts: CaseOptions): Promise<s
     assert.ok(r.converged, `${path.relative(dir, file)}: fixes did not settle`);
     titles.push(...r.applied.filter((a) => a.ruleId === ruleId).map((a) => a.title));
   }
-  session.write();
+  await session.write();
   return titles;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Property test of every quick fix: over every rule fixture and every file of the shared corpus, each
+ * Property test of every quick fix: over every rule fixture and every file of the test corpus, each
  * offered fix (safe and unsafe) is applied alone, on a temporary copy of the files, through the
  * same code as `seaworthy fix` (FixSession), and must:
  *   - keep the file parseable (no new parse problems),
@@ -21,10 +21,9 @@ import { applyEdits, FileChange, planFix } from '../../server/src/engine/fix';
 import type { Fix } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/model/range';
 import { isCandidatePath } from '../../server/src/parse/detect';
-import { fixturesDir, repoRoot, walk } from './helpers';
+import { fixturesDir, repoRoot, testCorpusDir, walk } from './helpers';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
-const corpusDir = process.env.SEAWORTHY_CORPUS ?? path.join(repoRoot, '..', 'shared', 'corpus');
 const noGit = { refuseReason: () => undefined, ignored: () => false };
 
 function fixesOf(f: Finding): Fix[] {
@@ -109,16 +108,17 @@ describe('quick fixes: property test over fixtures and corpus', function () {
   this.timeout(180000);
   let root: string;
   // One copy of everything: fixes are applied in memory (FixSession's overlay), each from the pristine
-  // copy, so nothing of the shared corpus is ever written and every fix starts from the same state.
-  const sources = [{ from: path.join(fixturesDir, 'rules'), to: 'fixtures' }, { from: corpusDir, to: 'corpus' }];
+  // copy, so nothing of the repository is ever written and every fix starts from the same state.
+  const sources = [{ from: path.join(fixturesDir, 'rules'), to: 'fixtures' }, { from: testCorpusDir, to: 'corpus' }];
   before(() => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-fixprop-')));
     for (const s of sources) if (fs.existsSync(s.from)) fs.cpSync(s.from, path.join(root, s.to), { recursive: true });
+    // The copies are the project being fixed: writable, whatever the modes of the originals (fixes refuse read-only files).
+    for (const f of walk(root)) { const st = fs.lstatSync(f); if (st.isFile()) fs.chmodSync(f, st.mode | 0o200); }
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('every offered fix keeps the file valid, removes its finding and is idempotent', async () => {
-    assert.ok(fs.existsSync(corpusDir), `corpus not found at ${corpusDir} (set SEAWORTHY_CORPUS)`);
     const started = Date.now();
     const original = (copy: string) => { const s = sources.find((x) => copy.startsWith(path.join(root, x.to) + path.sep))!; return path.relative(repoRoot, path.join(s.from, path.relative(path.join(root, s.to), copy))); };
     const files = sources.flatMap((s) => walk(path.join(root, s.to))).filter((f) => isCandidatePath(f) && !/\.json$/i.test(f));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult } from '../../server/src/engine/analyze';
@@ -6,6 +7,8 @@ import { diskHost } from '../../server/src/workspace/batch';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
+/** The part of the evaluation corpus the tests use, copied into the repository (see its PROVENANCE.md). */
+export const testCorpusDir = path.join(fixturesDir, 'corpus');
 
 /** Analyses text as if it were the file at `filePath` (name decides the kind, as in the editor). */
 export function analyze(filePath: string, text: string, config: EngineConfig = defaultConfig()): Promise<AnalysisResult> {
@@ -32,3 +35,6 @@ export function walk(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** Node has no mkfifo; the coreutils one is on every system the FIFO tests run on (not Windows). */
+export function mkfifo(p: string): void { execFileSync('mkfifo', [p]); }

@@ -5,9 +5,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultConfig } from '../../server/src/engine/config';
 import {
-  applyProjectConfig, globToRegExp, isIgnoredBy, parseProjectConfig, ProjectConfigResolver, resolveForFiles,
+  applyProjectConfig, isIgnoredBy, parseProjectConfig, ProjectConfigResolver, resolveForFiles,
 } from '../../server/src/engine/project-config';
 import { toEngineConfig } from '../../server/src/lsp/settings';
+import { globMatches } from '../../server/src/workspace/globs';
 import { allRules } from '../../server/src/rules';
 import { schemaText, SCHEMA_PATH } from '../../scripts/gen-schema';
 import { repoRoot } from './helpers';
@@ -92,7 +93,7 @@ describe('project configuration (.seaworthy.yaml)', () => {
       ['Dockerfile.?', 'Dockerfile.a', true], ['Dockerfile.?', 'Dockerfile.ab', false],
       ['[a-c]*.yaml', 'b1.yaml', true], ['[!a-c]*.yaml', 'b1.yaml', false], ['a+b(1).yaml', 'a+b(1).yaml', true],
     ];
-    for (const [g, p, want] of cases) assert.strictEqual(globToRegExp(g).test(p), want, `${g} ~ ${p}`);
+    for (const [g, p, want] of cases) assert.strictEqual(globMatches(g, p), want, `${g} ~ ${p}`);
   });
 
   it('gives batch commands each file its config, drops ignored files and collects broken configs', () => {
@@ -145,6 +146,50 @@ describe('project configuration (.seaworthy.yaml)', () => {
       assert.strictEqual(broken.status, 2, cmd);
       assert.match(broken.stderr, /\.seaworthy\.yaml:3:3: Unknown rule id "no-such-rule"/);
       assert.doesNotMatch(broken.stderr, /\n\s+at /);
+    }
+  });
+  it('an invalid ignore glob is an error on its own line; the valid entries still apply', () => {
+    const file = path.join(tmp, '.seaworthy.yaml');
+    const l = parseProjectConfig(file, 'ignore:\n  - "{a,b"\n  - "[z-a]"\n  - legacy/**\n');
+    assert.deepStrictEqual(l.errors.map((e) => `${e.line}:${e.column}`), ['2:5', '3:5']);
+    assert.match(l.errors[0].message, /^`ignore` entry "\{a,b" is not a valid glob: "\{" at character 1 is never closed by "\}"/);
+    assert.match(l.errors[1].message, /^`ignore` entry "\[z-a\]" is not a valid glob: "z-a" in "\[z-a\]" is not a range/);
+    assert.match(l.errors[1].message, /left out; the other entries apply\.$/);
+    assert.deepStrictEqual(l.config.ignore, ['legacy/**']);
+    assert.ok(isIgnoredBy(l, path.join(tmp, 'legacy', 'Dockerfile')));
+    assert.ok(!isIgnoredBy(l, path.join(tmp, 'a', 'Dockerfile')) && !isIgnoredBy(l, path.join(tmp, 'z', 'Dockerfile')));
+  });
+
+  it('matches `**/**/…` ignore globs on deep paths without exponential backtracking', () => {
+    // 24 levels took minutes with the old glob-to-RegExp conversion (mocha's timeout fails the test).
+    const stars = Array(24).fill('**').join('/');
+    const deep = Array(24).fill('a').join('/');
+    const l = parseProjectConfig(path.join(tmp, '.seaworthy.yaml'), `ignore: ["${stars}/x", "${Array(24).fill('**/a').join('/')}/z"]\n`);
+    assert.deepStrictEqual(l.errors, []);
+    assert.ok(!isIgnoredBy(l, path.join(tmp, deep, 'y')), 'no x or z segment: not ignored');
+    assert.ok(isIgnoredBy(l, path.join(tmp, deep, 'x')), '**/…/x matches x under any number of folders');
+    assert.ok(isIgnoredBy(l, path.join(tmp, deep, 'z')), '24 × **/a then z: the path has 24 a folders');
+    assert.ok(!isIgnoredBy(l, path.join(tmp, Array(23).fill('a').join('/'), 'z')), 'only 23 a folders');
+  });
+
+  it('refuses a glob whose {…} alternatives would expand past the limit', () => {
+    const l = parseProjectConfig(path.join(tmp, '.seaworthy.yaml'), `ignore: ["${'{a,b}'.repeat(11)}", "*.tmp.yaml"]\n`);
+    assert.strictEqual(l.errors.length, 1);
+    assert.match(l.errors[0].message, /expand to more than 1,000 patterns/);
+    assert.deepStrictEqual(l.config.ignore, ['*.tmp.yaml']);
+  });
+
+  it('the CLI reports an invalid ignore glob as a configuration error, not an internal error', () => {
+    const bin = path.join(repoRoot, 'bin', 'seaworthy.js');
+    fs.writeFileSync(path.join(tmp, 'Dockerfile'), 'FROM node:20.11-alpine\n');
+    for (const glob of ['{a,b', '[z-a]']) {
+      fs.writeFileSync(path.join(tmp, '.seaworthy.yaml'), `ignore: ["${glob}"]\n`);
+      for (const cmd of ['check', 'fix', 'report']) {
+        const r = spawnSync(process.execPath, [bin, cmd, '.'], { cwd: tmp, encoding: 'utf8', timeout: 60000 });
+        assert.strictEqual(r.status, 2, `${cmd} ${glob}: ${r.stderr}`);
+        assert.ok(r.stderr.includes(`.seaworthy.yaml:1:10: \`ignore\` entry "${glob}" is not a valid glob`), `${cmd} ${glob}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+      }
     }
   });
 });

@@ -12,10 +12,10 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Report } from '../../server/src/report/types';
 import { TestClient } from '../lsp/lsp-client';
-import { fixturesDir, repoRoot } from './helpers';
+import { fixturesDir, repoRoot, testCorpusDir } from './helpers';
 
 const bin = path.join(repoRoot, 'bin', 'seaworthy.js');
-const AWESOME = path.resolve(repoRoot, '..', 'shared', 'corpus', 'real', 'awesome-compose');
+const AWESOME = path.join(testCorpusDir, 'real', 'awesome-compose');
 
 type Scores = { score: number; units: number; findings: number; sections: Record<string, number> };
 const scoresOf = (r: Report): Scores => ({ score: r.score, units: r.units, findings: r.totals.findings, sections: Object.fromEntries(r.sections.map((s) => [s.id, s.score])) });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultConfig } from '../../server/src/engine/config';
 import type { DockerfileModel } from '../../server/src/model/dockerfile';
-import { excludeMatcher, globToRegExp } from '../../server/src/workspace/globs';
+import { excludeMatcher, globMatches } from '../../server/src/workspace/globs';
 import { WorkspaceIndex } from '../../server/src/workspace/index';
 import { fixturesDir } from './helpers';
 
@@ -171,11 +171,11 @@ describe('workspace index: dangling references are judged per folder', () => {
 
 describe('workspace index: exclusions', () => {
   it('converts VS Code globs', () => {
-    assert.ok(globToRegExp('**/node_modules').test('a/b/node_modules'));
-    assert.ok(globToRegExp('**/node_modules').test('node_modules'));
-    assert.ok(globToRegExp('**/*.{yml,yaml}').test('x/y.yaml'));
-    assert.ok(!globToRegExp('build/*').test('build/a/b'));
-    assert.ok(globToRegExp('build/**').test('build/a/b'));
+    assert.ok(globMatches('**/node_modules', 'a/b/node_modules'));
+    assert.ok(globMatches('**/node_modules', 'node_modules'));
+    assert.ok(globMatches('**/*.{yml,yaml}', 'x/y.yaml'));
+    assert.ok(!globMatches('build/*', 'build/a/b'));
+    assert.ok(globMatches('build/**', 'build/a/b'));
   });
 
   it('skips files.exclude / search.exclude matches and the built-in folders', async () => {

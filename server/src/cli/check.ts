@@ -3,10 +3,11 @@ import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
-import { collectFiles } from '../workspace/files';
+import { collectFiles, SkippedPath } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
+import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
 import { renderSarif } from '../report/render/sarif';
 
@@ -49,7 +50,7 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
   const findings: CliFinding[] = [];
-  const problems: CliProblem[] = [];
+  const problems: CliProblem[] = skippedProblems(collected.skipped);
   let scanned = 0;
   const results: AnalysisResult[] = [];
   const collect = (o: FileOutcome) => {
@@ -85,10 +86,15 @@ async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost):
     outcome: {
       findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
       problems: c.problems,
-      errors: r.ruleErrors.map((e) => `seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}\n`),
+      errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
       scanned: Boolean(r.kind || r.problems.length),
     },
   };
+}
+
+/** What the folder walk did not look into (unreadable folders, links, FIFOs), as problems. */
+export function skippedProblems(skipped: SkippedPath[]): CliProblem[] {
+  return skipped.map((s) => ({ file: displayPath(s.path), line: 1, column: 1, severity: s.severity, message: s.message }));
 }
 
 /** Config files with errors stop a batch command (exit 2) with `file:line:col: message` lines. */

@@ -21,7 +21,9 @@ function diffLines(a: string[], b: string[]): Op[] {
   const bm = b.slice(pre, b.length - suf);
   const middle: Op[] = [];
   if (am.length * bm.length > 4_000_000) {
-    middle.push(...am.map((line) => ({ t: '-' as const, line })), ...bm.map((line) => ({ t: '+' as const, line })));
+    // Loops, not push(...spread): a spread of 100k+ elements overflows the call stack (RangeError).
+    for (const line of am) middle.push({ t: '-', line });
+    for (const line of bm) middle.push({ t: '+', line });
   } else {
     // lcs[i][j] = length of the LCS of am[i..] and bm[j..]
     const lcs = Array.from({ length: am.length + 1 }, () => new Uint32Array(bm.length + 1));
@@ -34,14 +36,22 @@ function diffLines(a: string[], b: string[]): Op[] {
       else middle.push({ t: '+', line: bm[j++] });
     }
   }
-  return [...a.slice(0, pre).map((line) => ({ t: ' ' as const, line })), ...middle, ...a.slice(a.length - suf).map((line) => ({ t: ' ' as const, line }))];
+  const ops: Op[] = a.slice(0, pre).map((line) => ({ t: ' ', line }));
+  for (const o of middle) ops.push(o);
+  for (const line of a.slice(a.length - suf)) ops.push({ t: ' ', line });
+  return ops;
 }
 
-/** `--- a` / `+++ b` and `@@` hunks with `context` lines around each change; '' when the texts are equal. */
-export function unifiedDiff(aName: string, bName: string, before: string, after: string, context = 3): string {
+/**
+ * `--- a` / `+++ b` and `@@` hunks with `context` lines around each change; '' when the texts are equal.
+ * `shown` gives the texts as printed (secrets masked, line for line the same as `before`/`after`): lines
+ * are compared as they are and printed as shown.
+ */
+export function unifiedDiff(aName: string, bName: string, before: string, after: string, context = 3, shown?: { before: string; after: string }): string {
   if (before === after) return '';
   const A = splitLines(before), B = splitLines(after);
   const ops = diffLines(A.lines, B.lines);
+  const showA = shown ? splitLines(shown.before).lines : A.lines, showB = shown ? splitLines(shown.after).lines : B.lines;
   // The last line's missing newline is a change of its own, shown with git's marker.
   const lastA = A.lines.length - 1, lastB = B.lines.length - 1;
   const out = [`--- ${aName}`, `+++ ${bName}`];
@@ -63,8 +73,8 @@ export function unifiedDiff(aName: string, bName: string, before: string, after:
     const body: string[] = [];
     let na = 0, nb = 0;
     for (let x = start; x < stop; x++) {
-      const o = ops[x];
       const p = pos[x];
+      const o = { t: ops[x].t, line: ops[x].t === '+' ? showB[p.b] : ops[x].t === '-' || showA[p.a] !== ops[x].line ? showA[p.a] : showB[p.b] };
       const isLastA = o.t !== '+' && p.a === lastA && !A.finalNewline;
       const isLastB = o.t !== '-' && p.b === lastB && !B.finalNewline;
       if (o.t === ' ' && changed[x]) {
@@ -78,7 +88,8 @@ export function unifiedDiff(aName: string, bName: string, before: string, after:
       if (o.t !== '-') nb++;
     }
     const sa = na ? pos[start].a + 1 : pos[start].a, sb = nb ? pos[start].b + 1 : pos[start].b;
-    out.push(`@@ -${sa},${na} +${sb},${nb} @@`, ...body);
+    out.push(`@@ -${sa},${na} +${sb},${nb} @@`);
+    for (const l of body) out.push(l);
     k = stop;
   }
   return out.join('\n') + '\n';

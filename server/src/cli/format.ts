@@ -1,5 +1,6 @@
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import type { Severity } from '../engine/rule';
+import { printable } from '../engine/mask';
 
 export interface CliFinding { file: string; line: number; column: number; endLine: number; endColumn: number; ruleId: string; category: string; severity: Severity; message: string }
 export interface CliProblem { file: string; line: number; column: number; severity: Severity; message: string }
@@ -27,12 +28,12 @@ export function formatText(findings: CliFinding[], problems: CliProblem[], files
   const out: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const [file, items] of byFile) {
-    out.push('', paint('4', file));
+    out.push('', paint('4', printable(file)));
     const rows = items.map((i) => [`${i.line}:${i.column}`, i.severity, i.message, (i as CliFinding).ruleId ?? 'parse'] as const);
     const w0 = Math.max(...rows.map((r) => r[0].length));
     for (const [pos, sev, msg, id] of rows) {
       counts[sev]++;
-      out.push(`  ${paint('2', pos.padEnd(w0))}  ${paint(SEV_COLOR[sev], sev.padEnd(7))}  ${msg}  ${paint('2', id)}`);
+      out.push(`  ${paint('2', pos.padEnd(w0))}  ${paint(SEV_COLOR[sev], sev.padEnd(7))}  ${printable(msg)}  ${paint('2', printable(id))}`);
     }
   }
   const total = counts.error + counts.warning + counts.info;

@@ -2,8 +2,10 @@ import { parseCheckArgs, runCheck } from './check';
 import { parseReportArgs, runReport } from './report';
 import { parseFixArgs, runFix } from './fix';
 import { UsageError } from './usage';
+import { VERSION } from './version';
 
 const USAGE = `Usage: seaworthy <command> [options] PATH...
+       seaworthy -v | --version    Print the version
 
 Commands:
   check PATH...      Report production-readiness findings for Dockerfiles, Compose files and manifests.
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
     if (rest.includes('-h') || rest.includes('--help')) { process.stdout.write(USAGE); return 0; }
+    if (command === '-v' || command === '--version') { process.stdout.write(`${VERSION}\n`); return 0; }
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
     return await run(rest);

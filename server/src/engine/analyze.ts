@@ -6,11 +6,16 @@ import { parseDockerfile } from '../parse/dockerfile';
 import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
+import { parserFailure } from '../parse/parser-errors';
+import { onlyEditable } from './edit-guard';
+import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
 import type { EngineConfig } from './config';
 import type { Category, Fix, FixAvailability, Model, RelatedInfo, Rule, RuleContext, Severity, TokenMatch } from './rule';
 import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
+import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
+import { maskResult } from './mask';
 
 export interface Finding {
   ruleId: string;
@@ -42,6 +47,8 @@ export interface AnalysisResult {
   problems: FileProblem[];
   /** Rules that threw: reported, never fatal to the other rules. */
   ruleErrors: { ruleId: string; message: string }[];
+  /** Where detected secret values sit in the text: every output masks these ranges (see engine/mask.ts). */
+  secrets?: Range[];
 }
 
 export interface AnalyzeHost {
@@ -52,11 +59,11 @@ export interface AnalyzeHost {
    * already parsed when another file's rule asked for this one (a Compose file's Dockerfile).
    */
   parse?(absPath: string, text: string, kind: FileKind): Model;
-  /** Cancellation: checked between rules. */
+  /** Cancellation: checked between rules and at the checkpoints inside them (engine/budget.ts). */
   isCancelled?(): boolean;
 }
 
-export class Cancelled extends Error { constructor() { super('analysis cancelled'); } }
+export { Cancelled };
 
 export function parseModel(path: string, text: string, kind: FileKind): Model {
   switch (kind) {
@@ -72,6 +79,8 @@ export function prepareText(text: string, config: EngineConfig): { text?: string
     return { problem: `File skipped: ${(text.length / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit (seaworthy.maxFileSize).` };
   }
   const head = text.slice(0, 8192);
+  // Readers decode UTF-16 with a BOM (parse/decode); one that read it as UTF-8 is `seaworthy fix`, which writes UTF-8 only.
+  if (looksLikeUtf16ReadAsUtf8(head)) return { problem: 'File skipped: it is UTF-16 text, which fixes are not applied to. Save it as UTF-8 to fix it here (`seaworthy check` and the editor read it as it is).' };
   if (head.includes('\u0000') || (head.match(/\uFFFD/g)?.length ?? 0) > 8) return { problem: 'File skipped: it looks binary, not a Dockerfile, Compose file or manifest.' };
   return { text: text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text };
 }
@@ -91,13 +100,13 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   try {
     model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
   } catch (e) {
-    result.problems.push({ message: `Could not read this ${kind} file: ${(e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
+    result.problems.push({ message: `Could not read this ${kind} file: ${parserFailure(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
   }
   result.model = model;
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
-  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: 'error' as const })));
+  if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
@@ -105,26 +114,54 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   const dir = nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
+  // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
+  const started = performance.now();
+  const budget = { deadline: started + config.maxAnalysisMs, isCancelled: host.isCancelled };
+  const notRun: string[] = [];
+  let stoppedIn: string | undefined;
+  let lastYield = performance.now();
   for (const rule of allRules) {
     if (!rule.kinds.includes(kind)) continue;
     const level = config.rules[rule.id];
     if (level === 'off') continue;
+    if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
+    // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
     if (host.isCancelled?.()) throw new Cancelled();
-    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity);
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
     try {
-      (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx);
+      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx));
     } catch (e) {
-      result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
+      if (e instanceof Cancelled) throw e;
+      // What the rule reported before the time ran out stands; the rules after it do not run.
+      if (e instanceof BudgetExceeded) stoppedIn = rule.id;
+      else result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
     }
   }
+  if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
+  maskResult(result, model.source, tokens);
   return result;
 }
 
-function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity): RuleContext {
+/** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */
+const YIELD_EVERY_MS = 20;
+
+function stoppedProblem(elapsedMs: number, stoppedIn: string | undefined, notRun: string[]): FileProblem {
+  const seconds = (elapsedMs / 1000).toFixed(1);
+  const skipped = notRun.length ? ` ${notRun.length} rule${notRun.length === 1 ? ' was' : 's were'} not run (${notRun.slice(0, 5).join(', ')}${notRun.length > 5 ? ', ...' : ''}).` : '';
+  const partial = stoppedIn ? ` The rule ${stoppedIn} was stopped part-way, so it may have missed problems.` : '';
+  return {
+    message: `Analysis stopped after ${seconds} s: the rules took longer on this file than the time limit for one file (seaworthy.maxAnalysisSeconds).${partial}${skipped} Findings shown are those found before it stopped.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 'warning',
+  };
+}
+
+function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
   return {
     path,
     settings: config.settings,
@@ -133,10 +170,12 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? (Array.isArray(f) ? f : [f]) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(Array.isArray(f) ? f : [f], model) : []; } : undefined,
       });
+      // After the push: a finding made before the time ran out is kept.
+      checkpoint();
     },
-    tokensIn(range) { return tokens.filter((t) => within(t.range, range)); },
+    tokensIn(range) { checkpoint(); return tokens.filter((t) => within(t.range, range)); },
     fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
     modelOf(p, kind) { return host.modelOf?.(resolve(p), kind); },
   };

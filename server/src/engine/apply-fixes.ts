@@ -5,17 +5,20 @@
  * into a file git tracks, and the file is always covered by a `.gitignore`.
  */
 import { isCatalogueQuery } from '../workspace/catalogue';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
 import type { EngineConfig } from './config';
-import { appendConflict, applyEdits, FileChange, mergeChanges, planFix } from './fix';
-import { globToRegExp } from './project-config';
+import { isEnvFile, lineBreakOf, splitLines } from './dotenv';
+import { appendConflict, applyEdits, editOffsets, FileChange, mergeChanges, planFix } from './fix';
+import { rejection, sharedAnchorRefusal } from './fix-verify';
+import { isInside, unwritableReason, writeAll } from './fix-write';
+import { gitignoreCovers, GitView, gitView } from './git-view';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 import type { Fix, Model } from './rule';
 import type { FileKind } from '../model/common';
-import { maskSecret } from '../knowledge/secrets';
 import { detectKind } from '../parse/detect';
+import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
 
 export type Reader = (abs: string) => string | undefined;
@@ -36,12 +39,22 @@ export function chooseFix(f: Finding, unsafe: boolean): Fix | undefined {
 export interface ChosenFix { finding: Finding; fix: Fix; changes: FileChange[] }
 
 /**
- * One pass of fix-all: every chosen fix whose edits overlap no earlier one. A fix that also touches
- * another file (.env, .gitignore) already touched in this pass waits whole for the next pass, so its
- * own-file edit is never applied without its side files.
+ * Why a fix cannot be applied to the file as it stands: an append would clash with a value already
+ * there, or an edit would change a YAML anchor that aliases share. undefined when it can.
+ */
+export function fixRefusal(fix: Fix, docPath: string, read: Reader): string | undefined {
+  const conflict = appendConflict(fix, docPath, read);
+  if (conflict) return conflict;
+  const text = read(docPath) ?? '';
+  const own = fix.edits.filter((e) => !e.file);
+  return own.length ? sharedAnchorRefusal(text, editOffsets(text, own)) : undefined;
+}
+
+/**
+ * One pass of fix-all: every chosen fix whose edits overlap no earlier one (the rest wait for the next
+ * pass). Side files (.env, .gitignore) are appended to one fix after another when the pass is applied.
  */
 export function planPass(result: AnalysisResult, docPath: string, read: Reader, unsafe = false): { chosen: ChosenFix[]; changes: FileChange[]; conflicts: { finding: Finding; fix: Fix; reason: string }[] } {
-  const sideFiles = new Set<string>();
   const conflicts: { finding: Finding; fix: Fix; reason: string }[] = [];
   const taken: FileChange['edits'] = [];
   const chosen: ChosenFix[] = [];
@@ -50,16 +63,13 @@ export function planPass(result: AnalysisResult, docPath: string, read: Reader, 
   for (const finding of result.findings) {
     const fix = chooseFix(finding, unsafe);
     if (!fix) continue;
-    const conflict = appendConflict(fix, docPath, read);
-    if (conflict) { conflicts.push({ finding, fix, reason: conflict }); continue; }
+    const refusal = fixRefusal(fix, docPath, read);
+    if (refusal) { conflicts.push({ finding, fix, reason: refusal }); continue; }
     const changes = planFix(fix, docPath, read).filter((c) => c.edits.length);
     if (!changes.length) continue;
     const own = changes.find((c) => c.file === docPath);
     if (own && own.edits.some(overlaps)) continue;
-    const others = changes.filter((c) => c.file !== docPath).map((c) => c.file);
-    if (others.some((f) => sideFiles.has(f))) continue;
     if (own) taken.push(...own.edits);
-    for (const f of others) sideFiles.add(f);
     chosen.push({ finding, fix, changes });
   }
   return { chosen, changes: mergeChanges(chosen.flatMap((c) => c.changes)), conflicts };
@@ -69,11 +79,7 @@ function cmp(a: { line: number; character: number }, b: { line: number; characte
   return a.line - b.line || a.character - b.character;
 }
 
-/** Files that receive configuration values (and so secrets): `.env`, `.env.production`, not `.env.example`. */
-export function isEnvFile(file: string): boolean {
-  const name = path.basename(file);
-  return /^\.env(?:\..+)?$/.test(name) && !/\.(?:example|sample|template|dist|defaults?)$/i.test(name);
-}
+export { isEnvFile };
 
 /**
  * Files quick fixes move secret values into: `.env` files and the Kubernetes Secret manifests of
@@ -84,65 +90,8 @@ export function receivesSecrets(file: string): boolean {
   return isEnvFile(file) || /\.secret\.ya?ml$/i.test(path.basename(file));
 }
 
-/** What git knows about a path; injectable so tests need no repository. */
-export interface GitView {
-  /** undefined: not tracked (or no repository); a string: why the file must not receive a secret. */
-  refuseReason(abs: string): string | undefined;
-  /** Whether the path is already git-ignored on disk (the overlay's .gitignore is checked separately). */
-  ignored(abs: string): boolean;
-}
-
-export function gitView(): GitView {
-  const repoOf = new Map<string, string | null | Error>();
-  const repo = (dir: string): string | null | Error => {
-    if (!repoOf.has(dir)) {
-      let v: string | null | Error;
-      try { v = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: existingDir(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim(); } catch (e) {
-        const err = e as NodeJS.ErrnoException & { stderr?: string };
-        v = err.code === 'ENOENT' ? new Error('git is not installed, so Seaworthy cannot verify that it is untracked') : /not a git repository/i.test(String(err.stderr)) ? null : new Error(`git failed (${String(err.stderr ?? err.message).trim().split('\n')[0]})`);
-      }
-      repoOf.set(dir, v);
-    }
-    return repoOf.get(dir)!;
-  };
-  const git = (args: string[], cwd: string) => {
-    try { execFileSync('git', args, { cwd, stdio: 'ignore' }); return true; } catch { return false; }
-  };
-  // Answers are kept for the view's life (one `seaworthy fix` run, a few seconds in the editor): only git
-  // commands change them, and a file a fix creates is untracked whatever was asked before.
-  const tracked = new Map<string, boolean>();
-  const ignoredPaths = new Map<string, boolean>();
-  return {
-    refuseReason(abs) {
-      const r = repo(path.dirname(abs));
-      if (r instanceof Error) return r.message;
-      if (r === null || !fs.existsSync(abs)) return undefined;
-      if (!tracked.has(abs)) tracked.set(abs, git(['ls-files', '--error-unmatch', '--', abs], r));
-      return tracked.get(abs) ? 'git tracks it, so the secret would be committed; untrack it first (`git rm --cached`)' : undefined;
-    },
-    ignored(abs) {
-      const r = repo(path.dirname(abs));
-      if (typeof r !== 'string') return false;
-      if (!ignoredPaths.has(abs)) ignoredPaths.set(abs, git(['check-ignore', '-q', '--no-index', '--', abs], r));
-      return ignoredPaths.get(abs)!;
-    },
-  };
-}
-
-function existingDir(dir: string): string {
-  let d = dir;
-  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
-  return d;
-}
-
-/** Does a .gitignore line ignore a file of this name in its folder? (Negations and nested paths are left to git.) */
-export function gitignoreCovers(line: string, name: string): boolean {
-  const l = line.trim();
-  if (!l || l.startsWith('#') || l.startsWith('!') || l.endsWith('/')) return false;
-  const pattern = l.startsWith('/') ? l.slice(1) : l;
-  if (pattern.includes('/')) return false;
-  return globToRegExp(pattern).test(name);
-}
+export { gitignoreCovers, gitView };
+export type { GitView };
 
 export interface AppliedFix { file: string; ruleId: string; severity: Finding['severity']; title: string; safety: Fix['safety']; files: string[]; sensitive: string[] }
 export interface RefusedFix { file: string; ruleId: string; title: string; reason: string }
@@ -154,13 +103,16 @@ export interface RefusedFix { file: string; ruleId: string; title: string; reaso
 export class FixSession {
   private readonly overlay = new Map<string, string>();
   private readonly original = new Map<string, string | undefined>();
-  /** `base` reads files before any fix (the editor's open documents first); the disk by default. */
-  constructor(readonly git: GitView = gitView(), private readonly base?: Reader) {}
+  /**
+   * `base` reads files before any fix (the editor's open documents first); the disk by default.
+   * `root`: the folder fixes may write in (the project); without it, the folder of the file being fixed.
+   */
+  constructor(readonly git: GitView = gitView(), private readonly base?: Reader, public root?: string) {}
 
   readonly read: Reader = (abs) => {
     if (this.overlay.has(abs)) return this.overlay.get(abs);
     if (this.base) return this.base(abs);
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 
   /** For batch runs: the manifest catalogue of the files being fixed (reference resolution, as in `check`). */
@@ -187,8 +139,16 @@ export class FixSession {
     return [...this.overlay].filter(([f, t]) => this.original.get(f) !== t).map(([file, after]) => ({ file, before: this.original.get(file), after }));
   }
 
-  write(): void {
-    for (const c of this.changed()) { fs.mkdirSync(path.dirname(c.file), { recursive: true }); fs.writeFileSync(c.file, c.after); }
+  /**
+   * Writes every changed file, or none (see fix-write.ts): targets checked first, files compared with
+   * what was read, secrets' destinations before the references, each file replaced atomically.
+   * Rejects with FixWriteError when nothing could be written.
+   */
+  async write(root = this.root): Promise<void> {
+    const changes = this.changed();
+    if (!changes.length) return;
+    const top = root ?? commonFolder(changes.map((c) => path.dirname(c.file)));
+    await writeAll(changes.map((c) => ({ ...c, secret: receivesSecrets(c.file) })), top);
   }
 
   private set(file: string, text: string): void {
@@ -198,9 +158,11 @@ export class FixSession {
 
   /**
    * Adds the `.gitignore` line a target that receives secrets (`.env`, `*.secret.yaml`) needs, or a
-   * reason to refuse the whole fix. The .gitignore beside the target is used, whatever the fix itself appends.
+   * reason to refuse the whole fix: a target that is not a writable regular file (or creatable) inside
+   * the project, or a secrets file git tracks. The .gitignore beside the target is used, whatever the fix
+   * itself appends. `docPath`: the file being fixed (its folder bounds the writes when no root is set).
    */
-  guard(changes: FileChange[]): { changes: FileChange[]; refused?: string } {
+  guard(changes: FileChange[], docPath?: string): { changes: FileChange[]; refused?: string } {
     const out = [...changes];
     for (const c of changes) {
       if (!receivesSecrets(c.file)) continue;
@@ -210,53 +172,56 @@ export class FixSession {
       const ignoreFile = path.join(path.dirname(c.file), '.gitignore');
       const pending = out.find((x) => x.file === ignoreFile);
       const current = pending ? applyEdits(this.read(ignoreFile) ?? '', pending.edits) : this.read(ignoreFile) ?? '';
-      if (current.split(/\r?\n/).some((l) => gitignoreCovers(l, name)) || (!pending && this.overlay.get(ignoreFile) === undefined && this.git.ignored(c.file))) continue;
-      const lines = current.split('\n');
-      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
-      const edit = { range: { start: end, end } as Range, newText: (current && !current.endsWith('\n') ? '\n' : '') + name + '\n' };
+      if (splitLines(current).some((l) => gitignoreCovers(l, name)) || (!pending && this.overlay.get(ignoreFile) === undefined && this.git.ignored(c.file))) continue;
+      const end = new SourceText(current).positionAt(current.length);
+      const eol = lineBreakOf(current);
+      const edit = { range: { start: end, end } as Range, newText: (current && !/[\r\n]$/.test(current) ? eol : '') + name + eol };
       if (pending) pending.edits.push(edit); else out.push({ file: ignoreFile, edits: [edit], create: current === '' && this.read(ignoreFile) === undefined });
+    }
+    const root = this.root ?? (docPath ? path.dirname(docPath) : undefined);
+    for (const c of out) {
+      const why = unwritableReason(c.file, root ?? path.dirname(c.file));
+      if (why) return { changes, refused: `not writing to ${path.basename(c.file)}: ${why}` };
     }
     return { changes: out };
   }
 
   /** Applies one fix's planned changes to the overlay (after the guard); returns the refusal reason if any. */
-  apply(changes: FileChange[]): string | undefined {
-    const g = this.guard(changes);
+  apply(changes: FileChange[], docPath?: string): string | undefined {
+    const g = this.guard(changes, docPath);
     if (g.refused) return g.refused;
     for (const c of g.changes) this.set(c.file, applyEdits(this.read(c.file) ?? '', c.edits));
     return undefined;
   }
 
   /**
-   * Applies the fixes of one pass together: their edits were all computed against the same text, so
-   * they are merged per file and applied at once (one after another would shift each other's ranges).
+   * Applies the fixes of one pass: their own-file edits were computed against the same text, so they
+   * are merged and applied at once; their side files (.env, .gitignore) are planned and guarded one fix
+   * after another against what the previous fixes wrote, so a pass can move any number of secrets.
    */
-  private applyPass(group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void): ChosenFix[] {
-    const { ok, changes } = this.guardPass(group, refuse);
-    for (const c of changes) this.set(c.file, applyEdits(this.read(c.file) ?? '', c.edits));
-    return ok;
-  }
-
-  /** The fixes of a pass that pass the guard, and their changes (with `.gitignore` lines) merged per file. */
-  guardPass(group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void = () => undefined): { ok: ChosenFix[]; changes: FileChange[] } {
+  private applyGroup(abs: string, group: ChosenFix[], refuse: (c: ChosenFix, why: string) => void): { ok: ChosenFix[]; own: FileChange['edits'] } {
     const ok: ChosenFix[] = [];
-    const all: FileChange[] = [];
+    const own: FileChange['edits'] = [];
     for (const c of group) {
-      const g = this.guard(c.changes);
+      const conflict = appendConflict(c.fix, abs, this.read);
+      if (conflict) { refuse(c, conflict); continue; }
+      const g = this.guard(planFix(c.fix, abs, this.read).filter((x) => x.edits.length), abs);
       if (g.refused) { refuse(c, g.refused); continue; }
-      ok.push(c);
-      all.push(...g.changes);
+      for (const x of g.changes) {
+        if (x.file === abs) own.push(...x.edits); else this.set(x.file, applyEdits(this.read(x.file) ?? '', x.edits));
+      }
+      ok.push({ ...c, changes: g.changes });
     }
-    return { ok, changes: mergeChanges(all) };
+    if (own.length) this.set(abs, applyEdits(this.read(abs) ?? '', own));
+    return { ok, own };
   }
 
   /** Values written to .env files and secret manifests or replaced in secrets findings: masked wherever a change is printed. */
   sensitiveOf(chosen: ChosenFix, docText: string): string[] {
     const out: string[] = [];
     if (chosen.finding.category === 'secrets') {
-      const lines = docText.split('\n');
       const r = chosen.finding.range;
-      if (r.start.line === r.end.line) out.push((lines[r.start.line] ?? '').slice(r.start.character, r.end.character));
+      if (r.start.line === r.end.line) out.push(new SourceText(docText).slice(r));
     }
     for (const c of chosen.changes) {
       if (isEnvFile(c.file)) {
@@ -275,42 +240,71 @@ export class FixSession {
   }
 
   /**
-   * fix-all on one file until nothing applies (bounded). A pass whose edits would break the file's
-   * syntax is retried one fix at a time and the breaking fixes are refused.
+   * One checked pass of fix-all: the pass's fixes are applied together and the file analysed again; if
+   * a fixed problem is still reported, the file no longer parses or a more serious problem appeared, the
+   * pass is rolled back and only its first fix is tried alone (rolled back and refused in turn if it
+   * fails the same test). `analyze` reads the session's files.
+   */
+  async checkedPass(abs: string, result: AnalysisResult, config: EngineConfig, opts: { unsafe: boolean; refuse: (c: ChosenFix, why: string) => void; skip?: (c: ChosenFix) => boolean }): Promise<{ applied: ChosenFix[]; own: FileChange['edits']; result: AnalysisResult; chosen: number }> {
+    const plan = planPass(result, abs, this.read, opts.unsafe);
+    for (const c of plan.conflicts) opts.refuse({ finding: c.finding, fix: c.fix, changes: [] }, c.reason);
+    const chosen = plan.chosen.filter((c) => !opts.skip?.(c));
+    if (!chosen.length) return { applied: [], own: [], result, chosen: plan.chosen.length };
+    const snapshot = new Map(this.overlay);
+    const syntaxBefore = this.problems(abs, config);
+    const attempt = async (group: ChosenFix[]) => {
+      const g = this.applyGroup(abs, group, opts.refuse);
+      if (!g.ok.length) return { ...g, after: result, why: undefined };
+      const after = await this.analyze(abs, config);
+      return { ...g, after, why: rejection(result, after, g.ok.map((c) => c.finding), syntaxBefore, this.problems(abs, config)) };
+    };
+    let tried = await attempt(chosen);
+    if (tried.why && tried.ok.length > 1) {
+      this.restore(snapshot);
+      tried = await attempt([tried.ok[0]]);
+    }
+    if (tried.why) {
+      this.restore(snapshot);
+      opts.refuse(tried.ok[0], tried.why);
+      return { applied: [], own: [], result, chosen: chosen.length };
+    }
+    return { applied: tried.ok, own: tried.own, result: tried.after, chosen: chosen.length };
+  }
+
+  /**
+   * fix-all on one file until nothing applies (bounded): checked passes (see checkedPass). A fix is
+   * applied at most once: one that comes back is refused.
    */
   async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
     const applied: AppliedFix[] = [];
     const refused: RefusedFix[] = [];
     const banned = new Set<string>();
-    const refuse = (c: ChosenFix, reason: string) => { banned.add(key(c)); refused.push({ file: abs, ruleId: c.finding.ruleId, title: c.fix.title, reason }); };
+    const done = new Set<string>();
+    const refuse = (c: ChosenFix, reason: string) => {
+      if (banned.has(key(c))) return;
+      banned.add(key(c));
+      refused.push({ file: abs, ruleId: c.finding.ruleId, title: c.fix.title, reason });
+    };
+    const skip = (c: ChosenFix) => {
+      if (!done.has(onceKey(c))) return false;
+      refuse(c, 'it was applied once already and the problem came back; nothing changed');
+      return true;
+    };
     let result = await this.analyze(abs, config);
-    for (let pass = 0; pass < (opts.maxPasses ?? 10); pass++) {
+    for (let pass = 0; pass < (opts.maxPasses ?? 100); pass++) {
       if (!result.model) break;
-      const plan = planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe);
-      for (const c of plan.conflicts) refuse({ finding: c.finding, fix: c.fix, changes: [] }, c.reason);
-      if (!plan.chosen.length) return { applied, refused, result, converged: true };
       const text = this.read(abs) ?? '';
-      const problemsBefore = this.problems(abs, config);
-      const snapshot = new Map(this.overlay);
-      let ok = this.applyPass(plan.chosen, refuse);
-      if (this.problems(abs, config) > problemsBefore) {
-        // Find the culprits: each fix alone on this pass's text, then the rest together.
-        this.restore(snapshot);
-        const group: ChosenFix[] = [];
-        for (const c of ok) {
-          if (this.apply(c.changes) === undefined && this.problems(abs, config) > problemsBefore) refuse(c, 'the edit would break the file\'s syntax (a bug in the rule\'s fix)');
-          else group.push(c);
-          this.restore(snapshot);
-        }
-        ok = this.applyPass(group, refuse);
-      }
-      const moved = this.changedSince(snapshot);
-      for (const c of ok) {
+      const before = new Map(this.overlay);
+      const p = await this.checkedPass(abs, withoutBanned(result, banned, opts.unsafe), config, { unsafe: opts.unsafe, refuse, skip });
+      if (!p.chosen) return { applied, refused, result, converged: true };
+      result = p.result;
+      if (!p.applied.length) continue;
+      // A fix that rewrites text to itself would otherwise be "applied" on every pass.
+      if (!this.changedSince(before)) { for (const c of p.applied) banned.add(key(c)); continue; }
+      for (const c of p.applied) {
+        done.add(onceKey(c));
         applied.push({ file: abs, ruleId: c.finding.ruleId, severity: c.finding.severity, title: c.fix.title, safety: c.fix.safety, files: c.changes.map((x) => x.file), sensitive: this.sensitiveOf(c, text) });
       }
-      // A fix that rewrites text to itself would otherwise be "applied" on every pass.
-      if (!moved) { for (const c of ok) banned.add(key(c)); applied.splice(applied.length - ok.length, ok.length); }
-      result = await this.analyze(abs, config);
     }
     const left = result.model ? planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe).chosen.length : 0;
     return { applied, refused, result, converged: left === 0 };
@@ -335,27 +329,18 @@ export class FixSession {
 }
 
 function key(c: ChosenFix): string { return `${c.finding.ruleId}\u0000${c.fix.title}`; }
+/** The same fix for the same problem: applied at most once per run. */
+function onceKey(c: ChosenFix): string { return `${key(c)}\u0000${c.finding.message}`; }
+
+/** The deepest folder holding all the folders. */
+export function commonFolder(folders: string[]): string {
+  let dir = folders[0];
+  while (!folders.every((f) => isInside(f, dir)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 /** Hides findings whose chosen fix was refused, so the next pass does not pick it again. */
 function withoutBanned(result: AnalysisResult, banned: Set<string>, unsafe: boolean): AnalysisResult {
   if (!banned.size) return result;
   return { ...result, findings: result.findings.filter((f) => { const fix = chooseFix(f, unsafe); return !fix || !banned.has(`${f.ruleId}\u0000${fix.title}`); }) };
-}
-
-/** The literal values of secrets findings (also accepted ones) of a file: masked in printed diffs' context lines. */
-export function secretTexts(result: AnalysisResult, text: string): string[] {
-  const lines = text.split('\n');
-  return [...result.findings, ...result.suppressed]
-    .filter((f) => f.category === 'secrets' && !f.namesSecretHolder && f.range.start.line === f.range.end.line)
-    .map((f) => (lines[f.range.start.line] ?? '').slice(f.range.start.character, f.range.end.character).replace(/\r$/, ''))
-    .filter((v) => v.trim().length >= 3);
-}
-
-/** Replaces sensitive values in printed text with a masked form (first characters only). */
-export function maskValues(text: string, values: string[]): string {
-  let out = text;
-  for (const v of [...new Set(values)].sort((a, b) => b.length - a.length)) {
-    out = out.split(v).join(maskSecret(v));
-  }
-  return out;
 }

@@ -8,6 +8,8 @@ export interface EngineConfig {
   settings: RuleSettings;
   /** Files larger than this are not analysed (a clear message is reported instead). */
   maxFileBytes: number;
+  /** Time one file's rules may take (after parsing); the rules left are skipped and a problem says so. */
+  maxAnalysisMs: number;
 }
 
 export function defaultConfig(): EngineConfig {
@@ -15,5 +17,6 @@ export function defaultConfig(): EngineConfig {
     rules: {},
     settings: { dataDirectories: {}, oneShot: [], allowedRegistries: [], requireDigests: false },
     maxFileBytes: 2 * 1024 * 1024,
+    maxAnalysisMs: 5000,
   };
 }

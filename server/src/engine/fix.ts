@@ -1,6 +1,8 @@
 import * as path from 'path';
 import type { Fix, TextEdit } from './rule';
+import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
+import { dotEnvStatus, isEnvFile, lineBreakOf, parseDotEnvLine, splitLines } from './dotenv';
 
 /** Concrete edits to one file: what an editor's WorkspaceEdit and `seaworthy fix` both apply. */
 export interface FileChange { file: string; edits: { range: Range; newText: string }[]; create: boolean }
@@ -21,17 +23,27 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
   for (const a of fix.appends ?? []) {
     const file = path.resolve(dir, a.file);
     const existing = readFile(file);
-    const present = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()));
-    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p, 'm'));
-    const toAdd = a.lines.filter((l, i) => !present.has(l.trim()) && !(patterns[i] && patterns[i].test(existing ?? '')));
+    const text = existing ?? '';
+    const lines = splitLines(text);
+    const present = new Set(lines.map((l) => l.trim()));
+    // Line by line: on the whole text with the `m` flag, a rule's `^\s+NAME` crossed blank lines from each one (quadratic).
+    const patterns = (a.unlessLineMatches ?? []).map((p) => new RegExp(p));
+    const env = isEnvFile(file);
+    const toAdd = a.lines.filter((l, i) => {
+      if (present.has(l.trim())) return false;
+      // A .env key already there is reused (same value) or a conflict appendConflict reports: never added twice.
+      if (env && parseDotEnvLine(l)) return dotEnvStatus(text, l).status === 'absent';
+      return !(patterns[i] && lines.some((line) => patterns[i].test(line)));
+    });
     if (!toAdd.length) continue;
+    // Appended lines use the file's own line breaks, so a CRLF or CR-only file stays one convention.
+    const eol = lineBreakOf(text);
     if (existing === undefined) {
-      changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join('\n') + '\n' });
+      changeFor(file, true).edits.push({ range: zero(), newText: toAdd.join(eol) + eol });
     } else {
-      const lines = existing.split('\n');
-      const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
-      const sep = existing.length && !existing.endsWith('\n') ? '\n' : '';
-      changeFor(file).edits.push({ range: { start: end, end }, newText: sep + toAdd.join('\n') + '\n' });
+      const end = new SourceText(existing).positionAt(existing.length);
+      const sep = existing.length && !/[\r\n]$/.test(existing) ? eol : '';
+      changeFor(file).edits.push({ range: { start: end, end }, newText: sep + toAdd.join(eol) + eol });
     }
   }
   return [...byFile.values()];
@@ -44,10 +56,18 @@ export function planFix(fix: Fix, docPath: string, readFile: (abs: string) => st
 export function appendConflict(fix: Fix, docPath: string, readFile: (abs: string) => string | undefined): string | undefined {
   const dir = path.dirname(docPath);
   for (const a of fix.appends ?? []) {
-    if (!a.conflictsWith?.some(Boolean)) continue;
-    const existing = readFile(path.resolve(dir, a.file));
+    const file = path.resolve(dir, a.file);
+    const existing = readFile(file);
     if (existing === undefined) continue;
-    const lines = existing.split(/\r?\n/);
+    if (isEnvFile(file)) {
+      for (const l of a.lines) {
+        const s = dotEnvStatus(existing, l);
+        if (s.status === 'conflict') return `${a.file} already defines ${s.key} with another value; reconcile it by hand`;
+      }
+      continue;
+    }
+    if (!a.conflictsWith?.some(Boolean)) continue;
+    const lines = splitLines(existing);
     const present = new Set(lines.map((l) => l.trim()));
     for (let i = 0; i < a.lines.length; i++) {
       const test = a.conflictsWith[i];
@@ -82,12 +102,16 @@ export function mergeChanges(changes: FileChange[]): FileChange[] {
   return [...byFile.values()];
 }
 
+/** Edits as text offsets (from line/character, as applyEdits reads them). */
+export function editOffsets(text: string, edits: { range: Range; newText: string }[]): { start: number; end: number; newText: string }[] {
+  // The same line breaks (LF, CRLF, lone CR) the models and the editor count.
+  const source = new SourceText(text);
+  return edits.map((e) => ({ start: source.offsetAt(e.range.start), end: source.offsetAt(e.range.end), newText: e.newText }));
+}
+
 /** Applies non-overlapping edits to a text (offsets from line/character), last first. */
 export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const off = (p: { line: number; character: number }) => p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length);
-  const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
+  const sorted = editOffsets(text, edits).map((e) => ({ s: e.start, e: e.end, t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
   let out = text;
   let lastStart = Infinity;
   for (const e of sorted) {

@@ -1,5 +1,6 @@
 import type { Model } from './rule';
 import type { Range } from '../model/range';
+import { findIgnoreComment } from './suppress';
 
 /**
  * Where an "ignore" comment goes for a finding: the line above the instruction (Dockerfile) or key
@@ -14,13 +15,14 @@ export function ignoreLineEdit(model: Model, range: Range, ruleId: string): { ra
   const text = model.source.lineText(line);
   const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
   const previous = line > 0 ? model.source.lineText(line - 1) : '';
-  const m = /^(\s*#\s*seaworthy-ignore\s+)([A-Za-z0-9_,\- \t]*?)(\s+--.*)?$/.exec(previous);
-  if (m) {
+  const existing = findIgnoreComment(previous, 'line');
+  if (existing && previous.slice(0, existing.hash).trim() === '' && existing.idsStart > existing.keywordEnd) {
     // Extend an existing ignore comment rather than stacking a second one.
-    const ids = m[2].split(/[,\s]+/).filter(Boolean);
+    const ids = existing.ids.split(/[,\s]+/).filter(Boolean);
     if (!ids.includes(ruleId)) ids.push(ruleId);
     const start = { line: line - 1, character: 0 };
-    return { range: { start, end: { line: line - 1, character: previous.length } }, newText: `${m[1]}${ids.join(',')}${m[3] ?? ''}` };
+    const newText = `${previous.slice(0, existing.idsStart)}${ids.join(',')}${existing.reasonStart < previous.length ? previous.slice(existing.reasonStart) : ''}`;
+    return { range: { start, end: { line: line - 1, character: previous.length } }, newText };
   }
   const at = { line, character: 0 };
   return { range: { start: at, end: at }, newText: `${indent}# seaworthy-ignore ${ruleId} -- reason\n` };

@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLMap } from 'yaml';
 import type { Range } from '../model/range';
+import { compileGlob, Glob, globProblem, InvalidGlob } from '../workspace/globs';
+import { readTextFile, SIDE_FILE_MAX_BYTES, UnreadableFile } from '../workspace/safe-read';
 import { allRules } from '../rules';
 import type { EngineConfig, RuleLevel } from './config';
 
@@ -61,12 +63,15 @@ export function parseProjectConfig(file: string, text: string, ruleIds: string[]
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { file, dir: path.dirname(file), config, errors };
   if (!isMap(root)) { fail(root, 'The configuration must be a map of keys (rules, ignore, ...).'); return { file, dir: path.dirname(file), config, errors }; }
 
-  const strings = (node: unknown, what: string): string[] | undefined => {
+  /** `check` says what is wrong with an entry, which is then left out. */
+  const strings = (node: unknown, what: string, check: (v: string) => string | undefined = () => undefined): string[] | undefined => {
     if (!isSeq(node)) { fail(node as Node, `${what} must be a list of strings.`); return undefined; }
     const out: string[] = [];
     for (const item of node.items) {
-      if (isScalar(item) && typeof item.value === 'string' && item.value.trim()) out.push(item.value.trim());
-      else fail(item as Node, `${what} entries must be non-empty strings.`);
+      if (!(isScalar(item) && typeof item.value === 'string' && item.value.trim())) { fail(item as Node, `${what} entries must be non-empty strings.`); continue; }
+      const problem = check(item.value.trim());
+      if (problem) fail(item as Node, `${what} entry "${item.value.trim()}" is not a valid glob: ${problem}. It is left out; the other entries apply.`);
+      else out.push(item.value.trim());
     }
     return out;
   };
@@ -87,7 +92,7 @@ export function parseProjectConfig(file: string, text: string, ruleIds: string[]
         }
         break;
       }
-      case 'ignore': config.ignore = strings(value, '`ignore`') ?? []; break;
+      case 'ignore': config.ignore = strings(value, '`ignore`', ignoreGlobProblem) ?? []; break;
       case 'allowedRegistries': config.allowedRegistries = strings(value, '`allowedRegistries`'); break;
       case 'oneShot': config.oneShot = strings(value, '`oneShot`'); break;
       case 'requireDigests':
@@ -148,51 +153,38 @@ export function applyProjectConfig(base: EngineConfig, pc: ProjectConfig | undef
   return out;
 }
 
-/**
- * A glob as a RegExp over `/`-separated paths: `**` any number of segments, `*` and `?` within one
- * segment, `{a,b}` alternatives, `[...]` classes. Written here rather than pulled in as a dependency:
- * config globs need nothing more, and the server bundle stays small.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let depth = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const segStart = i === 0 || glob[i - 1] === '/';
-        const segEnd = i + 2 === glob.length || glob[i + 2] === '/';
-        if (segStart && segEnd) { re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += glob[i + 2] === '/' ? 2 : 1; continue; }
-        i++;
-      }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') { depth++; re += '(?:'; }
-    else if (c === '}' && depth) { depth--; re += ')'; }
-    else if (c === ',' && depth) re += '|';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
-      const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-      re += `[${body}]`;
-      i = close;
-    } else re += /[.+^$()|\\\]]/.test(c) ? '\\' + c : c;
-  }
-  return new RegExp(`^${re}$`);
+/** An `ignore` entry as matched: relative to the config's folder, at any depth when it has no `/`. */
+function ignoreGlob(entry: string): string {
+  const pattern = entry.replace(/^\.?\//, '').replace(/\/$/, '');
+  return pattern.includes('/') ? pattern : `**/${pattern}`;
 }
 
-/** Whether a file (absolute path) is excluded by the config's `ignore` globs. */
+/** Checked as written, so that positions in the message are the entry's own. */
+function ignoreGlobProblem(entry: string): string | undefined {
+  const problem = globProblem(entry);
+  if (problem) return problem;
+  try { compileGlob(ignoreGlob(entry)); return undefined; } catch (e) { if (e instanceof InvalidGlob) return e.reason; throw e; }
+}
+
+/** Compiled once per loaded config (isIgnoredBy runs for every file of a scan). */
+const compiledIgnores = new WeakMap<ProjectConfig, Glob[]>();
+function ignoreGlobsOf(config: ProjectConfig): Glob[] {
+  let globs = compiledIgnores.get(config);
+  if (!globs) {
+    // Entries were checked when the file was parsed; one built by hand that is invalid matches nothing.
+    // `g/**` stands for "inside a folder matching g": one match per pattern instead of one per path prefix.
+    globs = config.ignore.flatMap((g) => { try { const glob = ignoreGlob(g); return [compileGlob(glob), compileGlob(`${glob}/**`)]; } catch { return []; } });
+    compiledIgnores.set(config, globs);
+  }
+  return globs;
+}
+
+/** Whether a file (absolute path) is excluded by the config's `ignore` globs; a folder ignores everything in it. */
 export function isIgnoredBy(loaded: LoadedProjectConfig | undefined, abs: string): boolean {
   if (!loaded?.config.ignore.length) return false;
   const rel = path.relative(loaded.dir, abs).split(path.sep).join('/');
   if (!rel || rel.startsWith('../')) return false;
-  const parts = rel.split('/');
-  const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-  return loaded.config.ignore.some((g) => {
-    const pattern = g.replace(/^\.?\//, '').replace(/\/$/, '');
-    const re = globToRegExp(pattern.includes('/') ? pattern : `**/${pattern}`);
-    return candidates.some((c) => re.test(c));
-  });
+  return ignoreGlobsOf(loaded.config).some((g) => g.test(rel));
 }
 
 /**
@@ -202,7 +194,8 @@ export function isIgnoredBy(loaded: LoadedProjectConfig | undefined, abs: string
 export class ProjectConfigResolver {
   private readonly fileOfDir = new Map<string, string | undefined>();
   private readonly loaded = new Map<string, LoadedProjectConfig>();
-  constructor(private readonly roots: string[] = [], private readonly read: (abs: string) => string | undefined = readOrUndefined) {}
+  /** `read` may throw UnreadableFile: a config that exists but cannot be read (a FIFO, a folder) is an error, not an empty config. */
+  constructor(private readonly roots: string[] = [], private readonly read: (abs: string) => string | undefined = (abs) => readTextFile(abs, SIDE_FILE_MAX_BYTES)) {}
 
   configFileFor(abs: string): string | undefined {
     const chain: string[] = [];
@@ -219,7 +212,18 @@ export class ProjectConfigResolver {
 
   load(file: string): LoadedProjectConfig {
     let l = this.loaded.get(file);
-    if (!l) { l = parseProjectConfig(file, this.read(file) ?? ''); this.loaded.set(file, l); }
+    if (!l) {
+      let text: string | undefined;
+      try { text = this.read(file); } catch (e) {
+        if (!(e instanceof UnreadableFile)) throw e;
+        if (e.reason !== 'missing') {
+          const start = { line: 0, character: 0 };
+          l = { file, dir: path.dirname(file), config: { rules: {}, ignore: [] }, errors: [{ message: `Could not read the configuration: ${e.message}.`, range: { start, end: start }, line: 1, column: 1 }] };
+        }
+      }
+      l ??= parseProjectConfig(file, text ?? '');
+      this.loaded.set(file, l);
+    }
     return l;
   }
 
@@ -232,10 +236,6 @@ export class ProjectConfigResolver {
 
   /** Forget everything (a config file was created, changed or deleted). */
   invalidate(): void { this.fileOfDir.clear(); this.loaded.clear(); }
-}
-
-function readOrUndefined(abs: string): string | undefined {
-  try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
 }
 
 /** `path:line:col: message` lines for a terminal. */

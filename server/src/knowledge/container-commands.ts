@@ -8,6 +8,12 @@ import type { DockerfileModel, Instruction } from '../model/dockerfile';
 import type { KubeContainer } from '../model/kubernetes';
 import type { SourceText } from '../model/range';
 import { parseShell, programOf, ShellCommand, ShellWord } from './shell';
+import { checkpoint } from '../engine/budget';
+
+/** A shell option cluster that includes `-c` (`-c`, `-ec`, `-lc`): `/^-[a-z]*c[a-z]*$/` without its two-way split. */
+export function isCommandStringFlag(word: string): boolean {
+  return /^-[a-z]*$/.test(word) && word.includes('c');
+}
 
 export const SHELL_PROGRAMS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox', 'fish']);
 
@@ -18,6 +24,7 @@ const opened = new WeakMap<Instruction, ShellCommand[]>();
  * Computed once per instruction (a dozen rules ask for every RUN/CMD/ENTRYPOINT); treat the result as read-only.
  */
 export function commandsOf(ins: Instruction, source: SourceText): ShellCommand[] {
+  checkpoint();
   let commands = opened.get(ins);
   if (!commands) opened.set(ins, (commands = openShellScripts(ins.commands, source)));
   return commands;
@@ -41,7 +48,7 @@ export function openShellScripts(commands: ShellCommand[], source: SourceText, d
   return commands.flatMap((cmd) => {
     const p = programOf(cmd);
     if (!p || !SHELL_PROGRAMS.has(p.name)) return [cmd];
-    const flag = cmd.words.findIndex((w, i) => i > p.index && /^-[a-z]*c[a-z]*$/.test(w.text));
+    const flag = cmd.words.findIndex((w, i) => i > p.index && isCommandStringFlag(w.text));
     const script = flag >= 0 ? cmd.words[flag + 1] : undefined;
     // `sh -c "$(curl ...)"` runs a command's output: the shell command itself is what matters.
     if (!script || /^\s*(?:\$\(|`)/.test(script.text)) return [cmd];
@@ -84,6 +91,7 @@ function scriptCommands(l: Located, source: SourceText): ShellCommand[] {
  * `sh -c` (which may sit in `args`).
  */
 export function kubeContainerCommands(c: KubeContainer, source: SourceText): ShellCommand[] {
+  checkpoint();
   const located = [...c.command, ...c.args];
   if (!located.length) return [];
   const words: ShellWord[] = located.map((l) => {
@@ -93,7 +101,7 @@ export function kubeContainerCommands(c: KubeContainer, source: SourceText): She
   const exec: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
   const p = programOf(exec);
   if (p && SHELL_PROGRAMS.has(p.name)) {
-    const dashC = located.findIndex((l, i) => i > p.index && /^-[a-z]*c[a-z]*$/.test(l.value));
+    const dashC = located.findIndex((l, i) => i > p.index && isCommandStringFlag(l.value));
     if (dashC >= 0 && located[dashC + 1]) return openShellScripts(scriptCommands(located[dashC + 1], source), source);
   }
   return [exec];

@@ -1,6 +1,8 @@
 import type { ShellCommand, ShellWord } from './shell';
 import { programOf } from './shell';
 import { substitute } from './interpolation';
+import { blankDynamicParts } from './interpolation';
+import { cutAtFirstOf, withoutTrailingSlashes } from './text';
 
 /**
  * Host daemons a container can reach, and daemons/supervisors a container can run. Shared by the
@@ -51,7 +53,7 @@ function normalisePath(p: string): string {
   let s = p.trim();
   if (s.startsWith('\\\\')) return s.toLowerCase();
   s = s.replace(/\/{2,}/g, '/');
-  if (s.length > 1) s = s.replace(/\/+$/, '');
+  if (s.length > 1) s = withoutTrailingSlashes(s);
   return s;
 }
 
@@ -90,8 +92,7 @@ const HOST_ADDRESS_RE = new RegExp(
  * there is only a fallback). Offsets are in the original string.
  */
 export function findHostAddress(text: string): { start: number; end: number; address: string } | undefined {
-  const blanked = text.replace(/\$\{[^}]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|\{\{[\s\S]*?\}\}|\uE000+/g, (m) => ' '.repeat(m.length));
-  const m = HOST_ADDRESS_RE.exec(blanked);
+  const m = HOST_ADDRESS_RE.exec(blankDynamicParts(text));
   return m ? { start: m.index, end: m.index + m[0].length, address: m[0] } : undefined;
 }
 
@@ -198,7 +199,7 @@ export function installedPackages(cmd: ShellCommand): { manager: string; package
 
 /** Package name without a version suffix (`openssh-server=1:9.2`, `supervisor==4.2.5`, `openssh-server-9.6`). */
 export function packageName(word: string): string {
-  return word.replace(/(?:[=<>~!]=?|@).*$/, '').toLowerCase();
+  return cutAtFirstOf(word, '=<>~!@').toLowerCase();
 }
 
 /** Packages that are an SSH server (apk's `openssh` pulls in sshd). */

@@ -1,5 +1,6 @@
 import type { ImageRef } from '../model/common';
 import { imageBaseName } from './image';
+import { cutAtFirstOf, hasLineBreak } from './text';
 
 /**
  * Stateful images and where they keep their data. Rules use this to ask "is this container a
@@ -277,7 +278,12 @@ const NOT_A_FILE_NAME = /(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS|DOMAIN|ENDPOINT|SE
 const UPLOAD_NAME = /(?:^|_)(?:UPLOADS?|MEDIA|ATTACHMENTS?)_(?:DIR|DIRECTORY|ROOT|PATH|FOLDER|LOCATION|STORAGE_PATH)$/i;
 const RELATIVE_PATH = /^(?:\.{1,2}\/)?[\w.-]+(?:\/[\w.-]+)*\/?$/;
 
-function stripQuery(s: string): string { return s.replace(/[?#].*$/, ''); }
+/** `CACHE.*BACKEND$` (Django's `CACHES_DEFAULT_BACKEND`), without retrying `.*` from every `CACHE`. */
+export function cacheBackendName(name: string): boolean {
+  return /BACKEND$/i.test(name) && /CACHE/i.test(name.slice(0, -7)) && !hasLineBreak(name);
+}
+
+function stripQuery(s: string): string { return cutAtFirstOf(s, '?#'); }
 
 function sqlitePaths(rest: string): string[] | undefined {
   const r = stripQuery(rest);
@@ -312,7 +318,7 @@ export function fileStateOf(name: string, rawValue: string): FileState | undefin
   if (/SESSION_ENGINE$/i.test(name) && /sessions\.backends\.file$/.test(v)) return { kind: 'sessions', what: 'file-based sessions', paths: [] };
   if (/SESSION[._]SAVE_HANDLER$/i.test(name) && lower === 'files') return { kind: 'sessions', what: 'file-based PHP sessions', paths: [] };
   if (/^CACHE_(?:DRIVER|STORE)$/i.test(name) && lower === 'file') return { kind: 'cache', what: 'a file cache', paths: [] };
-  if (/CACHE.*BACKEND$/i.test(name) && /FileBasedCache$/.test(v)) return { kind: 'cache', what: 'a file cache', paths: [] };
+  if (cacheBackendName(name) && /FileBasedCache$/.test(v)) return { kind: 'cache', what: 'a file cache', paths: [] };
   if ((UPLOAD_NAME.test(name) || /^(?:MEDIA_ROOT|UPLOAD_FOLDER)$/i.test(name)) && !v.includes(':') && (v.startsWith('/') || RELATIVE_PATH.test(v))) {
     return { kind: 'uploads', what: 'uploaded files', paths: [v] };
   }

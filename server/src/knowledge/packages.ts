@@ -5,6 +5,12 @@
  */
 import { argsOf, programOf, ShellCommand, ShellWord } from './shell';
 
+/** The first path segment names a host (`github.com/x`, not `./x` or `x@v1/y`): `/^[^/@]*\.[^/@]*\//` read once. */
+export function remoteModulePath(t: string): boolean {
+  const end = t.search(/[/@]/);
+  return end > 0 && t[end] === '/' && t.slice(0, end).includes('.');
+}
+
 /**
  * `os`: distribution package managers. Their archives drop superseded versions, so exact pins break
  * builds after the next security update; the finding is informational. `language`: registries keep
@@ -113,7 +119,7 @@ const MANAGERS: ManagerSpec[] = [
     programs: /^go$/, subcommands: ['install', 'get'], ecosystem: 'language', pinSyntax: 'module/path@vX.Y.Z',
     valueOptions: ['-tags', '-ldflags', '-gcflags', '-asmflags', '-mod', '-modfile', '-o', '-p', '-pkgdir', '-toolexec', '-overlay', '-C'],
     // Local packages and module-internal paths follow go.mod; only remote module paths can float.
-    skip: (t) => isPathOrUrl(t) || !/^[^/@]*\.[^/@]*\//.test(t) || /@none$/.test(t),
+    skip: (t) => isPathOrUrl(t) || !remoteModulePath(t) || /@none$/.test(t),
     pinned: (t) => { const at = t.lastIndexOf('@'); return at > 0 && /^(?:v\d|[0-9a-f]{7,40}$)/.test(t.slice(at + 1)); },
     name: (t) => t.split('@')[0],
   },

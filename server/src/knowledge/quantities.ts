@@ -25,7 +25,8 @@ const DOCKER_UNIT: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kb: 2 ** 
 
 /** A Docker/Compose byte value (`512m`, `1g`, `1.5GB`, `268435456`): binary units, case-insensitive. */
 export function dockerBytes(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]{0,2})\s*$/.exec(text);
+  // Trimmed first: `\s*` on both sides of an optional unit retried every split of a long blank run.
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]{0,2})$/.exec(text.trim());
   if (!m) return undefined;
   const unit = DOCKER_UNIT[m[2].toLowerCase()];
   return unit === undefined ? undefined : Number(m[1]) * unit;

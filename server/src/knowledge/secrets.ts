@@ -1,4 +1,5 @@
 import { isDynamicText } from './interpolation';
+import { schemeStart, withoutTrailingSlashes } from './text';
 
 /**
  * Which variable names and values are secrets. Name tokens are split on `_`, `-`, `.` and camelCase,
@@ -59,12 +60,18 @@ export function isLiteralSecretValue(value: string | undefined): boolean {
 
 /** `scheme://user:password@host`: returns the password's offsets in the value when it is a literal. */
 export function passwordInUrl(value: string): { start: number; end: number } | undefined {
-  const m = /([a-z][a-z0-9+.-]*):\/\/([^:@\/\s]*):([^@\/\s]+)@/i.exec(value);
-  if (!m) return undefined;
-  const pass = m[3];
-  if (!isLiteralSecretValue(pass) || pass === '*' || /^\*+$/.test(pass) || /^x+$/i.test(pass)) return undefined;
-  const start = m.index + m[1].length + 3 + m[2].length + 1;
-  return { start, end: start + pass.length };
+  // `([a-z][a-z0-9+.-]*):\/\/([^:@\/\s]*):([^@\/\s]+)@/i`, found from `://` back to its scheme: the
+  // regular expression retried its scheme from every letter of a long word that had no `://`.
+  const credentials = /:\/\/[^:@\/\s]*:([^@\/\s]+)@/g;
+  let m: RegExpExecArray | null;
+  while ((m = credentials.exec(value))) {
+    if (schemeStart(value, m.index, false) < 0) { credentials.lastIndex = m.index + 1; continue; }
+    const pass = m[1];
+    if (!isLiteralSecretValue(pass) || pass === '*' || /^\*+$/.test(pass) || /^x+$/i.test(pass)) return undefined;
+    const start = m.index + m[0].length - 1 - pass.length;
+    return { start, end: start + pass.length };
+  }
+  return undefined;
 }
 
 /** Shows at most a few leading characters of a secret: never the value itself. */
@@ -95,22 +102,53 @@ export function isLiteralShellSecret(value: string | undefined): boolean {
  * Public token formats secretlint's recommended preset does not cover (or covers only with a partner
  * value, like AWS key ids), from the vendors' documented prefixes. Documentation examples are skipped.
  */
-export const TOKEN_FORMATS: readonly { typeName: string; re: RegExp }[] = [
-  { typeName: 'live secret API key', re: /(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/ },
-  { typeName: 'Square access token', re: /(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/ },
-  { typeName: 'Square OAuth secret', re: /(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/ },
-  { typeName: 'Amazon MWS auth token', re: /amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/ },
-  { typeName: 'MailChimp API key', re: /(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![0-9])/ },
-  { typeName: 'SendGrid API key', re: /(?<![A-Za-z0-9])SG\.[\w-]{16,32}\.[\w-]{30,64}/ },
-  { typeName: 'Google OAuth access token', re: /(?<![A-Za-z0-9])ya29\.[0-9A-Za-z_-]{20,}/ },
-  { typeName: 'Google API key', re: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/ },
-  { typeName: 'Facebook access token', re: /(?<![A-Za-z0-9])EAACEdEose0cBA[0-9A-Za-z]+/ },
-  { typeName: 'AWS access key id', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/ },
-  { typeName: 'GitHub token', re: /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})/ },
-  { typeName: 'GitLab token', re: /(?<![A-Za-z0-9])glpat-[0-9A-Za-z_-]{20,}/ },
-  { typeName: 'Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{10,}/ },
-  { typeName: 'JSON Web Token', re: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  { typeName: 'private key', re: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/ },
+interface TokenHit { index: number; text: string }
+
+/** The first match at or after `from` (from 0: the first in the text). */
+function firstMatch(re: RegExp): (text: string, from?: number) => TokenHit | undefined {
+  const global = new RegExp(re.source, `${re.flags}g`);
+  return (text, from = 0) => { global.lastIndex = from; const m = global.exec(text); return m ? { index: m.index, text: m[0] } : undefined; };
+}
+
+/** Three dot-separated runs of base64url characters, each run read from its start only. */
+const TOKEN_SHAPE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+
+/**
+ * `(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`: that expression tried
+ * every `eyJ` of a long `eyJ_eyJ_...` run and read the run to its end each time.
+ */
+function jsonWebToken(text: string, from = 0): TokenHit | undefined {
+  // Read from the start of the run `from` falls in (callers resume after a token, where no run continues).
+  let runStart = from;
+  while (runStart > 0 && /[A-Za-z0-9_-]/.test(text[runStart - 1])) runStart--;
+  TOKEN_SHAPE.lastIndex = runStart;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_SHAPE.exec(text))) {
+    const header = m[0].slice(0, m[0].indexOf('.'));
+    for (let p = header.indexOf('eyJ'); p >= 0 && p + 11 <= header.length; p = header.indexOf('eyJ', p + 1)) {
+      if (m.index + p >= from && (p === 0 || header[p - 1] === '_' || header[p - 1] === '-')) return { index: m.index + p, text: m[0].slice(p) };
+    }
+    TOKEN_SHAPE.lastIndex = m.index + header.length + 1;
+  }
+  return undefined;
+}
+
+export const TOKEN_FORMATS: readonly { typeName: string; find: (text: string, from?: number) => TokenHit | undefined }[] = [
+  { typeName: 'live secret API key', find: firstMatch(/(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{20,}/) },
+  { typeName: 'Square access token', find: firstMatch(/(?<![A-Za-z0-9])sq0atp-[0-9A-Za-z_-]{22,}/) },
+  { typeName: 'Square OAuth secret', find: firstMatch(/(?<![A-Za-z0-9])sq0csp-[0-9A-Za-z_-]{40,}/) },
+  { typeName: 'Amazon MWS auth token', find: firstMatch(/amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) },
+  { typeName: 'MailChimp API key', find: firstMatch(/(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![0-9])/) },
+  { typeName: 'SendGrid API key', find: firstMatch(/(?<![A-Za-z0-9])SG\.[\w-]{16,32}\.[\w-]{30,64}/) },
+  { typeName: 'Google OAuth access token', find: firstMatch(/(?<![A-Za-z0-9])ya29\.[0-9A-Za-z_-]{20,}/) },
+  { typeName: 'Google API key', find: firstMatch(/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}/) },
+  { typeName: 'Facebook access token', find: firstMatch(/(?<![A-Za-z0-9])EAACEdEose0cBA[0-9A-Za-z]+/) },
+  { typeName: 'AWS access key id', find: firstMatch(/(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/) },
+  { typeName: 'GitHub token', find: firstMatch(/(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})/) },
+  { typeName: 'GitLab token', find: firstMatch(/(?<![A-Za-z0-9])glpat-[0-9A-Za-z_-]{20,}/) },
+  { typeName: 'Slack token', find: firstMatch(/(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{10,}/) },
+  { typeName: 'JSON Web Token', find: jsonWebToken },
+  { typeName: 'private key', find: firstMatch(/-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/) },
 ];
 
 /**
@@ -120,14 +158,19 @@ export const TOKEN_FORMATS: readonly { typeName: string; re: RegExp }[] = [
 const TOKEN_ANCHORS = /k_live_|sq0atp-|sq0csp-|amzn\.mws\.|-us[0-9]|SG\.|ya29\.|AIza|EAACEdEose0cBA|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|eyJ|-----BEGIN /;
 const SHORTEST_TOKEN = 15;
 
+/** Cheap test before the patterns: false means the text holds no known token. */
+export function mayHoldKnownToken(text: string): boolean {
+  return text.length >= SHORTEST_TOKEN && TOKEN_ANCHORS.test(text);
+}
+
 /** The first known token format in a text, with its offsets; used beside secretlint's matches. */
 export function knownToken(text: string): { start: number; end: number; typeName: string; value: string } | undefined {
-  if (text.length < SHORTEST_TOKEN || !TOKEN_ANCHORS.test(text)) return undefined;
+  if (!mayHoldKnownToken(text)) return undefined;
   let best: { start: number; end: number; typeName: string; value: string } | undefined;
   for (const f of TOKEN_FORMATS) {
-    const m = f.re.exec(text);
-    if (!m || /EXAMPLE/.test(m[0]) || (best && best.start <= m.index)) continue;
-    best = { start: m.index, end: m.index + m[0].length, typeName: f.typeName, value: m[0] };
+    const m = f.find(text);
+    if (!m || /EXAMPLE/.test(m.text) || (best && best.start <= m.index)) continue;
+    best = { start: m.index, end: m.index + m.text.length, typeName: f.typeName, value: m.text };
   }
   return best;
 }
@@ -166,7 +209,7 @@ const PUBLIC_KEY_DIR = /(?:^|\/)(?:certs?|ca-certificates|ca|trusted|keyrings?|a
  * `*.pem`/`*.key` named like public signing keys or CA bundles are left alone.
  */
 export function secretFileKind(path: string): string | undefined {
-  const p = path.replace(/\\/g, '/').replace(/\/+$/, '');
+  const p = withoutTrailingSlashes(path.replace(/\\/g, '/'));
   const lower = p.toLowerCase();
   const base = lower.slice(lower.lastIndexOf('/') + 1);
   if (!base || SAMPLE_SUFFIX.test(base)) return undefined;

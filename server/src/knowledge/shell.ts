@@ -1,3 +1,4 @@
+import { checkpoint } from '../engine/budget';
 /**
  * A small POSIX-shell word splitter with exact offsets, enough to reason about commands in RUN,
  * CMD/ENTRYPOINT, Compose `command:` and Kubernetes `command`/`args`. It is not a shell: it splits
@@ -64,6 +65,7 @@ const REDIRECT = /^(\d*(?:>>|>\||>&|<<-|<<<|<<|<>|<&|>|<)|&>>|&>)/;
 const SPECIAL = new Set([' ', '\t', '\n', '\r', ';', '|', '&', '(', ')', '<', '>', '\'', '"', '`', '\\']);
 
 export function parseShell(text: string, baseOffset = 0, escapeChar = '\\'): ShellCommand[] {
+  checkpoint();
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
   let redirects: ShellRedirect[] = [];

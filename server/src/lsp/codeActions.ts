@@ -1,10 +1,11 @@
-import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { AnalysisResult } from '../engine/analyze';
-import { fixesOf, FixSession, GitView, gitView, planPass } from '../engine/apply-fixes';
-import { appendConflict, FileChange, planFix } from '../engine/fix';
+import { fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/apply-fixes';
+import { defaultConfig, EngineConfig } from '../engine/config';
+import { FileChange, planFix } from '../engine/fix';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
+import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.seaworthy`;
 /** Client command that inserts a fix's snippet (arguments: uri, version, range, snippet text). */
@@ -33,7 +34,7 @@ function readFileFor(docs: OpenDocs, place: DocPlace) {
     const open = docs.textOf(place.uriOf(abs));
     if (open !== undefined) return open;
     if (!place.onDisk && abs === place.docPath) return undefined;
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 }
 
@@ -65,7 +66,7 @@ function currentGitView(): GitView {
 }
 
 /** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
-export function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView()): CodeAction[] {
+export async function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<CodeAction[]> {
   if (!result?.model) return [];
   const uri = params.textDocument.uri;
   const place = placeOf(uri);
@@ -83,8 +84,8 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
       if (!finding) continue;
       fixesOf(finding).forEach((fix, i) => {
         // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
-        const conflict = appendConflict(fix, docPath, read);
-        const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read));
+        const conflict = fixRefusal(fix, docPath, read);
+        const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read), docPath);
         const refused = conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined);
         const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
@@ -103,18 +104,37 @@ export function codeActions(params: CodeActionParams, result: AnalysisResult | u
     }
   }
   if (wants(FIX_ALL_KIND)) {
-    const fixAll = fixAllEdit(result, docPath, read, git, place.onDisk ? undefined : (changes) => !touchesOtherFiles(changes, place));
-    if (fixAll.length) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs, place) });
+    const fixAll = await fixAllEdit(result, docPath, read, git, config);
+    // A document with no file gets no fix-all that would write beside it.
+    if (fixAll.length && !touchesOtherFiles(fixAll, place)) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs, place) });
   }
   return actions;
 }
 
 /**
- * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass).
- * Shared with `seaworthy fix` (engine/apply-fixes.ts) so the editor and the CLI fix the same way.
+ * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass),
+ * checked as `seaworthy fix` checks a pass (engine/apply-fixes.ts checkedPass): the file is analysed
+ * again with the fixes applied, and fixes that leave their problem, break the syntax or cause a more
+ * serious problem are left out.
  */
-export function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView(),
-  /** Which fixes may take part (by their own changes). */
-  allowed: (changes: FileChange[]) => boolean = () => true): FileChange[] {
-  return new FixSession(git, read).guardPass(planPass(result, docPath, read).chosen.filter((c) => allowed(c.changes))).changes;
+export async function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<FileChange[]> {
+  const session = new FixSession(git, read);
+  const pass = await session.checkedPass(docPath, result, config, { unsafe: false, refuse: () => undefined });
+  if (!pass.applied.length) return [];
+  // The document gets the fixes' own edits (computed against its text); side files one edit each.
+  const out: FileChange[] = pass.own.length ? [{ file: docPath, edits: pass.own, create: false }] : [];
+  for (const c of session.changed()) {
+    if (c.file !== docPath) out.push({ file: c.file, edits: [wholeEdit(c.before ?? '', c.after)], create: c.before === undefined });
+  }
+  return out;
+}
+
+/** One edit turning `before` into `after`: the differing middle (positions counted as applyEdits counts them). */
+function wholeEdit(before: string, after: string): FileChange['edits'][number] {
+  let p = 0;
+  while (p < before.length && p < after.length && before[p] === after[p]) p++;
+  let q = 0;
+  while (q < before.length - p && q < after.length - p && before[before.length - 1 - q] === after[after.length - 1 - q]) q++;
+  const pos = (off: number) => { const head = before.slice(0, off); const nl = head.lastIndexOf('\n'); return { line: head.split('\n').length - 1, character: off - nl - 1 }; };
+  return { range: { start: pos(p), end: pos(before.length - q) }, newText: after.slice(p, after.length - q) };
 }

@@ -5,6 +5,7 @@ import type { EngineConfig } from '../engine/config';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { catalogueModel, configObjectsOf } from '../workspace/catalogue';
 import { collectFiles } from '../workspace/files';
+import { readDecodedText } from '../workspace/safe-read';
 
 /** How long the list of workspace files and their modification stamps are trusted while typing. */
 const FRESH_MS = 10_000;
@@ -65,7 +66,7 @@ export class EditorCatalogue {
       try { const st = fs.statSync(abs); stamp = `m${st.mtimeMs}:${st.size}`; } catch { stamp = 'gone'; }
     }
     if (known?.stamp === stamp) { known.checked = now; return; }
-    try { text ??= stamp === 'gone' ? undefined : prepareText(fs.readFileSync(abs, 'utf8'), this.config()).text; } catch { text = undefined; }
+    try { text ??= stamp === 'gone' ? undefined : prepareText(readDecodedText(abs, this.config().maxFileBytes), this.config()).text; } catch { text = undefined; }
     const objects = configObjectsOf(abs, text, (a, t) => parseModel(a, t, 'kubernetes') as KubernetesModel);
     // A file that defines nothing before and after does not change any folder's catalogue.
     if (objects.length || known?.objects.length) this.generation++;

@@ -1,12 +1,12 @@
-import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   Connection, Diagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification, DidChangeWatchedFilesParams, InitializeParams, TextDocuments, WatchKind,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EngineConfig } from '../engine/config';
-import { parseProjectConfig, PROJECT_CONFIG_NAMES, ProjectConfigResolver } from '../engine/project-config';
+import { ConfigError, parseProjectConfig, PROJECT_CONFIG_NAMES, ProjectConfigResolver } from '../engine/project-config';
 import { ClientSettings, toEngineConfig } from './settings';
+import { readTextFile, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
 /**
  * `.seaworthy.yaml` in the language server: the config for each document (project file < VS Code
@@ -17,6 +17,9 @@ export class ProjectConfigs {
   private roots: string[] = [];
   private resolver: ProjectConfigResolver;
   private readonly byConfigFile = new Map<string, EngineConfig>();
+  /** Config files read from disk (not open) whose errors were published, and those checked since the last reload. */
+  private readonly shownFromDisk = new Set<string>();
+  private readonly checkedFromDisk = new Set<string>();
   private canWatch = false;
 
   constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>, private readonly onChange: () => void) {
@@ -28,7 +31,7 @@ export class ProjectConfigs {
     return new ProjectConfigResolver(this.roots, (abs) => {
       const open = this.documents.get(pathToFileURL(abs).toString());
       if (open) return open.getText();
-      try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+      return readTextFile(abs, SIDE_FILE_MAX_BYTES);
     });
   }
 
@@ -54,11 +57,28 @@ export class ProjectConfigs {
   invalidate(): void {
     this.resolver = this.newResolver();
     this.byConfigFile.clear();
+    this.checkedFromDisk.clear();
+    // A config file fixed or deleted on disk: its old errors go (or are shown again if still there).
+    for (const file of [...this.shownFromDisk]) this.showDiskErrors(file, this.resolver.load(file).errors);
+  }
+
+  /**
+   * A config file that is not open still gets its mistakes (an invalid glob, an unknown key) shown on
+   * it, in the Problems panel: otherwise a broken `ignore` would silently analyse what it meant to skip.
+   */
+  private showDiskErrors(file: string, errors: ConfigError[]): void {
+    const uri = pathToFileURL(file).toString();
+    this.checkedFromDisk.add(file);
+    if (this.documents.get(uri)) return;
+    if (!errors.length && !this.shownFromDisk.has(file)) return;
+    if (errors.length) this.shownFromDisk.add(file); else this.shownFromDisk.delete(file);
+    void this.connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(errors) });
   }
 
   /** The effective config of a document, or `ignored` when the project's `ignore` excludes it. */
   configFor(abs: string, settings: ClientSettings): { config: EngineConfig; ignored: boolean } {
     const { project, ignored } = this.resolver.forFile(abs);
+    if (project && !this.checkedFromDisk.has(project.file)) this.showDiskErrors(project.file, project.errors);
     const key = project?.file ?? '';
     let config = this.byConfigFile.get(key);
     if (!config) { config = toEngineConfig(settings, project?.config); this.byConfigFile.set(key, config); }
@@ -67,9 +87,7 @@ export class ProjectConfigs {
 
   diagnosticsOf(doc: TextDocument): Diagnostic[] {
     const file = fileURLToPath(doc.uri);
-    return parseProjectConfig(file, doc.getText()).errors.map((e) => ({
-      range: e.range, severity: DiagnosticSeverity.Error, source: 'seaworthy', code: 'config', message: e.message,
-    }));
+    return toDiagnostics(parseProjectConfig(file, doc.getText()).errors);
   }
 
   /** File events: a config file created, changed or deleted on disk re-analyses every open document. */
@@ -81,6 +99,10 @@ export class ProjectConfigs {
   edited(uri: string): void {
     if (this.isConfigFile(uri)) { this.invalidate(); this.onChange(); }
   }
+}
+
+function toDiagnostics(errors: ConfigError[]): Diagnostic[] {
+  return errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: 'seaworthy', code: 'config', message: e.message }));
 }
 
 /**

@@ -18,6 +18,7 @@ import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
 import { detectKind } from '../parse/detect';
 import type { GuardStats } from './process-guard';
+import { readDecodedText } from '../workspace/safe-read';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -157,7 +158,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
       const key = `${kind}\u0000${abs}`;
       const cached = otherModels.get(key);
       if (cached && cached.stamp === stamp) return cached.model;
-      const prepared = prepareText(open ? open.getText() : fs.readFileSync(abs, 'utf8'), config);
+      const prepared = prepareText(open ? open.getText() : readDecodedText(abs, config.maxFileBytes), config);
       const model = prepared.text === undefined ? undefined : parseModel(abs, prepared.text, kind);
       if (otherModels.size > 200) otherModels.clear();
       otherModels.set(key, { stamp, model });
@@ -190,7 +191,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     return codeActions(params, entry.result, {
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
-    });
+    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0, survivedErrors: guard.survivedErrors }));

@@ -6,6 +6,7 @@ export interface ClientSettings {
   enable?: boolean;
   rules?: Record<string, RuleLevel | 'warn'>;
   maxFileSizeMB?: number;
+  maxAnalysisSeconds?: number;
   debounceMs?: number;
   oneShotServices?: string[];
   allowedRegistries?: string[];
@@ -20,6 +21,7 @@ export function toEngineConfig(s: ClientSettings | undefined, project?: ProjectC
   if (!s) return config;
   for (const [id, level] of Object.entries(s.rules ?? {})) config.rules[id] = level === 'warn' ? 'warning' : level;
   if (typeof s.maxFileSizeMB === 'number' && s.maxFileSizeMB > 0) config.maxFileBytes = s.maxFileSizeMB * 1048576;
+  if (typeof s.maxAnalysisSeconds === 'number' && s.maxAnalysisSeconds > 0) config.maxAnalysisMs = s.maxAnalysisSeconds * 1000;
   if (Array.isArray(s.oneShotServices) && s.oneShotServices.length) config.settings.oneShot = s.oneShotServices;
   if (Array.isArray(s.allowedRegistries) && s.allowedRegistries.length) config.settings.allowedRegistries = s.allowedRegistries;
   return config;

@@ -116,7 +116,14 @@ export function registerWorkspaceFeatures(
       connection.workspace.getConfiguration('files.exclude').catch(() => ({})),
       connection.workspace.getConfiguration('search.exclude').catch(() => ({})),
     ]);
-    return excludeMatcher(rootPaths, { ...(files ?? {}), ...(search ?? {}) } as Record<string, unknown>);
+    const invalid: string[] = [];
+    const matcher = excludeMatcher(rootPaths, { ...(files ?? {}), ...(search ?? {}) } as Record<string, unknown>, (e) => invalid.push(`"${e.glob}": ${e.reason}`));
+    if (invalid.length) {
+      const message = `Seaworthy: ignoring invalid files.exclude / search.exclude pattern${invalid.length > 1 ? 's' : ''} ${invalid.join('; ')}. The other patterns still apply.`;
+      log(message);
+      void connection.window.showWarningMessage(message);
+    }
+    return matcher;
   }
 
   async function watch(): Promise<void> {

@@ -37,4 +37,9 @@ export interface ImageRef {
   dynamic: boolean;
 }
 
-export interface ParseProblem { message: string; range: Range }
+export interface ParseProblem {
+  message: string;
+  range: Range;
+  /** 'error' unless said: the file, or part of it, could not be read. A 'warning' reads it but differs from how Docker will. */
+  severity?: 'error' | 'warning';
+}

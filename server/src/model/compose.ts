@@ -72,4 +72,10 @@ export interface ComposeModel {
   /** Contains `{{ }}` templates (rare, e.g. generated files). */
   templated: boolean;
   problems: ParseProblem[];
+  /**
+   * Compose/kubectl reject the file at a line break only go-yaml sees (a lone CR, NEL, LS or PS), and
+   * the model was read from the text as written so nothing in it goes unanalysed. No fix edits it:
+   * a position computed on this reading can fall inside what go-yaml reads as another line.
+   */
+  readAsWritten?: boolean;
 }

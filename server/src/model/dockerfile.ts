@@ -4,7 +4,14 @@ import type { ShellCommand } from '../knowledge/shell';
 
 export interface DockerfileFlag { name: string; value?: string; range: Range; valueRange?: Range }
 
-export interface Heredoc { name: string; content: string; contentStart: number; contentRange?: Range }
+export interface Heredoc {
+  name: string;
+  content: string;
+  contentStart: number;
+  contentRange?: Range;
+  /** A line with the heredoc's name closes it. Docker refuses a Dockerfile with an unterminated heredoc. */
+  terminated: boolean;
+}
 
 export interface Instruction {
   /** Upper-cased keyword: FROM, RUN, ENV, ... */
@@ -64,6 +71,11 @@ export interface DockerfileModel {
   /** ARGs declared before the first FROM (usable in FROM lines). */
   globalArgs: EnvEntry[];
   problems: ParseProblem[];
+  /**
+   * Offset where an unterminated heredoc starts (the end of its `<<EOF` line): Docker reads everything
+   * from there to the end of the file as the heredoc's content, so no edit may insert anything there.
+   */
+  openHeredocFrom?: number;
 }
 
 export function finalStage(m: DockerfileModel): Stage | undefined {

@@ -70,6 +70,12 @@ export interface KubernetesModel {
   /** The file is a Helm chart template. */
   helm: boolean;
   problems: ParseProblem[];
+  /**
+   * Compose/kubectl reject the file at a line break only go-yaml sees (a lone CR, NEL, LS or PS), and
+   * the model was read from the text as written so nothing in it goes unanalysed. No fix edits it:
+   * a position computed on this reading can fall inside what go-yaml reads as another line.
+   */
+  readAsWritten?: boolean;
 }
 
 export function allContainers(w: KubeWorkload): KubeContainer[] {

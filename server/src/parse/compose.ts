@@ -5,14 +5,14 @@ import { Range, SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
-import { maskTemplates, parseYaml } from './yaml';
+import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
 export function parseCompose(uri: string, text: string): ComposeModel {
-  const masked = maskTemplates(text);
+  const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(masked, source);
-  const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated: masked !== text, problems };
+  const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
+  const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated, problems, readAsWritten };
   const doc = docs.find((d) => d.view.isMap && !d.hasErrors) ?? docs.find((d) => d.view.isMap);
   if (!doc) return model;
   const root = doc.view;

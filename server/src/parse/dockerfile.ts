@@ -1,7 +1,9 @@
-import { DockerfileParser, Arg, Env, Label, From, Instruction as AstInstruction, JSONInstruction, ModifiableInstruction, Property, Run, Onbuild } from 'dockerfile-ast';
-import type { EnvEntry, Located } from '../model/common';
+import { DockerfileParser, Arg, Copy, Env, Label, From, Instruction as AstInstruction, JSONInstruction, ModifiableInstruction, Property, Run, Onbuild } from 'dockerfile-ast';
+import type { EnvEntry, Located, ParseProblem } from '../model/common';
 import type { DockerfileModel, DockerfileFlag, Heredoc, Instruction, Stage } from '../model/dockerfile';
+import { loneCrOffsets } from '../model/line-breaks';
 import { SourceText } from '../model/range';
+import { dockerfileParserView, heredocsOf, readInstructions, unreadableHeredocs, unreadableInstruction } from './dockerfile-guard';
 import { parseImageRef } from '../knowledge/image';
 import { isDynamicText, substitute } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
@@ -38,16 +40,28 @@ export function parseDockerfile(uri: string, text: string): DockerfileModel {
 }
 
 function buildModel(uri: string, text: string): DockerfileModel {
-  const source = new SourceText(text);
-  const ast = DockerfileParser.parse(text);
-  const escapeChar = ast.getEscapeCharacter();
+  // The model reads what the parser reads: lone CRs as LF, at the same offsets and positions, so rules'
+  // shell parsing agrees with dockerfile-ast about continuations; edits still apply to the original text.
+  const view = dockerfileParserView(text);
+  const source = new SourceText(view);
+  const problems: ParseProblem[] = [];
+  const { nodes, escapeChar } = readInstructions(view, source, problems);
   const instructions: Instruction[] = [];
   const stages: Stage[] = [];
   const globalArgs: EnvEntry[] = [];
   let current: Stage | undefined;
+  let openHeredocFrom: number | undefined;
 
-  for (const node of ast.getInstructions()) {
-    const ins = toInstruction(node, source, escapeChar);
+  for (const node of nodes) {
+    let ins: Instruction;
+    try {
+      ins = toInstruction(node, source, escapeChar, problems);
+      openHeredocFrom ??= unterminatedHeredoc(node, ins, source, problems);
+    } catch (e) {
+      // dockerfile-ast throws on some inputs (see docs/upstream): lose this instruction, not the file.
+      problems.push(unreadableInstruction(node, e, source));
+      continue;
+    }
     instructions.push(ins);
     if (ins.keyword === 'FROM') {
       current = newStage(node as From, ins, stages, globalArgs, source);
@@ -59,7 +73,41 @@ function buildModel(uri: string, text: string): DockerfileModel {
   }
   if (stages.length) stages[stages.length - 1].isFinal = true;
   for (let s: Stage | undefined = stages[stages.length - 1]; s; s = s.parent) s.ships = true;
-  return { kind: 'dockerfile', uri, source, escapeChar, instructions, stages, globalArgs, problems: [] };
+  const loneCr = loneCrNote(text, source);
+  if (loneCr) problems.push(loneCr);
+  return { kind: 'dockerfile', uri, source, escapeChar, instructions, stages, globalArgs, problems, openHeredocFrom };
+}
+
+/**
+ * BuildKit splits a Dockerfile at LF only, so a lone CR joins two lines that editors, dockerfile-ast and
+ * this analysis show apart (docs/line-breaks.md). Said once per file, at the first lone CR.
+ */
+function loneCrNote(text: string, source: SourceText): ParseProblem | undefined {
+  const all = loneCrOffsets(text);
+  if (!all.length) return undefined;
+  const at = source.positionAt(all[0]);
+  const more = all.length > 1 ? ` This file has ${all.length} of them.` : '';
+  return {
+    severity: 'warning',
+    range: source.range(all[0], all[0]),
+    message: `Line ${at.line + 1} ends in a lone CR (a carriage return without a line feed). Docker does not break lines there: \`docker build\` reads line ${at.line + 1} and the line after it as one line, unlike editors and this analysis.${more} Save the file with LF or CRLF line endings.`,
+  };
+}
+
+/**
+ * Docker stops with "unterminated heredoc" when no line closes a heredoc of RUN or COPY. Reports it and
+ * returns the offset from which the heredoc swallows the rest of the file.
+ */
+function unterminatedHeredoc(node: AstInstruction, ins: Instruction, source: SourceText, problems: ParseProblem[]): number | undefined {
+  const mayHold = node instanceof Run ? ins.heredocs.some((h) => !h.terminated) : node instanceof Copy && ins.argsText.includes('<<');
+  const open = mayHold ? heredocsOf(node as Run | Copy, (e) => { if (node instanceof Copy) problems.push(unreadableHeredocs(node, e, source)); }).find((h) => h.getDelimiterRange() === null) : undefined;
+  if (!open) return undefined;
+  const line = open.getStartRange().end.line;
+  problems.push({
+    range: ins.keywordRange,
+    message: `The heredoc <<${open.getName()} opened on line ${line + 1} is never closed (no line reads \`${open.getName()}\`): \`docker build\` stops with "unterminated heredoc", and reads everything after line ${line + 1} as its content.`,
+  });
+  return source.lineEnd(line);
 }
 
 function newStage(from: From, ins: Instruction, stages: Stage[], globalArgs: EnvEntry[], source: SourceText): Stage {
@@ -79,7 +127,7 @@ function newStage(from: From, ins: Instruction, stages: Stage[], globalArgs: Env
   return { index: stages.length, name, nameRange, from: ins, image, parent, instructions: [], isFinal: false, ships: false, platform };
 }
 
-function toInstruction(node: AstInstruction, source: SourceText, escapeChar: string): Instruction {
+function toInstruction(node: AstInstruction, source: SourceText, escapeChar: string, problems: ParseProblem[]): Instruction {
   const keyword = node.getKeyword().toUpperCase();
   const range = node.getRange();
   const keywordRange = node.getInstructionRange();
@@ -100,10 +148,10 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
       return { value, range: s.getRange(), dynamic: isDynamicText(value) };
     });
   }
-  const heredocs: Heredoc[] = node instanceof Run ? node.getHeredocs().map((h) => {
+  const heredocs: Heredoc[] = node instanceof Run ? heredocsOf(node, (e) => problems.push(unreadableHeredocs(node, e, source))).map((h) => {
     const cr = h.getContentRange();
     const start = cr ? source.offsetAt(cr.start) : 0;
-    return { name: h.getName(), content: cr ? source.slice(cr) : '', contentStart: start, contentRange: cr ?? undefined };
+    return { name: h.getName(), content: cr ? source.slice(cr) : '', contentStart: start, contentRange: cr ?? undefined, terminated: h.getDelimiterRange() !== null };
   }) : [];
 
   let args: Located[] | undefined;
@@ -116,7 +164,7 @@ function toInstruction(node: AstInstruction, source: SourceText, escapeChar: str
   if (['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(keyword)) ins.commands = commandsOf(ins, escapeChar, source);
   if (node instanceof Onbuild) {
     const trigger = node.getTriggerInstruction();
-    if (trigger) ins.onbuild = toInstruction(trigger, source, escapeChar);
+    if (trigger) ins.onbuild = toInstruction(trigger, source, escapeChar, problems);
   }
   return ins;
 }

@@ -2,7 +2,7 @@ import type { EnvEntry, Located } from '../model/common';
 import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodSpec } from '../model/kubernetes';
 import { SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
-import { maskTemplates, parseYaml } from './yaml';
+import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
 /** Where each workload kind keeps its pod template. */
@@ -19,10 +19,10 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 };
 
 export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
-  const masked = maskTemplates(text);
+  const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
-  const { docs, problems } = parseYaml(masked, source);
-  const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || masked !== text, problems };
+  const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
+  const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems, readAsWritten };
   for (const d of docs) {
     if (!d.view.isMap) continue;
     const obj = readObject(d.view, d.index, d.templated);
@@ -139,5 +139,6 @@ function readVolume(v: YView): KubeVolume {
 }
 
 export function looksLikeKubernetes(text: string): boolean {
-  return /^\s*["']?apiVersion["']?\s*:/m.test(text) && /^\s*["']?kind["']?\s*:/m.test(text);
+  // Indentation is matched within the line: `^\s*` crossed line breaks and reread a blank file from every line.
+  return /^[^\S\n\r\u2028\u2029]*["']?apiVersion["']?\s*:/m.test(text) && /^[^\S\n\r\u2028\u2029]*["']?kind["']?\s*:/m.test(text);
 }

@@ -6,6 +6,7 @@ import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
+import { readProblem, readDecodedText, UnreadableFile } from './safe-read';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -29,7 +30,7 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
     recent.set(key, entry);
     if (recent.size > capacity) recent.delete(recent.keys().next().value as string);
   };
-  const read = (abs: string) => prepareText(fs.readFileSync(abs, 'utf8'), config).text;
+  const read = (abs: string) => prepareText(readDecodedText(abs, config.maxFileBytes), config).text;
   // Manifests parsed for the catalogue wait here for their own analysis (bounded), instead of being parsed again.
   const handOver = new Map<string, { text: string; model: Model }>();
   const catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, (abs, text) => {
@@ -112,14 +113,9 @@ export function fileCatalogue(files: string[], read: (abs: string) => string | u
 /** Reads and analyses one file; unreadable files become a problem, never an exception. */
 export async function analyzePath(file: string, config: EngineConfig, host: AnalyzeHost): Promise<AnalysisResult> {
   let text: string;
-  try {
-    const st = fs.statSync(file);
-    if (st.size > config.maxFileBytes) {
-      return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'warning', message: `File skipped: ${(st.size / 1048576).toFixed(1)} MB is over the ${(config.maxFileBytes / 1048576).toFixed(0)} MB limit.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
-    }
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'error', message: `Could not read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+  try { text = readDecodedText(file, config.maxFileBytes); } catch (e) {
+    if (!(e instanceof UnreadableFile)) throw e;
+    return { path: file, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ ...readProblem(e), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
   return analyzeText(path.resolve(file), text, config, host);
 }

@@ -8,7 +8,8 @@ import type { Range } from '../model/range';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { detectKind, isCandidatePath } from '../parse/detect';
 import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, isCatalogueQuery } from './catalogue';
-import { SKIPPED_DIRS } from './files';
+import { collectFiles, SkippedPath } from './files';
+import { readProblem, readDecodedText, readDecodedOrUndefined, UnreadableFile } from './safe-read';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
 
 export interface IndexOptions {
@@ -118,6 +119,8 @@ export class WorkspaceIndex {
   /** Analyses run since creation (tests and benchmarks read it to prove incrementality). */
   analyses = 0;
   private readonly entries = new Map<string, Entry>();
+  /** Paths the last walk did not look into, with the reason (the report lists them as problems). */
+  private readonly skipped = new Map<string, SkippedPath>();
   private readonly known = new Set<string>();
   private batch?: Batch;
   /** Each manifest's objects for the folder catalogue, kept compactly (parsed once, until the file changes). */
@@ -139,6 +142,7 @@ export class WorkspaceIndex {
     this.catalogueEntries.clear();
     this.kinds.clear();
     this.entries.clear();
+    this.skipped.clear();
     this.known.clear();
     this.linkCache = undefined;
   }
@@ -168,8 +172,11 @@ export class WorkspaceIndex {
 
   /** Analysed files in path order: the report's input. Files of no kind we know are left out. */
   results(): IndexedResult[] {
-    return [...this.entries.entries()].filter(([, e]) => e.result.kind || e.result.problems.length)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.result);
+    const skipped = [...this.skipped.entries()].filter(([p]) => !this.entries.has(p)).map(([p, s]): [string, IndexedResult] => [p, {
+      path: p, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: s.severity, message: s.message, range: EMPTY_RANGE }],
+    }]);
+    return [...[...this.entries.entries()].map(([p, e]): [string, IndexedResult] => [p, e.result]), ...skipped].filter(([, r]) => r.kind || r.problems.length)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
   }
 
   result(abs: string): IndexedResult | undefined { return this.entries.get(path.resolve(abs))?.result; }
@@ -251,6 +258,7 @@ export class WorkspaceIndex {
     const yielder = yieldingEvery();
     for (const [p, { change, handover }] of targets) {
       if (change === 'deleted' || !this.exists(p)) {
+        this.forgetSkipped([p]);
         for (const f of [...this.known]) if (under(p, f)) { this.known.delete(f); this.entries.delete(f); readers.delete(f); }
       } else if (this.isFile(p)) {
         if (isCandidatePath(p) && !this.ignored(p)) {
@@ -363,17 +371,10 @@ export class WorkspaceIndex {
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
     this.analyses++;
-    let result: AnalysisResult;
-    const size = this.opts.overlay?.(abs) === undefined ? this.sizeOf(abs) : 0;
-    const text = size > this.opts.config.maxFileBytes ? undefined : this.read(abs);
-    if (text === undefined) {
-      const message = size > this.opts.config.maxFileBytes
-        ? `File skipped: ${(size / 1048576).toFixed(1)} MB is over the ${(this.opts.config.maxFileBytes / 1048576).toFixed(0)} MB limit.`
-        : 'Could not read the file.';
-      result = { path: abs, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ severity: 'warning', message, range: EMPTY_RANGE }] };
-    } else {
-      result = await analyzeText(abs, text, this.opts.configFor?.(abs) ?? this.opts.config, this.hostFor(deps, dirDeps), this.opts.kindHint?.(abs));
-    }
+    const read = this.readForAnalysis(abs);
+    const result: AnalysisResult = 'text' in read
+      ? await analyzeText(abs, read.text, this.opts.configFor?.(abs) ?? this.opts.config, this.hostFor(deps, dirDeps), this.opts.kindHint?.(abs))
+      : { path: abs, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: [{ ...readProblem(read.unreadable), range: EMPTY_RANGE }] };
     this.store(abs, result, deps, dirDeps);
   }
 
@@ -383,33 +384,35 @@ export class WorkspaceIndex {
     this.entries.set(abs, { result: slim(result), deps, dirDeps });
   }
 
+  /** The candidate files under `paths`; what the walk skipped (unreadable folders, links, FIFOs) is noted for the report. */
   private discover(paths = this.roots): string[] {
-    const out: string[] = [];
-    const walk = (dir: string) => {
-      let list: fs.Dirent[];
-      try { list = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
-      list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of list) {
-        const p = path.join(dir, e.name);
-        if (this.ignored(p)) continue;
-        if (e.isDirectory()) { if (!SKIPPED_DIRS.has(e.name)) walk(p); } else if (e.isFile() && isCandidatePath(p)) out.push(p);
-      }
-    };
-    for (const r of paths) { if (this.isDirectory(r)) walk(r); else if (this.isFile(r)) out.push(r); }
+    const { files, missing, skipped } = collectFiles(paths, (p) => this.ignored(p));
+    const out = files.map((f) => path.resolve(f));
+    // An unsaved editor document may have no file yet.
+    for (const m of missing) if (this.opts.overlay?.(path.resolve(m)) !== undefined) out.push(path.resolve(m));
+    this.forgetSkipped(paths.map((p) => path.resolve(p)));
+    for (const s of skipped) this.skipped.set(path.resolve(s.path), s);
     return [...new Set(out)].sort();
+  }
+
+  private forgetSkipped(under: string[]): void {
+    for (const k of [...this.skipped.keys()]) if (under.some((u) => k === u || k.startsWith(u.endsWith(path.sep) ? u : u + path.sep))) this.skipped.delete(k);
   }
 
   private inRoots(p: string): boolean {
     return this.roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
   }
   private ignored(p: string): boolean { return !!this.opts.isIgnored?.(p); }
+  private readForAnalysis(abs: string): { text: string } | { unreadable: UnreadableFile } {
+    const open = this.opts.overlay?.(abs);
+    if (open !== undefined) return { text: open };
+    try { return { text: readDecodedText(abs, this.opts.config.maxFileBytes) }; } catch (e) { if (e instanceof UnreadableFile) return { unreadable: e }; throw e; }
+  }
   private read(abs: string): string | undefined {
     const open = this.opts.overlay?.(abs);
     if (open !== undefined) return open;
-    try { return fs.readFileSync(abs, 'utf8'); } catch { return undefined; }
+    return readDecodedOrUndefined(abs, this.opts.config.maxFileBytes);
   }
   private exists(p: string): boolean { return this.opts.overlay?.(p) !== undefined || fs.existsSync(p); }
   private isFile(p: string): boolean { try { return fs.statSync(p).isFile(); } catch { return this.opts.overlay?.(p) !== undefined; } }
-  private isDirectory(p: string): boolean { try { return fs.statSync(p).isDirectory(); } catch { return false; } }
-  private sizeOf(p: string): number { try { return fs.statSync(p).size; } catch { return 0; } }
 }

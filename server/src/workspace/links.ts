@@ -6,6 +6,7 @@ import type { ComposeModel, ComposeService } from '../model/compose';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import type { Range } from '../model/range';
 import type { YView } from '../parse/yaml-view';
+import { endsWithGitRef } from '../knowledge/text';
 
 /** Something that runs in production: a Compose service, a Kubernetes workload, or an image built on its own. */
 export interface Unit { file: string; name: string; type: 'compose-service' | 'workload' | 'image' }
@@ -33,7 +34,7 @@ function contains(outer: Range, pos: Range['start']): boolean {
 }
 
 function isRemote(context: string): boolean {
-  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(context) || /\.git(?:#.*)?$/i.test(context);
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(context) || endsWithGitRef(context);
 }
 
 /** The Dockerfile a Compose service builds, if it is a local file. */

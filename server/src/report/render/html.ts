@@ -1,4 +1,5 @@
 import type { Report, ReportFinding, ReportSection } from '../types';
+import { printable, UNPRINTABLE } from '../../engine/mask';
 
 /**
  * One HTML page for both the exported file and the editor's webview. Everything taken from the
@@ -14,8 +15,16 @@ export interface HtmlOptions {
   cspSource?: string;
 }
 
+/** Markup characters, and control and bidi characters (a terminal showing the file would obey them), as character references. */
+const SPECIAL = new RegExp(`[&<>"'\`]|${UNPRINTABLE.source}`, 'g');
+
 export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return String(s ?? '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Text shown on the page: escaped, with control and bidirectional characters made visible (they could reorder what is read). */
+function show(s: unknown): string {
+  return esc(printable(String(s ?? '')));
 }
 
 export function contentSecurityPolicy(o: HtmlOptions): string {
@@ -30,16 +39,16 @@ function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = fal
   const line = f.range.start.line + 1;
   const col = f.range.start.character + 1;
   const attrs = `data-severity="${esc(f.severity)}" data-category="${esc(f.category)}" data-kind="${esc(f.fileKind ?? '')}" data-file="${esc(f.file)}"`;
-  const loc = `${esc(f.file)}:${line}:${col}`;
+  const loc = `${show(f.file)}:${line}:${col}`;
   const open = mode === 'webview'
     ? `<button type="button" class="loc" data-open="1" data-line="${f.range.start.line}" data-col="${f.range.start.character}" data-end-line="${f.range.end.line}" data-end-col="${f.range.end.character}" data-file="${esc(f.file)}" title="Open ${loc}">${loc}</button>`
     : `<code class="loc">${loc}</code>`;
   const extra = [
-    f.affects.length ? `affects ${f.affects.map(esc).join(', ')}` : '',
+    f.affects.length ? `affects ${f.affects.map(show).join(', ')}` : '',
     f.suppressedWithoutReason ? 'suppressed without a reason (still scored)' : '',
-    accepted && f.accepted ? `accepted: ${esc(f.accepted.reason)}` : '',
+    accepted && f.accepted ? `accepted: ${show(f.accepted.reason)}` : '',
   ].filter(Boolean).join(' · ');
-  return `<li class="finding sev-${esc(f.severity)}" ${attrs}><span class="sev" aria-label="${esc(f.severity)}">${SEV_ICON[f.severity] ?? ''}</span> ${open} <span class="msg">${esc(f.message)}</span> <span class="rule">${esc(f.ruleId)}</span>${extra ? `<div class="meta">${extra}</div>` : ''}</li>`;
+  return `<li class="finding sev-${esc(f.severity)}" ${attrs}><span class="sev" aria-label="${esc(f.severity)}">${SEV_ICON[f.severity] ?? ''}</span> ${open} <span class="msg">${show(f.message)}</span> <span class="rule">${esc(f.ruleId)}</span>${extra ? `<div class="meta">${extra}</div>` : ''}</li>`;
 }
 
 function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
@@ -68,7 +77,7 @@ function fixFirst(report: Report, mode: HtmlOptions['mode']): string {
 }
 
 function filesTable(report: Report): string {
-  const rows = report.files.map((f) => `<tr data-kind="${esc(f.kind ?? '')}" data-file="${esc(f.file)}"><td>${esc(f.file)}</td><td>${esc(f.kind ?? '—')}</td><td class="num">${f.score}</td><td class="num c-error">${f.counts.error}</td><td class="num c-warning">${f.counts.warning}</td><td class="num c-info">${f.counts.info}</td><td class="num">${f.accepted}</td><td>${f.usedBy.map(esc).join('<br>')}</td><td>${f.links.map((l) => `${esc(l.type)} → ${esc(l.to)}${l.missing ? ' <strong class="c-error">(missing)</strong>' : ''}`).join('<br>')}</td></tr>`).join('');
+  const rows = report.files.map((f) => `<tr data-kind="${esc(f.kind ?? '')}" data-file="${esc(f.file)}"><td>${show(f.file)}</td><td>${esc(f.kind ?? '—')}</td><td class="num">${f.score}</td><td class="num c-error">${f.counts.error}</td><td class="num c-warning">${f.counts.warning}</td><td class="num c-info">${f.counts.info}</td><td class="num">${f.accepted}</td><td>${f.usedBy.map(show).join('<br>')}</td><td>${f.links.map((l) => `${esc(l.type)} → ${show(l.to)}${l.missing ? ' <strong class="c-error">(missing)</strong>' : ''}`).join('<br>')}</td></tr>`).join('');
   return `<section aria-label="Files"><h2>Files</h2><table class="files"><thead><tr><th scope="col">File</th><th scope="col">Kind</th><th scope="col">Score</th><th scope="col">Errors</th><th scope="col">Warnings</th><th scope="col">Info</th><th scope="col">Accepted</th><th scope="col">Used by</th><th scope="col">Links</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
@@ -131,14 +140,14 @@ export function renderHtml(report: Report, options: HtmlOptions): string {
 <title>Seaworthy — Production Readiness Report</title>
 <style nonce="${nonce}">${STYLE}${WIDTHS}</style></head>
 <body>
-<header><h1>Production Readiness Report</h1><p class="none">${esc(report.base)}</p></header>
+<header><h1>Production Readiness Report</h1><p class="none">${show(report.base)}</p></header>
 <main>
 ${summary(report)}
 ${filters(report, options.mode)}
 ${fixFirst(report, options.mode)}
 <section aria-label="Sections"><h2>Sections</h2>${report.sections.map((s) => sectionBlock(s, options.mode)).join('\n')}</section>
 ${filesTable(report)}
-${report.problems.length ? `<section aria-label="Unreadable files"><h2>Files that could not be read</h2><ul>${report.problems.map((p) => `<li><code>${esc(p.file)}:${p.line}</code> ${esc(p.message)}</li>`).join('')}</ul></section>` : ''}
+${report.problems.length ? `<section aria-label="Unreadable files"><h2>Files that could not be read</h2><ul>${report.problems.map((p) => `<li><code>${show(p.file)}:${p.line}</code> ${show(p.message)}</li>`).join('')}</ul></section>` : ''}
 </main>
 <footer>Score = 100 × ${report.formula.halfScorePenalty} / (${report.formula.halfScorePenalty} + penalty per deployable unit). Penalty of a finding = severity weight (error ${report.formula.weights.error}, warning ${report.formula.weights.warning}, info ${report.formula.weights.info}) × units it reaches (at most ${report.formula.maxBlast}). Findings suppressed with a reason are accepted risk and not scored.</footer>
 <script nonce="${nonce}">${SCRIPT(options.mode)}</script>

@@ -1,14 +1,16 @@
 import type { Severity } from '../../engine/rule';
 import type { Report, ReportFinding } from '../types';
+import { printable } from '../../engine/mask';
 
 const ICON: Record<string, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
 
 /**
  * Markdown table cells and inline text: file content never opens an HTML tag (entities), a link, code
- * span or table cell (backslash escapes), and stays on one line.
+ * span or table cell (backslash escapes), stays on one line (CRLF, LF and a lone CR all end a Markdown
+ * line) and shows control characters as escapes (the file may be read in a terminal).
  */
 export function mdEscape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+  return printable(s.replace(/\r\n|[\r\n]/g, ' ')).replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function bar(score: number): string {

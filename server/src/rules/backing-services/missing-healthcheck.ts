@@ -9,6 +9,7 @@ import { isBareRuntime, jobProgramOf, officialHealthTest } from '../../knowledge
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { backingServiceOf, composeHealth, composeOneShot, serviceImage } from './service-facts';
 import { appendToMap, eolOf, stepBelow } from './yaml-edit';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 /** Base images that run a server by default, so an image built on them serves even without CMD/EXPOSE of its own. */
 const SERVER_BASES = new Set(['nginx', 'httpd', 'caddy', 'traefik', 'haproxy', 'tomcat', 'jetty', 'wildfly', 'envoy', 'openresty', 'varnish', 'unit']);
@@ -41,7 +42,7 @@ function dockerfileFix(model: DockerfileModel, stage: Stage, expose: Instruction
   if (!port) return undefined;
   return () => {
     const src = model.source;
-    const eol = eolOf(src.text);
+    const eol = dockerfileLineBreakOf(src.text);
     const line = `HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD curl -fsS http://localhost:${port}/ || exit 1`;
     const before = runtime && runtime.stage === stage ? runtime : undefined;
     const last = stage.instructions[stage.instructions.length - 1] ?? stage.from;

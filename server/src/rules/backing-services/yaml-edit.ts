@@ -7,9 +7,11 @@
 import type { TextEdit } from '../../engine/rule';
 import type { SourceText } from '../../model/range';
 import { rangeContains } from '../../model/range';
+import { lineBreakOf } from '../../model/line-breaks';
 import type { YEntry, YView } from '../../parse/yaml-view';
 
-export function eolOf(text: string): string { return text.includes('\r\n') ? '\r\n' : '\n'; }
+/** The line break edits insert: the file's own (model/line-breaks). */
+export function eolOf(text: string): string { return lineBreakOf(text); }
 
 /** Entries written inside the mapping itself (not pulled in by `<<:` merge keys from elsewhere). */
 export function ownEntries(v: YView): YEntry[] {
@@ -60,13 +62,13 @@ export function appendToMap(src: SourceText, v: YView, lines: string[]): TextEdi
  * add nested blocks where the mapping itself shows no nesting to copy.
  */
 export function fileStep(src: SourceText): number {
-  const lines = src.text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([ -]*?)[^\s#'"{[\]-][^:#]*:[ \t]*(?:#.*)?\r?$/.exec(lines[i]);
+  const line = (i: number) => src.lineText(i);
+  for (let i = 0; i < src.lineCount; i++) {
+    const m = /^([ -]*?)[^\s#'"{[\]-][^:#]*:[ \t]*(?:#.*)?$/.exec(line(i));
     if (!m) continue;
     let j = i + 1;
-    while (j < lines.length && /^\s*(?:#.*)?\r?$/.test(lines[j])) j++;
-    const n = j < lines.length ? /^( *)(\S)/.exec(lines[j]) : null;
+    while (j < src.lineCount && /^\s*(?:#.*)?$/.test(line(j))) j++;
+    const n = j < src.lineCount ? /^( *)(\S)/.exec(line(j)) : null;
     if (n && n[2] !== '-' && n[1].length > m[1].length) return n[1].length - m[1].length;
   }
   return 2;

@@ -15,7 +15,7 @@ function ownerStage(model: DockerfileModel, ins: Instruction): Stage | undefined
 }
 
 /** What a source is, as far as the Dockerfile tells: 'archive', 'file' (not an archive) or 'unknown'. */
-function kindOf(src: Located, dest: Located, single: boolean, vars: Map<string, string | undefined>): 'archive' | 'file' | 'unknown' {
+function kindOf(src: Located, dest: Located, single: boolean, vars: ReadonlyMap<string, string | undefined>): 'archive' | 'file' | 'unknown' {
   let value = src.value;
   if (src.dynamic) {
     const resolved = substitute(value, vars);

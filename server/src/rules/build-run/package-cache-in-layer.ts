@@ -92,7 +92,7 @@ const MANAGERS: Manager[] = [
 ];
 
 /** pip reads `PIP_NO_CACHE_DIR` (any value turns the cache off in the pip versions images ship). */
-function pipCacheOff(vars: Map<string, string | undefined>): boolean {
+function pipCacheOff(vars: ReadonlyMap<string, string | undefined>): boolean {
   return vars.get('PIP_NO_CACHE_DIR') !== undefined;
 }
 
@@ -107,7 +107,7 @@ function optionFix(model: DockerfileModel, ins: Instruction, words: ShellWord[],
   return edits.length ? { title, safety: 'safe', edits } : undefined;
 }
 
-function checkRun(model: DockerfileModel, ins: Instruction, vars: Map<string, string | undefined>, ctx: RuleContext): void {
+function checkRun(model: DockerfileModel, ins: Instruction, vars: ReadonlyMap<string, string | undefined>, ctx: RuleContext): void {
   const commands = commandsOf(ins, model.source);
   for (const m of MANAGERS) {
     if (m.label === 'pip' && pipCacheOff(vars)) continue;

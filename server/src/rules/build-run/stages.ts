@@ -8,6 +8,7 @@ import type { DockerfileFlag, DockerfileModel, Instruction, Stage } from '../../
 import { isDynamicText } from '../../knowledge/interpolation';
 import type { SourceText } from '../../model/range';
 import type { ShellCommand, ShellWord } from '../../knowledge/shell';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 /** Stages that a later stage builds on (`FROM name`) or copies / mounts files from (`--from=name|index`). */
 export function referencedStages(model: DockerfileModel): Set<Stage> {
@@ -49,19 +50,7 @@ export function hasCacheMount(ins: Instruction): boolean {
   return ins.flags.some((f) => f.name.toLowerCase() === 'mount' && /(?:^|,)type=(?:cache|tmpfs)(?:,|$)/i.test(f.value ?? ''));
 }
 
-/** ENV and ARG values visible to an instruction: global ARGs, its FROM ancestors, then its own stage up to it. */
-export function varsBefore(model: DockerfileModel, stage: Stage, ins?: Instruction): Map<string, string | undefined> {
-  const vars = new Map<string, string | undefined>(model.globalArgs.map((a) => [a.name, a.value]));
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.parent) chain.unshift(s);
-  for (const s of chain) {
-    for (const i of s.instructions) {
-      if (i === ins) break;
-      if (i.keyword === 'ENV' || i.keyword === 'ARG') for (const p of i.properties) if (p.value !== undefined || !vars.has(p.name)) vars.set(p.name, p.value);
-    }
-  }
-  return vars;
-}
+export { varsBefore } from './build-vars';
 
 /** The word's characters are written verbatim at its offsets (not a relocated `sh -c` script with escapes). */
 export function exactWord(source: SourceText, w: ShellWord): boolean {
@@ -102,27 +91,45 @@ export function appendCommandFix(model: DockerfileModel, ins: Instruction, comma
   }
   if (!indent && endLine > ins.range.start.line) indent = /^[ \t]*/.exec(src.lineText(endLine))?.[0] ?? '';
   const esc = model.escapeChar;
-  const eol = src.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = dockerfileLineBreakOf(src.text);
   return {
     title, safety,
     edits: [{ range: src.range(textEnd, end), newText: ` ${esc}${eol}${indent || '    '}&& ${command}` }],
   };
 }
 
+/**
+ * The double-quoted strings of a JSON-form argument list (`/"((?:[^"\\]|\\.)*)"/g`): `raw` is the text
+ * between the quotes. Where a string cannot close, no string opened inside it closes either, so the
+ * scan resumes after that point rather than at the next quote.
+ */
+export function quotedStrings(text: string): { start: number; end: number; raw: string }[] {
+  const out: { start: number; end: number; raw: string }[] = [];
+  for (let open = text.indexOf('"'); open >= 0; open = text.indexOf('"', open)) {
+    let i = open + 1;
+    while (i < text.length && text[i] !== '"' && text[i] !== '\\') i++;
+    while (i < text.length && text[i] === '\\' && i + 1 < text.length && !/[\n\r\u2028\u2029]/.test(text[i + 1])) {
+      i += 2;
+      while (i < text.length && text[i] !== '"' && text[i] !== '\\') i++;
+    }
+    if (i >= text.length) break;
+    // A backslash before a line break (or the end) closes nothing: no string starting before it can match.
+    if (text[i] === '\\') { open = i + 1; continue; }
+    out.push({ start: open, end: i + 1, raw: text.slice(open + 1, i) });
+    open = i + 1;
+  }
+  return out;
+}
+
 /** Sources and destination of COPY/ADD (shell or JSON form); undefined for heredoc sources (inline content). */
 export function copyOperands(ins: Instruction, source: SourceText): { sources: Located[]; dest: Located } | undefined {
   let words = ins.args;
   if (ins.argsText.trimStart().startsWith('[')) {
-    const found: Located[] = [];
-    const re = /"((?:[^"\\]|\\.)*)"/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(ins.argsText))) {
-      let value = m[1];
-      try { value = JSON.parse(m[0]) as string; } catch { /* keep the raw text */ }
-      const start = ins.argsOffset + m.index;
-      found.push({ value, range: source.range(start, start + m[0].length), dynamic: isDynamicText(value) });
-    }
-    words = found;
+    words = quotedStrings(ins.argsText).map(({ start, end, raw }) => {
+      let value = raw;
+      try { value = JSON.parse(ins.argsText.slice(start, end)) as string; } catch { /* keep the raw text */ }
+      return { value, range: source.range(ins.argsOffset + start, ins.argsOffset + end), dynamic: isDynamicText(value) };
+    });
   }
   if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };

@@ -4,6 +4,7 @@ import type { DockerfileModel } from '../../model/dockerfile';
 import { instructionsOf } from '../../knowledge/container-commands';
 import { ENV_WORD } from '../../knowledge/environments';
 import { copyOperands, flagOf, isUrl } from '../build-run/stages';
+import { withoutTrailingSlashes } from '../../knowledge/text';
 
 /** Files that configure the running application (not dependency lists or build tooling). */
 const CONFIG_NAME = /(?:config|settings|appsettings|application|bootstrap|environment|env|conf|secrets?|parameters|local)|\.(?:conf|cfg|ini|properties|toml|ya?ml|json|xml|env|php|py|js|ts)$/i;
@@ -12,7 +13,7 @@ const BUILD_FILE = /^(?:tsconfig|jsconfig|webpack|vite|babel|jest|vitest|eslint|
 /** Variables that select an environment at build time (`COPY config.${ENV}.json`). */
 const ENV_ARG = /^(?:ENV|ENVIRONMENT|APP_ENV|NODE_ENV|RAILS_ENV|BUILD_ENV|TARGET_ENV|DEPLOY_ENV|STAGE|PROFILE|SPRING_PROFILE|CONFIGURATION|BUILD_CONFIGURATION|FLAVOR|FLAVOUR|TIER)$/i;
 
-const baseName = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? '';
+const baseName = (p: string) => withoutTrailingSlashes(p).split('/').pop() ?? '';
 
 /** The environment a file name is for (`config.prod.json` → prod), if any. */
 function envOf(name: string): string | undefined {

@@ -1,13 +1,35 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { SourceText } from '../../model/range';
 import { allContainers } from '../../model/kubernetes';
-import { commandsOf, instructionsOf, kubeContainerCommands, openShellScripts, SHELL_PROGRAMS } from '../../knowledge/container-commands';
+import { commandsOf, instructionsOf, isCommandStringFlag, kubeContainerCommands, openShellScripts, SHELL_PROGRAMS } from '../../knowledge/container-commands';
 import { argsOf, programOf, ShellCommand } from '../../knowledge/shell';
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);
 /** Interpreters that run a program read from stdin when given no script argument. */
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'node', 'php']);
-const DOWNLOAD_IN_WORD = /(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/;
+const DOWNLOADER_AT = /(?:curl|wget)(?![A-Za-z0-9_])/y;
+
+/**
+ * A word holding a download's output: `$(`, a backtick or `<(`, blanks, then `curl`/`wget` or a path
+ * ending in one (`/(?:\$\(|`|<\()\s*(?:\S*\/)?(?:curl|wget)\b/`). Read in one pass: the expression
+ * retried `\S*` from every backtick of a long run.
+ */
+export function downloadInWord(text: string): boolean {
+  // afterOpener: only blanks since some opener; inPath: since some opener, blanks then non-blanks only.
+  let afterOpener = false;
+  let inPath = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if ((afterOpener || (inPath && text[i - 1] === '/')) && (c === 'c' || c === 'w')) {
+      DOWNLOADER_AT.lastIndex = i;
+      if (DOWNLOADER_AT.test(text)) return true;
+    }
+    if (/\s/.test(c)) inPath = false;
+    else { inPath = inPath || afterOpener; afterOpener = false; }
+    if (c === '`' || (c === '(' && (text[i - 1] === '$' || text[i - 1] === '<'))) afterOpener = true;
+  }
+  return false;
+}
 
 /** The command executes what it reads on stdin: `sh`, `bash -s -- args`, `python3 -`, not `sh -c '...'` or `python -c`. */
 function runsStdin(cmd: ShellCommand): string | undefined {
@@ -16,7 +38,7 @@ function runsStdin(cmd: ShellCommand): string | undefined {
   const args = argsOf(cmd).map((a) => a.text);
   if (SHELL_PROGRAMS.has(p.name)) {
     const firstOperand = args.find((a) => !a.startsWith('-') || a === '-');
-    return args.some((a) => /^-[a-z]*c[a-z]*$/.test(a)) || (firstOperand !== undefined && firstOperand !== '-' && !args.includes('-s')) ? undefined : p.name;
+    return args.some((a) => isCommandStringFlag(a)) || (firstOperand !== undefined && firstOperand !== '-' && !args.includes('-s')) ? undefined : p.name;
   }
   if (INTERPRETERS.has(p.name) || /^python[0-9.]*$/.test(p.name)) {
     const operand = args.find((a) => !a.startsWith('-') || a === '-');
@@ -46,7 +68,7 @@ export function remoteScriptRuns(commands: ShellCommand[]): Hit[] {
     }
     if (!p) continue;
     // A program word that is a download's output (`$(curl ...)` left by an opened `sh -c "$(curl ...)"`).
-    if (DOWNLOAD_IN_WORD.test(cmd.words[p.index].text) && /^\s*(?:\$\(|`)/.test(cmd.words[p.index].text)) {
+    if (downloadInWord(cmd.words[p.index].text) && /^\s*(?:\$\(|`)/.test(cmd.words[p.index].text)) {
       hits.push({ start: cmd.words[p.index].start, end: cmd.words[p.index].end, shell: 'sh', how: 'the shell runs the output of a download' });
       continue;
     }
@@ -59,7 +81,7 @@ export function remoteScriptRuns(commands: ShellCommand[]): Hit[] {
       if (ip && DOWNLOADERS.has(ip.name)) { hits.push({ start: cmd.start, end: inner.end + 1, shell: p.name, how: `\`${p.name}\` runs a \`${ip.name}\` download through process substitution` }); i++; continue; }
     }
     // sh -c "$(curl ...)", eval "$(wget -qO- ...)"
-    const word = argsOf(cmd).find((w) => DOWNLOAD_IN_WORD.test(w.text));
+    const word = argsOf(cmd).find((w) => downloadInWord(w.text));
     if (word) hits.push({ start: cmd.start, end: word.end, shell: p.name, how: `\`${p.name}\` runs the output of a download` });
   }
   return hits;

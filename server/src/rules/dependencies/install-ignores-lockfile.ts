@@ -5,6 +5,7 @@ import type { Range, SourceText } from '../../model/range';
 import { commandsOf } from '../../knowledge/container-commands';
 import { LOCKFILES, LockfileInstall, lockfileInstall, LockfileManager } from '../../knowledge/packages';
 import { SHELL_PROGRAMS, ShellWord } from '../../knowledge/shell';
+import { withoutTrailingSlashes } from '../../knowledge/text';
 
 const ALL_LOCKFILES = Object.values(LOCKFILES).flat();
 const MANAGER_OF = new Map<string, LockfileManager>(Object.entries(LOCKFILES).flatMap(([m, files]) => files.map((f) => [f, m as LockfileManager])));
@@ -12,22 +13,36 @@ const MANAGER_OF = new Map<string, LockfileManager>(Object.entries(LOCKFILES).fl
 /** A lockfile that is in the stage's filesystem: where it came from. */
 interface Copied { file: string; range: Range; how: string }
 
-/** Go's filepath.Match on one path segment (`*`, `?`, `[...]`), which COPY and ADD use. */
-function globMatches(glob: string, name: string): boolean {
-  let re = '';
+/**
+ * Go's filepath.Match on one path segment (`*`, `?`, `[...]`), which COPY and ADD use, against a
+ * lockfile name (never holding `/`). Matched with one backtracking point, the last `*`: a glob turned
+ * into `^[^/]*x[^/]*...$` backtracks through every split of the name among its stars.
+ */
+export function globMatches(glob: string, name: string): boolean {
+  const STAR = null;
+  const tokens: (((c: string) => boolean) | null)[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
+    if (c === '*') { if (tokens[tokens.length - 1] !== STAR) tokens.push(STAR); } else if (c === '?') tokens.push((ch) => ch !== '/');
     else if (c === '[') {
       const end = glob.indexOf(']', i + 1);
       if (end < 0) return false;
-      re += '[' + glob.slice(i + 1, end).replace(/^\^/, '^').replace(/\\/g, '\\\\') + ']';
+      let oneOf: RegExp;
+      try { oneOf = new RegExp('^[' + glob.slice(i + 1, end).replace(/\\/g, '\\\\') + ']$'); } catch { return false; }
+      tokens.push((ch) => oneOf.test(ch));
       i = end;
-    } else if (c === '\\' && i + 1 < glob.length) re += '\\' + glob[++i];
-    else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else {
+      const literal = c === '\\' && i + 1 < glob.length ? glob[++i] : c;
+      tokens.push((ch) => ch === literal);
+    }
   }
-  try { return new RegExp(`^${re}$`).test(name); } catch { return false; }
+  let t = 0, n = 0, starToken = -1, starName = 0;
+  while (n < name.length) {
+    const token = tokens[t];
+    if (token === STAR) { starToken = t++; starName = n; } else if (token && token(name[n])) { t++; n++; } else if (starToken >= 0 && name[starName] !== '/') { t = starToken + 1; n = ++starName; } else return false;
+  }
+  while (tokens[t] === STAR) t++;
+  return t === tokens.length;
 }
 
 /** Sources of COPY/ADD in shell or JSON form; undefined for heredoc COPY (inline content). */
@@ -47,7 +62,7 @@ function copySources(ins: Instruction): { value: string; range: Range }[] | unde
  * package.json there either), and never when package.json is there without a lockfile.
  */
 function lockfilesIn(source: string, fromOtherStage: boolean, ctx: RuleContext): { file: string; how: string }[] {
-  const value = source.replace(/\/+$/, '');
+  const value = withoutTrailingSlashes(source);
   if (!value || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^git@/.test(value)) return [];
   const base = nodePath.posix.basename(value);
   if (ALL_LOCKFILES.includes(base)) return [{ file: base, how: `\`${source}\`` }];

@@ -1,9 +1,10 @@
 import * as nodePath from 'path';
 import { defineRule } from '../../engine/rule';
+import { endsWithGitRef } from '../../knowledge/text';
 
 /** Remote build contexts (git repositories, tarball URLs, other services' images): nothing local to check. */
 function isRemote(context: string): boolean {
-  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|service:|docker-image:)/i.test(context) || /\.git(?:#.*)?$/i.test(context) || context.includes('.git#');
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|service:|docker-image:)/i.test(context) || endsWithGitRef(context) || context.includes('.git#');
 }
 
 /** Default Dockerfile names BuildKit and Podman look for in a context. */

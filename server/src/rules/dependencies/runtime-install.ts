@@ -6,6 +6,7 @@ import { RUN_ONCE_KINDS } from '../../knowledge/lifecycle';
 import { installsDependencies } from '../../knowledge/packages';
 import { isDevComposeFile } from '../build-run/stages';
 import { argsOf, programOf, ShellCommand } from '../../knowledge/shell';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 /** `apt-get update`, `apk update`: refreshes the package index for the installs that follow. */
 function refreshesIndex(cmd: ShellCommand): boolean {
@@ -49,7 +50,7 @@ function moveToRunFix(ins: Instruction, model: DockerfileModel): (() => Fix) | u
   const lineStart = source.lineStart(ins.range.start.line);
   const indent = source.text.slice(lineStart, insStart);
   if (indent.trim()) return undefined;
-  const eol = source.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = dockerfileLineBreakOf(source.text);
   const what = [...new Set(installs.map((c) => installsDependencies(c)).filter((w): w is string => !!w))].map((w) => `\`${w}\``).join(', ');
   return () => ({
     title: `Install at build time: move ${what} into a RUN before ${ins.keyword}`,

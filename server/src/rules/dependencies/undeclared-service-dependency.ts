@@ -3,16 +3,21 @@ import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { Range, SourceText } from '../../model/range';
 import type { YView } from '../../parse/yaml-view';
 import { appendToMap, eolOf, keyColumn, ownEntries } from '../backing-services/yaml-edit';
+import { schemeStart } from '../../knowledge/text';
 
 /** Variables whose whole value is a host name (or a list of `host[:port]`). */
 const HOST_NAME = /(?:^|_)(?:HOST|HOSTS|HOSTNAME|SERVER|SERVERS|ADDR|ADDRESS)$/i;
-const URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/?#]+)/gi;
+/** A URL's authority after `://`; its scheme (`\b[a-z][a-z0-9+.-]*`) is read back from the `://` (schemeStart). */
+const AUTHORITY = /:\/\/([^\s/?#]+)/g;
 const HOST_PORT = /^([A-Za-z0-9][A-Za-z0-9_.-]*):\d{1,5}$/;
 
 /** Hosts a value points at: URL authorities (`scheme://user:pw@host:port,host2/...`), `host:port` lists, and bare names for *_HOST variables. */
 export function hostsIn(value: string, wholeValueIsHost: boolean): string[] {
   const out: string[] = [];
-  for (const m of value.matchAll(URL)) {
+  AUTHORITY.lastIndex = 0;
+  for (let m = AUTHORITY.exec(value); m; m = AUTHORITY.exec(value)) {
+    // Without a scheme this `://` is not a URL, and its "authority" may hold the next URL's scheme.
+    if (schemeStart(value, m.index, true) < 0) { AUTHORITY.lastIndex = m.index + 1; continue; }
     const authority = m[1].slice(m[1].lastIndexOf('@') + 1);
     for (const hp of authority.split(',')) out.push(hp.replace(/:[^:]*$/, ''));
   }

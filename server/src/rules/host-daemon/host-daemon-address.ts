@@ -5,6 +5,7 @@ import { findHostAddress } from '../../knowledge/daemons';
 import type { ShellCommand } from '../../knowledge/shell';
 import { containerCommands, podsOf, runtimeInstructions } from './shared';
 import { commandsOf, openShellScripts } from '../../knowledge/container-commands';
+import { hasLineBreak } from '../../knowledge/text';
 
 const ADVICE = 'That only exists on a developer machine or one particular host, not on other servers or in a cluster. Run the dependency as its own service, reach it by service name, and pass the address in through configuration.';
 
@@ -42,6 +43,17 @@ function checkCommands(commands: ShellCommand[], where: string, source: SourceTe
   }
 }
 
+/**
+ * `host:address` or `host=address` of an `extra_hosts` entry, trimmed (`/^\s*([^:=\s]+)\s*[:=]\s*(.+?)\s*$/`
+ * read without its blank runs on both sides of a lazy value, which made it cubic).
+ */
+export function hostEntry(value: string): { name: string; target: string } | undefined {
+  const entry = value.trim();
+  const m = /^([^:=\s]+)\s*[:=]/.exec(entry);
+  const target = m && entry.slice(m[0].length).trimStart();
+  return m && target && !hasLineBreak(target) ? { name: m[1], target } : undefined;
+}
+
 export default defineRule({
   id: 'host-daemon-address',
   title: "Talks to a daemon on the container's host",
@@ -67,13 +79,13 @@ export default defineRule({
     compose(model, ctx) {
       for (const svc of model.services) {
         for (const h of svc.extraHosts) {
-          const m = /^\s*([^:=\s]+)\s*[:=]\s*(.+?)\s*$/.exec(h.value);
-          if (!m || h.dynamic) continue;
-          const target = m[2];
+          const entry = hostEntry(h.value);
+          if (!entry || h.dynamic) continue;
+          const { name, target } = entry;
           if (target !== 'host-gateway' && !findHostAddress(target)) continue;
           ctx.report({
             range: h.range,
-            message: `Service "${svc.name}" maps "${m[1]}" to the Docker host (${target}) in extra_hosts, so it talks to a daemon on the machine running the container. ${ADVICE}`,
+            message: `Service "${svc.name}" maps "${name}" to the Docker host (${target}) in extra_hosts, so it talks to a daemon on the machine running the container. ${ADVICE}`,
           });
         }
         checkEnv(svc.environment, `Service "${svc.name}" variable`, model.source, ctx);

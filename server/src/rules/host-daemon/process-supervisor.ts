@@ -11,6 +11,7 @@ import {
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import { containerCommands, dashColumn, execArgs, lineSpan, podsOf, runtimeInstructions } from './shared';
 import { commandsOf, contentStart, openShellScripts } from '../../knowledge/container-commands';
+import { trimEndOf } from '../../knowledge/text';
 
 const CONSEQUENCE = 'The platform only watches the container\'s main process, so when the other one dies nobody restarts it, its logs and shutdown signals get lost, and the parts cannot be scaled or rolled out separately. Run one process per container (separate services, a sidecar, or a scheduled job for cron) and let the orchestrator restart and scale them.';
 
@@ -103,7 +104,7 @@ function planOneProcess(script: string, escapeChar = '\\'): OneProcessPlan | und
   if (!main || PLACEHOLDERS.has(main.name) || HARMLESS_FOLLOWERS.has(main.name)) return undefined;
   const list = [...new Set(started.map((d) => d.name))];
   const names = list.length === 1 ? `${list[0]} in its own container` : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]} in their own containers`;
-  const remainder = script.slice(rest[0].start, rest[rest.length - 1].end).replace(/[\s;]+$/, '');
+  const remainder = trimEndOf(script.slice(rest[0].start, rest[rest.length - 1].end), /[\s;]/);
   // One command of plain words: exec form (a leading `exec` is what exec form does anyway).
   const one = rest.length === 1 ? rest[0] : undefined;
   let words = one && !one.redirects.length ? one.words : undefined;

@@ -10,6 +10,8 @@ import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 import type { YEntry, YView } from '../../parse/yaml-view';
+import { checkpoint } from '../../engine/budget';
+import { lineBreakOf } from '../../model/line-breaks';
 
 export function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
@@ -73,6 +75,7 @@ export interface PodView {
 export function podsOf(model: KubernetesModel): PodView[] {
   const out: PodView[] = [];
   for (const obj of model.objects) {
+    checkpoint();
     const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
     if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
     const containers: ContainerView[] = [];
@@ -117,6 +120,7 @@ function commandsOfScalar(loc: Located, source: SourceText): ShellCommand[] {
  * one command.
  */
 export function containerCommands(c: YView, source: SourceText): ShellCommand[] {
+  checkpoint();
   const argv = [...strings(c.get('command')), ...strings(c.get('args'))];
   if (!argv.length) return [];
   const words = argv.map((w) => {
@@ -225,7 +229,7 @@ export function appendSeqItem(source: SourceText, seq: YView, lines: string[]): 
   if (col === undefined || dashColumn(source, lastItem) !== col) return undefined;
   const { last, endOnLast } = lineSpan(source, source.offsetAt(lastItem.range.start), source.offsetAt(lastItem.range.end));
   if (!restIsEmpty(source, last, endOnLast)) return undefined;
-  const eol = source.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(source.text);
   const pos = source.positionAt(source.lineEnd(last));
   const pad = ' '.repeat(col);
   const text = lines.map((l, i) => `${eol}${pad}${i === 0 ? '- ' : '  '}${l}`).join('');

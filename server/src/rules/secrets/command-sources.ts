@@ -111,6 +111,8 @@ function contentStart(l: Located, source: SourceText): number {
 
 /** An exec-form list as one command; `sh -c "script"` becomes the script's commands. */
 function listCommands(items: Located[], source: SourceText): ShellCommand[] {
+  // `test: ["CMD"]` names no program: there is no command to read.
+  if (!items.length) return [];
   const words = items.map((l) => ({ text: l.value, start: source.offsetAt(l.range.start), end: source.offsetAt(l.range.end), quoted: true }));
   const cmd: ShellCommand = { words, redirects: [], start: words[0].start, end: words[words.length - 1].end, piped: false };
   const p = programOf(cmd);

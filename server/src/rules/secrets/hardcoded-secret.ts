@@ -1,9 +1,9 @@
-import { defineRule, Fix, RuleContext } from '../../engine/rule';
+import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
-import { dockerfileMove, dotEnvLine, kubernetesMove, MoveFix } from './move-secret';
+import { composeMove, dockerfileMove, kubernetesMove, MoveFix } from './move-secret';
 
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
 function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
@@ -24,24 +24,6 @@ function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: 
   return undefined;
 }
 
-/**
- * Compose interpolates `${NAME}` from the `.env` beside the Compose file, so moving the literal there
- * keeps the value the container sees while taking it out of the tracked file.
- */
-function moveToDotEnv(e: EnvEntry): Fix | undefined {
-  const line = e.valueRange ? dotEnvLine(e.name, e.value ?? '') : undefined;
-  if (!line || !e.valueRange) return undefined;
-  return {
-    title: `Move ${e.name} to .env and reference \${${e.name}}`,
-    safety: 'safe',
-    edits: [{ range: e.valueRange, newText: `\${${e.name}}` }],
-    appends: [
-      { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${e.name}\\s*=`], conflictsWith: [`^\\s*(?:export\\s+)?${e.name}\\s*=`] },
-      { file: '.gitignore', lines: ['.env'] },
-    ],
-  };
-}
-
 /** Reports each entry holding a literal secret; `move` builds the quick fix (and its related information) for one. */
 function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, move?: (e: EnvEntry) => MoveFix | undefined): void {
   for (const e of entries) {
@@ -52,7 +34,7 @@ function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: 
   }
 }
 
-const compose = (e: EnvEntry): MoveFix => ({ fix: () => moveToDotEnv(e) });
+const compose = (e: EnvEntry): MoveFix => ({ fix: () => composeMove(e) });
 
 export default defineRule({
   id: 'hardcoded-secret',
@@ -69,7 +51,7 @@ export default defineRule({
     why: 'A password, token or key written into a Dockerfile, Compose file or manifest is in git history forever, in every image layer built from it and in every clone of the repository. It cannot be rotated without a commit, and it is the same in every environment. Secrets belong in the environment at run time: Compose `.env`/`secrets:`, Kubernetes `Secret` objects referenced with `secretKeyRef`, BuildKit `--mount=type=secret` during builds.',
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: hunter2\n      DATABASE_URL: postgres://shop:hunter2@db:5432/shop' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop' },
-    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches, lengths or placeholders such as `<password>` and vendor `...EXAMPLE` keys), passwords inside connection URLs, and known token formats under any variable name (secretlint\'s preset plus live Stripe-style, Square, MailChimp, SendGrid, Google, Amazon MWS, GitLab and JWT formats). Messages show at most the first characters of a value. Quick fixes never drop the value and never write it into a file git tracks (`seaworthy fix` refuses when git tracks the target, and the target always gets a `.gitignore` line). **Compose** (safe): the value moves into the `.env` beside the Compose file (which Compose reads for `${NAME}`) and is referenced as `${NAME}`. **Kubernetes** (unsafe: the Secret must exist before the pods start): `value:` becomes `valueFrom.secretKeyRef` to the Secret `<workload>-secrets` (key: the variable name), and the value goes under `stringData:` of that Secret\'s manifest `<workload>-secrets[.<namespace>].secret.yaml` beside the manifest (created, or the key appended), which is git-ignored; apply it with `kubectl apply -f` (the diagnostic\'s related information says how). No fix in Helm templates, for flow-style entries (`{name: X, value: Y}`), anchored or aliased values, or when the file itself defines a Secret of that name. **Dockerfile** (unsafe): only for an ARG/ENV inside a stage that RUN steps reference as `$NAME`/`${NAME}` and nothing else uses (no CMD/ENTRYPOINT, COPY or other instruction, no redeclaration): the literal is removed (only that variable from a multi-variable ENV), every RUN in its scope (the rest of the stage; for ENV also stages built FROM it) that references it gets `--mount=type=secret,id=<name in lower case>,env=NAME` (the same environment variable, during that step only), `# syntax=docker/dockerfile:1` is added when the file has no syntax directive (`env=` needs Dockerfile frontend 1.10; no fix under an older pinned one), and the value goes to the `.env` beside the Dockerfile (added to `.gitignore` and `.dockerignore`). Build with `docker build --secret id=<id>,env=NAME .` with NAME exported from `.env`, or with Compose build `secrets:` whose top-level secret reads `environment: NAME`. A RUN that reads the variable without naming it (a program reading its environment) needs the mount added by hand, and an ENV the application reads at run time must then be passed at run time. In `.env` and Secret manifests a name that is already there keeps its existing value.',
+    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches, lengths or placeholders such as `<password>` and vendor `...EXAMPLE` keys), passwords inside connection URLs, and known token formats under any variable name (secretlint\'s preset plus live Stripe-style, Square, MailChimp, SendGrid, Google, Amazon MWS, GitLab and JWT formats). Messages show at most the first characters of a value. Quick fixes never drop the value and never write it into a file git tracks (`seaworthy fix` refuses when git tracks the target, and the target always gets a `.gitignore` line). **Compose** (safe): the value moves into the `.env` beside the Compose file (which Compose reads for `${NAME}`) and is referenced as `${NAME}`; the `.env` receives the value the container sees (Compose\'s `$$` escape becomes `$`, single-quoted so Compose reads it back literally). **Kubernetes** (unsafe: the Secret must exist before the pods start): `value:` becomes `valueFrom.secretKeyRef` to the Secret `<workload>-secrets` (key: the variable name), and the value goes under `stringData:` of that Secret\'s manifest `<workload>-secrets[.<namespace>].secret.yaml` beside the manifest (created, or the key appended), which is git-ignored; apply it with `kubectl apply -f` (the diagnostic\'s related information says how). No fix in Helm templates, for flow-style entries (`{name: X, value: Y}`), anchored or aliased values, or when the file itself defines a Secret of that name. **Dockerfile** (unsafe): only for an ARG/ENV inside a stage that RUN steps reference as `$NAME`/`${NAME}` and nothing else uses (no CMD/ENTRYPOINT, COPY or other instruction, no redeclaration): the literal is removed (only that variable from a multi-variable ENV), every RUN in its scope (the rest of the stage; for ENV also stages built FROM it) that references it gets `--mount=type=secret,id=<name in lower case>,env=NAME` (the same environment variable, during that step only), `# syntax=docker/dockerfile:1` is added when the file has no syntax directive (`env=` needs Dockerfile frontend 1.10; no fix under an older pinned one), and the value goes to the `.env` beside the Dockerfile (added to `.gitignore` and `.dockerignore`). Build with `docker build --secret id=<id>,env=NAME .` with NAME exported from `.env`, or with Compose build `secrets:` whose top-level secret reads `environment: NAME`. A RUN that reads the variable without naming it (a program reading its environment) needs the mount added by hand, and an ENV the application reads at run time must then be passed at run time. A name already in the `.env` (read with any line breaks, BOM or quoting) or Secret manifest with the same value is reused; with another value the fix is refused and the literal stays. No fix adds text inside a YAML anchor that aliases share (`db-replica: *db`): refused.',
   },
   check: {
     dockerfile(model, ctx) {

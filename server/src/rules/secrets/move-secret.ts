@@ -13,6 +13,8 @@ import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kub
 import type { Range } from '../../model/range';
 import { isAlias, isScalar } from 'yaml';
 import { entryEnd, eolOf, keyColumn, ownEntries, stepBelow } from '../backing-services/yaml-edit';
+import { hasLineBreak } from '../../knowledge/text';
+import { dockerfileLineBreakOf } from '../../model/line-breaks';
 
 export interface MoveFix { fix: () => Fix | undefined; related?: RelatedInfo[] }
 
@@ -25,6 +27,35 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function dotEnvLine(name: string, value: string): string | undefined {
   if (!ENV_NAME.test(name) || /['\n\r]/.test(value)) return undefined;
   return /^[\w@%+=:,./-]*$/.test(value) ? `${name}=${value}` : `${name}='${value}'`;
+}
+
+/**
+ * The value a container receives for a Compose literal: `$$` is Compose's escape for `$`. undefined
+ * when the text interpolates a variable (a lone `$`), which is not a literal to move.
+ */
+export function composeLiteral(text: string): string | undefined {
+  if (/\$(?!\$)/.test(text.replace(/\$\$/g, ''))) return undefined;
+  return text.replace(/\$\$/g, '$');
+}
+
+/**
+ * Compose interpolates `${NAME}` from the `.env` beside the Compose file, so moving the literal there
+ * keeps the value the container sees while taking it out of the tracked file. The `.env` receives the
+ * value the container sees (`pa$$1word` in YAML is `pa$1word`), quoted so Compose reads it back unchanged.
+ */
+export function composeMove(e: EnvEntry): Fix | undefined {
+  const value = composeLiteral(e.value ?? '');
+  const line = e.valueRange && value !== undefined ? dotEnvLine(e.name, value) : undefined;
+  if (!line || !e.valueRange) return undefined;
+  return {
+    title: `Move ${e.name} to .env and reference \${${e.name}}`,
+    safety: 'safe',
+    edits: [{ range: e.valueRange, newText: `\${${e.name}}` }],
+    appends: [
+      { file: '.env', lines: [line] },
+      { file: '.gitignore', lines: ['.env'] },
+    ],
+  };
 }
 
 function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
@@ -106,13 +137,20 @@ export function kubernetesMove(model: KubernetesModel, obj: KubeObject, c: KubeC
   return { fix, related };
 }
 
+/** `# name=value`, value trimmed after the match: `\s*(.*?)\s*$` tried every split of a long blank run. */
+export function parserDirective(text: string): { name: string; value: string } | undefined {
+  const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=([\s\S]*)$/.exec(text);
+  const value = m?.[2].trim();
+  return m && !hasLineBreak(value!) ? { name: m[1], value: value! } : undefined;
+}
+
 /** Parser directives at the top of a Dockerfile (`# syntax=...`), keyed by lower-cased name. */
 function directives(model: DockerfileModel): Map<string, string> {
   const out = new Map<string, string>();
   for (let line = 0; line < model.source.lineCount; line++) {
-    const m = /^\uFEFF?#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/.exec(model.source.lineText(line));
-    if (!m) break;
-    out.set(m[1].toLowerCase(), m[2]);
+    const d = parserDirective(model.source.lineText(line));
+    if (!d) break;
+    out.set(d.name.toLowerCase(), d.value);
   }
   return out;
 }
@@ -197,7 +235,7 @@ export function dockerfileMove(model: DockerfileModel, ins: Instruction, e: EnvE
   if (!removal) return undefined;
   const id = name.toLowerCase();
   const src = model.source;
-  const eol = eolOf(src.text);
+  const eol = dockerfileLineBreakOf(src.text);
   const runtime = ins.keyword === 'ENV' && stage.ships
     ? ` ${name} is then no longer in the image's environment: if the application reads it at run time, pass it at run time (\`docker run --env-file .env\`, Compose \`environment:\`).`
     : '';
@@ -221,7 +259,7 @@ export function dockerfileMove(model: DockerfileModel, ins: Instruction, e: EnvE
       safety: 'unsafe',
       edits,
       appends: [
-        { file: '.env', lines: [line], unlessLineMatches: [`^\\s*${name}\\s*=`], conflictsWith: [`^\\s*(?:export\\s+)?${name}\\s*=`] },
+        { file: '.env', lines: [line] },
         { file: '.gitignore', lines: ['.env'] },
         { file: '.dockerignore', lines: ['.env'] },
       ],

@@ -4,9 +4,10 @@ import type { KubeObject } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import { isLiteralShellSecret, isPlaceholderSecret, isSecretName, knownToken, maskSecret, nameTokens, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
+import { hasLineBreak, withoutTrailingComment } from '../../knowledge/text';
 
 /** `key=value`, `key: value`, `key = "value"`, `"key": "value",` and `export KEY=value` lines of config files. */
-const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]\s*(.*?)\s*$/;
+const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]([\s\S]*)$/;
 /** `requirepass foobared` (redis.conf and similar `key value` formats), for unambiguous names only. */
 const SPACED = /^\s*([A-Za-z_][\w.-]*)\s+(\S+)\s*$/;
 const SPACED_NAMES = new Set(['password', 'passwd', 'pass', 'requirepass', 'masterauth', 'secret', 'token']);
@@ -15,11 +16,18 @@ const RESOLVED_ELSEWHERE = /^(?:ENC\(|enc\(|vault:|ref\+|secretref:|sops:|awssm:
 
 interface Hit { secret: string; what: string; line: Range }
 
+/** A `key = value` line, value trimmed: matched on the trimmed line, as blank runs on both sides of a lazy value made it cubic. */
+export function assignment(text: string): { name: string; value: string } | undefined {
+  const a = ASSIGNMENT.exec(text.trim());
+  const value = a?.[2].trim();
+  return a && !hasLineBreak(value!) ? { name: a[1], value: value! } : undefined;
+}
+
 function cleanValue(raw: string): string {
   let v = raw.replace(/,$/, '').trim();
-  const q = /^(["'])(.*)\1$/.exec(v);
-  if (q) v = q[2];
-  else v = v.replace(/\s+#.*$/, '');
+  const quote = v[0];
+  if (v.length >= 2 && (quote === '"' || quote === "'") && v.endsWith(quote) && !hasLineBreak(v)) v = v.slice(1, -1);
+  else v = withoutTrailingComment(v);
   return v;
 }
 
@@ -31,10 +39,10 @@ function literalValue(v: string): boolean {
 function lineHits(text: string, line: Range): Hit[] {
   const out: Hit[] = [];
   if (/^\s*(?:#|\/\/|;|<!--)/.test(text)) return out;
-  const a = ASSIGNMENT.exec(text);
-  if (a && isSecretName(a[1])) {
-    const v = cleanValue(a[2]);
-    if (literalValue(v)) out.push({ secret: v, what: `the setting "${a[1]}"`, line });
+  const a = assignment(text);
+  if (a && isSecretName(a.name)) {
+    const v = cleanValue(a.value);
+    if (literalValue(v)) out.push({ secret: v, what: `the setting "${a.name}"`, line });
   } else {
     const s = SPACED.exec(text);
     if (s && nameTokens(s[1]).some((t) => SPACED_NAMES.has(t)) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });

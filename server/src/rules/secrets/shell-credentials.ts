@@ -17,7 +17,8 @@ const PASS_SOURCE = /^(?:pass|env|file|fd):|^stdin$/;
 const SECRET_REFERENCE = /^(?:id|type|src|source|env|target|name|file)=/;
 const HEADER = /(?:^|[\s"'=])((?:proxy-)?authorization|x-api-key|api-key|apikey|x-auth-token|private-token|job-token|x-access-token|x-vault-token|x-api-token|x-jfrog-art-api|circle-token|x-registry-auth)\s*:\s*(?:(?:bearer|basic|token|bot|digest|apikey|sso-key|key)\s+)?([^\s"']+)/i;
 const NPM_AUTH = /(?:^|[:\s])(?:_authToken|_auth|_password|npmAuthToken|_authtoken)\s*=\s*([^\s"']+)/;
-const NETRC = /\bmachine\s+\S+[\s\S]*?\bpassword\s+([^\s"']+)/;
+const NETRC_MACHINE = /\bmachine\s+(\S+)/;
+const NETRC_PASSWORD = /\bpassword\s+([^\s"']+)/g;
 const ENV_ASSIGNMENT = /^([A-Za-z_][\w.-]*)=([\s\S]*)$/;
 /** SQL run through a client: `ALTER USER x PASSWORD 'y'`, `IDENTIFIED BY 'y'`. */
 const SQL_PASSWORD = /\b(?:IDENTIFIED\s+(?:WITH\s+\w+\s+)?BY|PASSWORD)\s+'([^']+)'/i;
@@ -101,8 +102,8 @@ function wordLevel(w: ShellWord, add: Add): void {
     if (npm) add(w, npm[1], 'an npm registry token');
   }
   if (t.includes('password')) {
-    const netrc = NETRC.exec(t);
-    if (netrc) add(w, netrc[1], 'a .netrc password');
+    const netrc = netrcPassword(t);
+    if (netrc) add(w, netrc, 'a .netrc password');
   }
   if (t.includes("'")) {
     const sql = SQL_PASSWORD.exec(t);
@@ -235,14 +236,47 @@ function htpasswd(args: ShellWord[], add: Add): void {
   if (batch && pass) add(pass, pass.text, 'an htpasswd -b password');
 }
 
+/**
+ * `machine HOST ... password VALUE` (`/\bmachine\s+\S+[\s\S]*?\bpassword\s+([^\s"']+)/`, whose lazy gap
+ * after a greedy host was cubic): the first password after the first machine's host, else one that
+ * ends the host word itself (`machine a.password x`). Later machines only see passwords further on.
+ */
+export function netrcPassword(t: string): string | undefined {
+  const machine = NETRC_MACHINE.exec(t);
+  if (!machine) return undefined;
+  const hostStart = machine.index + machine[0].length - machine[1].length;
+  const passwordFrom = (from: number) => { NETRC_PASSWORD.lastIndex = from; return NETRC_PASSWORD.exec(t)?.[1]; };
+  return passwordFrom(machine.index + machine[0].length) ?? passwordFrom(hostStart + 1);
+}
+
+/** A word that names a debconf password question (`mysql-server/root_password`): `/\/\S*pass/` within one run of non-blanks. */
+export function namesPasswordQuestion(text: string): boolean {
+  for (const run of text.match(/\S+/g) ?? []) {
+    const slash = run.indexOf('/');
+    if (slash >= 0 && run.indexOf('pass', slash + 1) > slash) return true;
+  }
+  return false;
+}
+
+/** `QUESTION password VALUE` inside one word, QUESTION naming a password (`/\/\S*pass\S*\s+password\s+(\S+)/`). */
+export function debconfAnswer(text: string): string | undefined {
+  const answer = /(?<!\S)(\S+)\s+password\s+(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = answer.exec(text))) {
+    if (namesPasswordQuestion(m[1])) return m[2];
+    answer.lastIndex = m.index + m[1].length;
+  }
+  return undefined;
+}
+
 /** `echo "mysql-server mysql-server/root_password password x" | debconf-set-selections`. */
 function debconf(from: ShellCommand, add: Add): void {
   const src = programOf(from);
   if (!src || (src.name !== 'echo' && src.name !== 'printf')) return;
   const words = from.words.slice(src.index + 1);
-  const quoted = words.map((w) => ({ w, m: /\/\S*pass\S*\s+password\s+(\S+)/.exec(w.text) })).find((x) => x.m);
-  if (quoted?.m) { add(quoted.w, quoted.m[1], 'a debconf password'); return; }
-  const at = words.findIndex((w, i) => w.text === 'password' && /\/\S*pass/.test(words[i - 1]?.text ?? ''));
+  const quoted = words.map((w) => ({ w, answer: debconfAnswer(w.text) })).find((x) => x.answer !== undefined);
+  if (quoted) { add(quoted.w, quoted.answer!, 'a debconf password'); return; }
+  const at = words.findIndex((w, i) => w.text === 'password' && namesPasswordQuestion(words[i - 1]?.text ?? ''));
   if (at >= 0 && words[at + 1]) add(words[at + 1], words[at + 1].text, 'a debconf password');
 }
 

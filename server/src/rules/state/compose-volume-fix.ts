@@ -8,8 +8,8 @@ import type { Fix, TextEdit } from '../../engine/rule';
 import type { ComposeModel, ComposeMount, ComposeService } from '../../model/compose';
 import { Range, rangeContains, SourceText } from '../../model/range';
 import type { YEntry, YView } from '../../parse/yaml-view';
+import { lineBreakOf } from '../../model/line-breaks';
 
-function eolOf(text: string): string { return text.includes('\r\n') ? '\r\n' : '\n'; }
 
 /** Own entries of a map (not those pulled in by `<<:` merge keys, which live elsewhere in the file). */
 function ownEntries(v: YView): YEntry[] {
@@ -104,7 +104,7 @@ function topLevelEdit(model: ComposeModel, name: string, eol: string): TextEdit 
  */
 export function addNamedVolumeFix(model: ComposeModel, s: ComposeService, dataDir: string, sameTarget: ComposeMount | undefined, tmpfsKeyClash: boolean): Fix | undefined {
   if (tmpfsKeyClash) return undefined;
-  const eol = eolOf(model.source.text);
+  const eol = lineBreakOf(model.source.text);
   const name = freshName(model, s);
   let first: TextEdit | undefined;
   if (sameTarget) {

@@ -5,6 +5,7 @@ import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore, RunFacts 
 import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
 import { builtImage, composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { withoutTrailingSlashes } from '../../knowledge/text';
 
 function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
   const facts = composeFacts(s);
@@ -56,7 +57,7 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     const dir = match.dataDirs[0];
     const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
     const what = problem(match, mounts);
-    const sameTarget = s.volumes.find((v) => v.target && v.target.value.replace(/\/+$/, '') === dir);
+    const sameTarget = s.volumes.find((v) => v.target && withoutTrailingSlashes(v.target.value) === dir);
     const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
     ctx.report({
       severity: testFile || TEST_NAME.test(s.name) ? 'info' : undefined,

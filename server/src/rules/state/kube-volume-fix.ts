@@ -66,7 +66,7 @@ function claimDocument(model: KubernetesModel, obj: KubeObject, claim: string, l
     ...(obj.namespace ? [`${s(1)}namespace: ${obj.namespace}`] : []),
     'spec:', `${s(1)}accessModes: [ReadWriteOnce]`, `${s(1)}resources:`, `${s(2)}requests:`, `${s(3)}storage: ${DEFAULT_STORAGE}`,
   ];
-  const trimmed = text.replace(/\s+$/, '');
+  const trimmed = text.trimEnd();
   if (/\n\.\.\.$/.test(trimmed) || trimmed === '...') return undefined;
   // A file that already ends with a document separator gets no second one.
   const endsWithSeparator = /(?:^|\n)---$/.test(trimmed);

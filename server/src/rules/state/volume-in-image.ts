@@ -22,7 +22,7 @@ function runsDatastore(stage: Stage): boolean {
 }
 
 /** VOLUME's paths: a JSON array (`VOLUME ["/a", "/b"]`) or whitespace-separated words. */
-function paths(model: DockerfileModel, ins: Instruction, vars: Map<string, string | undefined>): string[] {
+function paths(model: DockerfileModel, ins: Instruction, vars: ReadonlyMap<string, string | undefined>): string[] {
   let raw = ins.args.map((a) => a.value);
   const text = ins.argsText.split(model.escapeChar + '\r\n').join('').split(model.escapeChar + '\n').join('').trim();
   if (text.startsWith('[')) {

@@ -1,0 +1,88 @@
+/**
+ * Fuzzing in the unit layer: a fixed, seeded slice of the campaign `npm run fuzz` runs at length
+ * (test/fuzz). Mutated fixtures go through the analysis as `seaworthy check` runs it, and through
+ * `seaworthy fix --unsafe`; every case runs in a child process, so a hang (no answer within 10 s)
+ * is reported as such instead of freezing the suite. A failure names the case: reproduce it with
+ * `npm run fuzz -- --replay SEED:INDEX [--fix]`.
+ */
+import * as assert from 'assert';
+import { makeCase, seedFiles } from '../fuzz/cases';
+import { CampaignSummary, runCampaign } from '../fuzz/campaign';
+import { editProblem } from '../fuzz/check-fix';
+import { formatSummary } from '../fuzz/run';
+
+/** Seeds and sizes of the slices run here (about 30 s on two busy cores). */
+const SEED = 1;
+const ANALYSIS_CASES = 1800;
+const FIX_SEED = 1;
+const FIX_CASES = 120;
+const JOBS = 2;
+
+/**
+ * Cases of the fix slice that fail today on known bugs being fixed in other work (docs/fuzzing.md lists
+ * their reproducers). They still run, and the test prints which of them pass: delete an entry as soon as
+ * its case passes, so it is guarded again.
+ */
+const FIX_PENDING: Record<number, string> = {
+  14: 'fix: a fix whose finding stays is applied again on every pass (no rollback)',
+  19: 'fix: a fix whose finding stays is applied again on every pass (no rollback)',
+  40: 'lines: lone CR; edits land where LF-only line counting puts them',
+  44: 'fix: fixes on a file with a syntax error add syntax errors (no rollback)',
+  74: 'lines: lone CR; edits land where LF-only line counting puts them',
+  78: 'lines: lone CR; edits land where LF-only line counting puts them',
+  108: 'fix: a fix whose finding stays is applied again on every pass (no rollback)',
+};
+
+const failuresOf = (s: CampaignSummary) => s.failed.map((f) => `${f.seed}:${f.index} ${f.source} [${f.mutations.join(', ')}]: ${f.failure.type}: ${f.failure.message}`);
+
+describe('fuzz: mutated fixtures', function () {
+  this.timeout(180000);
+
+  it('builds every case from (seed, index) alone', () => {
+    assert.ok(seedFiles().length > 100, 'the fixtures and examples give the fuzzer its seed files');
+    const a = makeCase(7, 12345), b = makeCase(7, 12345);
+    assert.deepStrictEqual(a, b);
+    assert.ok(makeCase(8, 12345).text !== a.text && makeCase(7, 12346).text !== a.text, 'another seed or index gives another case');
+    const kinds = new Set(Array.from({ length: 400 }, (_, i) => makeCase(SEED, i).mutations).flat());
+    for (const m of ['byte-flip', 'truncate', 'indent-shift', 'yaml-token', 'line-breaks', 'long-line', 'deep-nesting', 'alias-bomb', 'heredoc', 'continuation', 'dollar-nesting']) {
+      assert.ok(kinds.has(m), `the first 400 cases include a ${m} mutation`);
+    }
+  });
+
+  it('reports a case that does not answer in time as a hang and goes on', async () => {
+    // A fresh worker loads the whole engine before its first case: it cannot answer within 1 ms.
+    const s = await runCampaign({ mode: 'analysis', seed: SEED, cases: 3, jobs: 1, hangMs: 1 });
+    assert.strictEqual(s.done, 3);
+    assert.strictEqual(s.hangs, 3);
+    assert.deepStrictEqual(s.failed.map((f) => f.failure.type), ['hang', 'hang', 'hang']);
+  });
+
+  it('the fix oracle sees edits that land elsewhere than their ranges say', () => {
+    // Line 2 as the model counts lines (a lone CR breaks lines) is "b"; an edit applied as if only LF did lands in line 1.
+    const text = 'a\rb\nc\n';
+    const edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, newText: 'B' };
+    assert.strictEqual(editProblem(text, [edit], 'a\rB\nc\n'), undefined);
+    assert.match(editProblem(text, [edit], 'a\rb\nB\n') ?? '', /text outside the edit ranges changed/);
+    const append = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: 'd\n' };
+    assert.strictEqual(editProblem(text, [append], text + 'd\n'), undefined);
+  });
+
+  it(`analyses ${ANALYSIS_CASES} mutated fixtures (seed ${SEED}) without a crash, rule error or hang`, async () => {
+    const s = await runCampaign({ mode: 'analysis', seed: SEED, cases: ANALYSIS_CASES, jobs: JOBS });
+    console.log(formatSummary(s).replace(/^/gm, '      '));
+    assert.strictEqual(s.done, ANALYSIS_CASES);
+    assert.deepStrictEqual(failuresOf(s), []);
+  });
+
+  it(`fixes ${FIX_CASES} mutated fixtures (seed ${FIX_SEED}) with --unsafe: still parsing, edits in place, idempotent, nothing outside`, async () => {
+    const all = Array.from({ length: FIX_CASES }, (_, i) => i);
+    const s = await runCampaign({ mode: 'fix', seed: FIX_SEED, cases: FIX_CASES, indices: all.filter((i) => !(i in FIX_PENDING)), jobs: JOBS });
+    console.log(formatSummary(s).replace(/^/gm, '      '));
+    const pending = await runCampaign({ mode: 'fix', seed: FIX_SEED, cases: FIX_CASES, indices: all.filter((i) => i in FIX_PENDING), jobs: JOBS });
+    const stillFailing = new Set(pending.failed.map((f) => f.index));
+    const fixed = Object.keys(FIX_PENDING).map(Number).filter((i) => !stillFailing.has(i));
+    console.log(`      pending (known bugs elsewhere): ${stillFailing.size} still fail${fixed.length ? `; now passing, remove from FIX_PENDING: ${fixed.join(', ')}` : ''}`);
+    assert.strictEqual(s.done + pending.done, FIX_CASES);
+    assert.deepStrictEqual(failuresOf(s), []);
+  });
+});
