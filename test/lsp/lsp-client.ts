@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
@@ -12,9 +13,12 @@ export class TestClient {
   private readonly diags = new Map<string, PublishDiagnosticsParams[]>();
   private waiters: (() => void)[] = [];
   stderr = '';
+  /** window/logMessage texts (the first thousand). */
+  readonly logs: string[] = [];
 
-  constructor(settings: Record<string, unknown> = {}) {
-    this.proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go before the server's path (`-r preload.js`). */
+  constructor(settings: Record<string, unknown> = {}, opts: { nodeArgs?: string[] } = {}) {
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += String(d); });
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -23,12 +27,24 @@ export class TestClient {
     });
     this.conn.onRequest('workspace/configuration', () => [settings]);
     this.conn.onRequest('client/registerCapability', () => null);
-    this.conn.onNotification('window/logMessage', () => undefined);
+    this.conn.onNotification('window/logMessage', (m: { message: string }) => { if (this.logs.length < 1000) this.logs.push(m.message); });
     this.conn.listen();
   }
 
   async initialize(): Promise<unknown> {
     const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    await this.conn.sendNotification('initialized', {});
+    return r;
+  }
+
+  /** Initializes with `dir` as the one workspace folder (the report and file watching need one). */
+  async initializeWorkspace(dir: string, processId: number = process.pid): Promise<unknown> {
+    const root = pathToFileURL(dir).toString();
+    this.conn.onRequest('workspace/workspaceFolders', () => [{ uri: root, name: path.basename(dir) }]);
+    const r = await this.conn.sendRequest('initialize', {
+      processId, rootUri: root, workspaceFolders: [{ uri: root, name: path.basename(dir) }],
+      capabilities: { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    });
     await this.conn.sendNotification('initialized', {});
     return r;
   }

@@ -96,3 +96,43 @@ describe('language server (separate process, LSP over stdio)', function () {
     assert.ok(client.proc.exitCode === null, 'server must still run');
   });
 });
+
+describe('language server: documents without a file (untitled:)', function () {
+  this.timeout(30000);
+  let client: TestClient;
+  before(async () => { client = new TestClient(); await client.initialize(); });
+  after(async () => { await client.shutdown(); });
+
+  it('offers quick fixes that edit the untitled document itself, and refuses those that would write a file beside it', async () => {
+    const uri = 'untitled:Untitled-1';
+    await client.open(uri, 'yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: hunter2\n');
+    const p = await client.waitFor(uri, (x) => x.diagnostics.length > 0);
+    type Action = { title: string; kind: string; disabled?: { reason: string }; edit?: { changes?: Record<string, unknown[]>; documentChanges?: { textDocument?: { uri: string }; kind?: string; uri?: string }[] } };
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, context: { diagnostics: p.diagnostics },
+    })) as Action[];
+    const targets = (a: Action) => [...Object.keys(a.edit?.changes ?? {}), ...(a.edit?.documentChanges ?? []).map((c) => c.textDocument?.uri ?? c.uri)];
+    const ignore = actions.find((a) => a.title === 'Ignore hardcoded-secret for this line');
+    assert.ok(ignore, `actions: ${actions.map((a) => a.title)}`);
+    assert.deepStrictEqual(targets(ignore!), [uri]);
+    const fixes = actions.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Ignore '));
+    assert.ok(fixes.length > 0, `actions: ${actions.map((a) => a.title)}`);
+    for (const f of fixes) {
+      if (f.disabled) assert.match(f.disabled.reason, /Save the document first/, f.title);
+      else assert.deepStrictEqual([...new Set(targets(f))], [uri], f.title);
+    }
+    assert.ok(fixes.some((f) => !f.disabled), 'some fix edits the document itself');
+    assert.ok(fixes.some((f) => f.disabled), 'moving the secret to a .env beside an unsaved document is refused');
+  });
+
+  it('answers code actions on an untitled Dockerfile (the pin-a-tag snippet targets the document)', async () => {
+    const uri = 'untitled:Untitled-2';
+    await client.open(uri, 'dockerfile', 'FROM node:latest\nUSER node\nCMD ["node", "server.js"]\n');
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'unpinned-image'));
+    const diag = p.diagnostics.find((d) => d.code === 'unpinned-image')!;
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as { title: string; command?: { arguments: unknown[] } }[];
+    const pin = actions.find((a) => a.command);
+    assert.ok(pin, `actions: ${actions.map((a) => a.title)}`);
+    assert.strictEqual(pin!.command!.arguments[0], uri);
+  });
+});

@@ -21,7 +21,6 @@ import { applyEdits, FileChange, planFix } from '../../server/src/engine/fix';
 import type { Fix } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/model/range';
 import { isCandidatePath } from '../../server/src/parse/detect';
-import { drainProfiler } from '../../server/src/engine/secrets-scan';
 import { fixturesDir, repoRoot, testCorpusDir, walk } from './helpers';
 
 const RANK = { info: 0, warning: 1, error: 2 } as const;
@@ -128,7 +127,6 @@ describe('quick fixes: property test over fixtures and corpus', function () {
     let withFixes = 0;
     let checked = 0;
     for (const copy of files) {
-      await drainProfiler(); // secretlint keeps every mark otherwise: each later mark scans all earlier ones
       const before = await new FixSession(noGit).analyze(copy, defaultConfig());
       if (!before.findings.some((f) => f.fix)) continue;
       let offered = false;

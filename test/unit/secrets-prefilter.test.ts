@@ -1,17 +1,16 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { drainProfiler, mayHoldToken, PRESET_RULE_IDS } from '../../server/src/engine/secrets-scan';
+import { loadSecretlint, mayHoldToken, PRESET_RULE_IDS } from '../../server/src/engine/secrets-scan';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
 async function fullScan(text: string): Promise<string[]> {
-  const [core, preset] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
-  const r = await core.lintSource({
+  const { lintSource, creator } = await loadSecretlint();
+  const r = await lintSource({
     source: { filePath: 'file.txt', content: text, contentType: 'text' },
-    options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator as never }] } },
+    options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator as never }] } },
   });
-  await drainProfiler();
   return r.messages.filter((m) => m.ruleId !== '@secretlint/secretlint-rule-filter-comments').map((m) => m.ruleId);
 }
 

@@ -96,6 +96,29 @@ describe('workspace index: incremental updates', () => {
     assert.deepStrictEqual(ruleLines(ix, path.join(dir, 'k8s', 'deploy.yaml'), 'dangling-config-reference'), []);
   });
 
+  it('an edit of a manifest that leaves the catalogue\'s objects as they were re-analyses only that manifest', async () => {
+    const cfg = path.join(dir, 'k8s', 'config.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace(/\n/, '  # reviewed\n'));
+    assert.deepStrictEqual((await ix.update(cfg, 'changed')).map((p) => path.relative(dir, p)), ['k8s/config.yaml']);
+    fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8'));
+    assert.deepStrictEqual((await ix.update(cfg, 'changed')).map((p) => path.relative(dir, p)), ['k8s/config.yaml']);
+  });
+
+  it('a batch of changes analyses each changed file and each of their readers once', async () => {
+    const df = path.join(dir, 'web', 'Dockerfile');
+    const cfg = path.join(dir, 'k8s', 'config.yaml');
+    const deploy = path.join(dir, 'k8s', 'deploy.yaml');
+    fs.appendFileSync(df, 'EXPOSE 3000\n');
+    fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace('name: app-config', 'name: app-confg'));
+    const before = ix.analyses;
+    const again = await ix.updateMany([df, cfg, df, cfg].map((p) => ({ path: p, change: 'changed' as const })));
+    // The Compose file reads the Dockerfile, and so does the Deployment (its image is built from it); deploy.yaml reads the catalogue.
+    const expected = ['compose.yaml', 'k8s/config.yaml', 'k8s/deploy.yaml', 'web/Dockerfile'];
+    assert.deepStrictEqual(again.map((p) => path.relative(dir, p)).sort(), expected);
+    assert.strictEqual(ix.analyses - before, expected.length);
+    assert.deepStrictEqual(ruleLines(ix, deploy, 'dangling-config-reference'), []);
+  });
+
   it('an edit to the Dockerfile re-analyses the files whose rules read it', async () => {
     const df = path.join(dir, 'web', 'Dockerfile');
     const readers = ix.dependentsOf(df);

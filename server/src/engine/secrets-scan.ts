@@ -2,32 +2,32 @@ import type { TokenMatch } from './rule';
 import type { SourceText } from '../model/range';
 
 /**
- * secretlint 11 profiles every run and keeps every performance mark and measure for the life of the
- * process (secretlint/secretlint#1633; opt-in since #1673): a long-running language server would grow
- * without bound and each new mark scans all earlier ones. Clear what it kept after every scan.
+ * secretlint 11 profiles every run through a process-wide singleton: each `performance.mark` is kept for
+ * the life of the process (secretlint/secretlint#1633), and its PerformanceObserver measures each `::end`
+ * mark against its `::start` in a promise nobody awaits. Clearing the marks after one scan made the
+ * measure of another, overlapping scan reject unhandled, and Node exited (issue #19). We never read the
+ * profile: switch it off before the first scan (secretlint 13 has `setEnabled`; 11 only lets us replace
+ * `mark`), so no mark, measure or pending promise exists at all.
  */
-interface SecretlintProfiler { entries?: unknown[]; measures?: unknown[]; waifForExecutionPromises?: () => Promise<unknown> }
-let profiler: Promise<SecretlintProfiler | undefined> | undefined;
-export async function drainProfiler(): Promise<void> {
-  profiler ??= import('@secretlint/profiler').then((m) => (m as unknown as { secretLintProfiler?: SecretlintProfiler }).secretLintProfiler, () => undefined);
-  const p = await profiler;
-  // The profiler's PerformanceObserver delivers marks on a later turn of the event loop.
-  await new Promise((r) => setImmediate(r));
-  if (!p?.entries || !p.waifForExecutionPromises) return;
-  await p.waifForExecutionPromises();
-  p.entries.length = 0;
-  if (p.measures) p.measures.length = 0;
-  performance.clearMarks();
-  performance.clearMeasures();
+interface SecretlintProfiler { mark?: (marker: unknown) => void; setEnabled?: (enabled: boolean) => void }
+export function disableProfiler(profiler: SecretlintProfiler | undefined): void {
+  if (!profiler) return;
+  if (typeof profiler.setEnabled === 'function') profiler.setEnabled(false);
+  else profiler.mark = () => undefined;
 }
 
 type LintSource = typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } }).lintSource;
 let loaded: Promise<{ lintSource: LintSource; creator: unknown }> | undefined;
 
-function load() {
-  // secretlint is ESM-only; a real dynamic import keeps the CommonJS build working on Node 20.
-  loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')])
-    .then(([core, preset]) => ({ lintSource: core.lintSource, creator: preset.creator }));
+/** secretlint's lintSource and recommended preset, with its profiler off. */
+export function loadSecretlint() {
+  // secretlint is ESM-only; a real dynamic import keeps the CommonJS build working on Node 20. The
+  // profiler is the instance @secretlint/core imports (one copy in node_modules, one in each bundle).
+  loaded ??= Promise.all([import('@secretlint/profiler'), import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')])
+    .then(([profiler, core, preset]) => {
+      disableProfiler((profiler as unknown as { secretLintProfiler?: SecretlintProfiler }).secretLintProfiler);
+      return { lintSource: core.lintSource, creator: preset.creator };
+    });
   return loaded;
 }
 
@@ -70,12 +70,11 @@ export function mayHoldToken(text: string): boolean {
  */
 export async function scanTokens(text: string, source: SourceText): Promise<TokenMatch[]> {
   if (!text || !mayHoldToken(text)) return [];
-  const { lintSource, creator } = await load();
+  const { lintSource, creator } = await loadSecretlint();
   const result = await lintSource({
     source: { filePath: 'file.txt', content: text, contentType: 'text' },
     options: { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator as never }] } },
   });
-  await drainProfiler();
   return result.messages
     .filter((m) => m.ruleId !== '@secretlint/secretlint-rule-filter-comments')
     .map((m) => ({

@@ -17,18 +17,37 @@ function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-function readFileFor(docs: OpenDocs) {
+/**
+ * Where the document lives: its path on disk, or, for a document that has none (`untitled:`), its URI,
+ * which the fix engine uses as a path that names no other file.
+ */
+interface DocPlace { docPath: string; onDisk: boolean; uriOf(abs: string): string }
+function placeOf(uri: string): DocPlace {
+  let docPath: string | undefined;
+  try { docPath = uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { /* not a local path */ }
+  if (docPath === undefined) return { docPath: uri, onDisk: false, uriOf: (abs) => (abs === uri ? uri : pathToFileURL(abs).toString()) };
+  return { docPath, onDisk: true, uriOf: (abs) => pathToFileURL(abs).toString() };
+}
+
+function readFileFor(docs: OpenDocs, place: DocPlace) {
   return (abs: string) => {
-    const open = docs.textOf(pathToFileURL(abs).toString());
+    const open = docs.textOf(place.uriOf(abs));
     if (open !== undefined) return open;
+    if (!place.onDisk && abs === place.docPath) return undefined;
     return readTextOrUndefined(abs, SIDE_FILE_MAX_BYTES);
   };
 }
 
-function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs): WorkspaceEdit {
+/** A fix for a document with no place on disk may edit that document only (a `.env` beside it would land anywhere). */
+const UNSAVED_REFUSAL = 'Save the document first: this fix also writes a file beside it.';
+function touchesOtherFiles(changes: FileChange[], place: DocPlace): boolean {
+  return !place.onDisk && changes.some((c) => c.file !== place.docPath);
+}
+
+function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs, place: DocPlace): WorkspaceEdit {
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   for (const c of changes) {
-    const uri = pathToFileURL(c.file).toString();
+    const uri = place.uriOf(c.file);
     if (c.create) documentChanges.push(CreateFile.create(uri, { ignoreIfExists: true }));
     documentChanges.push(TextDocumentEdit.create({ uri, version: c.create ? null : docs.versionOf(uri) }, c.edits));
   }
@@ -50,8 +69,9 @@ function currentGitView(): GitView {
 export async function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<CodeAction[]> {
   if (!result?.model) return [];
   const uri = params.textDocument.uri;
-  const docPath = fileURLToPath(uri);
-  const read = readFileFor(docs);
+  const place = placeOf(uri);
+  const docPath = place.docPath;
+  const read = readFileFor(docs, place);
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
   const actions: CodeAction[] = [];
@@ -66,7 +86,7 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
         // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
         const conflict = fixRefusal(fix, docPath, read);
         const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read), docPath);
-        const refused = conflict ?? guarded?.refused;
+        const refused = conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined);
         const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
@@ -74,7 +94,7 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
           ...(refused ? { disabled: { reason: refused } }
             // The value is typed in place: the client inserts the snippet (an LSP edit cannot hold tab stops).
             : snippet ? { command: { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, docs.versionOf(uri), snippet.range, snippet.newText] } }
-              : { edit: toWorkspaceEdit(guarded!.changes, docs) }),
+              : { edit: toWorkspaceEdit(guarded!.changes, docs, place) }),
         });
       });
       const line = ignoreLineEdit(result.model, finding.range, finding.ruleId);
@@ -85,7 +105,8 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
   }
   if (wants(FIX_ALL_KIND)) {
     const fixAll = await fixAllEdit(result, docPath, read, git, config);
-    if (fixAll.length) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs) });
+    // A document with no file gets no fix-all that would write beside it.
+    if (fixAll.length && !touchesOtherFiles(fixAll, place)) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs, place) });
   }
   return actions;
 }

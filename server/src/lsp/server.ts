@@ -16,6 +16,8 @@ import { registerWorkspaceFeatures } from './workspace-features';
 import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
+import { detectKind } from '../parse/detect';
+import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
 
 const DEFAULT_DEBOUNCE_MS = 200;
@@ -23,7 +25,7 @@ const DEFAULT_DEBOUNCE_MS = 200;
 /** Counters a benchmark or test can read with the `seaworthy/stats` request. */
 export interface ServerStats { analyses: number; cancelled: number; published: number; superseded: number }
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, guard: GuardStats = { survivedErrors: 0 }): void {
   const documents = new TextDocuments(TextDocument);
   const results = new Map<string, { version: number; result: AnalysisResult }>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -83,7 +85,10 @@ export function startServer(connection: Connection): void {
   });
 
   function kindHint(doc: TextDocument): FileKind | undefined {
-    return doc.languageId === 'dockerfile' ? 'dockerfile' : undefined;
+    if (doc.languageId === 'dockerfile') return 'dockerfile';
+    // A document with no file name (untitled:) is told apart by its content, as a file named *.yaml is.
+    if (doc.languageId === 'yaml' && !doc.uri.startsWith('file:')) return detectKind('document.yaml', doc.getText());
+    return undefined;
   }
 
   function pathOf(uri: string): string {
@@ -189,7 +194,7 @@ export function startServer(connection: Connection): void {
     }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
   });
 
-  connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0 }));
+  connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0, survivedErrors: guard.survivedErrors }));
   const workspace = registerWorkspaceFeatures(connection, documents, () => config, (abs) => projects.configFor(abs, settings));
 
   documents.listen(connection);

@@ -41,7 +41,10 @@ export interface WorkspaceFeatures {
   edited(uri: string): void;
 }
 
-const EDIT_DELAY_MS = 300;
+/** Quiet time after the last file event (or editor change the index must read) before the batch is applied. */
+const BATCH_DELAY_MS = 300;
+const MAX_BATCH_WAIT_MS = 2000;
+const SCORE_DELAY_MS = 250;
 
 interface Progress { report(percentage: number, message?: string): void; done(): void }
 
@@ -80,13 +83,21 @@ export function registerWorkspaceFeatures(
   let complete: WorkspaceIndex | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let watching = false;
-  const editTimers = new Map<string, NodeJS.Timeout>();
   const log = (m: string) => connection.console.log(`[seaworthy] ${m}`);
 
   const pathOf = (uri: string) => { try { return fileURLToPath(uri); } catch { return undefined; } };
   const overlay = (abs: string) => documents.get(pathToFileURL(abs).toString())?.getText();
   // The queue must not hold the last result: a report response is tens of megabytes on a large workspace.
   const serial = <T>(fn: () => Promise<T>): Promise<T> => { const p = queue.then(fn, fn); queue = p.then(() => undefined, () => undefined); return p; };
+
+  /**
+   * The score after index updates: computing it builds the whole report, so updates that follow each
+   * other closely (an analysis per edit of an open document) share one.
+   */
+  let scoreTimer: NodeJS.Timeout | undefined;
+  function notifyScoreSoon(): void {
+    scoreTimer ??= setTimeout(() => { scoreTimer = undefined; notifyScore(); }, SCORE_DELAY_MS);
+  }
 
   function notifyScore(): void {
     if (!index) return;
@@ -154,7 +165,13 @@ export function registerWorkspaceFeatures(
     return index;
   }
 
-  connection.onRequest('seaworthy/report', (params: ReportParams | undefined, token: CancellationToken) => serial(async () => {
+  connection.onRequest('seaworthy/report', (params: ReportParams | undefined, token: CancellationToken) => {
+    // File events still waiting for their batch go first: the report shows the files as they are now.
+    flushChanges();
+    return report(params, token);
+  });
+
+  const report = (params: ReportParams | undefined, token: CancellationToken) => serial(async () => {
     const started = Date.now();
     const workDone = progressFor(connection, params?.workDoneToken, 'Seaworthy: scanning the workspace');
     try {
@@ -167,24 +184,46 @@ export function registerWorkspaceFeatures(
       if (format) response.text = renderReport(report, format);
       return response;
     } finally { workDone?.done(); }
-  }));
+  });
 
-  async function changed(abs: string, type: ChangeType): Promise<void> {
+  /**
+   * File events wait here and are applied together: a branch switch sends hundreds, and each applied on
+   * its own re-analysed the same readers and rebuilt the whole report hundreds of times.
+   */
+  const pending = new Map<string, ChangeType>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  let firstPending = 0;
+  function queueChange(abs: string, type: ChangeType): void {
     if (!index || !scanned) return;
-    await serial(async () => {
+    const prior = pending.get(abs);
+    // Created then changed is still new (a created folder is walked); deleted then created exists again.
+    pending.set(abs, type === 'changed' && prior === 'created' ? 'created' : type);
+    if (!flushTimer) firstPending = Date.now();
+    else clearTimeout(flushTimer);
+    // Events that keep coming (a long checkout) are applied at least every MAX_BATCH_WAIT_MS.
+    const wait = Math.max(0, Math.min(BATCH_DELAY_MS, firstPending + MAX_BATCH_WAIT_MS - Date.now()));
+    flushTimer = setTimeout(flushChanges, wait);
+  }
+
+  function flushChanges(): void {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const changes = [...pending].map(([abs, change]) => ({ path: abs, change }));
+    pending.clear();
+    if (!changes.length) return;
+    if (changes.some((c) => PROJECT_CONFIG_NAMES.includes(path.basename(c.path)))) { void rescan(); return; }
+    void serial(async () => {
       if (!index || indexedWith !== configKey()) return;
-      await index.update(abs, type);
-    });
-    notifyScore();
+      await index.updateMany(changes);
+    }).then(notifyScoreSoon, (e) => log(`index update failed: ${(e as Error).stack ?? e}`));
   }
 
   connection.onDidChangeWatchedFiles((params) => {
-    for (const c of params.changes) {
-      const abs = pathOf(c.uri);
+    for (const c of params?.changes ?? []) {
+      const abs = typeof c?.uri === 'string' ? pathOf(c.uri) : undefined;
       // An open document's text is the editor's: its own change events drive it.
       if (!abs || (c.type === FileChangeType.Changed && documents.get(c.uri))) continue;
-      if (PROJECT_CONFIG_NAMES.includes(path.basename(abs))) { void rescan(); return; }
-      void changed(abs, c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+      queueChange(abs, c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed');
     }
   });
 
@@ -196,10 +235,7 @@ export function registerWorkspaceFeatures(
 
   const onEdit = (uri: string) => {
     const abs = pathOf(uri);
-    if (!abs || !index) return;
-    const t = editTimers.get(uri);
-    if (t) clearTimeout(t);
-    editTimers.set(uri, setTimeout(() => { editTimers.delete(uri); void changed(abs, 'changed'); }, EDIT_DELAY_MS));
+    if (abs) queueChange(abs, 'changed');
   };
   // Edits of open documents reach the index from the editor's own analysis (analysed / edited below).
   documents.onDidClose((e) => onEdit(e.document.uri));
@@ -219,11 +255,10 @@ export function registerWorkspaceFeatures(
     analysed(uri, handover) {
       const abs = pathOf(uri);
       if (!abs || !live()) return;
-      const t = editTimers.get(uri);
-      if (t) { clearTimeout(t); editTimers.delete(uri); }
+      pending.delete(abs);
       // On a later turn of the event loop, so the diagnostics just sent are written out first.
       setImmediate(() => {
-        void serial(async () => { if (live()) await index!.update(abs, 'changed', handover); }).then(notifyScore, (e) => log(`index update failed: ${(e as Error).message}`));
+        void serial(async () => { if (live()) await index!.update(abs, 'changed', handover); }).then(notifyScoreSoon, (e) => log(`index update failed: ${(e as Error).message}`));
       });
     },
     edited: onEdit,

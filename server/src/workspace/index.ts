@@ -93,6 +93,20 @@ function slim(r: AnalysisResult): IndexedResult {
   return JSON.parse(JSON.stringify(out)) as IndexedResult;
 }
 
+/**
+ * Analyses resolve without a macrotask (only secretlint, when it runs, awaits anything): a loop of them
+ * would keep the event loop from reading the client's messages, firing timers or noticing that stdin
+ * closed. The returned function yields to the event loop once some milliseconds have passed.
+ */
+function yieldingEvery(ms = 20): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < ms) return;
+    await new Promise<void>((r) => setImmediate(r));
+    last = Date.now();
+  };
+}
+
 const EMPTY_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
@@ -144,12 +158,13 @@ export class WorkspaceIndex {
     for (const f of files) this.known.add(f);
     for (const m of [this.entries, this.catalogueEntries]) for (const p of [...m.keys()]) if (!this.known.has(p)) m.delete(p);
     let done = 0;
+    const yielder = yieldingEvery();
     for (const f of files) {
       if (control.isCancelled?.()) return false;
       control.onProgress?.(done, files.length, f);
       await this.analyse(f);
       done++;
-      if (done % 16 === 0) await new Promise<void>((r) => setImmediate(r));
+      await yielder();
     }
     control.onProgress?.(files.length, files.length, '');
     return true;
@@ -177,14 +192,25 @@ export class WorkspaceIndex {
    */
   dependentsOf(abs: string, viaCatalogue = false): string[] {
     const target = path.resolve(abs);
-    const under = (d: string, x: string) => x.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
-    const out: string[] = [];
+    const out = this.readersOf(new Set([target]), viaCatalogue ? new Set([target]) : new Set());
+    out.delete(target);
+    return [...out].sort();
+  }
+
+  /**
+   * One pass over the index: the files that asked about one of `paths` (or something inside one of them),
+   * and those that read the catalogue of a folder holding one of `catalogueChanges`.
+   */
+  private readersOf(paths: Set<string>, catalogueChanges: Set<string>): Set<string> {
+    const out = new Set<string>();
+    const hit = (p: string, set: Set<string>) => { for (let d = p; ; d = path.dirname(d)) { if (set.has(d)) return true; if (path.dirname(d) === d) return false; } };
     for (const [p, e] of this.entries) {
-      if (p === target) continue;
-      if (e.deps.has(target) || [...e.deps].some((d) => under(target, d))) out.push(p);
-      else if (viaCatalogue && [...e.dirDeps].some((d) => under(d, target))) out.push(p);
+      let reads = false;
+      for (const d of e.deps) if (hit(d, paths)) { reads = true; break; }
+      if (!reads && catalogueChanges.size) for (const c of catalogueChanges) if ([...e.dirDeps].some((d) => c === d || c.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) { reads = true; break; }
+      if (reads) out.add(p);
     }
-    return out.sort();
+    return out;
   }
 
   /**
@@ -192,40 +218,86 @@ export class WorkspaceIndex {
    * returns the paths analysed again.
    */
   async update(abs: string, change: ChangeType, handover?: Handover): Promise<string[]> {
-    const p = path.resolve(abs);
-    if (!this.inRoots(p)) return [];
-    // The document has changed since the editor's analysis: the analysis of the newer text will come.
-    if (handover && this.read(p) !== handover.text) return [];
-    return this.inBatch(() => this.updatePath(p, change, handover));
+    return this.updateMany([{ path: abs, change, handover }]);
   }
 
-  private async updatePath(p: string, change: ChangeType, handover?: Handover): Promise<string[]> {
-    const wasKubernetes = this.kinds.get(p) === 'kubernetes';
-    const batch = this.batch!;
-    for (const k of [...batch.models.keys()]) if (k.endsWith('\u0000' + p) || k.includes('\u0000' + p + path.sep)) batch.models.delete(k);
-    for (const m of [batch.objects, this.catalogueEntries]) for (const k of [...m.keys()]) if (k === p || k.startsWith(p + path.sep)) m.delete(k);
-    batch.catalogues.clear();
-    this.kinds.delete(p);
-    this.linkCache = undefined;
-    // The folder catalogue (manifest objects) changes only when a Kubernetes file does.
-    const dependents = new Set(this.dependentsOf(p, wasKubernetes || this.kindOf(p) === 'kubernetes'));
-    const again: string[] = [];
-    const gone = change === 'deleted' || !this.exists(p);
-    if (gone) {
-      this.forgetSkipped([p]);
-      for (const f of [...this.known]) if (f === p || f.startsWith(p + path.sep)) { this.known.delete(f); this.entries.delete(f); dependents.delete(f); }
-    } else if (this.isFile(p)) {
-      if (isCandidatePath(p) && !this.ignored(p)) {
-        this.known.add(p);
-        if (handover) this.store(p, handover.result, handover.deps, handover.dirDeps); else await this.analyse(p);
-        again.push(p);
-      }
-    } else if (change === 'created') {
-      // A folder appeared (moved in, checked out): index what it holds.
-      for (const f of this.discover([p])) { this.known.add(f); batch.catalogues.clear(); await this.analyse(f); again.push(f); }
+  /**
+   * Many files changed at once (a branch switch, a batch of watcher events): each changed file is
+   * analysed once, and each file whose last analysis looked at one of them once, however many of its
+   * dependencies changed. Manifests that read the workspace catalogue are analysed again only when the
+   * catalogue's objects changed. Yields to the event loop between analyses, so requests, cancellation
+   * and the end of the client's process are noticed while it runs. Returns the paths analysed again.
+   */
+  async updateMany(changes: { path: string; change: ChangeType; handover?: Handover }[]): Promise<string[]> {
+    const targets = new Map<string, { change: ChangeType; handover?: Handover }>();
+    for (const c of changes) {
+      const p = path.resolve(c.path);
+      // The document has changed since the editor's analysis: the analysis of the newer text will come.
+      if (!this.inRoots(p) || (c.handover && this.read(p) !== c.handover.text)) continue;
+      targets.set(p, { change: c.change, handover: c.handover });
     }
-    for (const d of [...dependents].sort()) if (this.known.has(d)) { await this.analyse(d); again.push(d); }
-    return again;
+    if (!targets.size) return [];
+    return this.inBatch(() => this.updatePaths(targets));
+  }
+
+  private async updatePaths(targets: Map<string, { change: ChangeType; handover?: Handover }>): Promise<string[]> {
+    const batch = this.batch!;
+    const under = (p: string, k: string) => k === p || k.startsWith(p + path.sep);
+    // What each changed path contributed to the catalogue, before the change.
+    const catalogueBefore = new Map<string, string>();
+    const catalogueRead = [...this.entries.values()].some((e) => e.dirDeps.size > 0);
+    for (const p of targets.keys()) {
+      if (catalogueRead) catalogueBefore.set(p, this.catalogueKey(p, true));
+      for (const k of [...batch.models.keys()]) if (under(p, k.slice(k.indexOf('\u0000') + 1))) batch.models.delete(k);
+      for (const m of [batch.objects, this.catalogueEntries, this.kinds]) for (const k of [...m.keys()]) if (under(p, k)) m.delete(k);
+    }
+    batch.catalogues.clear();
+    this.linkCache = undefined;
+    const readers = this.readersOf(new Set(targets.keys()), new Set());
+    const again = new Set<string>();
+    const yielder = yieldingEvery();
+    for (const [p, { change, handover }] of targets) {
+      if (change === 'deleted' || !this.exists(p)) {
+        this.forgetSkipped([p]);
+        for (const f of [...this.known]) if (under(p, f)) { this.known.delete(f); this.entries.delete(f); readers.delete(f); }
+      } else if (this.isFile(p)) {
+        if (isCandidatePath(p) && !this.ignored(p)) {
+          this.known.add(p);
+          if (handover) this.store(p, handover.result, handover.deps, handover.dirDeps); else await this.analyse(p);
+          again.add(p);
+        }
+      } else if (change === 'created') {
+        // A folder appeared (moved in, checked out): index what it holds.
+        for (const f of this.discover([p])) { this.known.add(f); batch.catalogues.clear(); await this.analyse(f); again.add(f); await yielder(); }
+      }
+      batch.catalogues.clear();
+      await yielder();
+    }
+    // The catalogue's readers only when the catalogue's objects changed, not at every edit of a manifest.
+    const catalogueChanges = new Set([...catalogueBefore].filter(([p, before]) => this.catalogueKey(p) !== before).map(([p]) => p));
+    if (catalogueChanges.size) for (const r of this.readersOf(new Set(), catalogueChanges)) readers.add(r);
+    for (const d of [...readers].sort()) {
+      if (again.has(d) || !this.known.has(d)) continue;
+      await this.analyse(d);
+      again.add(d);
+      await yielder();
+    }
+    return [...again];
+  }
+
+  /**
+   * The catalogue objects of the manifests at or under `p`, as a comparable string. `kept` reads only the
+   * entries already kept (the state before a change: the disk may already hold the new text).
+   */
+  private catalogueKey(p: string, kept = false): string {
+    const files = [...this.known].filter((f) => f === p || f.startsWith(p + path.sep)).sort();
+    const parts: string[] = [];
+    for (const f of files) {
+      if (!this.catalogueEntries.has(f) && (kept || this.kindOf(f) !== 'kubernetes')) continue;
+      this.catalogueObjectsOf(f);
+      parts.push(f, JSON.stringify(this.catalogueEntries.get(f) ?? []));
+    }
+    return parts.join('\u0000');
   }
 
   /** An AnalyzeHost for analysing `file`; every question it is asked becomes a dependency of `file`. */
