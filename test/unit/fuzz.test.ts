@@ -63,8 +63,15 @@ describe('fuzz: mutated fixtures', function () {
     const edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, newText: 'B' };
     assert.strictEqual(editProblem(text, [edit], 'a\rB\nc\n'), undefined);
     assert.match(editProblem(text, [edit], 'a\rb\nB\n') ?? '', /text outside the edit ranges changed/);
-    const append = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: 'd\n' };
+    // The end of the text is line 3 as the model counts (planFix and guard place appends there).
+    const append = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: 'd\n' };
     assert.strictEqual(editProblem(text, [append], text + 'd\n'), undefined);
+    // Case 1:1058: after a leading lone CR, LF-only counting put the end of the text at line 3 and took this
+    // insertion before `CMD` (line 3 as the model counts) for an append.
+    const dockerfile = '\rFROM \nEXPOSE 0\nCMD \n';
+    const beforeCmd = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: 'HEALTHCHECK NONE\n' };
+    assert.strictEqual(editProblem(dockerfile, [beforeCmd], '\rFROM \nEXPOSE 0\nHEALTHCHECK NONE\nCMD \n'), undefined);
+    assert.match(editProblem(dockerfile, [beforeCmd], dockerfile + 'HEALTHCHECK NONE\n') ?? '', /text outside the edit ranges changed/);
   });
 
   it(`analyses ${ANALYSIS_CASES} mutated fixtures (seed ${SEED}) without a crash, rule error or hang`, async () => {
