@@ -273,8 +273,8 @@ export class FixSession {
 
   /**
    * fix-all on one file until nothing applies (bounded): checked passes (see checkedPass). Refusals are
-   * judged against the text as it stands, so once a pass changes the file the refused fixes are tried
-   * again: the run stops where running it again would change nothing. A fix is applied at most once per
+   * judged against the text as it stands, so when a round of passes changed the file the refused fixes
+   * are tried again: the run stops where running it again would change nothing. A fix is applied at most once per
    * problem: one that comes back is refused.
    */
   async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
@@ -296,18 +296,28 @@ export class FixSession {
       return true;
     };
     let result = await this.analyze(abs, config);
-    for (let pass = 0; pass < (opts.maxPasses ?? 100); pass++) {
+    // Bounded by the passes that change the file; a pass that changes nothing refuses a fix, and there
+    // are only so many. A round ends when nothing more applies; a round that changed the file is followed
+    // by another with the refusals lifted.
+    let changedInRound = false;
+    for (let changes = 0, pass = 0; changes < (opts.maxPasses ?? 100) && pass < 100 * (opts.maxPasses ?? 100); pass++) {
       if (!result.model) break;
       countProblems(result, problems);
       const text = this.read(abs) ?? '';
       const before = new Map(this.overlay);
       const p = await this.checkedPass(abs, withoutBanned(result, banned, opts.unsafe), config, { unsafe: opts.unsafe, refuse, skip });
-      if (!p.chosen) return { applied, refused: [...refused.values()], result, converged: true };
+      if (!p.chosen) {
+        if (!changedInRound) return { applied, refused: [...refused.values()], result, converged: true };
+        changedInRound = false;
+        banned.clear();
+        continue;
+      }
       result = p.result;
       if (!p.applied.length) continue;
       // A fix that rewrites text to itself would otherwise be "applied" on every pass.
       if (!this.changedSince(before)) { for (const c of p.applied) banned.add(key(c)); continue; }
-      banned.clear();
+      changes++;
+      changedInRound = true;
       for (const c of p.applied) {
         times.set(onceKey(c), (times.get(onceKey(c)) ?? 0) + 1);
         refused.delete(key(c));
