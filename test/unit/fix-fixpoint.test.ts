@@ -50,4 +50,15 @@ describe('fix-all reaches a fixpoint in one run', () => {
     assert.deepStrictEqual(await fixOnce(file), []);
     assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
   });
+
+  it('counts only the passes that change the file against the pass limit (refusals retried per round, not per change)', async () => {
+    // Retrying every refused fix after every change took (changes × refusals) passes: fuzz case 1:1646,
+    // 4 fixes and 35 refusals, ran out of its 100 passes and "did not settle". Here: 3 changes, 1 refusal.
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, 'services: y:\n  c: {:\n n:');
+    const r = await new FixSession(noGit).fixFile(file, defaultConfig(), { unsafe: true, maxPasses: 3 });
+    assert.strictEqual(r.converged, true);
+    assert.strictEqual(r.applied.length, 3, r.applied.map((a) => a.title).join('\n'));
+    assert.deepStrictEqual(r.refused, [], 'pids_limit, refused at first, went in: it is not reported as skipped');
+  });
 });
