@@ -274,8 +274,8 @@ export class FixSession {
   /**
    * fix-all on one file until nothing applies (bounded): checked passes (see checkedPass). Refusals are
    * judged against the text as it stands, so when a round of passes changed the file the refused fixes
-   * are tried again: the run stops where running it again would change nothing. A fix is applied at most once per
-   * problem: one that comes back is refused.
+   * are tried again: the run stops where running it again would change nothing. A fix is applied at
+   * most once per problem: one that comes back is refused.
    */
   async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
     const applied: AppliedFix[] = [];
