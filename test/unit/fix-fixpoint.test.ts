@@ -51,6 +51,18 @@ describe('fix-all reaches a fixpoint in one run', () => {
     assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
   });
 
+  it('tries a refused fix again in the next round even when the round ended on another refusal', async () => {
+    // Fuzz case 1:4698 (minimised). The pass that refused the volume handed back its findings without the
+    // ones refused so far, so pids_limit for "a", refused first, was never tried again; a second `fix` added it.
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, '\ufeffservices: a:\n    : \n    \u0002 #\n      L: \n b:\n  image: mongo');
+    const first = await fixOnce(file);
+    assert.ok(first.includes('missing-pids-limit: Add pids_limit: 512 to "a"'), first.join('\n'));
+    const text = fs.readFileSync(file, 'utf8');
+    assert.deepStrictEqual(await fixOnce(file), []);
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
+  });
+
   it('counts only the passes that change the file against the pass limit (refusals retried per round, not per change)', async () => {
     // Retrying every refused fix after every change took (changes × refusals) passes: fuzz case 1:1646,
     // 4 fixes and 35 refusals, ran out of its 100 passes and "did not settle". Here: 3 changes, 1 refusal.

@@ -312,8 +312,10 @@ export class FixSession {
         banned.clear();
         continue;
       }
-      result = p.result;
+      // A pass that applied nothing hands back the findings it was given, without the refused ones;
+      // `result` keeps them all, for the next round.
       if (!p.applied.length) continue;
+      result = p.result;
       // A fix that rewrites text to itself would otherwise be "applied" on every pass.
       if (!this.changedSince(before)) { for (const c of p.applied) banned.add(key(c)); continue; }
       changes++;
