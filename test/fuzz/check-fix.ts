@@ -91,11 +91,9 @@ function parseProblems(abs: string, bytes: string): string[] | undefined {
 /** Whether one applyEdits call did what its ranges say, read as the model reads lines; a reason when not. */
 export function editProblem(text: string, edits: Edit[], result: string): string | undefined {
   const src = new SourceText(text);
-  const lf = text.split('\n');
-  const isAppend = (e: Edit) => e.range.start.line === lf.length - 1 && e.range.end.line === lf.length - 1 && e.range.start.character === lf[lf.length - 1].length && e.range.end.character === e.range.start.character;
+  // Appends need no special case: the end of the last line, as the model counts lines, is the end of the text.
   const spans: { s: number; e: number; t: string }[] = [];
   for (const e of edits) {
-    if (isAppend(e)) { spans.push({ s: text.length, e: text.length, t: e.newText }); continue; }
     for (const p of [e.range.start, e.range.end]) {
       if (p.line < 0 || p.line >= src.lineCount || p.character < 0 || p.character > src.lineText(p.line).length) {
         return `edit at ${p.line + 1}:${p.character + 1} lies outside the text (${src.lineCount} lines) as the model counts lines`;

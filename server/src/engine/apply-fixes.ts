@@ -272,42 +272,62 @@ export class FixSession {
   }
 
   /**
-   * fix-all on one file until nothing applies (bounded): checked passes (see checkedPass). A fix is
-   * applied at most once: one that comes back is refused.
+   * fix-all on one file until nothing applies (bounded): checked passes (see checkedPass). Refusals are
+   * judged against the text as it stands, so when a round of passes changed the file the refused fixes
+   * are tried again: the run stops where running it again would change nothing. A fix is applied at
+   * most once per problem: one that comes back is refused.
    */
   async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
     const applied: AppliedFix[] = [];
-    const refused: RefusedFix[] = [];
+    const refused = new Map<string, RefusedFix>();
     const banned = new Set<string>();
-    const done = new Set<string>();
+    const times = new Map<string, number>();
+    const problems = new Map<string, number>();
     const refuse = (c: ChosenFix, reason: string) => {
       if (banned.has(key(c))) return;
       banned.add(key(c));
-      refused.push({ file: abs, ruleId: c.finding.ruleId, title: c.fix.title, reason });
+      if (!refused.has(key(c))) refused.set(key(c), { file: abs, ruleId: c.finding.ruleId, title: c.fix.title, reason });
     };
+    // Findings with the same rule and message (two services of one name) are as many problems: each may
+    // be fixed once; a fix applied as often as there ever were such problems and needed again came back.
     const skip = (c: ChosenFix) => {
-      if (!done.has(onceKey(c))) return false;
+      if ((times.get(onceKey(c)) ?? 0) < (problems.get(problemKey(c.finding)) ?? 0)) return false;
       refuse(c, 'it was applied once already and the problem came back; nothing changed');
       return true;
     };
     let result = await this.analyze(abs, config);
-    for (let pass = 0; pass < (opts.maxPasses ?? 100); pass++) {
+    // Bounded by the passes that change the file; a pass that changes nothing refuses a fix, and there
+    // are only so many. A round ends when nothing more applies; a round that changed the file is followed
+    // by another with the refusals lifted.
+    let changedInRound = false;
+    for (let changes = 0, pass = 0; changes < (opts.maxPasses ?? 100) && pass < 100 * (opts.maxPasses ?? 100); pass++) {
       if (!result.model) break;
+      countProblems(result, problems);
       const text = this.read(abs) ?? '';
       const before = new Map(this.overlay);
       const p = await this.checkedPass(abs, withoutBanned(result, banned, opts.unsafe), config, { unsafe: opts.unsafe, refuse, skip });
-      if (!p.chosen) return { applied, refused, result, converged: true };
-      result = p.result;
+      if (!p.chosen) {
+        if (!changedInRound) return { applied, refused: [...refused.values()], result, converged: true };
+        changedInRound = false;
+        banned.clear();
+        continue;
+      }
+      // A pass that applied nothing hands back the findings it was given, without the refused ones;
+      // `result` keeps them all, for the next round.
       if (!p.applied.length) continue;
+      result = p.result;
       // A fix that rewrites text to itself would otherwise be "applied" on every pass.
       if (!this.changedSince(before)) { for (const c of p.applied) banned.add(key(c)); continue; }
+      changes++;
+      changedInRound = true;
       for (const c of p.applied) {
-        done.add(onceKey(c));
+        times.set(onceKey(c), (times.get(onceKey(c)) ?? 0) + 1);
+        refused.delete(key(c));
         applied.push({ file: abs, ruleId: c.finding.ruleId, severity: c.finding.severity, title: c.fix.title, safety: c.fix.safety, files: c.changes.map((x) => x.file), sensitive: this.sensitiveOf(c, text) });
       }
     }
     const left = result.model ? planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe).chosen.length : 0;
-    return { applied, refused, result, converged: left === 0 };
+    return { applied, refused: [...refused.values()], result, converged: left === 0 };
   }
 
   private changedSince(snapshot: Map<string, string>): boolean {
@@ -329,8 +349,16 @@ export class FixSession {
 }
 
 function key(c: ChosenFix): string { return `${c.finding.ruleId}\u0000${c.fix.title}`; }
-/** The same fix for the same problem: applied at most once per run. */
+/** The same fix for the same problem: applied once per such problem per run. */
 function onceKey(c: ChosenFix): string { return `${key(c)}\u0000${c.finding.message}`; }
+function problemKey(f: Finding): string { return `${f.ruleId}\u0000${f.message}`; }
+
+/** Keeps, per rule and message, the most findings any analysis of the run reported at once. */
+function countProblems(result: AnalysisResult, most: Map<string, number>): void {
+  const now = new Map<string, number>();
+  for (const f of result.findings) now.set(problemKey(f), (now.get(problemKey(f)) ?? 0) + 1);
+  for (const [k, n] of now) if (n > (most.get(k) ?? 0)) most.set(k, n);
+}
 
 /** The deepest folder holding all the folders. */
 export function commonFolder(folders: string[]): string {
