@@ -45,6 +45,23 @@ describe('seaworthy fix keeps every value (CLI)', function () {
     assert.strictEqual(r.code, 1, 'the secret is still there');
   });
 
+  it('.env is a directory: the other fixes still apply, what remains names the secret, and a second run changes nothing', () => {
+    // A refused secret move must not hide the secret from the judgement of later fixes and of what remains.
+    const text = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: "pa$$1word-Xq7"\n';
+    fs.writeFileSync(path.join(tmp, 'compose.yaml'), text);
+    fs.mkdirSync(path.join(tmp, '.env'));
+    const first = run(['fix', 'compose.yaml'], tmp);
+    assert.doesNotMatch(first.out, /more serious problem \(hardcoded-secret\)/, first.out);
+    assert.match(first.out, /^fixed compose\.yaml: slow-shutdown-without-grace: /m, first.out);
+    assert.match(first.out, /hardcoded-secret$/m, 'the secret is listed among the remaining findings');
+    assert.strictEqual(first.code, 1, first.out);
+    const after = fs.readFileSync(path.join(tmp, 'compose.yaml'), 'utf8');
+    assert.match(after, /POSTGRES_PASSWORD: "pa\$\$1word-Xq7"/);
+    const second = run(['fix', 'compose.yaml'], tmp);
+    assert.doesNotMatch(second.out, /^fixed /m, second.out);
+    assert.strictEqual(fs.readFileSync(path.join(tmp, 'compose.yaml'), 'utf8'), after);
+  });
+
   it('two fix runs sharing a .env never lose a value (six rounds)', async () => {
     for (let round = 0; round < 6; round++) {
       const dir = path.join(tmp, `round${round}`);

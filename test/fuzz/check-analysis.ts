@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { analyzeText, AnalysisResult, parseModel, prepareText } from '../../server/src/engine/analyze';
-import { defaultConfig } from '../../server/src/engine/config';
+import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
 import { diskHost } from '../../server/src/workspace/batch';
 import { formatText, toCliFindings } from '../../server/src/cli/format';
 import { buildReport } from '../../server/src/report/build';
@@ -37,10 +37,19 @@ function parserStack(abs: string, text: string, kind: AnalysisResult['kind']): s
   return undefined;
 }
 
+/**
+ * The engine's defaults with the per-file time budget beyond the fuzzer's hang limit: what a case
+ * finds must not depend on how busy the machine is (a budget that runs out under load skips rules, so
+ * the same case could pass once and fail the next time), and a slow case is reported as a hang.
+ */
+export function fuzzConfig(): EngineConfig {
+  return { ...defaultConfig(), maxAnalysisMs: 60_000 };
+}
+
 export async function checkAnalysis(c: FuzzCase): Promise<Failure[]> {
   // Analysed in place of its seed file, so relative references (build contexts, Dockerfiles) resolve as for the seed.
   const abs = path.join(repoRoot, c.source);
-  const config = defaultConfig();
+  const config = fuzzConfig();
   let result: AnalysisResult;
   try {
     result = await analyzeText(abs, c.text, config, diskHost(config, undefined, [abs]));

@@ -20,7 +20,7 @@ import { runFix } from '../../server/src/cli/fix';
 import { SourceText } from '../../server/src/model/range';
 import { detectKind } from '../../server/src/parse/detect';
 import { FuzzCase, repoRoot } from './cases';
-import { errorOf, Failure } from './check-analysis';
+import { errorOf, Failure, fuzzConfig } from './check-analysis';
 
 type Edit = { range: fixEngine.FileChange['edits'][number]['range']; newText: string };
 
@@ -124,7 +124,7 @@ class Sink extends Writable {
 async function fixOnce(file: string): Promise<{ out: string; err: string; failure?: Failure }> {
   const out = new Sink(), err = new Sink();
   try {
-    await runFix({ paths: [file], unsafe: true, dryRun: false, failOn: 'error' }, defaultConfig(), out, err, new FixSession(noGit));
+    await runFix({ paths: [file], unsafe: true, dryRun: false, failOn: 'error' }, fuzzConfig(), out, err, new FixSession(noGit));
   } catch (e) {
     return { out: out.text, err: err.text, failure: errorOf('exception', e) };
   }

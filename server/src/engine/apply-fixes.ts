@@ -243,10 +243,12 @@ export class FixSession {
    * One checked pass of fix-all: the pass's fixes are applied together and the file analysed again; if
    * a fixed problem is still reported, the file no longer parses or a more serious problem appeared, the
    * pass is rolled back and only its first fix is tried alone (rolled back and refused in turn if it
-   * fails the same test). `analyze` reads the session's files.
+   * fails the same test). `analyze` reads the session's files. `planFrom`: the findings whose fixes may
+   * be chosen (fixFile leaves out refused ones); the edits are still judged against all of `result`, so a
+   * problem whose fix was refused never looks new after another fix.
    */
-  async checkedPass(abs: string, result: AnalysisResult, config: EngineConfig, opts: { unsafe: boolean; refuse: (c: ChosenFix, why: string) => void; skip?: (c: ChosenFix) => boolean }): Promise<{ applied: ChosenFix[]; own: FileChange['edits']; result: AnalysisResult; chosen: number }> {
-    const plan = planPass(result, abs, this.read, opts.unsafe);
+  async checkedPass(abs: string, result: AnalysisResult, config: EngineConfig, opts: { unsafe: boolean; refuse: (c: ChosenFix, why: string) => void; skip?: (c: ChosenFix) => boolean; planFrom?: AnalysisResult }): Promise<{ applied: ChosenFix[]; own: FileChange['edits']; result: AnalysisResult; chosen: number }> {
+    const plan = planPass(opts.planFrom ?? result, abs, this.read, opts.unsafe);
     for (const c of plan.conflicts) opts.refuse({ finding: c.finding, fix: c.fix, changes: [] }, c.reason);
     const chosen = plan.chosen.filter((c) => !opts.skip?.(c));
     if (!chosen.length) return { applied: [], own: [], result, chosen: plan.chosen.length };
@@ -305,15 +307,13 @@ export class FixSession {
       countProblems(result, problems);
       const text = this.read(abs) ?? '';
       const before = new Map(this.overlay);
-      const p = await this.checkedPass(abs, withoutBanned(result, banned, opts.unsafe), config, { unsafe: opts.unsafe, refuse, skip });
+      const p = await this.checkedPass(abs, result, config, { unsafe: opts.unsafe, refuse, skip, planFrom: withoutBanned(result, banned, opts.unsafe) });
       if (!p.chosen) {
         if (!changedInRound) return { applied, refused: [...refused.values()], result, converged: true };
         changedInRound = false;
         banned.clear();
         continue;
       }
-      // A pass that applied nothing hands back the findings it was given, without the refused ones;
-      // `result` keeps them all, for the next round.
       if (!p.applied.length) continue;
       result = p.result;
       // A fix that rewrites text to itself would otherwise be "applied" on every pass.
