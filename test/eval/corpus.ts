@@ -13,6 +13,12 @@ export function corpusDir(): string {
 
 export function kicsDir(corpus = corpusDir()): string { return path.join(corpus, 'labeled', 'kics'); }
 
+/** What `npm run eval` says, and the exit code it stops with, when the corpus is not at `corpus`. */
+export function corpusAbsence(corpus: string): { exitCode: 2; message: string } | undefined {
+  if (fs.existsSync(path.join(kicsDir(corpus), 'index.json')) && fs.existsSync(path.join(corpus, 'real', 'manifest.json'))) return undefined;
+  return { exitCode: 2, message: `eval: corpus not found at ${corpus} (needs labeled/kics/index.json and real/manifest.json; set SEAWORTHY_CORPUS to its folder)` };
+}
+
 export interface IndexRow {
   kind: KicsKind; query: string; id: string; queryName: string; severity: string; category: string;
   topics: string[]; positiveFiles: number; negativeFiles: number; expectedFindings: number;

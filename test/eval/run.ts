@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../../server/src/rules';
-import { corpusDir, kicsDir, readIndex } from './corpus';
+import { corpusAbsence, corpusDir, kicsDir, readIndex } from './corpus';
 import { heading, notes, pct, table } from './format';
 import { KICS_MAP } from './kics-map';
 import { LabeledReport, QueryResult, runLabeled } from './labeled';
@@ -141,9 +141,10 @@ function printReal(r: RealReport): void {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const corpus = corpusDir();
-  if (!fs.existsSync(path.join(kicsDir(corpus), 'index.json')) || !fs.existsSync(path.join(corpus, 'real', 'manifest.json'))) {
-    console.error(`eval: corpus not found at ${corpus} (needs labeled/kics/index.json and real/manifest.json; set SEAWORTHY_CORPUS to its folder)`);
-    return 2;
+  const absent = corpusAbsence(corpus);
+  if (absent) {
+    console.error(absent.message);
+    return absent.exitCode;
   }
   if (args.list) {
     if (!allRules.some((r) => r.id === args.list)) console.error(`note: no rule "${args.list}" among ${allRules.map((r) => r.id).join(', ')}`);
