@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { allRules } from '../../server/src/rules';
-import { corpusAbsence, corpusDir, kicsDir, readIndex } from './corpus';
+import { corpusAbsence, corpusDir, readIndex } from './corpus';
 import { heading, notes, pct, table } from './format';
 import { KICS_MAP } from './kics-map';
 import { LabeledReport, QueryResult, runLabeled } from './labeled';

@@ -93,7 +93,7 @@ export function receivesSecrets(file: string): boolean {
 export { gitignoreCovers, gitView };
 export type { GitView };
 
-export interface AppliedFix { file: string; ruleId: string; severity: Finding['severity']; title: string; safety: Fix['safety']; files: string[]; sensitive: string[] }
+export interface AppliedFix { file: string; ruleId: string; severity: Finding['severity']; title: string; safety: Fix['safety']; files: string[] }
 export interface RefusedFix { file: string; ruleId: string; title: string; reason: string }
 
 /**
@@ -216,29 +216,6 @@ export class FixSession {
     return { ok, own };
   }
 
-  /** Values written to .env files and secret manifests or replaced in secrets findings: masked wherever a change is printed. */
-  sensitiveOf(chosen: ChosenFix, docText: string): string[] {
-    const out: string[] = [];
-    if (chosen.finding.category === 'secrets') {
-      const r = chosen.finding.range;
-      if (r.start.line === r.end.line) out.push(new SourceText(docText).slice(r));
-    }
-    for (const c of chosen.changes) {
-      if (isEnvFile(c.file)) {
-        for (const e of c.edits) for (const l of e.newText.split('\n')) { const m = /^[^=#]+=(.+)$/.exec(l.trim()); if (m) out.push(m[1].replace(/^(['"])(.*)\1$/, '$2')); }
-      } else if (receivesSecrets(c.file)) {
-        // Secret manifests get `  KEY: "value"` lines (JSON-quoted); other lines are unquoted.
-        for (const e of c.edits) for (const l of e.newText.split('\n')) {
-          const m = /^\s+[^:#\s]+:\s*("(?:[^"\\]|\\.)*")\s*$/.exec(l);
-          if (!m) continue;
-          out.push(m[1].slice(1, -1));
-          try { out.push(JSON.parse(m[1]) as string); } catch { /* the quoted text is masked as written */ }
-        }
-      }
-    }
-    return out.filter((s) => s.trim().length >= 3);
-  }
-
   /**
    * One checked pass of fix-all: the pass's fixes are applied together and the file analysed again; if
    * a fixed problem is still reported, the file no longer parses or a more serious problem appeared, the
@@ -305,7 +282,6 @@ export class FixSession {
     for (let changes = 0, pass = 0; changes < (opts.maxPasses ?? 100) && pass < 100 * (opts.maxPasses ?? 100); pass++) {
       if (!result.model) break;
       countProblems(result, problems);
-      const text = this.read(abs) ?? '';
       const before = new Map(this.overlay);
       const p = await this.checkedPass(abs, result, config, { unsafe: opts.unsafe, refuse, skip, planFrom: withoutBanned(result, banned, opts.unsafe) });
       if (!p.chosen) {
@@ -323,7 +299,7 @@ export class FixSession {
       for (const c of p.applied) {
         times.set(onceKey(c), (times.get(onceKey(c)) ?? 0) + 1);
         refused.delete(key(c));
-        applied.push({ file: abs, ruleId: c.finding.ruleId, severity: c.finding.severity, title: c.fix.title, safety: c.fix.safety, files: c.changes.map((x) => x.file), sensitive: this.sensitiveOf(c, text) });
+        applied.push({ file: abs, ruleId: c.finding.ruleId, severity: c.finding.severity, title: c.fix.title, safety: c.fix.safety, files: c.changes.map((x) => x.file) });
       }
     }
     const left = result.model ? planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe).chosen.length : 0;
