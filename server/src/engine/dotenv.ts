@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { hasLineBreak, withoutTrailingComment } from '../knowledge/text';
+import { splitLines } from '../model/line-breaks';
 
 /** Files that receive configuration values (and so secrets): `.env`, `.env.production`, not `.env.example`. */
 export function isEnvFile(file: string): boolean {
@@ -13,16 +14,6 @@ export function isEnvFile(file: string): boolean {
   return /^\.env(?:\..+)?$/.test(name) && !/\.(?:example|sample|template|dist|defaults?)$/i.test(name);
 }
 
-/** A file's lines, any line-break convention, without a leading BOM. */
-export function splitLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-}
-
-/** The line break a file uses (the first one found), LF for a file without any. */
-export function lineBreakOf(text: string): string {
-  const m = /\r\n|\r|\n/.exec(text);
-  return m ? m[0] : '\n';
-}
 
 export interface DotEnvValue {
   /** The value as the container receives it, undefined when Compose would interpolate it (`$NAME` in an unquoted or double-quoted value). */

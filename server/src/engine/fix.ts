@@ -2,7 +2,8 @@ import * as path from 'path';
 import type { Fix, TextEdit } from './rule';
 import { SourceText } from '../model/range';
 import type { Range } from '../model/range';
-import { dotEnvStatus, isEnvFile, lineBreakOf, parseDotEnvLine, splitLines } from './dotenv';
+import { dotEnvStatus, isEnvFile, parseDotEnvLine } from './dotenv';
+import { lineBreakOf, splitLines } from '../model/line-breaks';
 
 /** Concrete edits to one file: what an editor's WorkspaceEdit and `seaworthy fix` both apply. */
 export interface FileChange { file: string; edits: { range: Range; newText: string }[]; create: boolean }

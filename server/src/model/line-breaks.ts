@@ -85,3 +85,8 @@ export function linesWithUnicodeBreaks(text: string, lineOf: (offset: number) =>
   for (let m = re.exec(text); m; m = re.exec(text)) lines.add(lineOf(m.index));
   return lines;
 }
+
+/** A file's lines, any line-break convention (LF, CRLF, lone CR), without a leading BOM. */
+export function splitLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+}
