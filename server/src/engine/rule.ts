@@ -19,6 +19,11 @@ export type Principle =
 
 export type Severity = 'error' | 'warning' | 'info';
 export type FixAvailability = 'safe' | 'unsafe' | 'none';
+/**
+ * `recommended`: right on real projects almost every time (the default everywhere); `strict`: policy and
+ * taste, opt-in (`extends: strict`, `--rules strict`).
+ */
+export type RuleSet = 'recommended' | 'strict';
 export type Model = DockerfileModel | ComposeModel | KubernetesModel;
 
 /** Equivalent rule ids in other tools (documentation only). */
@@ -112,6 +117,8 @@ export interface RuleDefinition {
   principle: Principle;
   severity: Severity;
   fix: FixAvailability;
+  /** The rule set that holds the rule (default `recommended`). */
+  set?: RuleSet;
   /** File kinds the rule checks (derived from `check` if omitted). */
   peers: PeerIds;
   docs: RuleDocs;
