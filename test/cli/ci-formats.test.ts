@@ -120,6 +120,9 @@ describe('seaworthy check: CI formats, SARIF paths, --output', function () {
     // From a subfolder, with the path given differently, the paths are still the repository's.
     const fromSub = sarifOf(path.join(repo, 'svc', 'api'), '.');
     assert.deepStrictEqual([...new Set(fromSub.runs[0].results.map((r) => decodeURIComponent(r.locations[0].physicalLocation.artifactLocation.uri)))], ['svc/api/Dockerfile.a,b:c']);
+    // `report --format sarif` from the subfolder: the same repository paths.
+    const report = JSON.parse(run(['report', '.', '--format', 'sarif'], path.join(repo, 'svc')).out) as Sarif;
+    assert.deepStrictEqual([...new Set(report.runs[0].results.map((r) => decodeURIComponent(r.locations[0].physicalLocation.artifactLocation.uri)))].sort(), ['svc/api/Dockerfile.a,b:c', 'svc/compose.yaml']);
     for (const rule of run0.tool.driver.rules) assert.match(rule.helpUri, new RegExp(`^https://github\\.com/seaworthy-dev/seaworthy/blob/main/docs/rules/${rule.id}\\.md$`));
     // Lines inserted above every finding: same fingerprints, other lines.
     const fingerprints = (l: Sarif) => l.runs[0].results.map((r) => `${r.ruleId} ${JSON.stringify(r.partialFingerprints)}`).sort();
