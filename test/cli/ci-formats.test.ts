@@ -156,10 +156,17 @@ describe('seaworthy: honest exit codes for empty scans', function () {
     }
   });
 
-  it('check on a mistyped path exits 2', () => {
+  it('check on a mistyped path exits 2, also beside paths that exist', () => {
     const r = run(['check', 'Dockerfle'], tmp);
     assert.strictEqual(r.code, 2);
     assert.match(r.err, /Dockerfle: no such file or directory/);
+    fs.writeFileSync(path.join(tmp, 'Dockerfile'), 'FROM node:20.11-alpine\nUSER node\nCMD ["node", "server.js"]\n');
+    try {
+      assert.strictEqual(run(['check', 'Dockerfile'], tmp).code, 0);
+      const both = run(['check', 'Dockerfile', 'compose.yml'], tmp);
+      assert.strictEqual(both.code, 2, 'the typo is not hidden by the file that exists');
+      assert.match(both.out, /in 1 file/);
+    } finally { fs.rmSync(path.join(tmp, 'Dockerfile')); }
   });
 
   it('report on an empty folder exits 2, and with --allow-empty scores 0, not 100', () => {

@@ -102,6 +102,8 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
     fs.writeFileSync(opts.output, rendered);
     err.write(`seaworthy: ${output.findings.length} finding${output.findings.length === 1 ? '' : 's'} in ${output.scanned.length} file${output.scanned.length === 1 ? '' : 's'}; ${opts.format} written to ${opts.output}\n`);
   } else out.write(rendered);
+  // A path that does not exist is a mistake in the call, even when the other paths were checked.
+  if (missing.length) return 2;
   const worst = [...output.findings, ...output.problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
