@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
+import { meaningfulReason } from '../engine/suppress';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
 import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
@@ -68,7 +69,8 @@ export function buildReport(input: ReportInput): Report {
       affects: reached.map((u) => label(u)).sort(byText),
       penalty: penaltyOf(f.severity, blast),
     };
-    if (f.suppressed?.reason) { out.accepted = { reason: f.suppressed.reason, by: f.suppressed.by }; out.penalty = 0; }
+    const reason = meaningfulReason(f.suppressed?.reason);
+    if (f.suppressed && reason) { out.accepted = { reason, by: f.suppressed.by }; out.penalty = 0; }
     else if (f.suppressed) out.suppressedWithoutReason = true;
     return out;
   };
@@ -106,9 +108,12 @@ export function buildReport(input: ReportInput): Report {
     const mine = all.filter((f) => f.section === s.id);
     const open = mine.filter((f) => !f.accepted).sort(fixOrder);
     const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
+    const checks = allRules.filter((rule) => sectionIdOf(rule) === s.id).length;
+    // A section no rule checks is not assessed: reviewed by hand, never a free 100/pass.
+    const assessed = checks > 0 || mine.length > 0;
     return {
-      id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
-      categories: cats, checks: allRules.filter((rule) => sectionIdOf(rule) === s.id).length, penalty,
+      id: s.id, title: s.title, good: s.good, score: assessed ? scoreFrom(penalty, units) : null, status: assessed ? statusFrom(open) : 'not-assessed',
+      categories: cats, checks, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
     };
   });

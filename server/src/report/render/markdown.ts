@@ -32,7 +32,9 @@ export function renderMarkdown(report: Report): string {
   out.push(`**Score: ${report.score}/100** (${ICON[report.status]}) · ${report.totals.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · ${counts(report.totals)} · ${report.totals.accepted} accepted risk${report.totals.accepted === 1 ? '' : 's'}`, '');
   out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
   for (const s of report.sections) {
-    out.push(`| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${s.checks ? ICON[s.status] : 'review by hand'} | ${s.findings.length} |`);
+    out.push(s.score === null
+      ? `| ${mdEscape(s.title)} | not assessed | review by hand | ${s.findings.length} |`
+      : `| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${ICON[s.status]} | ${s.findings.length} |`);
   }
   out.push('', '## Fix first', '');
   if (!report.fixFirst.length) out.push('Nothing open.');
@@ -40,7 +42,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`${i + 1}. **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.blast > 1 ? `, reaches ${f.blast} units` : ''})`);
   });
   for (const s of report.sections) {
-    out.push('', `## ${mdEscape(s.title)} — ${s.score}/100 ${s.checks ? ICON[s.status] : '(no automated checks yet)'}`, '');
+    out.push('', `## ${mdEscape(s.title)} — ${s.score === null ? 'not assessed (no automated checks yet: review by hand)' : `${s.score}/100 ${ICON[s.status]}`}`, '');
     out.push(`*What good looks like:* ${mdEscape(s.good)}`, '');
     for (const f of s.findings) {
       out.push(`- **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.affects.length ? `; affects ${f.affects.map(mdEscape).join(', ')}` : ''}${f.suppressedWithoutReason ? '; suppressed without a reason' : ''})`);
