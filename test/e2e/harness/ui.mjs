@@ -285,6 +285,28 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       }
     },
 
+    /**
+     * Clicks the language status indicator (the "{}" beside the language mode) and returns the text of its
+     * hover once it matches: the language status items of the active editor (createLanguageStatusItem).
+     */
+    async readLanguageStatus(match = /\S/, timeout = STEP_TIMEOUT) {
+      const indicator = page.locator('.statusbar-item[id="status.languageStatus"]');
+      const end = Date.now() + timeout;
+      let last = '';
+      for (;;) {
+        if (await indicator.count()) {
+          await indicator.first().click();
+          await page.waitForTimeout(400);
+          const items = page.locator('.hover-language-status');
+          last = (await items.count()) ? (await items.allInnerTexts()).join(' | ').replace(/\s+/g, ' ').trim() : '';
+          if (typeof match === 'string' ? last.includes(match) : match.test(last)) return last;
+          await page.keyboard.press('Escape');
+        }
+        if (Date.now() > end) throw new Error(`the language status hover does not show ${match} after ${timeout} ms (last ${JSON.stringify(last)})`);
+        await page.waitForTimeout(500);
+      }
+    },
+
     async pressEscape() { await page.keyboard.press('Escape'); },
 
     /** Screenshot to test-results/e2e/<name>.png. */
