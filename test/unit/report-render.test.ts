@@ -6,6 +6,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { defaultConfig } from '../../server/src/engine/config';
 import { reportOf } from '../../server/src/report';
+import { buildReport } from '../../server/src/report/build';
+import type { AnalysisResult } from '../../server/src/engine/analyze';
 import { contentSecurityPolicy, LIGHT_PALETTE, renderHtml } from '../../server/src/report/render/html';
 import { renderJson } from '../../server/src/report/render/json';
 import { renderMarkdown } from '../../server/src/report/render/markdown';
@@ -106,27 +108,31 @@ describe('report exports', function () {
     assert.strictEqual(data.sections.length, 15);
     for (const s of data.sections) {
       for (const k of ['id', 'title', 'score', 'status', 'findings']) assert.ok(k in s, `${s.id}: ${k}`);
-      assert.ok(s.checks ? ['pass', 'warn', 'fail'].includes(s.status) : s.status === 'not-assessed', `${s.id}: ${s.status}`);
+      assert.ok(s.score === null ? s.status === 'not-assessed' : ['pass', 'warn', 'fail'].includes(s.status), `${s.id}: ${s.status}`);
     }
   });
 
-  it('a section no rule checks is "not assessed" in every export, never 100/pass (as the panel shows it)', () => {
-    const unassessed = examples.sections.filter((s) => s.checks === 0).map((s) => s.id);
-    assert.ok(unassessed.includes('disaster-recovery'), `sections without checks: ${unassessed}`);
-    const json = JSON.parse(renderJson(examples)) as Report;
+  it('a section with no applicable rule is "not assessed" in every export, never 100/pass (as the panel shows it)', () => {
+    // A Dockerfile-only project: backups, rollout, disaster recovery and resource planning are checked
+    // only in Compose files and manifests.
+    const dockerOnly = buildReport({ results: [{ path: '/p/Dockerfile', kind: 'dockerfile', findings: [], suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] } as unknown as AnalysisResult], roots: ['/p'] });
+    const unassessed = dockerOnly.sections.filter((s) => s.score === null).map((s) => s.id);
+    assert.ok(unassessed.includes('disaster-recovery') && unassessed.includes('backups'), `not assessed: ${unassessed}`);
+    for (const s of dockerOnly.sections) assert.strictEqual(s.score === null, s.assessed === 0 && s.findings.length === 0, s.id);
+    const json = JSON.parse(renderJson(dockerOnly)) as Report;
     const dr = json.sections.find((s) => s.id === 'disaster-recovery')!;
     assert.deepStrictEqual([dr.score, dr.status], [null, 'not-assessed']);
-    const md = renderMarkdown(examples);
-    assert.match(md, /^\| Disaster recovery \| not assessed \| review by hand \| 0 \|$/m);
+    const md = renderMarkdown(dockerOnly);
+    assert.match(md, /^\| Disaster recovery \| not assessed \| not applicable \| 0 \|$/m);
     assert.match(md, /^## Disaster recovery — not assessed/m);
     assert.doesNotMatch(md, /Disaster recovery.*100/);
     for (const mode of ['export', 'webview'] as const) {
-      const html = renderHtml(examples, { mode, nonce: 'n' });
+      const html = renderHtml(dockerOnly, { mode, nonce: 'n' });
       const block = html.slice(html.indexOf('id="section-disaster-recovery"'), html.indexOf('</details>', html.indexOf('id="section-disaster-recovery"')));
       assert.match(block, /<span class="badge status-not-assessed">Not assessed<\/span> <span class="score">not assessed<\/span>/, mode);
       assert.doesNotMatch(block, />100</, mode);
     }
-    const sarif = JSON.parse(renderSarif(examples)) as { runs: { properties: { sections: { id: string; score: number | null; status: string }[] } }[] };
+    const sarif = JSON.parse(renderSarif(dockerOnly)) as { runs: { properties: { sections: { id: string; score: number | null; status: string }[] } }[] };
     assert.deepStrictEqual(sarif.runs[0].properties.sections.find((s) => s.id === 'disaster-recovery'), { id: 'disaster-recovery', title: 'Disaster recovery', score: null, status: 'not-assessed' });
   });
 

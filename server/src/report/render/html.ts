@@ -54,6 +54,15 @@ function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = fal
 const NOT_ASSESSED = 'Not assessed';
 const scoreText = (s: ReportSection) => (s.score === null ? 'not assessed' : String(s.score));
 
+/** Which checks ran here: "Assessed: 3 of 4 checks (a, b, c; d not applicable)", or why none could. */
+function coverage(s: ReportSection): string {
+  if (!s.checks) return '<p class="none">Not assessed: no automated check covers this yet, so it has no score. Review it by hand.</p>';
+  if (s.notApplicable) return `<p class="none">Not applicable: ${esc(s.notApplicable)}. Not assessed, so it has no score.</p>`;
+  const names = (applicable: boolean) => s.checkList.filter((c) => c.applicable === applicable).map((c) => `<code>${esc(c.ruleId)}</code>`).join(', ');
+  const na = s.checkList.some((c) => !c.applicable) ? `; not applicable here: ${names(false)}` : '';
+  return `<p class="checks">Assessed: ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${names(true)}${na}).</p>`;
+}
+
 function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
   const status = s.score === null ? NOT_ASSESSED : STATUS_LABEL[s.status];
   const open = s.status === 'fail' ? ' open' : '';
@@ -62,7 +71,7 @@ function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
   const n = s.findings.length;
   return `<details class="section status-${esc(s.status)}${s.score === null ? ' unchecked' : ''}" id="section-${esc(s.id)}" data-section="${esc(s.id)}" data-total="${n}"${open}>
 <summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${esc(scoreText(s))}</span> <span class="count">${n} finding${n === 1 ? '' : 's'}</span></summary>
-<p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${s.score === null ? '<p class="none">Not assessed: no automated check covers this yet, so it has no score. Review it by hand.</p>' : ''}
+<p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${coverage(s)}
 ${list}${accepted}</details>`;
 }
 
@@ -70,7 +79,8 @@ function summary(report: Report): string {
   const bars = report.sections.map((s) => {
     const assessed = s.score !== null;
     const width = assessed ? Math.max(0, Math.min(100, Math.round(s.score!))) : 0;
-    return `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"${assessed ? ` aria-valuenow="${s.score}"` : ' aria-valuetext="not assessed"'} aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${assessed ? '' : ' unchecked'} w${width}"></span></span><span class="bar-score"${assessed ? '' : ' title="Not assessed: no automated checks yet"'}>${assessed ? s.score : 'n/a'}</span></li>`;
+    const why = s.checks ? 'Not assessed: not applicable to this project' : 'Not assessed: no automated checks yet';
+    return `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"${assessed ? ` aria-valuenow="${s.score}"` : ' aria-valuetext="not assessed"'} aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${assessed ? '' : ' unchecked'} w${width}"></span></span><span class="bar-score"${assessed ? '' : ` title="${why}"`}>${assessed ? s.score : 'n/a'}</span></li>`;
   }).join('');
   const t = report.totals;
   const f = report.formula;

@@ -33,7 +33,7 @@ export function renderMarkdown(report: Report): string {
   out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
   for (const s of report.sections) {
     out.push(s.score === null
-      ? `| ${mdEscape(s.title)} | not assessed | review by hand | ${s.findings.length} |`
+      ? `| ${mdEscape(s.title)} | not assessed | ${s.checks ? 'not applicable' : 'review by hand'} | ${s.findings.length} |`
       : `| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${ICON[s.status]} | ${s.findings.length} |`);
   }
   out.push('', '## Fix first', '');
@@ -42,8 +42,10 @@ export function renderMarkdown(report: Report): string {
     out.push(`${i + 1}. **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.blast > 1 ? `, reaches ${f.blast} units` : ''})`);
   });
   for (const s of report.sections) {
-    out.push('', `## ${mdEscape(s.title)} — ${s.score === null ? 'not assessed (no automated checks yet: review by hand)' : `${s.score}/100 ${ICON[s.status]}`}`, '');
+    out.push('', `## ${mdEscape(s.title)} — ${s.score === null ? `not assessed (${s.checks ? 'not applicable' : 'no automated checks yet: review by hand'})` : `${s.score}/100 ${ICON[s.status]}`}`, '');
     out.push(`*What good looks like:* ${mdEscape(s.good)}`, '');
+    if (s.notApplicable) out.push(`*Not applicable:* ${mdEscape(s.notApplicable)}.`, '');
+    else if (s.checks) out.push(`*Assessed:* ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${s.checkList.map((c) => `\`${c.ruleId}\`${c.applicable ? '' : ' n/a'}`).join(', ')}).`, '');
     for (const f of s.findings) {
       out.push(`- **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.affects.length ? `; affects ${f.affects.map(mdEscape).join(', ')}` : ''}${f.suppressedWithoutReason ? '; suppressed without a reason' : ''})`);
     }

@@ -57,6 +57,16 @@ suite(`activation: ${KIND} workspace`, () => {
       assert.deepStrictEqual(describeAll(workspaceUri('config.yaml')), []);
       assert.deepStrictEqual(describeAll(workspaceUri('.github', 'workflows', 'ci.yml')), []);
     });
+
+    test('in this Dockerfile-only workspace, sections no rule applies to are "not assessed" in the exports, not 100/pass', async () => {
+      const api = extension().exports as { client(): { sendRequest<R>(m: string, p?: unknown): Promise<R> } };
+      const { text } = await api.client().sendRequest<{ text: string }>('seaworthy/report', { format: 'json' });
+      const json = JSON.parse(text) as { sections: { id: string; score: number | null; status: string }[] };
+      const dr = json.sections.find((s) => s.id === 'disaster-recovery')!;
+      assert.deepStrictEqual([dr.score, dr.status], [null, 'not-assessed'], 'disaster recovery: only Compose and Kubernetes rules');
+      const md = (await api.client().sendRequest<{ text: string }>('seaworthy/report', { format: 'markdown' })).text;
+      assert.match(md, /^\| Disaster recovery \| not assessed \|/m);
+    });
   }
 
   if (KIND === 'content') {

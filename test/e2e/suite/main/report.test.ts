@@ -36,16 +36,6 @@ suite('main: report', () => {
     assert.ok(!files.includes('.github/workflows/ci.yml'), 'the workflow is not part of the report');
   });
 
-  test('a section no rule checks is "not assessed" in the exports too, not 100/pass', async () => {
-    const api = await seaworthyApi();
-    const { text } = await api.client()!.sendRequest<{ text: string }>('seaworthy/report', { format: 'json' });
-    const json = JSON.parse(text) as { sections: { id: string; score: number | null; status: string; checks: number }[] };
-    const dr = json.sections.find((s) => s.id === 'disaster-recovery')!;
-    assert.deepStrictEqual([dr.checks, dr.score, dr.status], [0, null, 'not-assessed']);
-    const md = (await api.client()!.sendRequest<{ text: string }>('seaworthy/report', { format: 'markdown' })).text;
-    assert.match(md, /^\| Disaster recovery \| not assessed \|/m);
-  });
-
   test('running the command again reveals the same panel', async () => {
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
     await vscode.commands.executeCommand('seaworthy.showReport');
