@@ -68,6 +68,19 @@ export function mayHoldToken(text: string): boolean {
  * Finds known secret-token formats (AWS, GitHub, Slack, Stripe, npm, private keys, ...) with
  * secretlint's recommended preset. Returns matches with document ranges; values stay in memory only.
  */
+/**
+ * What secretlint found, in words a user reads: its English message names it ("found npm access token:
+ * …" → "npm access token"); its messageId (`NPM_ACCESS_TOKEN`, `PostgreSQLConnection`) is a library
+ * identifier and never reaches a message.
+ */
+export function tokenName(message: string | undefined, messageId: string | undefined): string {
+  const named = /^found (.+?)(?:\([^)]*\))?: /i.exec(message ?? '')?.[1]?.trim();
+  if (named) return named;
+  if (!messageId) return 'secret token';
+  // An identifier only: split it into lower-case words (NPM_ACCESS_TOKEN → "npm access token").
+  return messageId.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').toLowerCase().trim() || 'secret token';
+}
+
 export async function scanTokens(text: string, source: SourceText): Promise<TokenMatch[]> {
   if (!text || !mayHoldToken(text)) return [];
   const { lintSource, creator } = await loadSecretlint();
@@ -79,7 +92,7 @@ export async function scanTokens(text: string, source: SourceText): Promise<Toke
     .filter((m) => m.ruleId !== '@secretlint/secretlint-rule-filter-comments')
     .map((m) => ({
       range: source.range(m.range[0], m.range[1]),
-      typeName: String((m.data as Record<string, unknown> | undefined)?.typeName ?? m.messageId ?? 'secret token'),
+      typeName: tokenName(m.message, m.messageId),
       ruleId: m.ruleId,
       value: text.slice(m.range[0], m.range[1]),
     }));

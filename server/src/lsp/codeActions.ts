@@ -1,5 +1,6 @@
 import { fileURLToPath, pathToFileURL } from 'url';
-import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, Position, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
+import type { Fix } from '../engine/rule';
 import type { AnalysisResult } from '../engine/analyze';
 import { chooseFix, fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/apply-fixes';
 import { defaultConfig, EngineConfig } from '../engine/config';
@@ -52,6 +53,34 @@ function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs, place: DocPlace)
     documentChanges.push(TextDocumentEdit.create({ uri, version: c.create ? null : docs.versionOf(uri) }, c.edits));
   }
   return { documentChanges };
+}
+
+/** A fix as the editor would apply it, or why it will not: the same guards as `seaworthy fix`. */
+function checkFix(fix: Fix, place: DocPlace, read: (abs: string) => string | undefined, guard: FixSession): { guarded?: { changes: FileChange[] }; refused?: string } {
+  const conflict = fixRefusal(fix, place.docPath, read);
+  const guarded = conflict ? undefined : guard.guard(planFix(fix, place.docPath, read), place.docPath);
+  return { guarded, refused: conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined) };
+}
+
+/**
+ * The hover's note on quick fixes that are refused for the findings under the cursor (the Ctrl+. menu
+ * shows them disabled, with the reason, only where the UI lists disabled actions).
+ */
+export function refusedFixesAt(result: AnalysisResult | undefined, uri: string, position: Position, docs: OpenDocs, git: GitView = currentGitView()): string | undefined {
+  if (!result?.model) return undefined;
+  const place = placeOf(uri);
+  const read = readFileFor(docs, place);
+  const guard = new FixSession(git, read);
+  const inside = (r: Diagnostic['range']) => (r.start.line < position.line || (r.start.line === position.line && r.start.character <= position.character))
+    && (r.end.line > position.line || (r.end.line === position.line && r.end.character >= position.character));
+  const notes: string[] = [];
+  for (const finding of result.findings.filter((f) => inside(f.range))) {
+    for (const fix of fixesOf(finding)) {
+      const { refused } = checkFix(fix, place, read, guard);
+      if (refused) notes.push(`Quick fix "${fix.title}" is not offered: ${refused}`);
+    }
+  }
+  return notes.length ? notes.join('\n\n') : undefined;
 }
 
 /**
@@ -115,9 +144,7 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
       if (!finding) continue;
       fixesOf(finding).forEach((fix, i) => {
         // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
-        const conflict = fixRefusal(fix, docPath, read);
-        const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read), docPath);
-        const refused = conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined);
+        const { guarded, refused } = checkFix(fix, place, read, guard);
         const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],

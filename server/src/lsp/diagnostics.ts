@@ -16,6 +16,28 @@ export function ruleDocUrl(ruleId: string): string {
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
 
+/**
+ * The message as the editor shows it: its first sentence (the hazard) on a line of its own, the
+ * explanation and the remedy as a second paragraph. The Problems panel lists the first line; the hover
+ * shows both. A sentence ends at ". " followed by a capital, outside quotes, backticks and parentheses.
+ */
+export function leadSentence(message: string): string {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < message.length - 2; i++) {
+    const c = message[i];
+    if (quote) { if (c === quote) quote = undefined; continue; }
+    if (c === '"' || c === '`') { quote = c; continue; }
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === '.' && depth === 0 && message[i + 1] === ' ' && /[A-Z`"]/.test(message[i + 2])) {
+      const rest = message.slice(i + 2).trim();
+      return rest ? `${message.slice(0, i + 1)}\n\n${rest}` : message;
+    }
+  }
+  return message;
+}
+
 export function toDiagnostic(f: Finding, uri: string): Diagnostic {
   return {
     range: f.range,
@@ -23,7 +45,7 @@ export function toDiagnostic(f: Finding, uri: string): Diagnostic {
     source: 'seaworthy',
     code: f.ruleId,
     codeDescription: { href: ruleDocUrl(f.ruleId) },
-    message: f.message,
+    message: leadSentence(f.message),
     relatedInformation: f.related?.map((r) => ({ message: r.message, location: { uri: r.file ? pathToFileURL(r.file).toString() : uri, range: r.range } })),
     data: { ruleId: f.ruleId, category: f.category },
   };

@@ -8,7 +8,7 @@ import { analyzeText, AnalysisResult, Cancelled, parseModel, prepareText } from 
 import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
-import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, setWorkspaceTrusted } from './codeActions';
+import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, refusedFixesAt, setWorkspaceTrusted } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
@@ -61,6 +61,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         completionProvider: { resolveProvider: false },
+        hoverProvider: true,
       },
       serverInfo: { name: 'seaworthy', version: '0.1.0' },
     };
@@ -218,6 +219,15 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
       return { version: doc.version, applied: 0, titles: [], refused: [{ title: 'Fix all', reason: 'Save the document first: a fix also writes a file beside it.' }], files: [] };
     }
     return { version: doc.version, applied: fixAll.applied, titles: fixAll.titles, refused: fixAll.refused, files: filesPayload(fixAll.changes, place, read) };
+  });
+
+  // Why a finding's quick fix is refused (a secret into a git-tracked .env, an untrusted workspace, …).
+  connection.onHover((params) => {
+    const entry = results.get(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!entry || !doc || entry.version !== doc.version) return null;
+    const note = refusedFixesAt(entry.result, doc.uri, params.position, { textOf: (u) => documents.get(u)?.getText(), versionOf: (u) => documents.get(u)?.version ?? null });
+    return note ? { contents: { kind: 'markdown', value: `**Seaworthy:** ${note.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}` } } : null;
   });
 
   // Compose and Kubernetes snippets, only in a document recognised as one (snippets.ts).

@@ -2,6 +2,7 @@
 // in Ctrl+.), one Undo, nothing saved behind the user's back; the ignore quick fix's reason as a tab
 // stop; rule documentation rendered (code action and diagnostic link); Dockerfile snippets keep `$`.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
@@ -77,6 +78,22 @@ suite('main: editor experience (fix-all, suppressions, rule docs, snippets)', ()
     await vscode.commands.executeCommand('vscode.open', code.target);
     await waitFor(() => ruleDocTabs()[0], 'the rule link to open the rendered page, not the Markdown source', 20000);
     assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && /\.md$/.test(t.input.uri.path)), 'no raw .md editor');
+  });
+
+  test('a refused fix says why: disabled in Ctrl+. and explained in the hover (secret into a .env git tracks)', async () => {
+    const dir = workspaceUri('refused').fsPath;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${dir}/compose.yaml`, 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      API_TOKEN: tok-7c1d8e4f9a2b\n');
+    fs.writeFileSync(`${dir}/.env`, 'OTHER=1\n');
+    const git = (...args: string[]) => { const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' }); assert.strictEqual(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`); };
+    git('init', '-q'); git('add', '.env'); git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'env');
+    const doc = await openFile('refused/compose.yaml');
+    const [diag] = ofRule(await waitForDiagnostics(doc.uri, 'hardcoded-secret'), 'hardcoded-secret');
+    const { action } = await waitForCodeAction(doc.uri, diag.range, /^Move API_TOKEN to \.env/);
+    assert.match(action.disabled?.reason ?? '', /^not writing to \.env: /, 'disabled, with the reason');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, diag.range.start.translate(0, 2));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Quick fix "Move API\\?_TOKEN to \.env.*" is not offered: not writing to \.env: /, text);
   });
 
   test('Dockerfile snippets insert literal $REVISION and $VERSION; Compose snippets are offered in Compose files only, once', async () => {
