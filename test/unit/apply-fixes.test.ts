@@ -8,7 +8,7 @@ import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, pl
 import { masked } from '../../server/src/cli/fix';
 import { maskRanges } from '../../server/src/engine/mask';
 import { appendConflict, planFix, snippetDefaults, snippetEscape } from '../../server/src/engine/fix';
-import { APPLY_FILES_COMMAND, codeActions, FileEdits, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
+import { APPLY_FILES_COMMAND, codeActions, FileEdits, fixAllEdit, setWorkspaceTrusted, SNIPPET_COMMAND, UNTRUSTED_REFUSAL } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
 import { unifiedDiff } from '../../server/src/cli/diff';
@@ -154,6 +154,21 @@ describe('applying fixes (engine/apply-fixes)', () => {
     assert.deepStrictEqual([argUri, version], [uri, 1]);
     assert.deepStrictEqual(payload.map((f) => [path.basename(f.uri), f.create]).sort(), [['.env', true], ['.gitignore', true], ['compose.yaml', false]]);
     assert.strictEqual(payload.find((f) => f.uri.endsWith('/.gitignore'))!.text, '.env\n', 'a new file carries its whole content');
+  });
+
+  it('in an untrusted workspace (limited mode) git is not run: fixes that need it are refused with the reason', async () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    const res = await analyze(file, COMPOSE);
+    const f = res.findings.find((x) => x.ruleId === 'hardcoded-secret')!;
+    const title = fixesOf(f)[0].title;
+    const uri = pathToFileURL(file).toString();
+    const diag = { range: f.range, message: f.message, source: 'seaworthy', code: f.ruleId };
+    setWorkspaceTrusted(false);
+    try {
+      const refused = (await codeActions({ textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } }, res, { textOf: () => undefined, versionOf: () => 1 })).find((a) => a.title === title)!;
+      assert.deepStrictEqual(refused.disabled, { reason: `not writing to .env: ${UNTRUSTED_REFUSAL}` });
+    } finally { setWorkspaceTrusted(true); }
   });
 
   it('a version only the user knows is typed in place: a snippet command in the editor, never applied by fix-all', async () => {
