@@ -5,6 +5,7 @@ import type { AnalysisResult } from '../engine/analyze';
 import { chooseFix, fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/apply-fixes';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { applyEdits, FileChange, planFix } from '../engine/fix';
+import { splitMessage } from './diagnostics';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
 import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
@@ -63,10 +64,11 @@ function checkFix(fix: Fix, place: DocPlace, read: (abs: string) => string | und
 }
 
 /**
- * The hover's note on quick fixes that are refused for the findings under the cursor (the Ctrl+. menu
- * shows them disabled, with the reason, only where the UI lists disabled actions).
+ * The hover for the findings under the cursor: each message's explanation (the diagnostic shows its
+ * first sentence, diagnostics.ts splitMessage), then why a quick fix is refused (the Ctrl+. menu shows
+ * refused fixes disabled, with the reason, only where the UI lists disabled actions).
  */
-export function refusedFixesAt(result: AnalysisResult | undefined, uri: string, position: Position, docs: OpenDocs, git: GitView = currentGitView()): string | undefined {
+export function hoverNotesAt(result: AnalysisResult | undefined, uri: string, position: Position, docs: OpenDocs, git: GitView = currentGitView()): string | undefined {
   if (!result?.model) return undefined;
   const place = placeOf(uri);
   const read = readFileFor(docs, place);
@@ -75,6 +77,8 @@ export function refusedFixesAt(result: AnalysisResult | undefined, uri: string, 
     && (r.end.line > position.line || (r.end.line === position.line && r.end.character >= position.character));
   const notes: string[] = [];
   for (const finding of result.findings.filter((f) => inside(f.range))) {
+    const rest = splitMessage(finding.message).rest;
+    if (rest) notes.push(rest);
     for (const fix of fixesOf(finding)) {
       const { refused } = checkFix(fix, place, read, guard);
       if (refused) notes.push(`Quick fix "${fix.title}" is not offered: ${refused}`);

@@ -8,7 +8,7 @@ import { analyzeText, AnalysisResult, Cancelled, parseModel, prepareText } from 
 import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
-import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, refusedFixesAt, setWorkspaceTrusted } from './codeActions';
+import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, hoverNotesAt, setWorkspaceTrusted } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
@@ -226,8 +226,9 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const entry = results.get(params.textDocument.uri);
     const doc = documents.get(params.textDocument.uri);
     if (!entry || !doc || entry.version !== doc.version) return null;
-    const note = refusedFixesAt(entry.result, doc.uri, params.position, { textOf: (u) => documents.get(u)?.getText(), versionOf: (u) => documents.get(u)?.version ?? null });
-    return note ? { contents: { kind: 'markdown', value: `**Seaworthy:** ${note.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}` } } : null;
+    const note = hoverNotesAt(entry.result, doc.uri, params.position, { textOf: (u) => documents.get(u)?.getText(), versionOf: (u) => documents.get(u)?.version ?? null });
+    // Code spans in the messages stay code; other markup characters are shown as written.
+    return note ? { contents: { kind: 'markdown', value: note.replace(/[\\*_[\]<>]/g, (c) => `\\${c}`) } } : null;
   });
 
   // Compose and Kubernetes snippets, only in a document recognised as one (snippets.ts).

@@ -232,6 +232,42 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       return texts.join('\n').trim();
     },
 
+    /** The webview content frame that has `selector` (e.g. the report's filter), or undefined. */
+    async webviewFrameWith(selector) {
+      for (const f of page.frames()) {
+        if (!/\/webview\/browser\/pre\/fake\.html/.test(f.url())) continue;
+        try { if (await f.locator(selector).count()) return f; } catch { /* detached */ }
+      }
+      return undefined;
+    },
+
+    /** Picks `value` in a <select> of a webview, as a person would (a change event follows). */
+    async selectInWebview(selector, value, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const f = await ui.webviewFrameWith(selector);
+        if (f) { await f.selectOption(selector, value); return; }
+        if (Date.now() > end) throw new Error(`no webview has ${selector} after ${timeout} ms`);
+        await page.waitForTimeout(250);
+      }
+    },
+
+    /** The value of a form field in a webview, once the webview has it (undefined after the timeout). */
+    async webviewValue(selector, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const f = await ui.webviewFrameWith(selector);
+        if (f) { try { return await f.locator(selector).first().inputValue(); } catch { /* reloading */ } }
+        if (Date.now() > end) return undefined;
+        await page.waitForTimeout(250);
+      }
+    },
+
+    /** Clicks the editor tab whose title contains `text`. */
+    async clickTab(text) {
+      await page.locator('.tabs-container .tab', { hasText: text }).first().click();
+    },
+
     /** Wait until a webview shows text matching (string = substring, or RegExp); returns the text. */
     async waitForWebviewText(match, timeout = STEP_TIMEOUT) {
       const end = Date.now() + timeout;

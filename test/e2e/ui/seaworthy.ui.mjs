@@ -127,6 +127,23 @@ export async function reportFromCommandPalette(ui) {
   await ui.screenshot('ui-report');
 }
 
+export async function reportKeepsItsFilters(ui) {
+  // Section filter "config": counts update, empty sections hide; the choice survives a tab switch
+  // (the webview is rebuilt from scratch when it is shown again) through setState/getState.
+  await ui.selectInWebview('#f-section', 'config');
+  const filtered = await ui.waitForWebviewText(/\d+ findings? shown/);
+  const shown = /(\d+) findings? shown/.exec(filtered)[1];
+  ui.assert.ok(!/Resource planning/.test(filtered.slice(filtered.indexOf('Sections'))), 'other sections are hidden');
+  await ui.clickTab('Dockerfile');
+  await ui.page.waitForTimeout(1000);
+  await ui.clickTab('Production Readiness');
+  const value = await ui.webviewValue('#f-section');
+  ui.assert.strictEqual(value, 'config', 'the section filter survives a tab switch');
+  await ui.waitForWebviewText(new RegExp(`\\b${shown} findings? shown`));
+  console.log(`    section filter "config": ${shown} findings shown, kept across a tab switch`);
+  await ui.screenshot('ui-report-filtered');
+}
+
 export default {
   name: 'seaworthy',
   steps: [
@@ -137,5 +154,6 @@ export default {
     ['hover on the secret explains it (masked) with the rule id', hoverExplainsTheSecret],
     ['Ctrl+. "Use tag ..." pins FROM node:latest and its row disappears', quickFixPinsTheImage],
     ['F1 "Seaworthy: Show Production Readiness Report" opens the report', reportFromCommandPalette],
+    ['the report keeps its section filter across a tab switch', reportKeepsItsFilters],
   ],
 };
