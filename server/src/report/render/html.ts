@@ -87,7 +87,7 @@ function summary(report: Report): string {
   return `<section class="summary" aria-label="Summary">
 <div class="overall status-${esc(report.status)}"><div class="big" aria-label="Overall score">${report.score}</div><div>/ 100</div></div>
 <div class="facts"><p>${t.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · <span class="c-error">${t.error} errors</span> · <span class="c-warning">${t.warning} warnings</span> · <span class="c-info">${t.info} info</span> · ${t.accepted} accepted risk${t.accepted === 1 ? '' : 's'}${t.problems ? ` · ${t.problems} unreadable` : ''}</p>
-<p class="formula">How the scores relate: every score is 100 × ${f.halfScorePenalty} / (${f.halfScorePenalty} + penalty per deployable unit). The overall score counts every open finding; each section counts only its own, so the overall score is lower than the sections when the findings are spread over several of them. Sections no rule checks are not assessed (no score).</p>
+<p class="formula">How the scores relate: every score is 100 × ${f.halfScorePenalty} / (${f.halfScorePenalty} + penalty per deployable unit). The overall score counts every open finding; each section counts only its own, so the overall score is lower than the sections when the findings are spread over several of them. Sections with no rule that applies to this project are not assessed (no score).</p>
 <ul class="bars">${bars}</ul></div></section>`;
 }
 
