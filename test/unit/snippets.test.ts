@@ -10,7 +10,7 @@ import * as path from 'path';
 import { analyzeText } from '../../server/src/engine/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
 import { repoRoot } from './helpers';
-import { SERVER_SNIPPETS, snippetCompletions } from '../../server/src/lsp/snippets';
+import { SERVER_SNIPPETS, snippetCompletions, withDefaults } from '../../server/src/lsp/snippets';
 
 interface Snippet { prefix: string | string[]; body: string | string[]; description?: string }
 
@@ -131,4 +131,10 @@ describe('snippets', () => {
       assert.deepStrictEqual(got, [], `${name}:\n${text.split('\n').map((l, i) => `${String(i + 1).padStart(3)}  ${l}`).join('\n')}`);
     });
   }
+});
+
+describe('snippet previews', () => {
+  it('read as inserted with the defaults', () => {
+    assert.strictEqual(withDefaults('${1:api}:\n  image: ${2:reg/x}:${3:1.0}\n  env: \\${LOG:-info} $REVISION$0'), 'api:\n  image: reg/x:1.0\n  env: ${LOG:-info} $REVISION');
+  });
 });

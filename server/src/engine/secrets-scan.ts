@@ -74,8 +74,15 @@ export function mayHoldToken(text: string): boolean {
  * identifier and never reaches a message.
  */
 export function tokenName(message: string | undefined, messageId: string | undefined): string {
-  const named = /^found (.+?)(?:\([^)]*\))?: /i.exec(message ?? '')?.[1]?.trim();
-  if (named) return named;
+  const m = message ?? '';
+  const colon = m.indexOf(': ');
+  if (/^found /i.test(m) && colon > 6) {
+    // "GitHub Token(ghp)": the part in parentheses is a sub-type code, not words.
+    let named = m.slice(6, colon);
+    const paren = named.lastIndexOf('(');
+    if (paren > 0 && named.endsWith(')')) named = named.slice(0, paren);
+    if (named.trim()) return named.trim();
+  }
   if (!messageId) return 'secret token';
   // An identifier only: split it into lower-case words (NPM_ACCESS_TOKEN → "npm access token").
   return messageId.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').toLowerCase().trim() || 'secret token';

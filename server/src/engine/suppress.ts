@@ -29,7 +29,11 @@ const PLACEHOLDER_REASONS = new Set(['reason', 'todo', 'tbd', 'fixme', 'xxx', '.
 export function meaningfulReason(reason: string | undefined): string | undefined {
   const r = reason?.trim();
   if (!r) return undefined;
-  const bare = r.toLowerCase().replace(/^["'`<\[(]+|["'`>\]).:!]+$/g, '').trim();
+  // Quotes, brackets and trailing punctuation around it do not make a reason (a loop: no backtracking).
+  let bare = r.toLowerCase();
+  while (bare && '"\'`<[('.includes(bare[0])) bare = bare.slice(1);
+  while (bare && '"\'`>]).:!'.includes(bare[bare.length - 1])) bare = bare.slice(0, -1);
+  bare = bare.trim();
   return PLACEHOLDER_REASONS.has(bare) || !bare ? undefined : r;
 }
 const HADOLINT_PREFIX = /^\s*#\s*hadolint\s+(global\s+)?ignore=/;

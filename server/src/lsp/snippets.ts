@@ -16,6 +16,25 @@ export const SERVER_SNIPPETS: Readonly<Partial<Record<FileKind, { file: string; 
   kubernetes: { file: 'snippets/kubernetes.json', snippets: kubernetesSnippets as Record<string, Snippet> },
 };
 
+/** The snippet as it reads once inserted with its defaults: `${1:api}` → `api`, `$0` → nothing, `\\$` → `$` (one pass, no backtracking). */
+export function withDefaults(body: string): string {
+  let out = '';
+  let open = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\' && i + 1 < body.length) { out += body[++i]; continue; }
+    if (c === '$' && body[i + 1] === '{') {
+      let j = i + 2;
+      while (j < body.length && body[j] >= '0' && body[j] <= '9') j++;
+      if (j > i + 2 && body[j] === ':') { open++; i = j; continue; }
+    }
+    if (c === '$' && body[i + 1] >= '0' && body[i + 1] <= '9') { while (body[i + 1] >= '0' && body[i + 1] <= '9') i++; continue; }
+    if (c === '}' && open > 0) { open--; continue; }
+    out += c;
+  }
+  return out;
+}
+
 export function snippetCompletions(kind: FileKind | undefined): CompletionItem[] {
   const set = kind && SERVER_SNIPPETS[kind];
   if (!set) return [];
@@ -26,7 +45,7 @@ export function snippetCompletions(kind: FileKind | undefined): CompletionItem[]
       label: prefixes[0],
       kind: CompletionItemKind.Snippet,
       detail: name,
-      documentation: { kind: MarkupKind.Markdown, value: `${s.description ?? ''}\n\n\`\`\`yaml\n${body.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '')}\n\`\`\`` },
+      documentation: { kind: MarkupKind.Markdown, value: `${s.description ?? ''}\n\n\`\`\`yaml\n${withDefaults(body)}\n\`\`\`` },
       filterText: prefixes.join(' '),
       insertText: body,
       insertTextFormat: InsertTextFormat.Snippet,

@@ -44,6 +44,7 @@ export function detectKind(path: string, text: string): FileKind | undefined {
 const COMPOSE_TOP_LEVEL = /^(?:version\s*:\s*["']?[23](?:\.\d+)?["']?\s*(?:#.*)?$|(?:volumes|networks|secrets|configs|include|x-[\w.-]+)\s*:)/m;
 /** A service property that makes an entry a container: what to run (`image`, `build`) or whom it extends. */
 const SERVICE_CONTAINER_KEY = /^(\s+)(?:image|build|extends)\s*:/;
+const CONTAINER_KEY_ANYWHERE = /\b(?:image|build|extends)\s*:/;
 
 /**
  * A top-level `services:` map is not enough to call a file Compose: Spring's `application.yml` and CI
@@ -57,7 +58,7 @@ export function hasComposeEvidence(text: string): boolean {
   const start = lines.findIndex((l) => /^services\s*:/.test(l));
   if (start < 0) return false;
   const inline = lines[start].replace(/^services\s*:/, '');
-  if (/\b(?:image|build|extends)\s*:/.test(inline)) return true;   // services: {web: {image: nginx}}
+  if (CONTAINER_KEY_ANYWHERE.test(inline)) return true;   // services: {web: {image: nginx}}
   let serviceIndent: number | undefined;
   for (const line of lines.slice(start + 1)) {
     if (!line.trim() || /^\s*#/.test(line)) continue;
@@ -66,7 +67,7 @@ export function hasComposeEvidence(text: string): boolean {
     serviceIndent ??= indent;
     const m = SERVICE_CONTAINER_KEY.exec(line);
     if (m && m[1].length > serviceIndent) return true;
-    if (indent === serviceIndent && /\{.*\b(?:image|build|extends)\s*:/.test(line)) return true;   // web: {image: nginx}
+    if (indent === serviceIndent && line.includes('{') && CONTAINER_KEY_ANYWHERE.test(line.slice(line.indexOf('{')))) return true;   // web: {image: nginx}
   }
   return false;
 }
