@@ -36,6 +36,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   let settings: ClientSettings = {};
   let config: EngineConfig = toEngineConfig(undefined);
   let canPullConfig = false;
+  let clientCommands = false;
   fanOutWatchedFiles(connection);
   const projects = new ProjectConfigs(connection, documents, () => { for (const doc of documents.all()) schedule(doc, 0); });
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
@@ -54,7 +55,9 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean; clientCommands?: boolean } | undefined;
+    // Only the VS Code extension implements Seaworthy's client commands (snippets, one-undo multi-file fixes).
+    clientCommands = init?.clientCommands === true;
     if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
     // Limited mode in an untrusted workspace: no git (fixes that need it are refused with the reason).
     setWorkspaceTrusted(init?.trusted !== false);
@@ -199,7 +202,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     return codeActions(params, entry.result, {
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
-    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
+    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config, clientCommands);
   });
 
   /**
