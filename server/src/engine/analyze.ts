@@ -5,6 +5,11 @@ import { detectKind, isHelmTemplatePath } from '../parse/detect';
 import { parseDockerfile } from '../parse/dockerfile';
 import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
+import { parseEnvFile } from '../parse/env';
+import { composeProject, ComposeProject } from '../workspace/compose-project';
+import { describeEnvFile } from '../workspace/env-usage';
+import { readFromDisk } from '../workspace/env-files';
+import { reportInheritedOnce } from '../workspace/inherited-findings';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
 import { onlyEditable } from './edit-guard';
@@ -55,6 +60,11 @@ export interface AnalyzeHost {
   fileExists(absPath: string): boolean;
   modelOf?(absPath: string, kind: FileKind): Model | undefined;
   /**
+   * Another file's current text (an editor's unsaved text first), or undefined: env files and the other
+   * files of a Compose project. The disk when absent.
+   */
+  textOf?(absPath: string): string | undefined;
+  /**
    * Parses the analysed file itself (throws like parseModel). A batch host can hand back the model it
    * already parsed when another file's rule asked for this one (a Compose file's Dockerfile).
    */
@@ -70,6 +80,7 @@ export function parseModel(path: string, text: string, kind: FileKind): Model {
     case 'dockerfile': return parseDockerfile(path, text);
     case 'compose': return parseCompose(path, text);
     case 'kubernetes': return parseKubernetes(path, text, isHelmTemplatePath(path));
+    case 'env': return parseEnvFile(path, text);
   }
 }
 
@@ -97,8 +108,20 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   if (!kind) return result;
   result.kind = kind;
   let model: Model;
+  // The model rules judge: a Compose file's merged project view, else the file's own model.
+  let ruleModel: Model;
+  let project: ComposeProject | undefined;
+  const readText = (p: string) => { try { return host.textOf ? host.textOf(p) : readFromDisk(p); } catch { return undefined; } };
   try {
-    model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
+    if (kind === 'compose') {
+      project = composeProject(path, text, readText);
+      model = project.model;
+      ruleModel = project.ruleModel;
+    } else {
+      model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
+      if (model.kind === 'env') describeEnvFile(model, readText);
+      ruleModel = model;
+    }
   } catch (e) {
     result.problems.push({ message: `Could not read this ${kind} file: ${parserFailure(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
@@ -130,7 +153,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     if (host.isCancelled?.()) throw new Cancelled();
     const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
     try {
-      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx));
+      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(ruleModel, ctx));
     } catch (e) {
       if (e instanceof Cancelled) throw e;
       // What the rule reported before the time ran out stands; the rules after it do not run.
@@ -139,12 +162,49 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     }
   }
   if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
-  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  let placed = project ? reportInheritedOnce(project.place(findings), project.ruleModel) : findings;
+  // An overlay's service shows its base's problems too: those are reported once, in the base.
+  if (project?.base) {
+    const ofBase = baseProblems(project.base, readText, config, host);
+    placed = placed.filter((f) => !ofBase.has(`${f.ruleId}\u0000${f.message}`));
+  }
+  const { kept, suppressed, unused } = applySuppressions(model, placed, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
   maskResult(result, model.source, tokens);
   return result;
+}
+
+/**
+ * The problems a base Compose file has on its own (rule and message), found without fixes, tokens or
+ * budget: an overlay drops the same findings, which its base reports. Kept per version of the base's text.
+ */
+const baseCache = new Map<string, { text: string; config: EngineConfig; problems: Set<string> }>();
+function baseProblems(base: string, read: (p: string) => string | undefined, config: EngineConfig, host: AnalyzeHost): Set<string> {
+  const text = read(base);
+  if (text === undefined) return new Set();
+  const hit = baseCache.get(base);
+  if (hit && hit.text === text && hit.config === config) return hit.problems;
+  const problems = new Set<string>();
+  let model: Model;
+  try { model = composeProject(base, text, read).ruleModel; } catch { return problems; }
+  const ctx: RuleContext = {
+    path: base, settings: config.settings,
+    report: (r) => { problems.add(`${current}\u0000${r.message}`); },
+    tokensIn: () => [],
+    fileExists: (p) => { try { return host.fileExists(nodePath.resolve(nodePath.dirname(base), p)); } catch { return false; } },
+    modelOf: (p, kind) => host.modelOf?.(nodePath.resolve(nodePath.dirname(base), p), kind),
+  };
+  let current = '';
+  for (const rule of allRules) {
+    if (!rule.check.compose || config.rules[rule.id] === 'off') continue;
+    current = rule.id;
+    try { rule.check.compose(model as never, ctx); } catch { /* the base's own analysis reports rule errors */ }
+  }
+  if (baseCache.size > 100) baseCache.clear();
+  baseCache.set(base, { text, config, problems });
+  return problems;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */

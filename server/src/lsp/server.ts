@@ -116,7 +116,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // With a live workspace index, the analysis records what it reads and the index takes it over.
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
-    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf };
+    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, textOf };
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
@@ -147,6 +147,13 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
    * file must not re-read and re-parse those files: a parsed model is reused until the open
    * document's version or the file's mtime changes.
    */
+  /** Another file's text for the Compose project and env files: the open document's, else the disk's. */
+  function textOf(abs: string): string | undefined {
+    const open = documents.get(pathToFileURL(abs).toString());
+    if (open) return open.getText();
+    try { return readDecodedText(abs, config.maxFileBytes); } catch { return undefined; }
+  }
+
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     // A folder's manifests (reference resolution): the index's once the report has indexed the
