@@ -166,7 +166,9 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   // An overlay's service shows its base's problems too: those are reported once, in the base.
   if (project?.base) {
     const ofBase = baseProblems(project.base, readText, config, host);
-    placed = placed.filter((f) => !ofBase.has(`${f.ruleId}\u0000${f.message}`));
+    // Only what is said of a whole service (a missing key, at its name): a value the overlay writes is its own.
+    const keys = new Set(model.kind === 'compose' ? model.services.map((s) => `${s.keyRange.start.line}:${s.keyRange.start.character}`) : []);
+    placed = placed.filter((f) => !(keys.has(`${f.range.start.line}:${f.range.start.character}`) && ofBase.has(`${f.ruleId}\u0000${f.message}`)));
   }
   const { kept, suppressed, unused } = applySuppressions(model, placed, allRules);
   result.findings = kept.sort(byPosition);

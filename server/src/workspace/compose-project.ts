@@ -47,16 +47,21 @@ function baseOf(abs: string, root: YView | undefined, read: ReadText): string | 
     for (const b of prefer) { const p = path.join(folder, b); if (p !== abs && read(p) !== undefined) return p; }
     return undefined;
   };
-  if (OVERRIDE_NAME.test(name)) return findBase(dir);
-  // Another file is an overlay when one of its services names a base service and cannot run alone
-  // (no image, no build, no extends): it only adds to the base's definition.
-  const partial = (root?.get('services')?.entries() ?? []).filter((e) => e.value.isMap && !e.value.has('image') && !e.value.has('build') && !e.value.has('extends')).map((e) => e.key);
+  // An override merges over the base beside it; one kept in a subfolder (a catalogue of optional overrides
+  // to copy next to the base) over the base of a folder above that defines its services. Another file is an
+  // overlay when one of its services names a base service and cannot run alone (no image, no build, no
+  // extends): it only adds to the base's definition.
+  const override = OVERRIDE_NAME.test(name);
+  if (override) { const beside = findBase(dir); if (beside) return beside; }
+  const services = (root?.get('services')?.entries() ?? []).filter((e) => e.value.isMap);
+  const partial = services.filter((e) => override || (!e.value.has('image') && !e.value.has('build') && !e.value.has('extends'))).map((e) => e.key);
   if (!partial.length) return undefined;
-  for (const folder of [dir, path.dirname(dir)]) {
+  let folder = dir;
+  for (let up = 0; up < 4; up++, folder = path.dirname(folder)) {
     const base = findBase(folder);
-    if (!base) continue;
-    const baseRoot = standaloneRoot(read(base));
-    if (partial.some((s) => baseRoot?.get('services')?.get(s)?.isMap)) return base;
+    const baseServices = base ? standaloneRoot(read(base))?.get('services') : undefined;
+    if (base && partial.some((s) => baseServices?.get(s)?.isMap)) return base;
+    if (path.dirname(folder) === folder) break;
   }
   return undefined;
 }
