@@ -162,13 +162,17 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     }
   }
   if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
-  let placed = project ? reportInheritedOnce(project.place(findings), project.ruleModel) : findings;
-  // An overlay's service shows its base's problems too: those are reported once, in the base.
-  if (project?.base) {
-    const ofBase = baseProblems(project.base, readText, config, host);
-    // Only what is said of a whole service (a missing key, at its name): a value the overlay writes is its own.
-    const keys = new Set(model.kind === 'compose' ? model.services.map((s) => `${s.keyRange.start.line}:${s.keyRange.start.character}`) : []);
-    placed = placed.filter((f) => !(keys.has(`${f.range.start.line}:${f.range.start.character}`) && ofBase.has(`${f.ruleId}\u0000${f.message}`)));
+  let placed = findings;
+  if (project) {
+    // An overlay's service shows its base's problems too: those are reported once, in the base.
+    const ofBase = project.base ? baseProblems(project.base, readText, config, host) : undefined;
+    const baseHas = ofBase && ((ruleId: string, message: string) => ofBase.has(`${ruleId}\u0000${message}`));
+    placed = reportInheritedOnce(project.place(findings, baseHas), project.ruleModel);
+    if (baseHas && model.kind === 'compose') {
+      // Only what is said of a whole service (a missing key, at its name): a value the overlay writes is its own.
+      const keys = new Set(model.services.map((s) => `${s.keyRange.start.line}:${s.keyRange.start.character}`));
+      placed = placed.filter((f) => !(keys.has(`${f.range.start.line}:${f.range.start.character}`) && baseHas(f.ruleId, f.message)));
+    }
   }
   const { kept, suppressed, unused } = applySuppressions(model, placed, allRules);
   result.findings = kept.sort(byPosition);
@@ -232,7 +236,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(Array.isArray(f) ? f : [f], model) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(inOwnText(Array.isArray(f) ? f : [f], model), model) : []; } : undefined,
       });
       // After the push: a finding made before the time ran out is kept.
       checkpoint();
@@ -241,6 +245,15 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
     fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
     modelOf(p, kind) { return host.modelOf?.(resolve(p), kind); },
   };
+}
+
+/**
+ * Fixes whose edits of the analysed file lie in its text: a rule judging a Compose project's merged view
+ * may compute an edit next to a value of another file (placed after this file's text).
+ */
+function inOwnText(fixes: Fix[], model: Model): Fix[] {
+  const lines = model.source.lineCount;
+  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || (e.range.start.line < lines && e.range.end.line < lines)));
 }
 
 function within(inner: Range, outer: Range): boolean {

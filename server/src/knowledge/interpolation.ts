@@ -32,16 +32,16 @@ export function closingFinder(text: string, close: string): (from: number) => nu
 
 /**
  * Substitutes `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR:+alternative}` and `$VAR`
- * from `vars` as Compose does (`$$` is a literal `$`); returns undefined if any stays unknown.
+ * from `vars`; with `dollarEscape` (Compose) `$$` is a literal `$`. Returns undefined if any stays unknown.
  */
-export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>): string | undefined {
+export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>, dollarEscape = false): string | undefined {
   let unknown = false;
   let out = '';
   let copied = 0;
   const closeBrace = closingFinder(text, '}');
   for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {
-    // `$$` is Compose's escape for a literal `$`.
-    if (text[i + 1] === '$') { i++; continue; }
+    // `$$` is Compose's escape for a literal `$` (a Dockerfile has none).
+    if (dollarEscape && text[i + 1] === '$') { i++; continue; }
     const braced = text[i + 1] === '{';
     NAME.lastIndex = braced ? i + 2 : i + 1;
     const name = NAME.exec(text)?.[0];

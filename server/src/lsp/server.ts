@@ -116,7 +116,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // With a live workspace index, the analysis records what it reads and the index takes it over.
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
-    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, textOf };
+    const read = new Set<string>();
+    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, textOf: (p: string) => { read.add(p); return textOf(p); } };
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
@@ -136,6 +137,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
+    readsOf.set(uri, read);
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
     // After the diagnostics: the index's update and the new score must not delay them.
@@ -173,11 +175,20 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     } catch { return undefined; }
   }
 
+  /** Other files each open document's analysis read (a Compose overlay reads its base and `.env`). */
+  const readsOf = new Map<string, Set<string>>();
+  /** An edit of one document changes the analyses of the open documents that read it. */
+  function scheduleReaders(uri: string): void {
+    const changed = pathOf(uri);
+    for (const doc of documents.all()) if (doc.uri !== uri && readsOf.get(doc.uri)?.has(changed)) schedule(doc, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => {
     // Opening a document also fires a content change for the version already scheduled: skip that one.
     if (scheduledVersion.get(e.document.uri) === e.document.version) return;
     schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    scheduleReaders(e.document.uri);
     projects.edited(e.document.uri);
   });
   documents.onDidSave((e) => schedule(e.document, 0));
@@ -186,6 +197,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     results.delete(e.document.uri);
+    readsOf.delete(e.document.uri);
     scheduledVersion.delete(e.document.uri);
     projects.edited(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

@@ -41,7 +41,7 @@ export function readComposeRoot(model: ComposeModel, root: YView, vars: ComposeV
  */
 function interpolated(l: Located | undefined, vars: ComposeVariables): Located | undefined {
   if (!l || !l.dynamic) return l;
-  const value = substitute(l.value, vars);
+  const value = substitute(l.value, vars, true);
   return value === undefined ? l : { value, range: l.range, dynamic: isDynamicText(value) };
 }
 

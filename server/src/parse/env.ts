@@ -5,7 +5,7 @@ import { parseDotEnvLine } from '../engine/dotenv';
 
 /** Env file names: `.env`, `.env.production`, `db.env`, and the templates (`.env.example`) too, which rules tell apart. */
 export function isEnvFileName(name: string): boolean {
-  return /^\.env(?:\..+)?$/.test(name) || /^[^.].*\.env$/.test(name);
+  return /^\.env(?:\..+)?$/.test(name) || /^[^.].*\.env(?:\.(?:example|sample|template|dist|defaults?))?$/i.test(name);
 }
 
 /** Env files committed on purpose as a template of the real one. */

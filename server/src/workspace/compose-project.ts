@@ -9,7 +9,7 @@
  * node keeps an exact range and rules need not know which file a value came from.
  */
 import * as path from 'path';
-import { Document, isMap, Node, Pair, parseAllDocuments, visit, YAMLMap } from 'yaml';
+import { Document, isMap, Node, Pair, parseAllDocuments, Scalar, visit, YAMLMap } from 'yaml';
 import type { ComposeModel } from '../model/compose';
 import type { EnvEntry } from '../model/common';
 import { Range, SourceText } from '../model/range';
@@ -29,7 +29,11 @@ export interface ComposeProject {
   /** The base file this overlay is merged over: its problems are its own, reported there. */
   base?: string;
   /** Drops findings on other files' text and gives related information on it its file. */
-  place<T extends { range: Range; related?: { message: string; range: Range; file?: string }[] }>(findings: T[]): T[];
+  /**
+   * Drops findings on other files' text and gives related information on it its file. `baseHas` tells the
+   * base's own problems: another finding on the base's text is the overlay's doing and moves to its service.
+   */
+  place<T extends { ruleId: string; message: string; range: Range; related?: { message: string; range: Range; file?: string }[] }>(findings: T[], baseHas?: (ruleId: string, message: string) => boolean): T[];
 }
 
 const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -162,11 +166,11 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
     resolved.set(file, viewOf(file));
     const r = viewOf(file);
     if (!r || depth > 5) return r;
-    const services = new Map<string, Node | null>();
-    for (const e of r.get('services')?.entries() ?? []) services.set(e.key, resolveExtends(file, e.key, e.value, 0) ?? e.value.node);
+    const services = new Map<string, ServiceNode>();
+    for (const e of r.get('services')?.entries() ?? []) services.set(e.key, { key: e.pair.key, value: resolveExtends(file, e.key, e.value, 0) ?? e.value.node });
     for (const inc of includePaths(r, file)) {
       const ir = resolvedRoot(inc, depth + 1);
-      for (const e of ir?.get('services')?.entries() ?? []) if (!services.has(e.key)) services.set(e.key, e.value.node);
+      for (const e of ir?.get('services')?.entries() ?? []) if (!services.has(e.key)) services.set(e.key, { key: e.pair.key, value: e.value.node });
     }
     const out = r.child(replaceServices(r, services));
     resolved.set(file, out);
@@ -206,10 +210,20 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
   const shift = (r: Range, line: number): Range => ({ start: { line: r.start.line - line, character: r.start.character }, end: { line: r.end.line - line, character: r.end.character } });
   return {
     model, ruleModel, files: project.parts.map((p) => p.file), base,
-    place(findings) {
+    place(findings, baseHas) {
       const out = [];
+      const ownServices = new Map(model.services.map((s) => [s.name, s] as const));
       for (const f of findings) {
-        if (f.range.start.line >= ownLines) continue;
+        if (f.range.start.line >= ownLines) {
+          // On another file's text. The base's own problem is reported there; one the overlay brings about
+          // (it resets a volume the base mounts) belongs to the overlay's service, with the value related.
+          const at = f.range.start.line < FAR ? fileOf(f.range) : undefined;
+          if (!base || !baseHas || baseHas(f.ruleId, f.message) || !at || at.file !== base) continue;
+          const service = [...f.message.matchAll(/"([^"]+)"/g)].map((m) => ownServices.get(m[1])).find((x) => x !== undefined);
+          if (!service) continue;
+          f.related = [{ message: 'The value is in the base file', range: shift(f.range, at.line), file: at.file }, ...(f.related ?? [])];
+          f.range = service.keyRange;
+        }
         if (f.related) {
           f.related = f.related.map((r) => {
             if (r.file !== undefined || r.range.start.line < ownLines) return r;
@@ -236,7 +250,10 @@ function includePaths(root: YView, file: string): string[] {
 }
 
 /** A root map whose `services:` holds the given service nodes (other top-level keys unchanged). */
-function replaceServices(root: YView, services: Map<string, Node | null>): YAMLMap {
+/** A service's key (where its name is written, in whichever file) and its definition. */
+interface ServiceNode { key: Node; value: Node | null }
+
+function replaceServices(root: YView, services: Map<string, ServiceNode>): YAMLMap {
   const out = new YAMLMap();
   out.range = (root.node as YAMLMap).range;
   let done = false;
@@ -245,22 +262,15 @@ function replaceServices(root: YView, services: Map<string, Node | null>): YAMLM
     done = true;
     out.items.push(new Pair(e.pair.key, servicesMap(e.value, services)));
   }
-  if (!done && services.size) out.items.push(new Pair(new YAMLMap(), servicesMap(undefined, services)));
+  if (!done && services.size) out.items.push(new Pair(new Scalar('services'), servicesMap(undefined, services)));
   return out;
 }
 
-function servicesMap(existing: YView | undefined, services: Map<string, Node | null>): YAMLMap {
+function servicesMap(existing: YView | undefined, services: Map<string, ServiceNode>): YAMLMap {
   const out = new YAMLMap();
   if (existing?.node) out.range = (existing.node as YAMLMap).range;
-  const keys = new Map((existing?.entries() ?? []).map((e) => [e.key, e.pair.key] as const));
-  for (const [name, node] of services) out.items.push(new Pair(keys.get(name) ?? scalarKey(name), node));
+  for (const { key, value } of services.values()) out.items.push(new Pair(key, value));
   return out;
-}
-
-/** A key for a service that only an included file names (its key range is unknown, so it is empty). */
-function scalarKey(name: string): Node {
-  const doc = new Document({ [name]: null });
-  return ((doc.contents as YAMLMap).items[0] as Pair<Node>).key;
 }
 
 /** `env_file:` entries of each service, before its own `environment:` (which wins, as in Compose). */

@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { EnvFileModel } from '../model/env';
 import { substitute } from '../knowledge/interpolation';
 import { isEnvTemplateName, parseEnvFile } from '../parse/env';
+import { gitignoreCovers } from '../engine/git-view';
 import { readDecodedOrUndefined } from './safe-read';
 
 /** A file's current text (the editor's unsaved text first), or undefined when there is none. */
@@ -44,7 +45,7 @@ export function projectVariables(projectDir: string, read: ReadText): ReadonlyMa
   if (!entry) return new Map();
   if (!entry.vars) {
     const vars = new Map<string, string | undefined>();
-    for (const e of entry.model.entries) vars.set(e.name, e.dynamic ? substitute(e.value ?? '', vars) : e.value);
+    for (const e of entry.model.entries) vars.set(e.name, e.dynamic ? substitute(e.value ?? '', vars, true) : e.value);
     entry.vars = vars;
   }
   return entry.vars;
@@ -61,12 +62,19 @@ function workTreeOf(abs: string): string | undefined {
 /**
  * Whether an env file is committed: in a git work tree, tracked or not ignored (`git check-ignore`
  * answers both: a tracked file is never reported ignored); outside git, any env file not named like a
- * template (`.env.example`, `.sample`, `.template`, `.dist`).
+ * template (`.env.example`, `.sample`, `.template`, `.dist`) nor listed in a `.gitignore` beside it.
  */
 export function isCommittedEnvFile(abs: string, ignoredByGit: (abs: string, workTree: string) => boolean = gitIgnores): boolean {
   const tree = workTreeOf(abs);
-  if (tree === undefined) return !isEnvTemplateName(path.basename(abs));
+  if (tree === undefined) return !isEnvTemplateName(path.basename(abs)) && !ignoredBeside(abs);
   return !ignoredByGit(abs, tree);
+}
+
+/** Outside git, a `.gitignore` beside the file that lists it (as `seaworthy fix` writes) still says it stays out of commits. */
+function ignoredBeside(abs: string): boolean {
+  let text: string;
+  try { text = fs.readFileSync(path.join(path.dirname(abs), '.gitignore'), 'utf8'); } catch { return false; }
+  return text.split(/\r?\n/).some((l) => gitignoreCovers(l, path.basename(abs)));
 }
 
 const ignoredCache = new Map<string, { stamp: string; ignored: boolean }>();
