@@ -134,7 +134,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
 
-  const dir = nodePath.dirname(path);
+  // An overlay's relative paths (build contexts, env files) are the project's: its base's folder.
+  const dir = project?.projectDir ?? nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
   // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).

@@ -28,6 +28,11 @@ export interface ComposeProject {
   files: string[];
   /** The base file this overlay is merged over: its problems are its own, reported there. */
   base?: string;
+  /**
+   * The folder relative paths are resolved against: the base's for an overlay (Compose resolves every
+   * file's paths against the first file's folder), else the file's own.
+   */
+  projectDir: string;
   /** Drops findings on other files' text and gives related information on it its file. */
   /**
    * Drops findings on other files' text and gives related information on it its file. `baseHas` tells the
@@ -120,8 +125,8 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
   const includes = root?.get('include')?.items() ?? [];
   if (!root || (!base && !includes.length && !needsExtends(root))) {
     const ruleModel = { ...model };
-    addEnvFileEntries(ruleModel, read);
-    return { model, ruleModel, files: [], place: (f) => f.filter((x) => x.range.start.line < FAR) };
+    addEnvFileEntries(ruleModel, read, projectDir);
+    return { model, ruleModel, files: [], projectDir, place: (f) => f.filter((x) => x.range.start.line < FAR) };
   }
 
   const project = new ProjectText(text);
@@ -198,7 +203,7 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
   }
   const ruleModel: ComposeModel = { ...model, source, services: [], namedVolumes: new Map() };
   readComposeRoot(ruleModel, mergedRoot, vars);
-  addEnvFileEntries(ruleModel, read);
+  addEnvFileEntries(ruleModel, read, projectDir);
 
   const ownLines = model.source.lineCount;
   const starts = project.parts.map((p) => ({ file: p.file, line: source.positionAt(p.start).line }));
@@ -209,7 +214,7 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
   };
   const shift = (r: Range, line: number): Range => ({ start: { line: r.start.line - line, character: r.start.character }, end: { line: r.end.line - line, character: r.end.character } });
   return {
-    model, ruleModel, files: project.parts.map((p) => p.file), base,
+    model, ruleModel, files: project.parts.map((p) => p.file), base, projectDir,
     place(findings, baseHas) {
       const out = [];
       const ownServices = new Map(model.services.map((s) => [s.name, s] as const));
@@ -274,13 +279,13 @@ function servicesMap(existing: YView | undefined, services: Map<string, ServiceN
 }
 
 /** `env_file:` entries of each service, before its own `environment:` (which wins, as in Compose). */
-function addEnvFileEntries(model: ComposeModel, read: ReadText): void {
+function addEnvFileEntries(model: ComposeModel, read: ReadText, projectDir: string): void {
   model.services = model.services.map((s) => ({ ...s }));
   for (const s of model.services) {
     const fromFiles: EnvEntry[] = [];
     for (const f of s.envFiles) {
       if (f.dynamic) continue;
-      const env = envFileModel(path.resolve(path.dirname(model.uri), f.value), read);
+      const env = envFileModel(path.resolve(projectDir, f.value), read);
       // The entries keep the env file's own ranges: placed here they would point into the Compose file.
       for (const e of env?.entries ?? []) if (!s.environment.some((x) => x.name === e.name)) fromFiles.push({ ...e, ...OUTSIDE(e) });
     }
