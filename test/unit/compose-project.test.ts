@@ -91,6 +91,11 @@ describe('Compose projects: overlays merged over their base', () => {
     } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
   });
 
+  it('takes an override kept in a subfolder as an overlay of the base above, with paths relative to the base', async () => {
+    const r = await analyzeFile(at('catalogue', 'overrides.d', 'BUILD', 'compose.override.yaml'));
+    assert.deepStrictEqual([...lines(r, 'missing-build-context'), ...lines(r, 'missing-restart-policy')], []);
+  });
+
   it('leaves a file that runs on its own alone (no partial service, no override name)', async () => {
     const p = composeProject(at('extends', 'common.yaml'), fs.readFileSync(at('extends', 'common.yaml'), 'utf8'), readFromDisk);
     assert.strictEqual(p.base, undefined);
