@@ -60,6 +60,10 @@ function baseOf(abs: string, root: YView | undefined, read: ReadText): string | 
   // to copy next to the base) over the base of a folder above that defines its services. Another file is an
   // overlay when one of its services names a base service and cannot run alone (no image, no build, no
   // extends): it only adds to the base's definition.
+  // `docker-compose.test.override.yml` overrides `docker-compose.test.yml` when there is one.
+  const named = /^(.+)\.override\.(ya?ml)$/i.exec(name);
+  const own = named && ['yml', 'yaml'].map((ext) => path.join(dir, `${named[1]}.${ext}`)).find((p) => read(p) !== undefined);
+  if (own) return own;
   const override = OVERRIDE_NAME.test(name);
   if (override) { const beside = findBase(dir); if (beside) return beside; }
   const services = (root?.get('services')?.entries() ?? []).filter((e) => e.value.isMap);
