@@ -48,7 +48,9 @@ const MAX_FILES = 16;
 /** The base file an overlay is merged over, and the folder Compose reads `.env` from. */
 function baseOf(abs: string, root: YView | undefined, read: ReadText): string | undefined {
   const name = path.basename(abs);
-  if (BASE_NAMES.includes(name.toLowerCase())) return undefined;
+  // A file with a base's name is a base, unless its services only add to those of a base above
+  // (docker-zulip's ci/<case>/compose.yaml over the root compose.yaml).
+  const baseName = BASE_NAMES.includes(name.toLowerCase());
   const dir = path.dirname(abs);
   const findBase = (folder: string) => {
     // `docker-compose.override.yml` goes with `docker-compose.yml`, `compose.override.yaml` with `compose.yaml`.
@@ -62,19 +64,20 @@ function baseOf(abs: string, root: YView | undefined, read: ReadText): string | 
   // extends): it only adds to the base's definition.
   // `docker-compose.test.override.yml` overrides `docker-compose.test.yml` when there is one.
   const named = /^(.+)\.override\.(ya?ml)$/i.exec(name);
-  const own = named && ['yml', 'yaml'].map((ext) => path.join(dir, `${named[1]}.${ext}`)).find((p) => read(p) !== undefined);
+  const own = !baseName && named && ['yml', 'yaml'].map((ext) => path.join(dir, `${named[1]}.${ext}`)).find((p) => read(p) !== undefined);
   if (own) return own;
-  const override = OVERRIDE_NAME.test(name);
+  const override = !baseName && OVERRIDE_NAME.test(name);
   if (override) { const beside = findBase(dir); if (beside) return beside; }
   const services = (root?.get('services')?.entries() ?? []).filter((e) => e.value.isMap);
   const partial = services.filter((e) => override || (!e.value.has('image') && !e.value.has('build') && !e.value.has('extends'))).map((e) => e.key);
   if (!partial.length) return undefined;
-  let folder = dir;
-  for (let up = 0; up < 4; up++, folder = path.dirname(folder)) {
+  let folder = baseName ? path.dirname(dir) : dir;
+  for (let up = 0; up < 4 && !(baseName && folder === dir); up++) {
     const base = findBase(folder);
     const baseServices = base ? standaloneRoot(read(base))?.get('services') : undefined;
     if (base && partial.some((s) => baseServices?.get(s)?.isMap)) return base;
     if (path.dirname(folder) === folder) break;
+    folder = path.dirname(folder);
   }
   return undefined;
 }
@@ -120,8 +123,11 @@ class ProjectText {
  */
 export function composeProject(abs: string, text: string, read: ReadText): ComposeProject {
   const own0 = parseCompose(abs, text);
-  const base = baseOf(abs, own0.root, read);
-  const projectDir = base ? path.dirname(base) : path.dirname(abs);
+  // An overlay of an overlay (`-f compose.yaml -f ci/compose.yaml -f ci/extra.yaml`): merged in that order.
+  const bases: string[] = [];
+  for (let b = baseOf(abs, own0.root, read); b && b !== abs && !bases.includes(b) && bases.length < 3; b = baseOf(b, standaloneRoot(read(b)), read)) bases.push(b);
+  const base = bases[0];
+  const projectDir = bases.length ? path.dirname(bases[bases.length - 1]) : path.dirname(abs);
   const vars = projectVariables(projectDir, read);
   const model = vars.size ? parseCompose(abs, text, vars) : own0;
   const root = model.root;
@@ -156,7 +162,7 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
     }
     for (const inc of includePaths(r, file)) if (!views.has(inc) && inc !== abs) discover(inc, depth + 1);
   };
-  if (base) discover(base, 1);
+  for (const b of bases) discover(b, 1);
   discover(abs, 0);
   const source = project.source();
   const final = new Map<string, YView>();
@@ -202,7 +208,11 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
   const ownRoot = resolvedRoot(abs)!;
   let mergedRoot = ownRoot;
   if (base) {
-    const baseRoot = resolvedRoot(base);
+    let baseRoot: YView | undefined;
+    for (const b of [...bases].reverse()) {
+      const r = resolvedRoot(b);
+      if (r) baseRoot = baseRoot ? baseRoot.child(mergeComposeNodes(baseRoot, r, []) ?? r.node) : r;
+    }
     if (baseRoot) mergedRoot = ownRoot.child(mergeComposeNodes(baseRoot, ownRoot, []) ?? ownRoot.node);
   }
   const ruleModel: ComposeModel = { ...model, source, services: [], namedVolumes: new Map() };
@@ -227,7 +237,7 @@ export function composeProject(abs: string, text: string, read: ReadText): Compo
           // On another file's text. The base's own problem is reported there; one the overlay brings about
           // (it resets a volume the base mounts) belongs to the overlay's service, with the value related.
           const at = f.range.start.line < FAR ? fileOf(f.range) : undefined;
-          if (!base || !baseHas || baseHas(f.ruleId, f.message) || !at || at.file !== base) continue;
+          if (!base || !baseHas || baseHas(f.ruleId, f.message) || !at || !bases.includes(at.file)) continue;
           const service = [...f.message.matchAll(/"([^"]+)"/g)].map((m) => ownServices.get(m[1])).find((x) => x !== undefined);
           if (!service) continue;
           f.related = [{ message: 'The value is in the base file', range: shift(f.range, at.line), file: at.file }, ...(f.related ?? [])];
