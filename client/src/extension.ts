@@ -28,6 +28,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dockercompose' },
   { scheme: 'file', language: 'helm' },
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
+  // Env files (committed secrets; a Compose project's `${VAR}` values), whatever language mode shows them.
+  { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
 ];
 
 export function activate(context: vscode.ExtensionContext): SeaworthyApi {
