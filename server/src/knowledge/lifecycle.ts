@@ -15,7 +15,12 @@ const JOB_PROGRAMS = new Set([
   'dbmate', 'goose', 'sqitch', 'atlas', 'terraform', 'tofu', 'kubectl', 'helm', 'aws', 'gcloud', 'az', 'gsutil', 'mc', 'certbot',
   'envsubst', 'sed', 'awk', 'jq', 'yq', 'git', 'rsync', 'scp', 'ssh-keygen', 'openssl', 'keytool', 'wait-for-it', 'wait-for-it.sh',
   'dockerize', 'wp', 'hugo', 'mkdocs', 'sphinx-build', 'webpack', 'tsc', 'esbuild', 'vite-build', 'gradle-build',
+  'kustomize', 'magick', 'convert', 'protoc', 'buf', 'openapi-generator', 'openapi-generator-cli', 'swagger-codegen',
 ]);
+/** Long-running programs that serve nothing a probe could ask: schedulers. */
+const NON_SERVING_DAEMONS = new Set(['cron', 'crond', 'supercronic', 'go-crond', 'busybox-crond']);
+/** KRM functions (`config-function`, `function`) read a resource list on stdin and exit. */
+const KRM_FUNCTION = /^(?:[\w.-]+-)?function$/;
 
 /** Sub-commands that make a build tool or framework CLI run once (`npm run build`, `manage.py migrate`). */
 const JOB_VERBS = /^(?:build|test|tests|lint|migrate|migrations|makemigrations|collectstatic|db:migrate|db:seed|db:setup|db:create|seed|install|ci|compile|package|upgrade|deploy|init|setup|bootstrap|generate|check|createsuperuser|loaddata|dump|restore|backup|import|export)$/;
@@ -31,6 +36,19 @@ const BARE_RUNTIMES = new Set([
 ]);
 
 /** Kubernetes kinds whose pods run once and end: what they do at start is not repeated by restarts. */
+/**
+ * Folders and file names of images that serve nothing in production: test runners and CI images, base images
+ * other images build FROM, cron images (`tests/Dockerfile`, `base/Dockerfile`, `Dockerfile.cron`, `ci/...`).
+ */
+const NON_SERVING_SEGMENT = /^(?:tests?|testing|e2e|e2e-image|ci|systemtest|test-runner|integration|_?integration-tests?|testdata|\.?devcontainer|base|[\w-]+-base|base-[\w-]+|cron)$/i;
+const NON_SERVING_FILE = /^(?:(?:dockerfile|containerfile)\.(?:base|test|tests|ci|cron|e2e)|(?:base|test|tests|ci|cron|e2e)\.(?:dockerfile|containerfile)|test\.dockerfile)$/i;
+
+export function isNonServingImagePath(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const file = parts.pop() ?? '';
+  return NON_SERVING_FILE.test(file) || parts.slice(-3).some((d) => NON_SERVING_SEGMENT.test(d));
+}
+
 export const RUN_ONCE_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob']);
 
 export function isJobName(name: string): boolean {
@@ -45,7 +63,8 @@ export function jobProgramOf(commands: ShellCommand[]): string | undefined {
   const last = [...commands].reverse().find((c) => programOf(c));
   if (!last) return undefined;
   const p = programOf(last)!;
-  if (JOB_PROGRAMS.has(p.name)) return p.name;
+  if (JOB_PROGRAMS.has(p.name) || NON_SERVING_DAEMONS.has(p.name) || KRM_FUNCTION.test(p.name)) return p.name;
+  if (p.name === 'busybox' && last.words[p.index + 1]?.text === 'crond') return 'crond';
   const args = last.words.slice(p.index + 1).map((w) => w.text).filter((a) => !a.startsWith('-'));
   if (VERB_RUNNERS.has(p.name)) {
     // `npm run build`, `python manage.py migrate`, `bundle exec rake db:migrate`, `npx prisma migrate deploy`

@@ -5,7 +5,7 @@ import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import { commandsOf, SHELL_PROGRAMS } from '../../knowledge/container-commands';
 import { datastoreOfImage } from '../../knowledge/datastores';
 import { imageBaseName } from '../../knowledge/image';
-import { isBareRuntime, jobProgramOf, officialHealthTest } from '../../knowledge/lifecycle';
+import { isBareRuntime, isNonServingImagePath, jobProgramOf, officialHealthTest } from '../../knowledge/lifecycle';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { backingServiceOf, composeHealth, composeOneShot, serviceImage } from './service-facts';
 import { appendToMap, eolOf, stepBelow } from './yaml-edit';
@@ -35,6 +35,17 @@ function serverBase(stage: Stage): boolean {
   if (!root?.image || root.image.dynamic) return false;
   const base = imageBaseName(root.image);
   return SERVER_BASES.has(base) || datastoreOfImage(root.image) !== undefined || (base === 'php' && /fpm|apache/.test(root.image.tag ?? ''));
+}
+
+/**
+ * `FROM scratch` and distroless images have no shell for a HEALTHCHECK command; they are built for Kubernetes,
+ * where probes do the job (and Kubernetes ignores HEALTHCHECK).
+ */
+function shellless(stage: Stage): boolean {
+  const root = chain(stage).pop();
+  if (!root) return false;
+  if (!root.image) return /^\s*(?:--\S+\s+)*scratch\b/i.test(root.from.argsText);
+  return !root.image.dynamic && /(?:^|\/)distroless\/|^cgr\.dev\/chainguard\/static$/.test(`${root.image.registry ?? ''}/${root.image.repository}`.replace(/^\//, ''));
 }
 
 function dockerfileFix(model: DockerfileModel, stage: Stage, expose: Instruction | undefined, runtime: Instruction | undefined): (() => Fix | undefined) | undefined {
@@ -83,6 +94,8 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   const commands = runtimeCommands(model, entry, cmd);
   // Run-and-done images (CLIs, migrations, builds) and bare runtimes meant as bases get no health check.
   if (jobProgramOf(commands) || isBareRuntime(commands)) return;
+  // Test runners, CI and base images, cron images: nothing to probe in production.
+  if (isNonServingImagePath(ctx.path) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
   if (!runtime && !expose && !serverBase(final)) return;
   // Without EXPOSE, a shell script is as likely a deploy or batch job as a server.
   const main = commands.length ? programOf(commands[commands.length - 1]) : undefined;

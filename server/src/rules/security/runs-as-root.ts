@@ -3,6 +3,14 @@ import { effectiveInstruction, Stage } from '../../model/dockerfile';
 import { programOf } from '../../knowledge/shell';
 import { podsOf } from '../host-daemon/shared';
 import type { YView } from '../../parse/yaml-view';
+import { runsAsNonRootUpstream } from '../../knowledge/nonroot-images';
+
+/** The external image a stage's chain of `FROM <stage>` ends at. */
+function baseImageOf(stage: Stage) {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s.image;
+}
 
 /** Privilege-dropping helpers: an image that installs or runs one starts as root on purpose and switches user itself. */
 const DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'chpst', 'runuser', 's6-setuidgid']);
@@ -56,6 +64,8 @@ export default defineRule({
       if (dropsPrivileges(final)) return;
       const user = effectiveInstruction(final, 'USER');
       if (!user) {
+        const base = baseImageOf(final);
+        if (base && runsAsNonRootUpstream(base)) return;
         ctx.report({ range: final.from.range, message: 'The image has no USER instruction, so it runs as root. Create an unprivileged user (or use one the base image provides, like `node`) and switch to it with `USER` before CMD.' });
       } else if (isRootUser(user.argsText)) {
         ctx.report({ range: user.range, message: `The last USER is "${user.argsText.trim()}", so the container runs as root. Switch to an unprivileged user before CMD.` });
