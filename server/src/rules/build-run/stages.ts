@@ -163,7 +163,10 @@ export function isMovingRef(ref: string | undefined): boolean {
 
 /** Compose files for development by their name (`compose.dev.yaml`, `docker-compose.override.yml`, `compose-local.yaml`, ...). */
 export function isDevComposeFile(filePath: string): boolean {
-  const name = filePath.split(/[\\/]/).pop() ?? '';
+  const parts = filePath.split(/[\\/]/);
+  const name = parts.pop() ?? '';
+  // A dev container or dev environment folder (`.devcontainer/`, `devcontainer-example/`, `devenv/`).
+  if (parts.slice(-2).some((d) => /^\.?(?:devcontainer|devenv)(?:[-_.]|$)/i.test(d))) return true;
   return /(?:^|[._-])(?:dev|devel|develop|development|override|local|debug|test|tests|testing|ci|e2e|sandbox|watch)(?:[._-]|$)/i.test(name);
 }
 

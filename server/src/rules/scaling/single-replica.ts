@@ -3,6 +3,7 @@ import { datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
 import { parseImageRef } from '../../knowledge/image';
 import { podsOf } from '../host-daemon/shared';
 import { autoscalers, kubeReplicas } from './replicas';
+import { DATA_VOLUME_NAME, electsLeader, isSingletonImage } from '../../knowledge/singletons';
 
 /** Kinds whose replicas are interchangeable copies behind a Service. */
 const SCALABLE_KINDS = new Set(['Deployment', 'DeploymentConfig', 'Rollout']);
@@ -35,7 +36,13 @@ export default defineRule({
         if ((pod.spec.get('volumes')?.items() ?? []).some((v) => v.has('persistentVolumeClaim'))) continue;
         const app = pod.containers.filter((c) => !c.init);
         const images = app.map((c) => c.raw.get('image')?.str()).filter((i) => !!i).map((i) => parseImageRef(i!.value, i!.range, i!.dynamic));
-        if (images.some((i) => datastoreOfImage(i) || isCacheImage(i))) continue;
+        if (images.some((i) => datastoreOfImage(i) || isCacheImage(i) || isSingletonImage(i))) continue;
+        if (/kube-state-metrics/.test(obj.name)) continue;
+        // Leader-only components: a second copy only stands by.
+        const words = app.flatMap((c) => ['command', 'args'].flatMap((k) => (c.raw.get(k)?.items() ?? []).map((w) => w.str()?.value ?? '')));
+        if (electsLeader(words)) continue;
+        // State on an emptyDir (`ldap-data`): each replica would hold its own diverging copy.
+        if ((pod.spec.get('volumes')?.items() ?? []).some((v) => v.has('emptyDir') && DATA_VOLUME_NAME.test(v.get('name')?.str()?.value ?? ''))) continue;
         if (!app.some((c) => (c.raw.get('ports')?.items() ?? []).some((p) => p.has('containerPort')))) continue;
         ctx.report({
           range: r.range,
