@@ -132,6 +132,8 @@ export function copyOperands(ins: Instruction, source: SourceText): { sources: L
     });
   }
   if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
+  // BuildKit reads `ADD "https://x/a.tgz" /tmp/` with the quotes removed.
+  words = words.map((w) => /^(["']).*\1$/s.test(w.value) && w.value.length >= 2 ? { ...w, value: w.value.slice(1, -1) } : w);
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };
 }
 
