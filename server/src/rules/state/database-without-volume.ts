@@ -6,6 +6,7 @@ import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
 import { builtImage, composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
 import { withoutTrailingSlashes } from '../../knowledge/text';
+import { composeOneShot } from '../backing-services/service-facts';
 
 function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
   const facts = composeFacts(s);
@@ -47,7 +48,8 @@ const TEST_NAME = /(?:^|[._-])(?:test|tests|testing|ci|e2e|it)(?:[._-]|$)/i;
 function checkCompose(model: ComposeModel, ctx: RuleContext): void {
   const testFile = TEST_NAME.test(nodePath.basename(ctx.path));
   for (const s of model.services) {
-    if (ctx.settings.oneShot.includes(s.name)) continue;
+    // One-shot services (a setup job built on the database's image, a client run) keep no data.
+    if (composeOneShot(model, s, ctx)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
     const match = identifyService(s, ctx);
