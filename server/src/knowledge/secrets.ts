@@ -101,6 +101,8 @@ export function isPlaceholderSecret(value: string): boolean {
     || /^(?:replace[_-]?me|change[_-]?this|to[_-]?do|fixme|tbd|placeholder)$/i.test(v) || /^%[sv]$/.test(v)
     // A throwaway value a build step or local emulator needs (`SECRET_KEY=build-time-dummy`, localstack's `dummy`).
     || /(?:^|[^a-z])(?:dummy|not[-_]?a[-_]?secret|placeholder)(?:$|[^a-z])/i.test(v)
+    // The kind of value, in capitals, where the value goes (`COOKIE_SECRET: SECRET`, `PASSWORD`).
+    || /^(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|KEY|CHANGEME|CHANGE_ME)$/.test(v)
     // Vendors mark documentation keys (AWS's AKIAIOSFODNN7EXAMPLE) in capitals.
     || /EXAMPLE/.test(v);
 }

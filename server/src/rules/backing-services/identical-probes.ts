@@ -16,6 +16,7 @@ export default defineRule({
   category: 'backing-services',
   principle: 'disposability',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: { kubeScore: ['pod-probes-identical'] },
   docs: {

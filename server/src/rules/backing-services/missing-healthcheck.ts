@@ -48,6 +48,17 @@ function shellless(stage: Stage): boolean {
   return !root.image.dynamic && /(?:^|\/)distroless\/|^cgr\.dev\/chainguard\/static$/.test(`${root.image.registry ?? ''}/${root.image.repository}`.replace(/^\//, ''));
 }
 
+/** Programs that serve by definition, and options that name an address to listen on (`--listen :9000`, `--port=80`). */
+const SERVER_PROGRAMS = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'waitress-serve', 'puma', 'unicorn', 'nginx', 'httpd', 'apache2-foreground', 'php-fpm', 'caddy', 'traefik', 'envoy', 'haproxy']);
+const LISTEN_OPTION = /^--?(?:listen|port|bind|addr|address|http-?port|http-?addr|web\.listen-address)(?:=|$)/i;
+
+function listens(commands: ShellCommand[]): boolean {
+  return commands.some((c) => {
+    const p = programOf(c);
+    return (p !== undefined && SERVER_PROGRAMS.has(p.name)) || c.words.some((w) => LISTEN_OPTION.test(w.text));
+  });
+}
+
 function dockerfileFix(model: DockerfileModel, stage: Stage, expose: Instruction | undefined, runtime: Instruction | undefined): (() => Fix | undefined) | undefined {
   const port = expose?.args.find((a) => !a.dynamic && /^\d+(?:\/tcp)?$/.test(a.value))?.value.replace(/\/tcp$/, '');
   if (!port) return undefined;
@@ -96,7 +107,8 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   if (jobProgramOf(commands) || isBareRuntime(commands)) return;
   // Test runners, CI and base images, cron images: nothing to probe in production.
   if (isNonServingImagePath(ctx.path) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
-  if (!runtime && !expose && !serverBase(final)) return;
+  // Without EXPOSE, a server base or a listening command, what the image runs may as well be a script that exits.
+  if (!expose && !serverBase(final) && !listens(commands)) return;
   // Without EXPOSE, a shell script is as likely a deploy or batch job as a server.
   const main = commands.length ? programOf(commands[commands.length - 1]) : undefined;
   if (!expose && main && (SHELL_PROGRAMS.has(main.name) || main.name.endsWith('.sh'))) return;
@@ -134,6 +146,9 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
       continue;
     }
     if (!backing && !serving && !dependents.length) continue;
+    // A third-party image may define its own HEALTHCHECK, which this file cannot see: only a service that is
+    // built here (its Dockerfile is read), waited on by others or a known backing service is judged.
+    if (!backing && !dependents.length && !s.build) continue;
     const image = serviceImage(s, ctx);
     const test = backing && image ? officialHealthTest(backing, image) : undefined;
     const who = backing ? `runs ${backing === 'memcached' ? 'memcached' : `a ${backing} backing service`}` : serving ? 'serves traffic' : `is used by ${dependents.join(', ')}`;

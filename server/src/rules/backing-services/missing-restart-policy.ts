@@ -25,6 +25,7 @@ export default defineRule({
   category: 'backing-services',
   principle: 'disposability',
   severity: 'info',
+  set: 'strict',
   fix: 'safe',
   peers: { kics: ['restart_policy_on_failure_not_set_to_5'] },
   docs: {

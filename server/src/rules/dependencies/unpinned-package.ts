@@ -8,6 +8,7 @@ export default defineRule({
   category: 'dependencies',
   principle: 'dependencies',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: {
     hadolint: ['DL3008', 'DL3013', 'DL3016', 'DL3018', 'DL3028', 'DL3033', 'DL3037', 'DL3041', 'DL3062'],

@@ -47,6 +47,7 @@ export default defineRule({
   category: 'observability',
   principle: 'logs',
   severity: 'info',
+  set: 'strict',
   fix: 'safe',
   peers: {},
   docs: {

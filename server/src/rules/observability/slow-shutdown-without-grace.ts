@@ -65,6 +65,7 @@ export default defineRule({
   category: 'observability',
   principle: 'disposability',
   severity: 'info',
+  set: 'strict',
   fix: 'safe',
   peers: {},
   docs: {

@@ -8,6 +8,7 @@ export default defineRule({
   category: 'resources',
   principle: 'resource-planning',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: { kics: ['pids_limit_not_set'] },
   docs: {

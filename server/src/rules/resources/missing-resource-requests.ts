@@ -7,6 +7,7 @@ export default defineRule({
   category: 'resources',
   principle: 'resource-planning',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: {
     kics: ['cpu_requests_not_set', 'memory_requests_not_defined'], checkov: ['CKV_K8S_10', 'CKV_K8S_12'],

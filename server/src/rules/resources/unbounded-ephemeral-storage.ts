@@ -25,6 +25,7 @@ export default defineRule({
   category: 'resources',
   principle: 'resource-planning',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: { kubeScore: ['container-ephemeral-storage-request-and-limit'] },
   docs: {

@@ -17,6 +17,7 @@ export default defineRule({
   category: 'scaling',
   principle: 'concurrency',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: { dclint: ['no-duplicate-exported-ports'] },
   docs: {

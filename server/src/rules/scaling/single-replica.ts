@@ -16,6 +16,7 @@ export default defineRule({
   category: 'scaling',
   principle: 'concurrency',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: { kubeLinter: ['minimum-three-replicas'], polaris: ['deploymentMissingReplicas'], kubeScore: ['deployment-replicas'] },
   docs: {

@@ -7,6 +7,7 @@ export default defineRule({
   category: 'security',
   principle: 'security',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: { kics: ['privilege_escalation_allowed'], checkov: ['CKV_K8S_20'], kubeLinter: ['privilege-escalation-container'], polaris: ['privilegeEscalationAllowed'], trivy: ['KSV-0001'], kubeScore: ['container-security-context-privilege-escalation'] },
   docs: {

@@ -7,6 +7,7 @@ export default defineRule({
   category: 'security',
   principle: 'security',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: { kics: ['root_container_not_mounted_as_read_only'], checkov: ['CKV_K8S_22'], kubeLinter: ['no-read-only-root-fs'], polaris: ['notReadOnlyRootFilesystem'], trivy: ['KSV-0014'], kubeScore: ['container-security-context-readonlyrootfilesystem'] },
   docs: {

@@ -19,6 +19,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'rollout',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: { kubeLinter: ['no-pod-disruption-budget'], kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
   docs: {

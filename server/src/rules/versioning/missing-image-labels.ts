@@ -17,6 +17,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'versioning',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: { hadolint: ['DL3049'], checkov: ['CKV_DOCKER_7'] },
   docs: {

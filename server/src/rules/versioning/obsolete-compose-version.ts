@@ -6,6 +6,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'versioning',
   severity: 'info',
+  set: 'strict',
   fix: 'safe',
   peers: { dclint: ['no-version-field'] },
   docs: {
