@@ -49,6 +49,22 @@ export function isNonServingImagePath(path: string): boolean {
   return NON_SERVING_FILE.test(file) || parts.slice(-3).some((d) => NON_SERVING_SEGMENT.test(d));
 }
 
+/**
+ * Third-party images whose own Dockerfile defines a HEALTHCHECK (checked in each publisher's Dockerfile), so a
+ * Compose service running them has one without a `healthcheck:` key. Repositories without registry for Docker Hub.
+ */
+const IMAGES_WITH_HEALTHCHECK = new Set([
+  'mattermost/mattermost-team-edition', 'mattermost/mattermost-enterprise-edition', 'gitlab/gitlab-ce', 'gitlab/gitlab-ee',
+  'ghcr.io/docker-mailserver/docker-mailserver', 'docker-mailserver/docker-mailserver', 'mailserver/docker-mailserver',
+  'vaultwarden/server', 'portainer/portainer-ce',
+]);
+
+export function imageDefinesHealthcheck(image: ImageRef): boolean {
+  if (image.dynamic) return false;
+  const registry = image.registry && image.registry !== 'docker.io' ? `${image.registry}/` : '';
+  return IMAGES_WITH_HEALTHCHECK.has(`${registry}${image.repository}`.toLowerCase());
+}
+
 export const RUN_ONCE_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob']);
 
 export function isJobName(name: string): boolean {

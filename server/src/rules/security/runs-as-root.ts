@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { effectiveInstruction, Stage } from '../../model/dockerfile';
 import { programOf } from '../../knowledge/shell';
-import { podsOf } from '../host-daemon/shared';
+import { isPartialPodSpec, podsOf } from '../host-daemon/shared';
 import type { YView } from '../../parse/yaml-view';
 import { runsAsNonRootUpstream } from '../../knowledge/nonroot-images';
 
@@ -85,7 +85,7 @@ export default defineRule({
           const id = identity(c.raw, pod.spec);
           if (id.user === 0 && id.userRange) {
             ctx.report({ range: id.userRange.range, message: `Container "${c.name}" runs with runAsUser: 0 (root). Use a non-zero user id and set runAsNonRoot: true.` });
-          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init) {
+          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init && !isPartialPodSpec(pod.spec)) {
             ctx.report({ range: c.nameRange, severity: 'info', message: `Container "${c.name}" sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as whatever user the image has, often root. Set securityContext.runAsNonRoot: true.` });
           }
         }
