@@ -15,7 +15,8 @@ type Problem = 'no-tag' | 'moving-tag' | 'no-digest';
 
 function problemOf(ref: ImageRef, requireDigests: boolean): Problem | undefined {
   // `<YOUR-IMAGE>`-style placeholders are instructions to the reader, not references.
-  if (ref.dynamic || ref.digest || /[<>]/.test(ref.raw)) return undefined;
+  // Placeholders a build or a doc reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`).
+  if (ref.dynamic || ref.digest || /[<>{}]/.test(ref.raw) || /(?:^|\.)example\.(?:com|org|net)$|\.(?:test|invalid|example)$/i.test(ref.registry ?? '')) return undefined;
   if (!ref.tag) return 'no-tag';
   if (MOVING_TAGS.has(ref.tag.toLowerCase())) return 'moving-tag';
   return requireDigests ? 'no-digest' : undefined;

@@ -29,6 +29,7 @@ export default defineRule({
   category: 'host-daemon',
   principle: 'admin-processes',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: {
     hadolint: ['DL3001'], kics: ['exposing_port_22'], checkov: ['CKV_DOCKER_1'], trivy: ['DS-0004'], kubeLinter: ['ssh-port'],

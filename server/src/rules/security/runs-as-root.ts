@@ -65,7 +65,8 @@ export default defineRule({
       const user = effectiveInstruction(final, 'USER');
       if (!user) {
         const base = baseImageOf(final);
-        if (base && runsAsNonRootUpstream(base)) return;
+        // An unresolved `FROM $BASE_IMAGE` may well set a USER (distroless :nonroot in cert-manager's build): unknown.
+        if (base && (base.dynamic || runsAsNonRootUpstream(base))) return;
         ctx.report({ range: final.from.range, message: 'The image has no USER instruction, so it runs as root. Create an unprivileged user (or use one the base image provides, like `node`) and switch to it with `USER` before CMD.' });
       } else if (isRootUser(user.argsText)) {
         ctx.report({ range: user.range, message: `The last USER is "${user.argsText.trim()}", so the container runs as root. Switch to an unprivileged user before CMD.` });

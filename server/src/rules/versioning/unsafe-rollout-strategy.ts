@@ -6,6 +6,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'rollout',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: {},
   docs: {
