@@ -74,6 +74,7 @@ export default defineRule({
   category: 'port-binding',
   principle: 'port-binding',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: {},
   docs: {
