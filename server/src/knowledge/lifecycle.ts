@@ -7,6 +7,7 @@
 import type { ImageRef } from '../model/common';
 import { imageBaseName } from './image';
 import { programOf, ShellCommand } from './shell';
+import { isNonProductionPath } from './environments';
 
 /** Programs whose run ends by itself: builds, tests, migrations, copies, cloud and cluster CLIs. */
 const JOB_PROGRAMS = new Set([
@@ -37,16 +38,17 @@ const BARE_RUNTIMES = new Set([
 
 /** Kubernetes kinds whose pods run once and end: what they do at start is not repeated by restarts. */
 /**
- * Folders and file names of images that serve nothing in production: test runners and CI images, base images
- * other images build FROM, cron images (`tests/Dockerfile`, `base/Dockerfile`, `Dockerfile.cron`, `ci/...`).
+ * Images that serve nothing in production: those under a non-production path (tests, CI, examples, development:
+ * `isNonProductionPath`), base images other images build FROM and cron images (`base/Dockerfile`,
+ * `Dockerfile.base`, `cron/Dockerfile`, `Dockerfile.cron`).
  */
-const NON_SERVING_SEGMENT = /^(?:tests?|testing|e2e|e2e-image|ci|systemtest|test-runner|integration|_?integration-tests?|testdata|\.?devcontainer|base|[\w-]+-base|base-[\w-]+|cron)$/i;
-const NON_SERVING_FILE = /^(?:(?:dockerfile|containerfile)\.(?:base|test|tests|ci|cron|e2e)|(?:base|test|tests|ci|cron|e2e)\.(?:dockerfile|containerfile)|test\.dockerfile)$/i;
+const NON_SERVING_SEGMENT = /^(?:base|[\w-]+-base|base-[\w-]+|cron)$/i;
+const NON_SERVING_FILE = /^(?:(?:dockerfile|containerfile)\.(?:base|cron)|(?:base|cron)\.(?:dockerfile|containerfile))$/i;
 
-export function isNonServingImagePath(path: string): boolean {
+export function isNonServingImagePath(path: string, exists: (relative: string) => boolean = () => false): boolean {
   const parts = path.replace(/\\/g, '/').split('/');
   const file = parts.pop() ?? '';
-  return NON_SERVING_FILE.test(file) || parts.slice(-3).some((d) => NON_SERVING_SEGMENT.test(d));
+  return NON_SERVING_FILE.test(file) || parts.slice(-2).some((d) => NON_SERVING_SEGMENT.test(d)) || isNonProductionPath(path, exists);
 }
 
 /**

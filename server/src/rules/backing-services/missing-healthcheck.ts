@@ -106,7 +106,7 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   // Run-and-done images (CLIs, migrations, builds) and bare runtimes meant as bases get no health check.
   if (jobProgramOf(commands) || isBareRuntime(commands)) return;
   // Test runners, CI and base images, cron images: nothing to probe in production.
-  if (isNonServingImagePath(ctx.path) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
+  if (isNonServingImagePath(ctx.path, (f) => ctx.fileExists(f)) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
   // Without EXPOSE, a server base or a listening command, what the image runs may as well be a script that exits.
   if (!expose && !serverBase(final) && !listens(commands)) return;
   // Without EXPOSE, a shell script is as likely a deploy or batch job as a server.

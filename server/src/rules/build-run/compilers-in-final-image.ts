@@ -29,7 +29,7 @@ function buildsApplication(chain: Stage[], model: DockerfileModel): Instruction 
 
 function check(model: DockerfileModel, ctx: RuleContext): void {
   // Test runners and CI images compile on purpose, and base images other images build FROM keep their toolchain.
-  if (isNonServingImagePath(ctx.path)) return;
+  if (isNonServingImagePath(ctx.path, (f) => ctx.fileExists(f))) return;
   const chain = shippedChain(model);
   if (!chain.length) return;
   const builds = buildsApplication(chain, model);
