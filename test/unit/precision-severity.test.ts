@@ -19,3 +19,9 @@ describe('severity of findings with a known excuse', () => {
     assert.deepStrictEqual(await severities('missing-referenced-file/project/sub/stack-compose.yml', 'missing-referenced-file'), ['8:warning', '10:warning', '12:warning', '14:error']);
   });
 });
+
+describe('severity of data loss by what is lost', () => {
+  it('database-without-volume: a system of record is an error; metrics and broker state are warnings', async () => {
+    assert.deepStrictEqual(await severities('database-without-volume/k8s-metrics-and-broker.yaml', 'database-without-volume'), ['13:error', '25:warning', '37:warning']);
+  });
+});

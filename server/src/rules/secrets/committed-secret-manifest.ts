@@ -1,7 +1,7 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
-import { isPlaceholderSecret, isPublicSecretField, isSecretName, maskSecret, passwordInUrl, secretFileKind } from '../../knowledge/secrets';
+import { isPlaceholderSecret, isPublicSecretField, isSecretName, maskSecret, nameTokens, passwordInUrl, secretFileKind } from '../../knowledge/secrets';
 import { holdsCredential } from './secret-in-configmap';
 import type { YView } from '../../parse/yaml-view';
 
@@ -34,6 +34,12 @@ function plainConfiguration(key: string, plain: string): boolean {
   return !holdsCredential(plain, key);
 }
 
+/** The value names its own key (`ACCESS_SECRET_KEY: secret_key`, `ACCESS_KEY_ID: key_id`): a placeholder. */
+function namesItsKey(key: string, plain: string): boolean {
+  const k = nameTokens(key), v = nameTokens(plain.trim());
+  return v.length >= 2 && v.length <= k.length && /^[\w.-]+$/.test(plain.trim()) && v.every((t, i) => t === k[k.length - v.length + i]);
+}
+
 function checkSecret(obj: KubeObject, ctx: RuleContext): void {
   const name = obj.name ? `Secret "${obj.name}"` : 'Secret';
   for (const field of ['data', 'stringData'] as const) {
@@ -43,7 +49,7 @@ function checkSecret(obj: KubeObject, ctx: RuleContext): void {
       const plain = field === 'data' ? decodeBase64(lit.value) ?? lit.value : lit.value;
       if (!plain.trim() || isPlaceholderSecret(plain)) continue;
       if (isPublicSecretField(e.key) && !passwordInUrl(plain)) continue;
-      if (plainConfiguration(e.key, plain)) continue;
+      if (plainConfiguration(e.key, plain) || namesItsKey(e.key, plain)) continue;
       const encoding = field === 'data' ? ' (base64 is an encoding, not encryption)' : '';
       ctx.report({
         range: lit.range,
