@@ -24,7 +24,7 @@ const HARMLESS_SUFFIX = new Set([
   'cache', 'limit', 'retries', 'attempts', 'complexity', 'strength', 'hint', 'reset', 'change', 'domain', 'samesite', 'secure', 'httponly',
 ]);
 /**
- * Tokens that mean secret only as the name's last word: `REDIS_AUTH`, `SMTP_PASS` hold one, while
+ * Tokens that mean secret only as the name's last word (or before a short qualifier, `DB_PASS_BD`): `REDIS_AUTH`, `SMTP_PASS` hold one, while
  * `AUTH_BACKENDS`, `ETCD_EXTRA_AUTH_FLAGS` and `proxy_pass_request_headers` are settings about one.
  */
 const TRAILING_ONLY_TOKENS = new Set(['auth', 'pass', 'pat', 'pwd', 'dsn']);
@@ -51,7 +51,8 @@ export function isSecretName(name: string): boolean {
   if (!t.length) return false;
   if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x))) return false;
   for (let i = 0; i < t.length; i++) {
-    if (TRAILING_ONLY_TOKENS.has(t[i]) && i < t.length - 1) continue;
+    // A short qualifier after it (`DB_PASS_BD`, `DB_PASS_2`) keeps it the name's subject.
+    if (TRAILING_ONLY_TOKENS.has(t[i]) && t.slice(i + 1).some((x) => x.length > 2 && !/^\d+$/.test(x))) continue;
     if ((t[i] === 'secret' || t[i] === 'secrets') && i > 0 && REFERENCE_PREFIX.has(t[i - 1])) continue;
     if (SECRET_TOKENS.has(t[i])) return true;
     if ((t[i] === 'key' || t[i] === 'keys') && i > 0 && KEY_QUALIFIERS.has(t[i - 1])) return true;

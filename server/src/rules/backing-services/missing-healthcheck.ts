@@ -45,12 +45,22 @@ function shellless(stage: Stage): boolean {
   const root = chain(stage).pop();
   if (!root) return false;
   if (!root.image) return /^\s*(?:--\S+\s+)*scratch\b/i.test(root.from.argsText);
-  return !root.image.dynamic && /(?:^|\/)distroless\/|^cgr\.dev\/chainguard\/static$/.test(`${root.image.registry ?? ''}/${root.image.repository}`.replace(/^\//, ''));
+  // Read from the written reference too: `gcr.io/distroless/static:latest-$ARCH` has an unresolved tag.
+  return /(?:^|\/)distroless\/|^cgr\.dev\/chainguard\/static(?:[:@]|$)/.test(`${root.image.registry ?? ''}/${root.image.repository}`.replace(/^\//, ''))
+    || /(?:^|\/)distroless\//.test(root.image.raw);
 }
 
 /** Programs that serve by definition, and options that name an address to listen on (`--listen :9000`, `--port=80`). */
 const SERVER_PROGRAMS = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'waitress-serve', 'puma', 'unicorn', 'nginx', 'httpd', 'apache2-foreground', 'php-fpm', 'caddy', 'traefik', 'envoy', 'haproxy']);
 const LISTEN_OPTION = /^--?(?:listen|port|bind|addr|address|http-?port|http-?addr|web\.listen-address)(?:=|$)/i;
+
+const SCRIPT_INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'ruby', 'perl', 'php', 'deno', 'bun']);
+
+function runsScript(commands: ShellCommand[]): boolean {
+  const last = commands[commands.length - 1];
+  const p = last ? programOf(last) : undefined;
+  return p !== undefined && SCRIPT_INTERPRETERS.has(p.name) && last.words.slice(p.index + 1).some((w) => /\.(?:py|js|mjs|cjs|ts|rb|pl|php)$/.test(w.text));
+}
 
 function listens(commands: ShellCommand[]): boolean {
   return commands.some((c) => {
@@ -107,8 +117,12 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   if (jobProgramOf(commands) || isBareRuntime(commands)) return;
   // Test runners, CI and base images, cron images: nothing to probe in production.
   if (isNonServingImagePath(ctx.path, (f) => ctx.fileExists(f)) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
-  // Without EXPOSE, a server base or a listening command, what the image runs may as well be a script that exits.
-  if (!expose && !serverBase(final) && !listens(commands)) return;
+  if (!runtime && !expose && !serverBase(final)) return;
+  // An unresolved base (`FROM $BASE_IMAGE`) may bring its own HEALTHCHECK or be a distroless image for Kubernetes.
+  const root = chain(final).pop();
+  if (!expose && root?.image?.dynamic) return;
+  // An interpreter running a script, without EXPOSE or a listening option, is as likely a job that exits.
+  if (!expose && !serverBase(final) && !listens(commands) && runsScript(commands)) return;
   // Without EXPOSE, a shell script is as likely a deploy or batch job as a server.
   const main = commands.length ? programOf(commands[commands.length - 1]) : undefined;
   if (!expose && main && (SHELL_PROGRAMS.has(main.name) || main.name.endsWith('.sh'))) return;
