@@ -16,6 +16,10 @@ import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
 import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
 import { maskResult } from './mask';
+import type { HelmChart } from '../parse/helm/chart';
+import { isValuesFileName } from '../parse/helm/chart';
+import type { KubernetesModel } from '../model/kubernetes';
+import { mapToTemplate, renderChartTemplate, renderedTokens, withValuesText } from './helm';
 
 export interface Finding {
   ruleId: string;
@@ -61,6 +65,8 @@ export interface AnalyzeHost {
   parse?(absPath: string, text: string, kind: FileKind): Model;
   /** Cancellation: checked between rules and at the checkpoints inside them (engine/budget.ts). */
   isCancelled?(): boolean;
+  /** The Helm chart of a chart template or values.yaml (workspace/helm-chart.ts); without it templates are masked, not rendered. */
+  chartOf?(absPath: string): HelmChart | undefined;
 }
 
 export { Cancelled };
@@ -93,6 +99,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     return result;
   }
   const text = prepared.text!;
+  const chart = isHelmTemplatePath(path) || isValuesFileName(path) ? chartOf(host, path) : undefined;
+  if (chart && chart.valuesPath === nodePath.resolve(path)) return analyzeChartValues(path, text, withValuesText(chart, text), config, host, result);
   const kind = kindHint ?? detectKind(path, text);
   if (!kind) return result;
   result.kind = kind;
@@ -111,6 +119,63 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
 
+  // A chart template is judged as the chart's default values render it (engine/helm.ts); its findings
+  // that a values.yaml default decides belong to values.yaml, which reports them.
+  const rendered = chart && model.kind === 'kubernetes' ? renderChartTemplate(chart, path, text) : undefined;
+  let findings: Finding[];
+  if (rendered) {
+    findings = mapToTemplate(await runRules(rendered.model, kind, path, config, host, result, await renderedTokens(rendered, result)), rendered, model.source, path, chart!).local;
+  } else findings = await runRules(model, kind, path, config, host, result, tokens);
+  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  result.findings = kept.sort(byPosition);
+  result.suppressed = suppressed;
+  result.unusedSuppressions = unused;
+  maskResult(result, model.source, tokens);
+  return result;
+}
+
+function chartOf(host: AnalyzeHost, path: string): HelmChart | undefined {
+  try { return host.chartOf?.(nodePath.resolve(path)); } catch { return undefined; }
+}
+
+/**
+ * A chart's values.yaml: every manifest template of the chart is rendered with these values and
+ * analysed; the findings a value decides are this file's, each naming the template line as related information.
+ */
+async function analyzeChartValues(path: string, text: string, chart: HelmChart, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult): Promise<AnalysisResult> {
+  result.kind = 'kubernetes';
+  const source = new SourceText(text);
+  const model: KubernetesModel = { kind: 'kubernetes', uri: path, source, objects: [], helm: true, problems: [] };
+  result.model = model;
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const template of chart.templates) {
+    const templateText = chart.read(template);
+    if (templateText === undefined || !templateText.includes('.Values')) continue;
+    const prepared = prepareText(templateText, config);
+    if (prepared.text === undefined || detectKind(template, prepared.text) !== 'kubernetes') continue;
+    const rendered = renderChartTemplate(chart, template, prepared.text);
+    if (!rendered) continue;
+    const found = await runRules(rendered.model, 'kubernetes', template, config, host, result, await renderedTokens(rendered, result));
+    for (const f of mapToTemplate(found, rendered, new SourceText(prepared.text), template, chart).values) {
+      const key = `${f.ruleId}\u0000${f.range.start.line}:${f.range.start.character}\u0000${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  }
+  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  result.findings = kept.sort(byPosition);
+  result.suppressed = suppressed;
+  result.unusedSuppressions = unused;
+  let tokens: TokenMatch[] = [];
+  try { tokens = await scanTokens(text, source); } catch { tokens = []; }
+  maskResult(result, source, tokens);
+  return result;
+}
+
+/** Runs every rule that applies to `kind` on `model`; rule errors and a stopped run land in `result`. */
+export async function runRules(model: Model, kind: FileKind, path: string, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult, tokens: TokenMatch[]): Promise<Finding[]> {
   const dir = nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
@@ -139,12 +204,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     }
   }
   if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
-  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
-  result.findings = kept.sort(byPosition);
-  result.suppressed = suppressed;
-  result.unusedSuppressions = unused;
-  maskResult(result, model.source, tokens);
-  return result;
+  return findings;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */

@@ -19,6 +19,7 @@ import { isCatalogueQuery } from '../workspace/catalogue';
 import { detectKind } from '../parse/detect';
 import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
+import { ChartCache } from '../workspace/helm-chart';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -116,12 +117,12 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // With a live workspace index, the analysis records what it reads and the index takes it over.
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
-    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf };
+    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, chartOf: (p: string) => charts.chartOf(p) };
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
       result = await analyzeText(pathOf(uri), text, docConfig, {
-        ...(recording ? recordingHost(base, deps, dirDeps) : base),
+        ...recordingHost(base, deps, dirDeps),
         isCancelled: isStale,
       }, kindHint(doc));
     } catch (e) {
@@ -136,6 +137,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
+    readsOf.set(uri, deps);
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
     // After the diagnostics: the index's update and the new score must not delay them.
@@ -148,6 +150,21 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
    * document's version or the file's mtime changes.
    */
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
+  /** Charts rendered for templates and values.yaml: the open documents' text wins over the disk. */
+  const charts = new ChartCache((abs) => {
+    const open = documents.get(pathToFileURL(abs).toString());
+    if (open) return open.getText();
+    try { return readDecodedText(abs, config.maxFileBytes); } catch { return undefined; }
+  });
+  /** The files each open document's last analysis read (a chart template reads values.yaml, and back). */
+  const readsOf = new Map<string, Set<string>>();
+  function scheduleReaders(uri: string): void {
+    const changed = pathOf(uri);
+    for (const [other, reads] of readsOf) {
+      const doc = other !== uri && reads.has(changed) ? documents.get(other) : undefined;
+      if (doc) schedule(doc, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    }
+  }
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     // A folder's manifests (reference resolution): the index's once the report has indexed the
     // workspace, else the editor's own catalogue of the manifests that define Secrets and ConfigMaps.
@@ -171,6 +188,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // Opening a document also fires a content change for the version already scheduled: skip that one.
     if (scheduledVersion.get(e.document.uri) === e.document.version) return;
     schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    // Open documents whose analysis read this one (a chart's values.yaml and its templates) follow the edit.
+    scheduleReaders(e.document.uri);
     projects.edited(e.document.uri);
   });
   documents.onDidSave((e) => schedule(e.document, 0));
@@ -179,6 +198,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     results.delete(e.document.uri);
+    readsOf.delete(e.document.uri);
     scheduledVersion.delete(e.document.uri);
     projects.edited(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
