@@ -19,7 +19,7 @@ import { maskResult } from './mask';
 import type { HelmChart } from '../parse/helm/chart';
 import { isValuesFileName } from '../parse/helm/chart';
 import type { KubernetesModel } from '../model/kubernetes';
-import { mapToTemplate, renderChartTemplate, renderedTokens, withValuesText } from './helm';
+import { mapToTemplate, rememberedValuesFindings, rememberValuesFindings, renderChartTemplate, renderedTokens, withValuesText } from './helm';
 
 export interface Finding {
   ruleId: string;
@@ -124,7 +124,9 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   const rendered = chart && model.kind === 'kubernetes' ? renderChartTemplate(chart, path, text) : undefined;
   let findings: Finding[];
   if (rendered) {
-    findings = mapToTemplate(await runRules(rendered.model, kind, path, config, host, result, await renderedTokens(rendered, result)), rendered, model.source, path, chart!).local;
+    const mapped = mapToTemplate(await runRules(rendered.model, kind, path, config, host, result, await renderedTokens(rendered, result)), rendered, model.source, path, chart!);
+    rememberValuesFindings(chart!, nodePath.resolve(path), text, config, mapped.values);
+    findings = mapped.local;
   } else findings = await runRules(model, kind, path, config, host, result, tokens);
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
   result.findings = kept.sort(byPosition);
@@ -154,10 +156,14 @@ async function analyzeChartValues(path: string, text: string, chart: HelmChart, 
     if (templateText === undefined || !templateText.includes('.Values')) continue;
     const prepared = prepareText(templateText, config);
     if (prepared.text === undefined || detectKind(template, prepared.text) !== 'kubernetes') continue;
-    const rendered = renderChartTemplate(chart, template, prepared.text);
-    if (!rendered) continue;
-    const found = await runRules(rendered.model, 'kubernetes', template, config, host, result, await renderedTokens(rendered, result));
-    for (const f of mapToTemplate(found, rendered, new SourceText(prepared.text), template, chart).values) {
+    let fromValues = rememberedValuesFindings(chart, template, prepared.text, config);
+    if (!fromValues) {
+      const rendered = renderChartTemplate(chart, template, prepared.text);
+      if (!rendered) continue;
+      const found = await runRules(rendered.model, 'kubernetes', template, config, host, result, await renderedTokens(rendered, result));
+      fromValues = mapToTemplate(found, rendered, new SourceText(prepared.text), template, chart).values;
+    }
+    for (const f of fromValues) {
       const key = `${f.ruleId}\u0000${f.range.start.line}:${f.range.start.character}\u0000${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -33,9 +33,22 @@ export async function renderedTokens(r: RenderedTemplate, result: AnalysisResult
   try { return await scanTokens(r.rendered.text, r.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); return []; }
 }
 
+interface ValuesMemo { text: string; valuesText: string; config: object; values: Finding[] }
+
+/** Keeps a template's values findings for values.yaml's analysis of the same texts and settings. */
+export function rememberValuesFindings(chart: HelmChart, template: string, text: string, config: object, values: Finding[]): void {
+  const memo: ValuesMemo = { text, valuesText: chart.valuesText, config, values };
+  chart.memo.set(template, memo);
+}
+
+export function rememberedValuesFindings(chart: HelmChart, template: string, text: string, config: object): Finding[] | undefined {
+  const m = chart.memo.get(template) as ValuesMemo | undefined;
+  return m && m.text === text && m.valuesText === chart.valuesText && m.config === config ? m.values : undefined;
+}
+
 /** The chart with values.yaml read from `text` (an unsaved editor document may differ from the chart's copy). */
 export function withValuesText(chart: HelmChart, text: string): HelmChart {
-  return text === chart.valuesText ? chart : { ...chart, valuesText: text, values: readValues(text) };
+  return text === chart.valuesText ? chart : { ...chart, valuesText: text, values: readValues(text), memo: new Map() };
 }
 
 function segmentAt(segs: Segment[], offset: number, atEnd: boolean): Segment | undefined {
@@ -82,7 +95,9 @@ export function mapToTemplate(findings: Finding[], r: RenderedTemplate, template
   for (const f of findings) {
     const s = r.source.offsetAt(f.range.start), e = r.source.offsetAt(f.range.end);
     const first = segmentAt(segs, s, false);
-    const covered = segs.filter((g) => g.kind === 'v' && g.start < Math.max(e, s + 1) && g.end > s);
+    const inRange = segs.filter((g) => g.start < Math.max(e, s + 1) && g.end > s);
+    if (f.category === 'secrets' && !secretFromDefaults(inRange, chart.valuesText)) continue;
+    const covered = inRange.filter((g) => g.kind === 'v');
     const fromValues = first?.kind === 'v' ? first : f.range.start.line === f.range.end.line ? covered[covered.length - 1] : undefined;
     if (fromValues?.src) {
       out.values.push({
@@ -98,6 +113,18 @@ export function mapToTemplate(findings: Finding[], r: RenderedTemplate, template
     });
   }
   return out;
+}
+
+/** Defaults that name what belongs there (`token: token`, `YourPingdomApiToken`, `example_pw`, `guest`) rather than set it. */
+const PLACEHOLDER_DEFAULT = /example|sample|dummy|your|change|notavalid|invalid|placeholder|default|guest|admin|test|token|secret|passw(?:or)?d|(?:^|_)pw(?:$|_)|^pass$/i;
+
+/**
+ * A secret finding stands on a rendering when the defaults alone wrote it: literal template text or
+ * values.yaml scalars that are not placeholders. A composed text (a whole config `toYaml`-ed into a
+ * Secret, a named template's output, a `tpl`) is a sample configuration, not a committed credential.
+ */
+function secretFromDefaults(segs: Segment[], valuesText: string): boolean {
+  return segs.every((g) => g.kind === 't' || (g.kind === 'v' && !!g.src && !PLACEHOLDER_DEFAULT.test(valuesText.slice(g.src.start, g.src.end).replace(/^["']|["']$/g, ''))));
 }
 
 /** A fix whose edits all fall inside template text is applied to the template; any other is dropped. */

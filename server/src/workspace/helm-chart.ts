@@ -76,6 +76,7 @@ export class ChartCache {
       templates: files.filter((f) => isChartManifestTemplate(path.relative(root, f))),
       inputs: [valuesPath, chartYaml, ...helperFiles],
       read: (p) => (texts.has(p) ? texts.get(p) : this.readText(p)),
+      memo: new Map(),
     };
     this.charts.set(root, { stamp, chart });
     return chart;

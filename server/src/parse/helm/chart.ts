@@ -20,6 +20,11 @@ export interface HelmChart {
   inputs: string[];
   /** A chart file's text (an open editor document wins over the disk). */
   read(abs: string): string | undefined;
+  /**
+   * The engine's results per template for this version of the chart (engine/helm.ts): a template's
+   * analysis leaves here what values.yaml's analysis then reads instead of rendering it again.
+   */
+  memo: Map<string, unknown>;
 }
 
 const VALUES_NAME = /^values\.ya?ml$/;

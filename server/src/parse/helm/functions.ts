@@ -10,6 +10,7 @@ type Fn = (args: HV[]) => Val;
 const str = (v: HV): string | undefined => (v.isScalar ? scalarText(v) : undefined);
 const num = (v: HV): number | undefined => {
   const x = v.v;
+  if (v.missing) return undefined;
   if (typeof x === 'number') return x;
   if (typeof x === 'string' && x.trim() !== '' && !isNaN(Number(x))) return Number(x);
   if (x === null) return 0;
@@ -26,7 +27,7 @@ function plain(v: HV, depth = 0): unknown {
 }
 
 function equal(a: HV, b: HV): boolean | undefined {
-  if (!a.isScalar || !b.isScalar) return undefined;
+  if (!a.isScalar || !b.isScalar || a.missing || b.missing) return undefined;
   const x = a.v, y = b.v;
   if (typeof x === 'number' && typeof y === 'number') return x === y;
   return scalarText(a) === scalarText(b) && typeof x === typeof y;
@@ -36,6 +37,15 @@ function equal(a: HV, b: HV): boolean | undefined {
 function indentPieces(pieces: Piece[], pad: string, lead: string): Piece[] {
   const out: Piece[] = [{ text: lead + pad }];
   for (const p of pieces) out.push(p.text.includes('\n') ? { text: p.text.replace(/\n/g, '\n' + pad), src: p.src } : p);
+  return out;
+}
+
+/** Trims the text a piece list spells, keeping each piece's position. */
+function trimPieces(pieces: Piece[]): Piece[] {
+  const out = pieces.map((p) => ({ ...p }));
+  while (out.length && !out[0].text.trimStart()) out.shift();
+  while (out.length && !out[out.length - 1].text.trimEnd()) out.pop();
+  if (out.length) { out[0].text = out[0].text.trimStart(); out[out.length - 1].text = out[out.length - 1].text.trimEnd(); }
   return out;
 }
 
@@ -73,14 +83,14 @@ function b64(s: string): string { return Buffer.from(s, 'utf8').toString('base64
 const FUNCTIONS: Record<string, Fn> = {
   default: ([d, v]) => (v === undefined || empty(v) ? d : v),
   required: (a) => a[a.length - 1],
-  quote: (a) => joined(a.flatMap((v, i) => { const p = piecesOf(v); return p ? [{ text: i ? ' "' : '"' }, ...p.map((x) => ({ ...x, text: x.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') })), { text: '"' }] : [{ text: '""' }]; })),
-  squote: (a) => joined(a.flatMap((v) => { const p = piecesOf(v); return p ? [{ text: "'" }, ...p, { text: "'" }] : [{ text: "''" }]; })),
+  quote: (a) => { const ps = a.map(piecesOf); return ps.some((p) => !p) ? UNKNOWN : joined(ps.flatMap((p, i) => [{ text: i ? ' "' : '"' }, ...p!.map((x) => ({ ...x, text: x.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') })), { text: '"' }])); },
+  squote: (a) => { const ps = a.map(piecesOf); return ps.some((p) => !p) ? UNKNOWN : joined(ps.flatMap((p) => [{ text: "'" }, ...p!, { text: "'" }])); },
   toString: ([v]: HV[]) => (v.isScalar ? (v.pieces ? v : sameSource(v, str(v) ?? '')) : UNKNOWN),
-  toYaml: ([v]) => { const p = toYamlPieces(v); return p ? joined(p) : UNKNOWN; },
+  toYaml: ([v]) => { const p = v.missing ? undefined : toYamlPieces(v); return p ? joined(p) : UNKNOWN; },
   toJson: ([v]) => { try { return hv(JSON.stringify(plain(v))); } catch { return UNKNOWN; } },
   nindent: ([n, v]) => { const w = num(n); const p = piecesOf(v); return w === undefined || !p || w > 200 ? UNKNOWN : joined(indentPieces(p, ' '.repeat(w), '\n')); },
   indent: ([n, v]) => { const w = num(n); const p = piecesOf(v); return w === undefined || !p || w > 200 ? UNKNOWN : joined(indentPieces(p, ' '.repeat(w), '')); },
-  trim: ([v]) => { const s = str(v); return s === undefined ? UNKNOWN : sameSource(v, s.trim()); },
+  trim: ([v]) => { if (v.pieces) return joined(trimPieces(v.pieces)); const s = str(v); return s === undefined ? UNKNOWN : sameSource(v, s.trim()); },
   trunc: ([n, v]) => { const w = num(n); const s = str(v); if (w === undefined || s === undefined) return UNKNOWN; return sameSource(v, w >= 0 ? s.slice(0, w) : s.slice(Math.max(0, s.length + w))); },
   trimSuffix: ([suf, v]) => { const a = str(suf), s = str(v); return a === undefined || s === undefined ? UNKNOWN : sameSource(v, a && s.endsWith(a) ? s.slice(0, -a.length) : s); },
   trimPrefix: ([pre, v]) => { const a = str(pre), s = str(v); return a === undefined || s === undefined ? UNKNOWN : sameSource(v, a && s.startsWith(a) ? s.slice(a.length) : s); },

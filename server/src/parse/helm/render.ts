@@ -8,7 +8,7 @@
  */
 import { TEMPLATE_MARK } from '../../knowledge/interpolation';
 import { parseTemplate, Pipeline, TemplateSyntaxError, TNode, Expr } from './syntax';
-import { HV, hv, Piece, piecesOf, scalarText, Src, toYamlPieces, truth, UNKNOWN, Val } from './values';
+import { HV, hv, MISSING, Piece, piecesOf, scalarText, Src, truth, UNKNOWN, Val } from './values';
 import { callFunction } from './functions';
 
 /**
@@ -106,7 +106,19 @@ class MainSink implements Sink {
   value(pieces: Piece[], at: number, atEnd: number): void {
     for (const p of pieces) this.push(p.text, p.src ? { kind: 'v', at, atEnd, src: p.src } : { kind: 'e', at, atEnd });
   }
-  unknown(at: number, atEnd: number): void { this.push(TEMPLATE_MARK, { kind: 'm', at, atEnd }); }
+  unknown(at: number, atEnd: number): void {
+    // An action alone on its line (`{{- include "x.labels" . | nindent 4 }}`) stands for whole lines:
+    // it leaves nothing, as the plain reader blanks it; one inside a value makes the value dynamic.
+    if (this.aloneOnLine(at, atEnd)) return;
+    this.push(TEMPLATE_MARK, { kind: 'm', at, atEnd });
+  }
+  private aloneOnLine(at: number, atEnd: number): boolean {
+    const t = this.template;
+    const start = t.lastIndexOf('\n', at - 1) + 1;
+    let end = t.indexOf('\n', atEnd);
+    if (end < 0) end = t.length;
+    return t.slice(start, end).replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '';
+  }
   finish(): Rendered {
     // A line that holds only masked actions is blank, as the plain reader makes it (same length, so the map holds).
     const text = this.parts.join('').replace(/^[ \t\uE000]*\uE000[ \t\uE000]*$/gm, (l) => l.replace(/\uE000/g, ' '));
@@ -264,10 +276,12 @@ function fieldPath(v: Val, path: string[]): Val {
   let cur = v;
   for (const k of path) {
     if (cur === UNKNOWN) return UNKNOWN;
-    if (cur.v === null) return cur;
+    if (cur.v === null) return MISSING;
     if (!(cur.v instanceof Map)) return UNKNOWN;
     const next = cur.v.get(k);
-    cur = next === undefined ? hv(null) : next;
+    // Only values.yaml's maps (they have a position) say a key is absent; the context and `dict`s may
+    // have been extended by functions that are not run (`set`).
+    cur = next !== undefined ? next : cur.src ? MISSING : UNKNOWN;
   }
   return cur;
 }

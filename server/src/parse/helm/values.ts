@@ -15,7 +15,7 @@ export type Scalar = string | number | boolean | null;
  * `pieces`, so a finding on part of it can still be traced to the line that set that part.
  */
 export class HV {
-  constructor(readonly v: Scalar | Val[] | Map<string, Val>, readonly src?: Src, readonly keySrc?: Src, readonly pieces?: Piece[]) {}
+  constructor(readonly v: Scalar | Val[] | Map<string, Val>, readonly src?: Src, readonly keySrc?: Src, readonly pieces?: Piece[], readonly missing = false) {}
   get isMap(): boolean { return this.v instanceof Map; }
   get isList(): boolean { return Array.isArray(this.v); }
   get isScalar(): boolean { return !(this.v instanceof Map) && !Array.isArray(this.v); }
@@ -77,6 +77,7 @@ export function truth(v: Val): boolean | undefined {
 /** `{{ v }}` output (Go's %v for scalars; Helm prints missing values as empty); undefined for lists and maps. */
 export function scalarText(v: HV): string | undefined {
   const x = v.v;
+  if (v.missing) return undefined;
   if (v.pieces) return v.pieces.map((p) => p.text).join('');
   if (x === null) return '';
   if (typeof x === 'string') return x;
@@ -85,7 +86,14 @@ export function scalarText(v: HV): string | undefined {
   return undefined;
 }
 
+/**
+ * A key values.yaml does not have. Helm prints it as an empty string, but such keys usually come from
+ * a subchart's defaults or the user's values: false in a condition, never printed as a decided value.
+ */
+export const MISSING = new HV(null, undefined, undefined, undefined, true);
+
 export function piecesOf(v: HV): Piece[] | undefined {
+  if (v.missing) return undefined;
   if (v.pieces) return v.pieces;
   const text = scalarText(v);
   return text === undefined ? undefined : [{ text, src: v.src }];
