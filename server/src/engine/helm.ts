@@ -96,7 +96,7 @@ export function mapToTemplate(findings: Finding[], r: RenderedTemplate, template
     const s = r.source.offsetAt(f.range.start), e = r.source.offsetAt(f.range.end);
     const first = segmentAt(segs, s, false);
     const inRange = segs.filter((g) => g.start < Math.max(e, s + 1) && g.end > s);
-    if (f.category === 'secrets' && !secretFromDefaults(inRange, chart.valuesText)) continue;
+    if (f.category === 'secrets' && !secretFromDefaults(inRange, chart.valuesText, r.rendered.text)) continue;
     const covered = inRange.filter((g) => g.kind === 'v');
     const fromValues = first?.kind === 'v' ? first : f.range.start.line === f.range.end.line ? covered[covered.length - 1] : undefined;
     if (fromValues?.src) {
@@ -123,8 +123,9 @@ const PLACEHOLDER_DEFAULT = /example|sample|dummy|your|change|notavalid|invalid|
  * values.yaml scalars that are not placeholders. A composed text (a whole config `toYaml`-ed into a
  * Secret, a named template's output, a `tpl`) is a sample configuration, not a committed credential.
  */
-function secretFromDefaults(segs: Segment[], valuesText: string): boolean {
-  return segs.every((g) => g.kind === 't' || (g.kind === 'v' && !!g.src && !PLACEHOLDER_DEFAULT.test(valuesText.slice(g.src.start, g.src.end).replace(/^["']|["']$/g, ''))));
+function secretFromDefaults(segs: Segment[], valuesText: string, rendered: string): boolean {
+  // (`quote` adds quotes around a value: they decide nothing.)
+  return segs.every((g) => g.kind === 't' || (g.kind === 'e' && /^[\s"']*$/.test(rendered.slice(g.start, g.end))) || (g.kind === 'v' && !!g.src && !PLACEHOLDER_DEFAULT.test(valuesText.slice(g.src.start, g.src.end).replace(/^["']|["']$/g, ''))));
 }
 
 /** A fix whose edits all fall inside template text is applied to the template; any other is dropped. */

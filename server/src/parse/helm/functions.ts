@@ -59,7 +59,8 @@ function joined(pieces: Piece[]): HV {
 function printf(format: string, args: HV[]): Val {
   const pieces: Piece[] = [];
   let i = 0, last = 0;
-  const re = /%([-+# 0]*\d*(?:\.\d+)?)([svdqtfx%])/g;
+  // Flags and widths (`%-5s`, `%05d`) are left undecided.
+  const re = /%([^A-Za-z%]*)([A-Za-z%])/g;
   for (let m = re.exec(format); m; m = re.exec(format)) {
     pieces.push({ text: format.slice(last, m.index) });
     last = m.index + m[0].length;
@@ -69,7 +70,7 @@ function printf(format: string, args: HV[]): Val {
     if (m[1]) return UNKNOWN;
     if (m[2] === 'q') { const s = str(a); if (s === undefined) return UNKNOWN; pieces.push({ text: JSON.stringify(s), src: a.src }); continue; }
     if (m[2] === 'd') { const n = num(a); if (n === undefined || !Number.isInteger(n)) return UNKNOWN; pieces.push({ text: String(n), src: a.src }); continue; }
-    if (m[2] === 'f' || m[2] === 'x') return UNKNOWN;
+    if (!'svdq'.includes(m[2])) return UNKNOWN;
     const p = piecesOf(a);
     if (!p) return UNKNOWN;
     pieces.push(...p);

@@ -117,12 +117,19 @@ class MainSink implements Sink {
     const start = t.lastIndexOf('\n', at - 1) + 1;
     let end = t.indexOf('\n', atEnd);
     if (end < 0) end = t.length;
-    return t.slice(start, end).replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '';
+    let rest = '';
+    for (let i = start; i < end;) {
+      const open = t.indexOf('{{', i);
+      if (open < 0 || open >= end) { rest += t.slice(i, end); break; }
+      rest += t.slice(i, open);
+      const close = t.indexOf('}}', open + 2);
+      if (close < 0) break;
+      i = close + 2;
+    }
+    return rest.trim() === '';
   }
   finish(): Rendered {
-    // A line that holds only masked actions is blank, as the plain reader makes it (same length, so the map holds).
-    const text = this.parts.join('').replace(/^[ \t\uE000]*\uE000[ \t\uE000]*$/gm, (l) => l.replace(/\uE000/g, ' '));
-    return { text, segments: this.segments };
+    return { text: this.parts.join(''), segments: this.segments };
   }
 }
 
