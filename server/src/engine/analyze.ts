@@ -17,6 +17,7 @@ import { applySuppressions, Suppression } from './suppress';
 import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
 import { maskResult } from './mask';
 import type { HelmChart } from '../parse/helm/chart';
+import { markKustomizePatches } from './kustomize-patches';
 import { isValuesFileName } from '../parse/helm/chart';
 import type { KubernetesModel } from '../model/kubernetes';
 import { mapToTemplate, rememberedValuesFindings, rememberValuesFindings, renderChartTemplate, renderedTokens, withValuesText } from './helm';
@@ -112,6 +113,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     return result;
   }
   result.model = model;
+  if (model.kind === 'kubernetes') markKustomizePatches(model, path, host);
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
   if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));

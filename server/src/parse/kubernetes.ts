@@ -19,13 +19,14 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 };
 
 export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
+  const kustomization = /(?:^|[\\/])kustomization\.ya?ml$/.test(uri);
   const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
   const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
   const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems, readAsWritten };
   for (const d of docs) {
     if (!d.view.isMap) continue;
-    const obj = readObject(d.view, d.index, d.templated);
+    const obj = readObject(d.view, d.index, d.templated, kustomization);
     if (!obj) continue;
     if (obj.kind === 'List' || obj.kind.endsWith('List')) {
       for (const item of d.view.get('items')?.items() ?? []) {
@@ -43,9 +44,11 @@ function stringMap(v: YView | undefined): Map<string, string> {
   return m;
 }
 
-function readObject(v: YView, docIndex: number, templated: boolean): KubeObject | undefined {
-  const apiVersion = v.get('apiVersion')?.str();
-  const kind = v.get('kind')?.str();
+function readObject(v: YView, docIndex: number, templated: boolean, kustomization = false): KubeObject | undefined {
+  // kustomize reads kustomization.yaml as a Kustomization whether or not it says so.
+  const implied = kustomization ? { value: 'Kustomization', range: v.source.range(v.node?.range?.[0] ?? 0, v.node?.range?.[0] ?? 0), dynamic: false } : undefined;
+  const apiVersion = v.get('apiVersion')?.str() ?? (implied && { ...implied, value: 'kustomize.config.k8s.io/v1beta1' });
+  const kind = v.get('kind')?.str() ?? implied;
   if (!apiVersion || !kind) return undefined;
   const meta = v.get('metadata');
   const name = meta?.get('name')?.str();

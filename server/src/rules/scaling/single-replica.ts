@@ -21,11 +21,11 @@ export default defineRule({
     why: 'With one replica every node drain, eviction, crash and rollout step is an outage, however short, and a traffic spike has nowhere to go. Stateless web workloads scale out by adding copies: run at least two (spread over nodes), or let a HorizontalPodAutoscaler decide.',
     bad: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
     good: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
-    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up).',
+    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, folder or kustomization, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up).',
   },
   check: {
     kubernetes(model, ctx) {
-      const scaled = autoscalers(model);
+      const scaled = autoscalers(model, ctx);
       for (const pod of podsOf(model)) {
         const obj = pod.obj;
         if (!SCALABLE_KINDS.has(obj.kind) || obj.templated || !obj.name || ctx.settings.oneShot.includes(obj.name)) continue;
