@@ -6,7 +6,7 @@ import { defaultConfig } from '../../server/src/engine/config';
 import { analyzePath, diskHost } from '../../server/src/workspace/batch';
 import { definesOf, renderTemplate, Defines } from '../../server/src/parse/helm/render';
 import { readValues } from '../../server/src/parse/helm/values';
-import { fixturesDir } from './helpers';
+import { analyze, fixturesDir } from './helpers';
 
 const CHART = path.join(fixturesDir, 'workspaces', 'helm-values', 'webapp');
 const VALUES = path.join(CHART, 'values.yaml');
@@ -136,6 +136,14 @@ describe('Helm chart: hazards from values.yaml defaults', () => {
       assert.ok(!r.findings.some((f) => f.ruleId === 'host-namespace' || f.ruleId === 'privileged-container'));
       assert.ok(r.findings.some((f) => f.ruleId === 'runs-as-root'));
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('a name the defaults do not decide is shown as the template writes it, never empty', async () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "x.fullname" . }}-worker\nspec:\n  strategy:\n    type: Recreate\n';
+    const r = await analyze(path.join(os.tmpdir(), 'no-chart', 'templates', 'worker.yaml'), text);
+    const f = r.findings.find((x) => x.ruleId === 'unsafe-rollout-strategy');
+    assert.ok(f);
+    assert.match(f.message, /Deployment "\{\{ include "x\.fullname" \. \}\}-worker"/);
   });
 
   it('values.yaml outside a chart is not analysed as one', async () => {

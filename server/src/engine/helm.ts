@@ -14,6 +14,7 @@ import type { KubernetesModel } from '../model/kubernetes';
 import { Range, SourceText } from '../model/range';
 import type { Fix, TokenMatch } from './rule';
 import { scanTokens } from './secrets-scan';
+import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import type { AnalysisResult, Finding } from './analyze';
 
 export interface RenderedTemplate { model: KubernetesModel; rendered: Rendered; source: SourceText }
@@ -24,8 +25,18 @@ export function renderChartTemplate(chart: HelmChart, path: string, text: string
   if (!rendered) return undefined;
   let model: KubernetesModel;
   try { model = parseKubernetes(path, rendered.text, true); } catch { return undefined; }
-  // Still a template: other values can add what the defaults leave out, so rules that judge an absence stay quiet.
-  for (const o of model.objects) o.templated = true;
+  for (const o of model.objects) {
+    // Still a template: other values can add what the defaults leave out, so rules that judge an absence stay quiet.
+    o.templated = true;
+    // A name the defaults do not decide is shown as the template writes it (as the masked reading does).
+    if (o.name?.includes(TEMPLATE_MARK) && o.nameRange) {
+      const from = toTemplate(rendered.segments, model.source.offsetAt(o.nameRange.start), false, text.length);
+      const to = toTemplate(rendered.segments, model.source.offsetAt(o.nameRange.end), true, text.length);
+      let written = text.slice(from, Math.max(from, to)).trim();
+      if (written.length > 1 && (written[0] === '"' || written[0] === "'") && written.endsWith(written[0])) written = written.slice(1, -1);
+      if (written.includes('{{')) o.name = written;
+    }
+  }
   return { model, rendered, source: model.source };
 }
 

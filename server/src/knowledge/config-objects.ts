@@ -1,4 +1,5 @@
 import type { KubeObject } from '../model/kubernetes';
+import { isDynamicText } from './interpolation';
 
 /**
  * Kubernetes objects that define a Secret or a ConfigMap by name: the objects themselves and what
@@ -13,7 +14,7 @@ const PRODUCER_KINDS = ['Secret', 'ConfigMap', 'SealedSecret', 'ExternalSecret',
 export function provides(obj: KubeObject): { type: RefType; name?: string }[] {
   // Only some kinds need the document (a catalogue decodes it when first read).
   const spec = () => obj.raw.get('spec');
-  const str = (v: string | undefined) => (v && !v.includes('\uE000') ? v : undefined);
+  const str = (v: string | undefined) => (v && !isDynamicText(v) ? v : undefined);
   switch (obj.kind as (typeof PRODUCER_KINDS)[number]) {
     case 'Secret': return [{ type: 'secret', name: str(obj.name) }];
     case 'ConfigMap': return [{ type: 'configmap', name: str(obj.name) }];

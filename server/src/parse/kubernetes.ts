@@ -2,6 +2,7 @@ import type { EnvEntry, Located } from '../model/common';
 import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodSpec } from '../model/kubernetes';
 import { SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
+import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
@@ -38,6 +39,17 @@ export function parseKubernetes(uri: string, text: string, helm = false): Kubern
   return model;
 }
 
+/**
+ * A name a template writes (`{{ include "app.fullname" . }}-worker`) is shown as written: the masked
+ * reading would show nothing (`Deployment "-worker"`). It stays dynamic, so nothing matches it as a literal.
+ */
+function displayed(name: Located | undefined, source: SourceText): Located | undefined {
+  if (!name?.value.includes(TEMPLATE_MARK)) return name;
+  let written = source.slice(name.range).trim();
+  if (written.length > 1 && (written[0] === '"' || written[0] === "'") && written.endsWith(written[0])) written = written.slice(1, -1);
+  return written.includes('{{') ? { ...name, value: written } : name;
+}
+
 function stringMap(v: YView | undefined): Map<string, string> {
   const m = new Map<string, string>();
   for (const e of v?.entries() ?? []) m.set(e.key, e.value.str()?.value ?? '');
@@ -51,7 +63,7 @@ function readObject(v: YView, docIndex: number, templated: boolean, kustomizatio
   const kind = v.get('kind')?.str() ?? implied;
   if (!apiVersion || !kind) return undefined;
   const meta = v.get('metadata');
-  const name = meta?.get('name')?.str();
+  const name = displayed(meta?.get('name')?.str(), v.source);
   const obj: KubeObject = {
     apiVersion: apiVersion.value, kind: kind.value, kindRange: kind.range,
     name: name?.value, nameRange: name?.range, namespace: meta?.get('namespace')?.str()?.value,
