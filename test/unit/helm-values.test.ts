@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { defaultConfig } from '../../server/src/engine/config';
 import { analyzePath, diskHost } from '../../server/src/workspace/batch';
+import { WorkspaceIndex } from '../../server/src/workspace/index';
 import { definesOf, renderTemplate, Defines } from '../../server/src/parse/helm/render';
 import { readValues } from '../../server/src/parse/helm/values';
 import { analyze, fixturesDir } from './helpers';
@@ -144,6 +145,26 @@ describe('Helm chart: hazards from values.yaml defaults', () => {
     const f = r.findings.find((x) => x.ruleId === 'unsafe-rollout-strategy');
     assert.ok(f);
     assert.match(f.message, /Deployment "\{\{ include "x\.fullname" \. \}\}-worker"/);
+  });
+
+  it('the workspace index re-analyses values.yaml when a template changes, and the templates when values.yaml does', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-helm-ix-'));
+    try {
+      fs.cpSync(CHART, dir, { recursive: true });
+      const ix = new WorkspaceIndex({ roots: [dir], config: defaultConfig() });
+      await ix.scan();
+      const v = path.join(dir, 'values.yaml'), t = path.join(dir, 'templates', 'deployment.yaml');
+      const hostNet = () => (ix.result(v)?.findings ?? []).filter((f) => f.ruleId === 'host-namespace').length;
+      assert.strictEqual(hostNet(), 1);
+      fs.writeFileSync(t, fs.readFileSync(t, 'utf8').replace(/^ *hostNetwork:.*\n/m, ''));
+      const again = await ix.update(t, 'changed');
+      assert.ok(again.includes(v), again.join());
+      assert.strictEqual(hostNet(), 0);
+      fs.writeFileSync(v, fs.readFileSync(v, 'utf8').replace('enabled: false', 'enabled: true'));
+      assert.ok((await ix.update(v, 'changed')).includes(t));
+      // `debug.enabled: true` switches the hostPID branch on: the template's own line now holds the hazard.
+      assert.ok((ix.result(t)?.findings ?? []).some((f) => f.ruleId === 'host-namespace' && f.range.start.line + 1 === lineOf(t, 'hostPID: true')));
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('values.yaml outside a chart is not analysed as one', async () => {

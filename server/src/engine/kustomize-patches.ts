@@ -14,7 +14,7 @@ export function markKustomizePatches(model: KubernetesModel, path: string, host:
   for (const name of ['kustomization.yaml', 'kustomization.yml']) {
     const abs = nodePath.join(dir, name);
     if (abs === nodePath.resolve(path) || !safe(() => host.fileExists(abs))) continue;
-    const k = (safe(() => host.modelOf!(abs, 'kubernetes')) as KubernetesModel | undefined)?.objects.find((o) => o.kind === 'Kustomization');
+    const k = (safe(() => host.modelOf!(abs, 'kubernetes')) as KubernetesModel | undefined)?.objects.find((o) => o.kind === 'Kustomization' || o.kind === 'Component');
     if (!k) continue;
     if (kustomizePatchFiles(k).some((p) => nodePath.resolve(dir, p) === nodePath.resolve(path))) for (const o of model.objects) o.templated = true;
     return;

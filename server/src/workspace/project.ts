@@ -10,7 +10,7 @@ export function folderKustomization(ctx: Pick<RuleContext, 'fileExists' | 'model
   for (const name of KUSTOMIZATION_NAMES) {
     if (!ctx.fileExists(name)) continue;
     const m = ctx.modelOf(name, 'kubernetes') as KubernetesModel | undefined;
-    const k = m?.objects.find((o) => o.kind === 'Kustomization');
+    const k = m?.objects.find((o) => o.kind === 'Kustomization' || o.kind === 'Component');
     if (k) return k;
   }
   return undefined;
