@@ -29,15 +29,16 @@ describe('Kubernetes folders and Kustomize as one project', () => {
   });
 
   it('a PodDisruptionBudget in a sibling file protects its workload; one without a budget is still reported', () => {
-    assert.deepStrictEqual(of('missing-disruption-budget'), ['base/workers.yaml:22:missing-disruption-budget']);
+    assert.deepStrictEqual(of('missing-disruption-budget'), ['base/workers.yaml:22:missing-disruption-budget', 'overlays/prod/replicas.yaml:7:missing-disruption-budget']);
   });
 
   it('generated Secrets and ConfigMaps are defined, an init container\'s own Secret is not dangling, a typo still is', () => {
     assert.deepStrictEqual(of('dangling-config-reference'), ['base/deployment.yaml:41:dangling-config-reference']);
   });
 
-  it('a kustomize patch is a partial object: what it leaves out is not judged', () => {
-    assert.deepStrictEqual(found.filter((f) => f.startsWith('overlays/')), []);
+  it('a kustomize patch is a partial object: what it leaves out is not judged, the replicas it sets are (with the base\'s budgets)', () => {
+    // mailer: 4 replicas and no budget anywhere; worker: 5 replicas, protected by the base's budget.
+    assert.deepStrictEqual(found.filter((f) => f.startsWith('overlays/')), ['overlays/prod/replicas.yaml:7:missing-disruption-budget']);
   });
 
   it('the workspace index sees the same project (editor and report)', async () => {
@@ -46,6 +47,6 @@ describe('Kubernetes folders and Kustomize as one project', () => {
     const rules = (f: string) => (ix.result(at(...f.split('/')))?.findings ?? []).map((x) => `${x.range.start.line + 1}:${x.ruleId}`);
     assert.ok(!rules('base/deployment.yaml').some((r) => /single-replica|unsafe-rollout|dangling/.test(r) && !r.startsWith('41:')));
     assert.deepStrictEqual(rules('base/workers.yaml').filter((r) => r.endsWith('missing-disruption-budget')), ['22:missing-disruption-budget']);
-    assert.deepStrictEqual(rules('overlays/prod/replicas.yaml'), []);
+    assert.deepStrictEqual(rules('overlays/prod/replicas.yaml'), ['7:missing-disruption-budget']);
   });
 });

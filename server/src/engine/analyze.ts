@@ -151,7 +151,8 @@ async function analyzeChartValues(path: string, text: string, chart: HelmChart, 
   const source = new SourceText(text);
   const model: KubernetesModel = { kind: 'kubernetes', uri: path, source, objects: [], helm: true, problems: [] };
   result.model = model;
-  const seen = new Set<string>();
+  // One finding per problem: a default that several templates render is reported once, naming each template line.
+  const seen = new Map<string, Finding>();
   const findings: Finding[] = [];
   for (const template of chart.templates) {
     const templateText = chart.read(template);
@@ -166,10 +167,12 @@ async function analyzeChartValues(path: string, text: string, chart: HelmChart, 
       fromValues = mapToTemplate(found, rendered, new SourceText(prepared.text), template, chart).values;
     }
     for (const f of fromValues) {
-      const key = `${f.ruleId}\u0000${f.range.start.line}:${f.range.start.character}\u0000${f.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
+      const key = `${f.ruleId}\u0000${f.range.start.line}:${f.range.start.character}`;
+      const first = seen.get(key);
+      if (first) { first.related = [...(first.related ?? []), ...(f.related ?? [])]; continue; }
+      const own = { ...f, related: f.related && [...f.related] };
+      seen.set(key, own);
+      findings.push(own);
     }
   }
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);

@@ -16,7 +16,7 @@ export function markKustomizePatches(model: KubernetesModel, path: string, host:
     if (abs === nodePath.resolve(path) || !safe(() => host.fileExists(abs))) continue;
     const k = (safe(() => host.modelOf!(abs, 'kubernetes')) as KubernetesModel | undefined)?.objects.find((o) => o.kind === 'Kustomization' || o.kind === 'Component');
     if (!k) continue;
-    if (kustomizePatchFiles(k).some((p) => nodePath.resolve(dir, p) === nodePath.resolve(path))) for (const o of model.objects) o.templated = true;
+    if (kustomizePatchFiles(k).some((p) => nodePath.resolve(dir, p) === nodePath.resolve(path))) for (const o of model.objects) { o.templated = true; o.patch = true; }
     return;
   }
 }

@@ -32,12 +32,23 @@ export function projectObjects(model: KubernetesModel, ctx: RuleContext): KubeOb
   const folder = ctx.modelOf('.', 'kubernetes') as KubernetesModel | undefined;
   // The folder's catalogue also holds this file's objects: only the others are added.
   if (folder) objects.push(...folder.objects.filter((o) => !model.objects.some((m) => m.kind === o.kind && m.name === o.name && m.docIndex === o.docIndex)));
-  const k = folderKustomization(ctx);
-  for (const r of k ? kustomizeResources(k) : []) {
-    if (r === '.' || r === file) continue;
-    const m = ctx.modelOf(r, 'kubernetes') as KubernetesModel | undefined;
-    if (m) objects.push(...m.objects);
-  }
+  objects.push(...resourceObjects(ctx, '.', new Set([file]), 0));
   PROJECT.set(model, objects);
   return objects;
+}
+
+/** The objects of the resources a folder's kustomization lists, following kustomizations of folders it lists (bounded). */
+function resourceObjects(ctx: RuleContext, dir: string, skip: Set<string>, depth: number): KubeObject[] {
+  if (depth > 4) return [];
+  const k = folderKustomization({ fileExists: (p) => ctx.fileExists(path.join(dir, p)), modelOf: (p, kind) => ctx.modelOf(path.join(dir, p), kind) });
+  const out: KubeObject[] = [];
+  for (const r of k ? kustomizeResources(k) : []) {
+    const rel = path.join(dir, r);
+    if (r === '.' || (depth === 0 && skip.has(r))) continue;
+    if (KUSTOMIZATION_NAMES.some((n) => ctx.fileExists(path.join(rel, n)))) { out.push(...resourceObjects(ctx, rel, skip, depth + 1)); continue; }
+    if (!/\.(?:ya?ml|json)$/i.test(r)) continue;
+    const m = ctx.modelOf(rel, 'kubernetes') as KubernetesModel | undefined;
+    if (m) out.push(...m.objects);
+  }
+  return out;
 }
