@@ -39,6 +39,8 @@ export default defineRule({
         if (!replicas || replicas.dynamic || replicas.value < 2) continue;
         // A patch's pod labels are those of the resource it patches.
         const base = obj.patch ? project.find((o) => o.kind === obj.kind && o.name === obj.name && !o.patch && o !== obj) : undefined;
+        // Without the patched resource its pod labels are unknown: any budget of the project may be its own.
+        if (obj.patch && !base && pdbs.length) continue;
         const labels = labelsOf(base ?? obj);
         if (pdbs.some((p) => selects(p, labels))) continue;
         ctx.report({ range: replicas.range, message: `${obj.kind} "${obj.name ?? ''}" runs ${replicas.value} replicas but no PodDisruptionBudget in this folder protects them: a node drain can evict them all at once.` });
