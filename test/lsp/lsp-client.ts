@@ -16,9 +16,12 @@ export class TestClient {
   /** window/logMessage texts (the first thousand). */
   readonly logs: string[] = [];
 
-  /** `nodeArgs` go before the server's path (`-r preload.js`). */
-  constructor(settings: Record<string, unknown> = {}, opts: { nodeArgs?: string[] } = {}) {
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go before the server's path (`-r preload.js`); `command` starts another server (an installed bin). */
+  constructor(settings: Record<string, unknown> = {}, opts: { nodeArgs?: string[]; command?: { file: string; args: string[]; cwd?: string; env?: NodeJS.ProcessEnv } } = {}) {
+    const c = opts.command;
+    this.proc = c
+      ? spawn(c.file, c.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: c.cwd, env: c.env })
+      : spawn(process.execPath, [...(opts.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += String(d); });
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -31,8 +34,9 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<unknown> {
-    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+  /** `clientCommands`: speak as the VS Code extension, which implements Seaworthy's client commands. */
+  async initialize(clientCommands = true): Promise<unknown> {
+    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { clientCommands } });
     await this.conn.sendNotification('initialized', {});
     return r;
   }
@@ -44,6 +48,7 @@ export class TestClient {
     const r = await this.conn.sendRequest('initialize', {
       processId, rootUri: root, workspaceFolders: [{ uri: root, name: path.basename(dir) }],
       capabilities: { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+      initializationOptions: { clientCommands: true },
     });
     await this.conn.sendNotification('initialized', {});
     return r;
