@@ -21,6 +21,11 @@ import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
 import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
 import { maskResult } from './mask';
+import type { HelmChart } from '../parse/helm/chart';
+import { markKustomizePatches } from './kustomize-patches';
+import { isValuesFileName } from '../parse/helm/chart';
+import type { KubernetesModel } from '../model/kubernetes';
+import { mapToTemplate, rememberedValuesFindings, rememberValuesFindings, renderChartTemplate, renderedTokens, withValuesText } from './helm';
 
 export interface Finding {
   ruleId: string;
@@ -71,6 +76,8 @@ export interface AnalyzeHost {
   parse?(absPath: string, text: string, kind: FileKind): Model;
   /** Cancellation: checked between rules and at the checkpoints inside them (engine/budget.ts). */
   isCancelled?(): boolean;
+  /** The Helm chart of a chart template or values.yaml (workspace/helm-chart.ts); without it templates are masked, not rendered. */
+  chartOf?(absPath: string): HelmChart | undefined;
 }
 
 export { Cancelled };
@@ -104,6 +111,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     return result;
   }
   const text = prepared.text!;
+  const chart = isHelmTemplatePath(path) || isValuesFileName(path) ? chartOf(host, path) : undefined;
+  if (chart && chart.valuesPath === nodePath.resolve(path)) return analyzeChartValues(path, text, withValuesText(chart, text), config, host, result);
   const kind = kindHint ?? detectKind(path, text);
   if (!kind) return result;
   result.kind = kind;
@@ -127,6 +136,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     return result;
   }
   result.model = model;
+  if (model.kind === 'kubernetes') markKustomizePatches(model, path, host);
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
   if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
@@ -134,35 +144,18 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
 
-  // An overlay's relative paths (build contexts, env files) are the project's: its base's folder.
-  const dir = project?.projectDir ?? nodePath.dirname(path);
-  const resolve = (p: string) => nodePath.resolve(dir, p);
-  const findings: Finding[] = [];
-  // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
-  const started = performance.now();
-  const budget = { deadline: started + config.maxAnalysisMs, isCancelled: host.isCancelled };
-  const notRun: string[] = [];
-  let stoppedIn: string | undefined;
-  let lastYield = performance.now();
-  for (const rule of allRules) {
-    if (!rule.kinds.includes(kind)) continue;
-    const level = config.rules[rule.id];
-    if (level === 'off') continue;
-    if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
-    // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
-    if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
-    if (host.isCancelled?.()) throw new Cancelled();
-    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
-    try {
-      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(ruleModel, ctx));
-    } catch (e) {
-      if (e instanceof Cancelled) throw e;
-      // What the rule reported before the time ran out stands; the rules after it do not run.
-      if (e instanceof BudgetExceeded) stoppedIn = rule.id;
-      else result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
-    }
+  // A chart template is judged as the chart's default values render it (engine/helm.ts); its findings
+  // that a values.yaml default decides belong to values.yaml, which reports them.
+  const rendered = chart && model.kind === 'kubernetes' ? renderChartTemplate(chart, path, text) : undefined;
+  let findings: Finding[];
+  if (rendered) {
+    const mapped = mapToTemplate(await runRules(rendered.model, kind, path, config, host, result, await renderedTokens(rendered, result)), rendered, model.source, path, chart!);
+    rememberValuesFindings(chart!, nodePath.resolve(path), text, config, mapped.values);
+    findings = mapped.local;
+  } else {
+    // An overlay's relative paths (build contexts, env files) are the project's: its base's folder.
+    findings = await runRules(ruleModel, kind, path, config, host, result, tokens, { dir: project?.projectDir, contextModel: model });
   }
-  if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
   let placed = findings;
   if (project) {
     // An overlay's service shows its base's problems too: those are reported once, in the base.
@@ -181,6 +174,90 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   result.unusedSuppressions = unused;
   maskResult(result, model.source, tokens);
   return result;
+}
+
+function chartOf(host: AnalyzeHost, path: string): HelmChart | undefined {
+  try { return host.chartOf?.(nodePath.resolve(path)); } catch { return undefined; }
+}
+
+/**
+ * A chart's values.yaml: every manifest template of the chart is rendered with these values and
+ * analysed; the findings a value decides are this file's, each naming the template line as related information.
+ */
+async function analyzeChartValues(path: string, text: string, chart: HelmChart, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult): Promise<AnalysisResult> {
+  result.kind = 'kubernetes';
+  const source = new SourceText(text);
+  const model: KubernetesModel = { kind: 'kubernetes', uri: path, source, objects: [], helm: true, problems: [] };
+  result.model = model;
+  // One finding per problem: a default that several templates render is reported once, naming each template line.
+  const seen = new Map<string, Finding>();
+  const findings: Finding[] = [];
+  for (const template of chart.templates) {
+    const templateText = chart.read(template);
+    if (templateText === undefined || !templateText.includes('.Values')) continue;
+    const prepared = prepareText(templateText, config);
+    if (prepared.text === undefined || detectKind(template, prepared.text) !== 'kubernetes') continue;
+    let fromValues = rememberedValuesFindings(chart, template, prepared.text, config);
+    if (!fromValues) {
+      const rendered = renderChartTemplate(chart, template, prepared.text);
+      if (!rendered) continue;
+      const found = await runRules(rendered.model, 'kubernetes', template, config, host, result, await renderedTokens(rendered, result));
+      fromValues = mapToTemplate(found, rendered, new SourceText(prepared.text), template, chart).values;
+    }
+    for (const f of fromValues) {
+      const key = `${f.ruleId}\u0000${f.range.start.line}:${f.range.start.character}`;
+      const first = seen.get(key);
+      if (first) { first.related = [...(first.related ?? []), ...(f.related ?? [])]; continue; }
+      const own = { ...f, related: f.related && [...f.related] };
+      seen.set(key, own);
+      findings.push(own);
+    }
+  }
+  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  result.findings = kept.sort(byPosition);
+  result.suppressed = suppressed;
+  result.unusedSuppressions = unused;
+  let tokens: TokenMatch[] = [];
+  try { tokens = await scanTokens(text, source); } catch { tokens = []; }
+  maskResult(result, source, tokens);
+  return result;
+}
+
+/**
+ * Runs every rule that applies to `kind` on `model`; rule errors and a stopped run land in `result`.
+ * `dir`: the folder relative paths resolve from (an overlay's base folder); `contextModel`: the model
+ * fixes and suppressions address, when the rules judge another view of it (a Compose project's merge).
+ */
+export async function runRules(model: Model, kind: FileKind, path: string, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult, tokens: TokenMatch[], opts: { dir?: string; contextModel?: Model } = {}): Promise<Finding[]> {
+  const dir = opts.dir ?? nodePath.dirname(path);
+  const resolve = (p: string) => nodePath.resolve(dir, p);
+  const findings: Finding[] = [];
+  // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
+  const started = performance.now();
+  const budget = { deadline: started + config.maxAnalysisMs, isCancelled: host.isCancelled };
+  const notRun: string[] = [];
+  let stoppedIn: string | undefined;
+  let lastYield = performance.now();
+  for (const rule of allRules) {
+    if (!rule.kinds.includes(kind)) continue;
+    const level = config.rules[rule.id];
+    if (level === 'off') continue;
+    if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
+    // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
+    if (host.isCancelled?.()) throw new Cancelled();
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, opts.contextModel ?? model);
+    try {
+      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx));
+    } catch (e) {
+      if (e instanceof Cancelled) throw e;
+      // What the rule reported before the time ran out stands; the rules after it do not run.
+      if (e instanceof BudgetExceeded) stoppedIn = rule.id;
+      else result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
+    }
+  }
+  if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
+  return findings;
 }
 
 /**

@@ -21,6 +21,7 @@ import { detectKind } from '../parse/detect';
 import { snippetCompletions } from './snippets';
 import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
+import { ChartCache } from '../workspace/helm-chart';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -128,12 +129,16 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
     const read = new Set<string>();
-    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, textOf: (p: string) => { read.add(p); return textOf(p); } };
+    const base = {
+      fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf,
+      textOf: (p: string) => { read.add(p); return textOf(p); },
+      chartOf: (p: string) => charts.chartOf(p),
+    };
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
       result = await analyzeText(pathOf(uri), text, docConfig, {
-        ...(recording ? recordingHost(base, deps, dirDeps) : base),
+        ...recordingHost(base, deps, dirDeps),
         isCancelled: isStale,
       }, kindHint(doc));
     } catch (e) {
@@ -148,7 +153,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
-    readsOf.set(uri, read);
+    // What this analysis read (another Compose file, an env file, a chart's values.yaml): its edits re-analyse this document.
+    readsOf.set(uri, new Set([...read, ...deps]));
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: applyBaseline(diagnosticsFor(result, uri), result, pathOf(uri), baseline, baselines) });
     // After the diagnostics: the index's update and the new score must not delay them.
@@ -168,6 +174,12 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   }
 
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
+  /** Charts rendered for templates and values.yaml: the open documents' text wins over the disk. */
+  const charts = new ChartCache((abs) => {
+    const open = documents.get(pathToFileURL(abs).toString());
+    if (open) return open.getText();
+    try { return readDecodedText(abs, config.maxFileBytes); } catch { return undefined; }
+  });
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     // A folder's manifests (reference resolution): the index's once the report has indexed the
     // workspace, else the editor's own catalogue of the manifests that define Secrets and ConfigMaps.
@@ -199,6 +211,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // Opening a document also fires a content change for the version already scheduled: skip that one.
     if (scheduledVersion.get(e.document.uri) === e.document.version) return;
     schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    // Open documents whose analysis read this one (an overlay's base, a chart's values.yaml) follow the edit.
     scheduleReaders(e.document.uri);
     projects.edited(e.document.uri);
   });

@@ -13,6 +13,11 @@ export function baseName(path: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
+/** kustomize's own file: a Kubernetes document even without `apiVersion`/`kind`, which kustomize does not require. */
+export function isKustomizationPath(path: string): boolean {
+  return /^kustomization\.ya?ml$/.test(baseName(path));
+}
+
 export function isHelmTemplatePath(path: string): boolean {
   return /(^|[\\/])templates[\\/]/.test(path);
 }
@@ -36,6 +41,7 @@ export function detectKind(path: string, text: string): FileKind | undefined {
   const byName = kindFromName(path);
   if (byName) return byName;
   if (!YAML_EXT.test(baseName(path))) return undefined;
+  if (isKustomizationPath(path)) return 'kubernetes';
   if (/\.json$/i.test(path)) return /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text) ? 'kubernetes' : undefined;
   if (looksLikeKubernetes(text)) return 'kubernetes';
   if (looksLikeCompose(text) && hasComposeEvidence(text)) return 'compose';
