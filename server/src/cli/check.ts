@@ -5,7 +5,8 @@ import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolve
 import type { Severity } from '../engine/rule';
 import { collectFiles, SkippedPath } from '../workspace/files';
 import { analyzePath, diskHost } from '../workspace/batch';
-import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
+import { CliFinding, CliProblem, toCliFindings } from './format';
+import { counted, countedResult, readSelectionFlag, selectedText, SelectionOptions, withRuleSet } from './selection';
 import { UsageError } from './usage';
 import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
@@ -13,7 +14,7 @@ import { renderSarif } from '../report/render/sarif';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity }
+interface CheckOptions extends SelectionOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
@@ -29,7 +30,8 @@ export function parseCheckArgs(args: string[]): CheckOptions {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
       opts.failOn = v as Severity;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    } else if (readSelectionFlag(flag, value, opts)) continue;
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
@@ -41,7 +43,8 @@ export function displayPath(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
-export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+export async function runCheck(opts: CheckOptions, base: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+  const config = withRuleSet(base, opts);
   const resolver = new ProjectConfigResolver();
   const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
   const { missing } = collected;
@@ -67,10 +70,10 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
     if (opts.format === 'sarif') results.push(result);
     collect(outcome);
   }
-  if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results, roots: opts.paths })));
-  else if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
-  else out.write(formatText(findings, problems, scanned));
-  const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
+  if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results: results.map((r) => countedResult(r, opts)), roots: opts.paths })));
+  else if (opts.format === 'json') out.write(JSON.stringify({ findings: counted(findings, opts), problems: counted(problems, opts), filesScanned: scanned }, null, 2) + '\n');
+  else out.write(selectedText(findings, problems, scanned, opts));
+  const worst = [...counted(findings, opts), ...counted(problems, opts)].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
 

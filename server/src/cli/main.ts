@@ -16,6 +16,12 @@ Options for check:
   --format text|json|sarif Output format (default: text)
   --fail-on error|warning|info
                            Exit with 1 when a finding of this severity or worse exists (default: error)
+  --rules recommended|strict
+                           Rule set (default: recommended, or .seaworthy.yaml's extends)
+  -q, --quiet              Errors only (like --min-severity error)
+  --min-severity error|warning|info
+                           Leave out findings below this severity (output and exit code)
+  --verbose                List info findings in text output (summed up in one line otherwise)
   -h, --help               Show this help
 
 Options for report:
@@ -23,12 +29,16 @@ Options for report:
                            Output format (default: markdown)
   --output FILE            Write the report to FILE instead of standard output
   --fail-under SCORE       Exit with 1 when the overall score is below SCORE (0-100)
+  --rules recommended|strict
+                           Rule set checked and scored (default: recommended)
 
 Options for fix:
   --unsafe                 Also apply fixes that change behaviour (e.g. pinning, removing VOLUME)
   --dry-run                Print a unified diff instead of writing files
   --fail-on error|warning|info
                            As for check, judged on what remains after fixing
+  --rules, --quiet, --min-severity, --verbose
+                           As for check
 
 Configuration: .seaworthy.yaml, found by walking up from each file to the repository root.
 

@@ -16,6 +16,7 @@ import { scanTokens } from './secrets-scan';
 import { applySuppressions, Suppression } from './suppress';
 import { BudgetExceeded, Cancelled, checkpoint, runWithBudget } from './budget';
 import { maskResult } from './mask';
+import { isRuleActive } from './rule-sets';
 
 export interface Finding {
   ruleId: string;
@@ -122,8 +123,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let lastYield = performance.now();
   for (const rule of allRules) {
     if (!rule.kinds.includes(kind)) continue;
-    const level = config.rules[rule.id];
-    if (level === 'off') continue;
+    if (!isRuleActive(rule, config)) continue;
+    const level = config.rules[rule.id] as Severity | undefined;
     if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
     // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
     if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
@@ -142,9 +143,17 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
-  result.unusedSuppressions = unused;
+  // A comment that names only rules the configuration does not run (off, or outside the active set) is not stale.
+  result.unusedSuppressions = unused.filter((s) => !s.ruleIds.length || s.ruleIds.some((id) => !inactiveRuleIds(config).has(id)));
   maskResult(result, model.source, tokens);
   return result;
+}
+
+const inactiveCache = new WeakMap<EngineConfig, Set<string>>();
+function inactiveRuleIds(config: EngineConfig): Set<string> {
+  let ids = inactiveCache.get(config);
+  if (!ids) { ids = new Set(allRules.filter((r) => !isRuleActive(r, config)).map((r) => r.id)); inactiveCache.set(config, ids); }
+  return ids;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */

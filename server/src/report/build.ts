@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
+import type { EngineConfig } from '../engine/config';
+import { activeSet, isRuleActive } from '../engine/rule-sets';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
 import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
@@ -13,6 +15,8 @@ export interface ReportInput {
   links?: WorkspaceLinks;
   /** Workspace folders: paths in the report are relative to them. */
   roots: string[];
+  /** The configuration the results were analysed with: a section counts the checks it ran (default: recommended). */
+  config?: Pick<EngineConfig, 'rules' | 'ruleSet' | 'ruleSetOverride'>;
 }
 
 export const FIX_FIRST = 5;
@@ -101,6 +105,8 @@ export function buildReport(input: ReportInput): Report {
     });
   }
 
+  const config = input.config ?? { rules: {} };
+  const active = allRules.filter((rule) => isRuleActive(rule, config));
   const sections: ReportSection[] = SECTIONS.map((s) => {
     const cats = categoriesOf(s.id, allRules);
     const mine = all.filter((f) => f.section === s.id);
@@ -108,7 +114,7 @@ export function buildReport(input: ReportInput): Report {
     const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
     return {
       id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
-      categories: cats, checks: allRules.filter((rule) => sectionIdOf(rule) === s.id).length, penalty,
+      categories: cats, checks: active.filter((rule) => sectionIdOf(rule) === s.id).length, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
     };
   });
@@ -117,7 +123,7 @@ export function buildReport(input: ReportInput): Report {
   const totalPenalty = open.reduce((s, f) => s + f.penalty, 0);
   return {
     tool: 'seaworthy', format: 1, base,
-    score: scoreFrom(totalPenalty, units), status: statusFrom(open), units,
+    score: scoreFrom(totalPenalty, units), status: statusFrom(open), units, ruleSet: activeSet(config),
     formula: { weights: { ...WEIGHTS }, maxBlast: MAX_BLAST, halfScorePenalty: HALF_SCORE_PENALTY },
     totals: {
       files: results.filter((r) => r.kind).length, findings: open.length,
