@@ -21,6 +21,9 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
 ];
 
+/** Extensions that report Dockerfile syntax problems (both use dockerfile-utils). */
+const DOCKER_EXTENSIONS = ['ms-azuretools.vscode-docker', 'docker.docker'];
+
 export function activate(context: vscode.ExtensionContext): SeaworthyApi {
   const output = vscode.window.createOutputChannel('Seaworthy', { log: true });
   context.subscriptions.push(output);
@@ -33,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'seaworthy' },
-    initializationOptions: { settings: vscode.workspace.getConfiguration('seaworthy') },
+    // A Docker extension shows Dockerfile syntax problems itself: the server leaves them out (seaworthy.dockerfileSyntax: auto).
+    initializationOptions: { settings: vscode.workspace.getConfiguration('seaworthy'), dockerExtension: DOCKER_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined) },
   };
   client = new LanguageClient('seaworthy', 'Seaworthy', serverOptions, clientOptions);
   const ready = client.start().then(() => output.info('Seaworthy language server started'));

@@ -31,8 +31,8 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<unknown> {
-    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+  async initialize(initializationOptions?: unknown): Promise<unknown> {
+    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions });
     await this.conn.sendNotification('initialized', {});
     return r;
   }

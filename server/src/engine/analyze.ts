@@ -7,6 +7,7 @@ import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
+import { dockerfileSyntaxProblems } from '../parse/dockerfile-syntax';
 import { onlyEditable } from './edit-guard';
 import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
@@ -108,6 +109,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
   if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
+  if (kind === 'dockerfile' && config.dockerfileSyntax !== false) result.problems.push(...dockerfileSyntaxProblems(text));
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }

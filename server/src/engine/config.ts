@@ -12,6 +12,11 @@ export interface EngineConfig {
   settings: RuleSettings;
   /** Files larger than this are not analysed (a clear message is reported instead). */
   maxFileBytes: number;
+  /**
+   * Report Dockerfile syntax problems (dockerfile-utils) among a file's problems; default true. The editor
+   * turns it off where a Docker extension already shows them.
+   */
+  dockerfileSyntax?: boolean;
   /** Time one file's rules may take (after parsing); the rules left are skipped and a problem says so. */
   maxAnalysisMs: number;
 }

@@ -34,6 +34,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   let settings: ClientSettings = {};
   let config: EngineConfig = toEngineConfig(undefined);
   let canPullConfig = false;
+  /** Whether the client has a Docker extension that shows Dockerfile syntax problems already. */
+  let dockerExtension = false;
   fanOutWatchedFiles(connection);
   const projects = new ProjectConfigs(connection, documents, () => { for (const doc of documents.all()) schedule(doc, 0); });
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
@@ -51,8 +53,10 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
-    if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
+    const init = params.initializationOptions as { settings?: ClientSettings; dockerExtension?: boolean } | undefined;
+    dockerExtension = init?.dockerExtension === true;
+    settings = { ...(init?.settings ?? {}), dockerExtension };
+    config = toEngineConfig(settings);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -74,6 +78,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (canPullConfig) {
       try { settings = ((await connection.workspace.getConfiguration('seaworthy')) as ClientSettings) ?? {}; } catch { /* keep previous */ }
     }
+    settings = { ...settings, dockerExtension };
     config = toEngineConfig(settings);
     projects.invalidate();
     for (const doc of documents.all()) schedule(doc, 0);

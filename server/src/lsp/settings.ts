@@ -16,6 +16,8 @@ export interface ClientSettings {
   ruleSet?: RuleSet | 'project';
   /** `auto` (the default): off when the client reports a Docker extension that shows them already. */
   dockerfileSyntax?: 'auto' | 'on' | 'off';
+  /** Not a setting: the client reports (initializationOptions) whether a Docker extension is installed. */
+  dockerExtension?: boolean;
 }
 
 /**
@@ -31,5 +33,7 @@ export function toEngineConfig(s: ClientSettings | undefined, project?: ProjectC
   if (Array.isArray(s.oneShotServices) && s.oneShotServices.length) config.settings.oneShot = s.oneShotServices;
   if (Array.isArray(s.allowedRegistries) && s.allowedRegistries.length) config.settings.allowedRegistries = s.allowedRegistries;
   if (isRuleSet(s.ruleSet)) config.ruleSetOverride = s.ruleSet;
+  // `auto`: the Docker extensions show Dockerfile syntax problems themselves (the same validator); not twice.
+  config.dockerfileSyntax = s.dockerfileSyntax === 'on' || (s.dockerfileSyntax !== 'off' && !s.dockerExtension);
   return config;
 }
