@@ -1,6 +1,10 @@
 import * as assert from 'assert';
 import { defaultConfig } from '../../server/src/engine/config';
 import { toEngineConfig } from '../../server/src/lsp/settings';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FixSession } from '../../server/src/engine/apply-fixes';
 import { analyze } from './helpers';
 
 const syntax = async (text: string, config = defaultConfig()) =>
@@ -39,5 +43,16 @@ describe('Dockerfile syntax problems (dockerfile-utils)', () => {
     assert.strictEqual(toEngineConfig({ dockerExtension: true }).dockerfileSyntax, false, 'auto, with a Docker extension');
     assert.strictEqual(toEngineConfig({ dockerExtension: true, dockerfileSyntax: 'on' }).dockerfileSyntax, true);
     assert.strictEqual(toEngineConfig({ dockerfileSyntax: 'off' }).dockerfileSyntax, false);
+  });
+
+  it('lists them among what remains after `fix` (the fix passes themselves do not run the validator)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-syntax-fix-'));
+    try {
+      const file = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(file, 'FROM node:20.11.1-alpine\nRUNN npm ci\nCMD node server.js\n');
+      const r = await new FixSession({ refuseReason: () => undefined, ignored: () => false }).fixFile(file, defaultConfig(), { unsafe: false });
+      assert.ok(r.applied.some((a) => a.ruleId === 'shell-form-command'), r.applied.map((a) => a.title).join('\n'));
+      assert.deepStrictEqual(r.result.problems.map((p) => `${p.range.start.line + 1}:${p.message}`), ['2:Dockerfile syntax: Unknown instruction: RUNN.']);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
