@@ -31,6 +31,12 @@ describe('Dockerfile syntax problems (dockerfile-utils)', () => {
     assert.deepStrictEqual((await syntax('FROM alpine:3.19\nCOPY a.txt b.txt /app\n')).map((p) => p.split(':')[0]), ['2']);
   });
 
+  it('does not validate files over 32 KB (the validator\'s time grows faster than the file)', async () => {
+    const big = `FROM alpine:3.19\nRUNN echo\n${'RUN echo one two three four five\n'.repeat(1100)}`;
+    assert.ok(big.length > 32 * 1024);
+    assert.deepStrictEqual(await syntax(big), []);
+  });
+
   it('leaves Dockerfiles for another frontend alone (its instructions are its own)', async () => {
     assert.deepStrictEqual(await syntax('# syntax=example.com/custom-frontend:2\nFROM alpine:3.19\nRUNX something\n'), []);
     assert.strictEqual((await syntax('# syntax=docker/dockerfile:1.7\nFROM alpine:3.19\nRUNX something\n')).length, 1);
