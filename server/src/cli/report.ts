@@ -7,8 +7,11 @@ import { WorkspaceIndex } from '../workspace/index';
 import { flagReader, UsageError } from './usage';
 import type { RuleSet } from '../engine/rule';
 import { readRuleSet, withRuleSet } from './selection';
+import { emptyScanExit } from './empty-scan';
+import { repositoryRootOf } from './formats/paths';
+import { VERSION } from './version';
 
-export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number; rules?: RuleSet }
+export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number; allowEmpty?: boolean; rules?: RuleSet }
 
 export function parseReportArgs(args: string[]): ReportOptions {
   const opts: ReportOptions = { paths: [], format: 'markdown' };
@@ -24,7 +27,8 @@ export function parseReportArgs(args: string[]): ReportOptions {
       const v = Number(value());
       if (!Number.isInteger(v) || v < 0 || v > 100) throw new UsageError('--fail-under needs a whole number from 0 to 100');
       opts.failUnder = v;
-    } else if (flag === '--rules') opts.rules = readRuleSet(value);
+    } else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (flag === '--rules') opts.rules = readRuleSet(value);
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
@@ -55,7 +59,9 @@ export async function runReport(opts: ReportOptions, base: EngineConfig = defaul
   if (broken.size) return 2;
   // The first root's project configuration says which rule set the sections are counted against.
   const report = reportOf(index, configFor(path.join(path.resolve(roots[0]), '.seaworthy.yaml')));
-  const text = renderReport(report, opts.format);
+  const empty = emptyScanExit(report.totals.files, roots, Boolean(opts.allowEmpty), err);
+  if (empty !== undefined) return empty;
+  const text = renderReport(report, opts.format, { toolVersion: VERSION, srcRoot: repositoryRootOf() });
   if (opts.output) {
     fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
     fs.writeFileSync(opts.output, text);

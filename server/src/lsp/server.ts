@@ -8,8 +8,9 @@ import { analyzeText, AnalysisResult, Cancelled, parseModel, prepareText } from 
 import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
-import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, hoverNotesAt, setWorkspaceTrusted } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
+import { applyBaseline, BaselineCache } from './baseline';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 import { registerWorkspaceFeatures } from './workspace-features';
@@ -17,6 +18,7 @@ import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
 import { detectKind } from '../parse/detect';
+import { snippetCompletions } from './snippets';
 import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
 
@@ -41,6 +43,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
 
   const log = (msg: string) => connection.console.log(`[seaworthy] ${msg}`);
+  const baselines = new BaselineCache(log);
 
   let workspaceRoots: string[] = [];
   const editorCatalogue = new EditorCatalogue(() => workspaceRoots, (abs) => {
@@ -53,14 +56,18 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings; dockerExtension?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean; dockerExtension?: boolean } | undefined;
     dockerExtension = init?.dockerExtension === true;
     settings = { ...(init?.settings ?? {}), dockerExtension };
     config = toEngineConfig(settings);
+    // Limited mode in an untrusted workspace: no git (fixes that need it are refused with the reason).
+    setWorkspaceTrusted(init?.trusted !== false);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        completionProvider: { resolveProvider: false },
+        hoverProvider: true,
       },
       serverInfo: { name: 'seaworthy', version: '0.1.0' },
     };
@@ -82,6 +89,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     config = toEngineConfig(settings);
     projects.invalidate();
     for (const doc of documents.all()) schedule(doc, 0);
+    workspace.settingsChanged();
   }
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -112,7 +120,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (!doc) return;
     if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
     if (projects.isConfigFile(uri)) { void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: projects.diagnosticsOf(doc) }); workspace.edited(uri); return; }
-    const { config: docConfig, ignored } = projects.configFor(pathOf(uri), settings);
+    const { config: docConfig, ignored, baseline } = projects.configFor(pathOf(uri), settings);
     if (ignored) { results.delete(uri); void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
     const version = doc.version;
     const text = doc.getText();
@@ -142,7 +150,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
     stats.published++;
-    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
+    void connection.sendDiagnostics({ uri, version, diagnostics: applyBaseline(diagnosticsFor(result, uri), result, pathOf(uri), baseline, baselines) });
     // After the diagnostics: the index's update and the new score must not delay them.
     if (handover) workspace.analysed(uri, handover); else workspace.edited(uri);
   }
@@ -197,6 +205,45 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
     }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
+  });
+
+  /**
+   * Every safe fix of an open document to a fixed point (the client's "Fix all" command and Ctrl+. entry):
+   * the edits per file, how many fixes were applied and which were refused, for the version analysed.
+   */
+  connection.onRequest('seaworthy/fixAll', async (params: { textDocument: { uri: string; version?: number } }) => {
+    const uri = params?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    const entry = doc && results.get(doc.uri);
+    if (!doc || !entry?.result.model || entry.version !== doc.version) return { version: doc?.version ?? null, applied: 0, titles: [], refused: [], files: [] };
+    const place = placeOf(doc.uri);
+    const docs = { textOf: (u: string) => documents.get(u)?.getText(), versionOf: (u: string) => documents.get(u)?.version ?? null };
+    const read = readFileFor(docs, place);
+    const { config: docConfig } = projects.configFor(place.docPath, settings);
+    const fixAll = await fixAllEdit(entry.result, place.docPath, read, undefined, docConfig);
+    // A document with no file may only change itself.
+    if (!place.onDisk && fixAll.changes.some((c) => c.file !== place.docPath)) {
+      return { version: doc.version, applied: 0, titles: [], refused: [{ title: 'Fix all', reason: 'Save the document first: a fix also writes a file beside it.' }], files: [] };
+    }
+    return { version: doc.version, applied: fixAll.applied, titles: fixAll.titles, refused: fixAll.refused, files: filesPayload(fixAll.changes, place, read) };
+  });
+
+  // Why a finding's quick fix is refused (a secret into a git-tracked .env, an untrusted workspace, …).
+  connection.onHover((params) => {
+    const entry = results.get(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!entry || !doc || entry.version !== doc.version) return null;
+    const note = hoverNotesAt(entry.result, doc.uri, params.position, { textOf: (u) => documents.get(u)?.getText(), versionOf: (u) => documents.get(u)?.version ?? null });
+    // Code spans in the messages stay code; other markup characters are shown as written.
+    return note ? { contents: { kind: 'markdown', value: note.replace(/[\\*_[\]<>]/g, (c) => `\\${c}`) } } : null;
+  });
+
+  // Compose and Kubernetes snippets, only in a document recognised as one (snippets.ts).
+  connection.onCompletion((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || settings.enable === false) return [];
+    const kind = kindHint(doc) ?? detectKind(pathOf(doc.uri), doc.getText());
+    return snippetCompletions(kind);
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0, survivedErrors: guard.survivedErrors }));

@@ -18,6 +18,9 @@ export interface ClientSettings {
   dockerfileSyntax?: 'auto' | 'on' | 'off';
   /** Not a setting: the client reports (initializationOptions) whether a Docker extension is installed. */
   dockerExtension?: boolean;
+  /** A baseline file (absolute, or relative to the first workspace folder); overrides `.seaworthy.yaml`'s `baseline`. */
+  baseline?: string;
+  baselineFindings?: 'auto' | 'hint' | 'hide';
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
 import type { EngineConfig } from '../engine/config';
 import { activeSet, isRuleActive } from '../engine/rule-sets';
+import { meaningfulReason } from '../engine/suppress';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
 import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
@@ -82,7 +83,8 @@ export function buildReport(input: ReportInput): Report {
       affects: reached.map((u) => label(u)).sort(byText),
       penalty: penaltyOf(f.severity, blast),
     };
-    if (f.suppressed?.reason) { out.accepted = { reason: f.suppressed.reason, by: f.suppressed.by }; out.penalty = 0; }
+    const reason = meaningfulReason(f.suppressed?.reason);
+    if (f.suppressed && reason) { out.accepted = { reason, by: f.suppressed.by }; out.penalty = 0; }
     else if (f.suppressed) out.suppressedWithoutReason = true;
     return out;
   };
@@ -130,8 +132,10 @@ export function buildReport(input: ReportInput): Report {
       findings: open.filter((f) => f.ruleId === rule.id).length,
     })).sort((a, b) => byText(a.ruleId, b.ruleId));
     const assessed = checkList.filter((c) => c.applicable).length;
+    // No rule that applies here (and nothing found): not assessed, in every export too; never a free 100/pass.
+    const scored = assessed > 0 || mine.length > 0;
     return {
-      id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
+      id: s.id, title: s.title, good: s.good, score: scored ? scoreFrom(penalty, units) : null, status: scored ? statusFrom(open) : 'not-assessed',
       categories: cats, checks: checkList.length, checkList, assessed,
       notApplicable: checkList.length && !assessed ? notApplicableReason(checkList) : undefined, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
@@ -140,9 +144,12 @@ export function buildReport(input: ReportInput): Report {
 
   const open = all.filter((f) => !f.accepted);
   const totalPenalty = open.reduce((s, f) => s + f.penalty, 0);
+  // Nothing analysed is nothing proven: a path typo must not read as a perfect score.
+  const analysed = results.some((r) => r.kind);
+  if (!analysed) for (const s of sections) { s.score = 0; s.status = 'fail'; }
   return {
     tool: 'seaworthy', format: 1, base,
-    score: scoreFrom(totalPenalty, units), status: statusFrom(open), units, ruleSet: activeSet(config),
+    score: analysed ? scoreFrom(totalPenalty, units) : 0, status: analysed ? statusFrom(open) : 'fail', units, ruleSet: activeSet(config),
     formula: { weights: { ...WEIGHTS }, maxBlast: MAX_BLAST, halfScorePenalty: HALF_SCORE_PENALTY },
     totals: {
       files: results.filter((r) => r.kind).length, findings: open.length,
