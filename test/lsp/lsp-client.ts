@@ -34,9 +34,9 @@ export class TestClient {
     this.conn.listen();
   }
 
-  /** `clientCommands`: speak as the VS Code extension, which implements Seaworthy's client commands. */
-  async initialize(clientCommands = true): Promise<unknown> {
-    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { clientCommands } });
+  /** The default options speak as the VS Code extension, which implements Seaworthy's client commands. */
+  async initialize(initializationOptions: unknown = { clientCommands: true }): Promise<unknown> {
+    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions });
     await this.conn.sendNotification('initialized', {});
     return r;
   }

@@ -19,7 +19,7 @@ describe('language server with a plain LSP client (no Seaworthy commands)', func
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-plain-'));
     client = new TestClient();
-    await client.initialize(false);
+    await client.initialize({});
   });
   after(async () => { await client.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
 

@@ -141,7 +141,8 @@ describe('Helm chart: hazards from values.yaml defaults', () => {
 
   it('a name the defaults do not decide is shown as the template writes it, never empty', async () => {
     const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "x.fullname" . }}-worker\nspec:\n  strategy:\n    type: Recreate\n';
-    const r = await analyze(path.join(os.tmpdir(), 'no-chart', 'templates', 'worker.yaml'), text);
+    // unsafe-rollout-strategy is in the strict set.
+    const r = await analyze(path.join(os.tmpdir(), 'no-chart', 'templates', 'worker.yaml'), text, { ...defaultConfig(), ruleSet: 'strict' });
     const f = r.findings.find((x) => x.ruleId === 'unsafe-rollout-strategy');
     assert.ok(f);
     assert.match(f.message, /Deployment "\{\{ include "x\.fullname" \. \}\}-worker"/);

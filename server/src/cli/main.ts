@@ -21,6 +21,12 @@ Options for check:
   --baseline FILE          Report only findings not recorded in the baseline FILE
   --write-baseline FILE    Record today's findings in FILE (and exit 0)
   --allow-empty            Exit 0 when no Dockerfile, Compose file or manifest is found (default: 2)
+  --rules recommended|strict
+                           Rule set (default: recommended, or .seaworthy.yaml's extends)
+  -q, --quiet              Errors only (like --min-severity error)
+  --min-severity error|warning|info
+                           Leave out findings below this severity (output and exit code)
+  --verbose                List info findings in text output (summed up in one line otherwise)
   -h, --help               Show this help
 
 Options for report:
@@ -29,6 +35,8 @@ Options for report:
   --output FILE            Write the report to FILE instead of standard output
   --fail-under SCORE       Exit with 1 when the overall score is below SCORE (0-100)
   --allow-empty            As for check
+  --rules recommended|strict
+                           Rule set checked and scored (default: recommended)
 
 Options for fix:
   --unsafe                 Also apply fixes that change behaviour (e.g. pinning, removing VOLUME)
@@ -36,6 +44,8 @@ Options for fix:
   --fail-on error|warning|info
                            As for check, judged on what remains after fixing
   --allow-empty            As for check
+  --rules, --quiet, --min-severity, --verbose
+                           As for check
 
 Configuration: .seaworthy.yaml, found by walking up from each file to the repository root.
 

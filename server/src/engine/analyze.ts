@@ -12,6 +12,7 @@ import { readFromDisk } from '../workspace/env-files';
 import { reportInheritedOnce } from '../workspace/inherited-findings';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
+import { dockerfileSyntaxProblems } from '../parse/dockerfile-syntax';
 import { onlyEditable } from './edit-guard';
 import { looksLikeUtf16ReadAsUtf8 } from '../parse/decode';
 import { allRules } from '../rules';
@@ -26,6 +27,7 @@ import { markKustomizePatches } from './kustomize-patches';
 import { isValuesFileName } from '../parse/helm/chart';
 import type { KubernetesModel } from '../model/kubernetes';
 import { mapToTemplate, rememberedValuesFindings, rememberValuesFindings, renderChartTemplate, renderedTokens, withValuesText } from './helm';
+import { isRuleActive } from './rule-sets';
 
 export interface Finding {
   ruleId: string;
@@ -140,6 +142,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   // A Helm template that does not parse as YAML until rendered is not the user's mistake: stay quiet.
   const quietProblems = model.kind === 'kubernetes' && model.helm;
   if (!quietProblems && 'problems' in model) result.problems.push(...model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })));
+  if (kind === 'dockerfile' && config.dockerfileSyntax !== false) result.problems.push(...dockerfileSyntaxProblems(text));
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
@@ -171,7 +174,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   const { kept, suppressed, unused } = applySuppressions(model, placed, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
-  result.unusedSuppressions = unused;
+  // A comment that names only rules the configuration does not run (off, or outside the active set) is not stale.
+  result.unusedSuppressions = unused.filter((s) => !s.ruleIds.length || s.ruleIds.some((id) => !inactiveRuleIds(config).has(id)));
   maskResult(result, model.source, tokens);
   return result;
 }
@@ -216,7 +220,7 @@ async function analyzeChartValues(path: string, text: string, chart: HelmChart, 
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
-  result.unusedSuppressions = unused;
+  result.unusedSuppressions = unused.filter((s) => !s.ruleIds.length || s.ruleIds.some((id) => !inactiveRuleIds(config).has(id)));
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(text, source); } catch { tokens = []; }
   maskResult(result, source, tokens);
@@ -240,8 +244,8 @@ export async function runRules(model: Model, kind: FileKind, path: string, confi
   let lastYield = performance.now();
   for (const rule of allRules) {
     if (!rule.kinds.includes(kind)) continue;
-    const level = config.rules[rule.id];
-    if (level === 'off') continue;
+    if (!isRuleActive(rule, config)) continue;
+    const level = config.rules[rule.id] as Severity | undefined;
     if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
     // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
     if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
@@ -282,13 +286,20 @@ function baseProblems(base: string, read: (p: string) => string | undefined, con
   };
   let current = '';
   for (const rule of allRules) {
-    if (!rule.check.compose || config.rules[rule.id] === 'off') continue;
+    if (!rule.check.compose || !isRuleActive(rule, config)) continue;
     current = rule.id;
     try { rule.check.compose(model as never, ctx); } catch { /* the base's own analysis reports rule errors */ }
   }
   if (baseCache.size > 100) baseCache.clear();
   baseCache.set(base, { text, config, problems });
   return problems;
+}
+
+const inactiveCache = new WeakMap<EngineConfig, Set<string>>();
+function inactiveRuleIds(config: EngineConfig): Set<string> {
+  let ids = inactiveCache.get(config);
+  if (!ids) { ids = new Set(allRules.filter((r) => !isRuleActive(r, config)).map((r) => r.id)); inactiveCache.set(config, ids); }
+  return ids;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */

@@ -120,6 +120,8 @@ export interface RuleDefinition {
   fix: FixAvailability;
   /** The rule set that holds the rule (default `recommended`). */
   set?: RuleSet;
+  /** Why the rule is in its set, when the generic sentence of engine/rule-sets.ts is not enough (shown in its doc). */
+  setReason?: string;
   /** File kinds the rule checks (derived from `check` if omitted). */
   peers: PeerIds;
   docs: RuleDocs;

@@ -38,6 +38,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   let config: EngineConfig = toEngineConfig(undefined);
   let canPullConfig = false;
   let clientCommands = false;
+  /** Whether the client has a Docker extension that shows Dockerfile syntax problems already. */
+  let dockerExtension = false;
   fanOutWatchedFiles(connection);
   const projects = new ProjectConfigs(connection, documents, () => { for (const doc of documents.all()) schedule(doc, 0); });
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
@@ -56,10 +58,12 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean; clientCommands?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean; dockerExtension?: boolean; clientCommands?: boolean } | undefined;
     // Only the VS Code extension implements Seaworthy's client commands (snippets, one-undo multi-file fixes).
     clientCommands = init?.clientCommands === true;
-    if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
+    dockerExtension = init?.dockerExtension === true;
+    settings = { ...(init?.settings ?? {}), dockerExtension };
+    config = toEngineConfig(settings);
     // Limited mode in an untrusted workspace: no git (fixes that need it are refused with the reason).
     setWorkspaceTrusted(init?.trusted !== false);
     return {
@@ -85,6 +89,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (canPullConfig) {
       try { settings = ((await connection.workspace.getConfiguration('seaworthy')) as ClientSettings) ?? {}; } catch { /* keep previous */ }
     }
+    settings = { ...settings, dockerExtension };
     config = toEngineConfig(settings);
     projects.invalidate();
     for (const doc of documents.all()) schedule(doc, 0);

@@ -65,7 +65,7 @@ export default defineRule({
   category: 'observability',
   principle: 'disposability',
   severity: 'info',
-  set: 'strict',
+  set: 'strict', setReason: 'Policy: the default 10 s grace period is enough for most datastores under light load; raising it is advice for busy ones.',
   fix: 'safe',
   peers: {},
   docs: {

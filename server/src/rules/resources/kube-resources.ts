@@ -153,3 +153,8 @@ export function composeMemoryLimit(s: ComposeService): ComposeLimit | undefined 
   const deploy = s.raw.get('deploy')?.get('resources')?.get('limits')?.entry('memory');
   return deploy && { entry: deploy, source: 'deploy.resources.limits.memory' };
 }
+
+/** A process limit (`pids_limit` or `deploy.resources.limits.pids`); `-1`/`0` count as an explicit choice. */
+export function composePidsLimit(s: ComposeService): boolean {
+  return s.raw.has('pids_limit') || !!s.raw.get('deploy')?.get('resources')?.get('limits')?.has('pids');
+}

@@ -17,7 +17,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'versioning',
   severity: 'info',
-  set: 'strict',
+  set: 'strict', setReason: 'Policy: OCI labels help trace an image to its commit, but most images run fine without them, and registries or CI often add them at push time.',
   fix: 'none',
   peers: { hadolint: ['DL3049'], checkov: ['CKV_DOCKER_7'] },
   docs: {
