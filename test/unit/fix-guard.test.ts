@@ -50,7 +50,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     // Inserts text but the problem stays (as with a model that misreads the file's line breaks).
     const fix: Fix = { title: 'Add restart', safety: 'safe', edits: [{ range: { start: at(0, 0), end: at(0, 0) }, newText: 'x-restart: unless-stopped\n' }] };
     const session = new StubSession(stub('missing-restart-policy', 'warning', fix), () => true);
-    const r = await session.fixFile(file, defaultConfig(), { unsafe: false });
+    const r = await session.fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: false });
     assert.ok(!session.read(file)!.includes('x-restart'), 'the edit was rolled back, never repeated');
     assert.ok(!r.applied.some((a) => a.title === 'Add restart'));
     assert.deepStrictEqual(r.refused.map((x) => x.title), ['Add restart']);
@@ -63,7 +63,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     fs.writeFileSync(file, COMPOSE);
     const fix: Fix = { title: 'Let it do anything', safety: 'safe', edits: [{ range: { start: at(4, 0), end: at(4, 0) }, newText: '    privileged: true\n' }] };
     const session = new StubSession(stub('stub-rule', 'info', fix), (t) => !t.includes('privileged'));
-    const r = await session.fixFile(file, defaultConfig(), { unsafe: false });
+    const r = await session.fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: false });
     assert.ok(!session.read(file)!.includes('privileged'), 'the edit was rolled back');
     assert.match(r.refused.find((x) => x.title === fix.title)?.reason ?? '', /more serious problem \(privileged-container\)/);
   });
@@ -72,7 +72,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     const file = path.join(tmp, 'compose.yaml');
     fs.copyFileSync(path.join(fixturesDir, 'fix-regressions', 'nextcloud-redis-mariadb', 'compose.yaml'), file);
     const session = new FixSession(noGit);
-    const r = await session.fixFile(file, defaultConfig(), { unsafe: true });
+    const r = await session.fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: true });
     const text = session.read(file)!;
     assert.deepStrictEqual(yamlErrors(text).map((e) => e.message), [], text);
     assert.deepStrictEqual(r.result.problems, []);
@@ -87,7 +87,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     const text = 'services:\n  web:\n    image: nginx:1.27.0\n';
     fs.writeFileSync(file, text);
     const session = new FixSession(noGit);
-    const result = await session.analyze(file, defaultConfig());
+    const result = await session.analyze(file, { ...defaultConfig(), ruleSet: 'strict' as const });
     const breaking: Fix = { title: 'Break it', safety: 'safe', edits: [{ range: { start: at(2, 0), end: at(2, 0) }, newText: '    - [oops\n' }] };
     result.findings.push(stub('stub-rule', 'error', breaking));
     const { changes } = await fixAllEdit(result, file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined), noGit);
@@ -101,7 +101,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     const file = path.join(tmp, 'compose.yaml');
     const text = 'services:\n  db: &db\n    image: postgres:16.2\n    restart: unless-stopped\n  db-replica: *db\n';
     fs.writeFileSync(file, text);
-    const r = await new FixSession(noGit).fixFile(file, defaultConfig(), { unsafe: true });
+    const r = await new FixSession(noGit).fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: true });
     const volume = r.refused.filter((x) => x.ruleId === 'database-without-volume');
     assert.ok(volume.length >= 1, JSON.stringify(r.refused));
     assert.match(volume[0].reason, /YAML anchor that other entries share/);
@@ -137,7 +137,7 @@ describe('.env as docker compose reads it', () => {
     fs.writeFileSync(file, compose);
     fs.writeFileSync(path.join(tmp, '.env'), 'OTHER=1\rDB_PASSWORD=other-value\r');
     const session = new FixSession(noGit);
-    const r = await session.fixFile(file, defaultConfig(), { unsafe: false });
+    const r = await session.fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: false });
     assert.match(session.read(file)!, /^ {6}DB_PASSWORD: hunter2-secret$/m, 'the literal stays');
     assert.strictEqual(session.read(path.join(tmp, '.env')), 'OTHER=1\rDB_PASSWORD=other-value\r');
     assert.match(r.refused.find((x) => x.ruleId === 'hardcoded-secret')?.reason ?? '', /\.env already defines DB_PASSWORD with another value/);
@@ -148,7 +148,7 @@ describe('.env as docker compose reads it', () => {
     fs.writeFileSync(file, 'services:\n  api:\n    image: shop/api:1.0.0\n    environment:\n      DB_PASSWORD: hunter2-secret\n      API_TOKEN: tok-abcdefgh12345\n');
     fs.writeFileSync(path.join(tmp, '.env'), '\uFEFFOTHER=1\r\nDB_PASSWORD=hunter2-secret');
     const session = new FixSession(noGit);
-    await session.fixFile(file, defaultConfig(), { unsafe: false });
+    await session.fixFile(file, { ...defaultConfig(), ruleSet: 'strict' as const }, { unsafe: false });
     assert.match(session.read(file)!, /DB_PASSWORD: \$\{DB_PASSWORD\}\n\s+API_TOKEN: \$\{API_TOKEN\}\n/);
     assert.strictEqual(session.read(path.join(tmp, '.env')), '\uFEFFOTHER=1\r\nDB_PASSWORD=hunter2-secret\r\nAPI_TOKEN=tok-abcdefgh12345\r\n');
   });

@@ -10,7 +10,7 @@ const at = (...p: string[]) => path.join(PROJECT, ...p);
 
 /** `file:line:rule` for every finding of a scan of the whole project, as `seaworthy check` runs it. */
 async function check(): Promise<string[]> {
-  const config = defaultConfig();
+  const config = { ...defaultConfig(), ruleSet: 'strict' as const };
   const files = walk(PROJECT);
   const host = diskHost(config, undefined, files);
   const out: string[] = [];
@@ -42,7 +42,7 @@ describe('Kubernetes folders and Kustomize as one project', () => {
   });
 
   it('the workspace index sees the same project (editor and report)', async () => {
-    const ix = new WorkspaceIndex({ roots: [PROJECT], config: defaultConfig() });
+    const ix = new WorkspaceIndex({ roots: [PROJECT], config: { ...defaultConfig(), ruleSet: 'strict' as const } });
     await ix.scan();
     const rules = (f: string) => (ix.result(at(...f.split('/')))?.findings ?? []).map((x) => `${x.range.start.line + 1}:${x.ruleId}`);
     assert.ok(!rules('base/deployment.yaml').some((r) => /single-replica|unsafe-rollout|dangling/.test(r) && !r.startsWith('41:')));

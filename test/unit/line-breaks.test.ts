@@ -18,12 +18,15 @@ const at = (r: { findings: { ruleId: string; range: { start: { line: number } } 
 
 /** Only these rules on, so a fix run shows what they do and nothing else. */
 function only(...ids: string[]): EngineConfig {
-  const config = defaultConfig();
+  const config = { ...defaultConfig(), ruleSet: 'strict' as const };
   for (const r of allRules) config.rules[r.id] = ids.includes(r.id) ? r.severity : 'off';
   return config;
 }
 
 const noGit = { refuseReason: () => undefined, ignored: () => false };
+
+/** These cases were written with every rule on (the strict set). */
+const STRICT = { ...defaultConfig(), ruleSet: 'strict' as const };
 
 describe('line breaks agree between parsers, positions and edits (model/line-breaks)', () => {
   let tmp: string;
@@ -69,7 +72,7 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
   it('sees what Compose sees after a comment ended by a lone CR (privileged, docker.sock, pid, secrets)', async () => {
     const text = 'services:\n  app:\n    image: nginx:1.25 # front\r    privileged: true\n    pid: host # x\r    volumes:\n'
       + '      - /var/run/docker.sock:/var/run/docker.sock\n    # db\r    environment:\n      DB_PASSWORD: hunter2-secret-value\n';
-    const r = await analyze(path.join(tmp, 'compose.yaml'), text);
+    const r = await analyze(path.join(tmp, 'compose.yaml'), text, STRICT);
     assert.deepStrictEqual(r.problems, []);
     assert.deepStrictEqual(at(r, 'privileged-container', 'host-namespace', 'host-socket-mount', 'hardcoded-secret'),
       ['4:privileged-container', '5:host-namespace', '7:host-socket-mount', '10:hardcoded-secret']);
@@ -77,7 +80,7 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
 
   it('reads a CR-only Kubernetes manifest at the right lines', async () => {
     const text = 'apiVersion: v1\rkind: Pod\rmetadata:\r  name: p\rspec:\r  hostPID: true\r  containers:\r    - name: c\r      image: nginx:1.25\r      securityContext:\r        privileged: true\r';
-    const r = await analyze(path.join(tmp, 'pod.yaml'), text);
+    const r = await analyze(path.join(tmp, 'pod.yaml'), text, STRICT);
     assert.deepStrictEqual(r.problems, []);
     assert.deepStrictEqual(at(r, 'host-namespace', 'privileged-container'), ['6:host-namespace', '11:privileged-container']);
   });
@@ -103,7 +106,7 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
   it('reports the issue\'s `web: # team: web\\r(legacy)` as Compose does, still analyses it, and leaves it to the user to fix', async () => {
     // go-yaml ends the comment at the CR: `(legacy)` starts a line of its own at column 0, which Compose rejects.
     const text = 'services:\n  web: # team: web\r(legacy)\n    image: nginx:1.25\n  db:\n    image: postgres:16\n    environment:\n      DB_PASSWORD: hunter2-secret-value\n';
-    const r = await analyze(path.join(tmp, 'compose.yaml'), text);
+    const r = await analyze(path.join(tmp, 'compose.yaml'), text, STRICT);
     assert.ok(r.problems.length > 0 && r.problems.every((p) => /^YAML syntax error: .*Compose and kubectl end the line at a lone CR/.test(p.message) && p.range.start.line >= 2), JSON.stringify(r.problems));
     assert.deepStrictEqual(at(r, 'hardcoded-secret'), ['8:hardcoded-secret'], 'the secret is not lost with the syntax error');
     const fixed = await fix('compose.yaml', text, only('missing-restart-policy'));
@@ -114,7 +117,7 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
 
   it('reads services after a LINE SEPARATOR as Compose does, and fixes no line the editor and go-yaml split differently', async () => {
     const text = 'services:\n  etl:\n    image: etl:1.0\u2028  db:\n    image: mariadb:10.9\n';
-    const r = await analyze(path.join(tmp, 'compose.yaml'), text);
+    const r = await analyze(path.join(tmp, 'compose.yaml'), text, STRICT);
     assert.deepStrictEqual(r.findings.filter((f) => f.ruleId === 'missing-restart-policy').map((f) => f.message.match(/"(\w+)"/)?.[1]), ['etl', 'db']);
     const fixed = await fix('compose.yaml', text, only('missing-restart-policy'));
     assert.ok(fixed.converged);
@@ -125,15 +128,15 @@ describe('line breaks agree between parsers, positions and edits (model/line-bre
   it('finds the same in a Dockerfile whether its lines end in LF or a lone CR (continuations and comments included)', async () => {
     const lf = 'FROM python:3.12\nRUN apt-get update \\\n# the compiler for wheels\n  && apt-get install -y gcc \\\n  && pip install flask\nENV DB_PASSWORD=hunter2-secret-value\nEXPOSE 8000\nCMD python app.py\n';
     const shape = (r: { findings: { ruleId: string; range: unknown }[] }) => r.findings.map((f) => `${f.ruleId} ${JSON.stringify(f.range)}`);
-    const expected = shape(await analyze(path.join(tmp, 'Dockerfile'), lf));
+    const expected = shape(await analyze(path.join(tmp, 'Dockerfile'), lf, STRICT));
     assert.ok(expected.some((f) => f.startsWith('hardcoded-secret')) && expected.some((f) => f.startsWith('unpinned-package')), expected.join('\n'));
-    const cr = await analyze(path.join(tmp, 'Dockerfile'), lf.replace(/\n/g, '\r'));
+    const cr = await analyze(path.join(tmp, 'Dockerfile'), lf.replace(/\n/g, '\r'), STRICT);
     assert.deepStrictEqual(shape(cr), expected);
   });
 
   it('analyses a CR-only Dockerfile as the editor shows it and says Docker reads it as one line', async () => {
     const text = 'FROM nginx:1.25\rEXPOSE 80\rENV DB_PASSWORD=hunter2-secret-value\rCMD ["nginx"]\r';
-    const r = await analyze(path.join(tmp, 'Dockerfile'), text);
+    const r = await analyze(path.join(tmp, 'Dockerfile'), text, STRICT);
     assert.deepStrictEqual(at(r, 'hardcoded-secret'), ['3:hardcoded-secret']);
     assert.deepStrictEqual(r.problems.map((p) => [p.severity, p.range.start.line]), [['warning', 0]]);
     assert.match(r.problems[0].message, /lone CR .*`docker build` reads line 1 and the line after it as one line.* 4 of them/);

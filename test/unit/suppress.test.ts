@@ -1,3 +1,4 @@
+import { defaultConfig } from '../../server/src/engine/config';
 import * as assert from 'assert';
 import { analyze } from './helpers';
 import { meaningfulReason } from '../../server/src/engine/suppress';
@@ -20,7 +21,8 @@ describe('suppression comments', () => {
   });
 
   it('a file-wide ignore and hadolint ignores map to our rules; an ignore that matches nothing is unused', async () => {
-    const r = await analyze('/x/Dockerfile', '# hadolint ignore=DL3007\nFROM node:latest\n# seaworthy-ignore-file hardcoded-secret\nENV DB_PASSWORD=hunter2\n# seaworthy-ignore ssh-server -- nothing here\nCMD ["node"]\n');
+    // ssh-server is in the strict set: with it running, an ignore that matches nothing is unused.
+    const r = await analyze('/x/Dockerfile', '# hadolint ignore=DL3007\nFROM node:latest\n# seaworthy-ignore-file hardcoded-secret\nENV DB_PASSWORD=hunter2\n# seaworthy-ignore ssh-server -- nothing here\nCMD ["node"]\n', { ...defaultConfig(), ruleSet: 'strict' });
     assert.ok(!r.findings.some((f) => f.ruleId === 'unpinned-image' || f.ruleId === 'hardcoded-secret'));
     assert.deepStrictEqual(r.unusedSuppressions.map((s) => s.ruleIds), [['ssh-server']]);
   });
