@@ -1,10 +1,10 @@
 import * as path from 'path';
-import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
+import type { AnalysisResult } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles, SkippedPath } from '../workspace/files';
-import { analyzePath, diskHost } from '../workspace/batch';
+import { ScaleOptions, parseScaleOption, scanRecords, shardPayload } from './scale';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
 import { printable } from '../engine/mask';
@@ -13,7 +13,7 @@ import { renderSarif } from '../report/render/sarif';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity }
+interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity; scale?: ScaleOptions }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
@@ -29,6 +29,8 @@ export function parseCheckArgs(args: string[]): CheckOptions {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
       opts.failOn = v as Severity;
+    } else if (parseScaleOption(flag, value, (opts.scale ??= {}))) {
+      // --cache, --cache-location, --jobs, --shard (cli/scale.ts)
     } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
@@ -49,47 +51,52 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   if (missing.length && !collected.files.length) return 2;
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
-  const findings: CliFinding[] = [];
-  const problems: CliProblem[] = skippedProblems(collected.skipped);
-  let scanned = 0;
-  const results: AnalysisResult[] = [];
-  const collect = (o: FileOutcome) => {
-    if (o.scanned) scanned++;
-    findings.push(...o.findings);
-    problems.push(...o.problems);
-    for (const e of o.errors) err.write(e);
-  };
-  // The scanned files form the manifest catalogue: references resolve across them, as in `report`.
-  const host = diskHost(config, undefined, files);
-  for (const file of files) {
-    const { outcome, result } = await checkFile(file, configOf(file), host);
-    // Only SARIF needs the models afterwards; holding every file's model made large runs collect garbage far more.
-    if (opts.format === 'sarif') results.push(result);
-    collect(outcome);
-  }
-  if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results, roots: opts.paths })));
-  else if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
-  else out.write(formatText(findings, problems, scanned));
+  const walkProblems = skippedProblems(collected.skipped);
+  const records = await scanRecords({ files, configOf, baseConfig: config, scale: opts.scale ?? {}, err });
+  const outcomes = records.map(({ file, record }) => checkOutcome(file, record.result, configOf(file)));
+  for (const o of outcomes) for (const e of o.errors) err.write(e);
+  const results = opts.format === 'sarif' ? records.map((r) => r.record.result) : [];
+  const shard = opts.scale?.shard && shardPayload(opts.scale.shard, files, records, outcomes, walkProblems, opts.paths, opts.format === 'sarif');
+  out.write(renderCheck(opts.format, outcomes, walkProblems, results, opts.paths, shard));
+  const { findings, problems } = flatten(outcomes, walkProblems);
   const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
 
 /** What `check` prints for one file. */
-interface FileOutcome { findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
+export interface FileOutcome { findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
 
-async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost): Promise<{ outcome: FileOutcome; result: AnalysisResult }> {
-  const r = await analyzePath(file, config, host);
+export function checkOutcome(file: string, r: AnalysisResult, config: EngineConfig): FileOutcome {
   const shown = displayPath(file);
   const c = toCliFindings(shown, r);
   return {
-    result: r,
-    outcome: {
-      findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
-      problems: c.problems,
-      errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
-      scanned: Boolean(r.kind || r.problems.length),
-    },
+    findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
+    problems: c.problems,
+    errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
+    scanned: Boolean(r.kind || r.problems.length),
   };
+}
+
+function flatten(outcomes: FileOutcome[], walkProblems: CliProblem[]): { findings: CliFinding[]; problems: CliProblem[]; scanned: number } {
+  return {
+    findings: outcomes.flatMap((o) => o.findings),
+    problems: [...walkProblems, ...outcomes.flatMap((o) => o.problems)],
+    scanned: outcomes.filter((o) => o.scanned).length,
+  };
+}
+
+/** The output of `check` (and of `merge`, which renders the shards' files together). `extra` rides along in a shard's output. */
+export function renderCheck(format: CheckOptions['format'], outcomes: FileOutcome[], walkProblems: CliProblem[], results: AnalysisResult[], roots: string[], extra?: object): string {
+  const { findings, problems, scanned } = flatten(outcomes, walkProblems);
+  if (format === 'sarif') {
+    const sarif = renderSarif(buildReport({ results, roots }));
+    if (!extra) return sarif;
+    const log = JSON.parse(sarif) as { runs: { properties: Record<string, unknown> }[] };
+    Object.assign(log.runs[0].properties, extra);
+    return JSON.stringify(log, null, 2) + '\n';
+  }
+  if (format === 'json') return JSON.stringify({ findings, problems, filesScanned: scanned, ...extra }, null, 2) + '\n';
+  return formatText(findings, problems, scanned);
 }
 
 /** What the folder walk did not look into (unreadable folders, links, FIFOs), as problems. */
