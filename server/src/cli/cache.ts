@@ -4,6 +4,7 @@ import * as path from 'path';
 import type { EngineConfig } from '../engine/config';
 import type { FileRecord } from './scan';
 import { VERSION } from './version';
+import { kindFromName } from '../parse/detect';
 
 /**
  * `seaworthy check --cache`: the records of files whose inputs have not changed since the last run are
@@ -12,6 +13,7 @@ import { VERSION } from './version';
  * - its configuration (`.seaworthy.yaml` over the flags, as resolved for that file),
  * - every cross-file input its analysis read (a Compose file's Dockerfile, env files, values files,
  *   the manifest catalogue of a folder: whatever the rules asked the host for; see recordingReads),
+ *   where a folder stands for the run's YAML files under it that may be manifests,
  * - and the Seaworthy build (version and the bundle's own text)
  * are as they were. `inputState` is the one place that says what "as it was" means for an input.
  */
@@ -19,7 +21,7 @@ export const DEFAULT_CACHE_FILE = '.seaworthycache';
 const FORMAT = 1;
 
 interface Entry { content: string; config: string; inputs: Record<string, string>; record: FileRecord }
-interface CacheFile { format: number; tool: string; entries: Record<string, Entry> }
+interface CacheHeader { format: number; tool: string; sum: string }
 
 const digest = (s: string | Buffer) => createHash('sha1').update(s).digest('hex');
 
@@ -33,7 +35,7 @@ function toolKey(): string {
 export class ScanCache {
   hits = 0;
   misses = 0;
-  private readonly entries: Record<string, Entry>;
+  private entries: Record<string, Entry>;
   private readonly states = new Map<string, string>();
   private readonly configKeys = new Map<EngineConfig, string>();
   private readonly tool = toolKey();
@@ -49,13 +51,19 @@ export class ScanCache {
     try { text = fs.readFileSync(file, 'utf8'); } catch { text = undefined; }
     if (text === undefined) return;
     try {
-      let data: CacheFile;
+      // A header line (format, build, checksum of the rest), then the entries: a truncated, edited or
+      // damaged file fails the checksum instead of feeding half-records to the output.
+      const cut = text.indexOf('\n');
+      let header: CacheHeader;
       // (Not the parser's message: it quotes the file's text.)
-      try { data = JSON.parse(text) as CacheFile; } catch { throw new Error('it is not valid JSON'); }
-      if (!data || typeof data !== 'object' || data.format !== FORMAT || typeof data.entries !== 'object' || data.entries === null) throw new Error('not a Seaworthy cache of this format');
-      if (data.tool === this.tool) this.entries = data.entries;
+      try { header = JSON.parse(cut < 0 ? text : text.slice(0, cut)) as CacheHeader; } catch { throw new Error('it is not a Seaworthy cache'); }
+      if (!header || typeof header !== 'object' || header.format !== FORMAT || cut < 0) throw new Error('it is not a Seaworthy cache of this format');
+      if (header.tool !== this.tool) return;
+      const body = text.slice(cut + 1);
+      if (digest(body) !== header.sum) throw new Error('its checksum does not match: it was cut short or changed');
+      this.entries = JSON.parse(body) as Record<string, Entry>;
     } catch (e) {
-      note(`the cache ${file} could not be read (${(e as Error).message.split('\n')[0]}); analysing every file, the cache will be rewritten`);
+      note(`the cache ${file} could not be read (${(e as Error).message}); analysing every file, the cache will be rewritten`);
     }
   }
 
@@ -63,7 +71,7 @@ export class ScanCache {
   lookup(file: string, config: EngineConfig): FileRecord | undefined {
     const abs = path.resolve(file);
     const e = this.entries[abs];
-    const valid = e && typeof e === 'object' && e.record && e.content === this.inputState(abs) && e.config === this.configKey(config)
+    const valid = e && e.content === this.inputState(abs) && e.config === this.configKey(config)
       && Object.entries(e.inputs ?? {}).every(([p, state]) => this.inputState(p) === state);
     if (valid) { this.hits++; return e.record; }
     this.misses++;
@@ -80,10 +88,11 @@ export class ScanCache {
   /** Writes the cache atomically (a temporary file renamed over it): a run killed half-way leaves the old one. */
   save(): void {
     for (const p of Object.keys(this.entries)) if (!fs.existsSync(p)) delete this.entries[p];
-    const data: CacheFile = { format: FORMAT, tool: this.tool, entries: this.entries };
+    const body = JSON.stringify(this.entries);
+    const header: CacheHeader = { format: FORMAT, tool: this.tool, sum: digest(body) };
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      fs.writeFileSync(temp, JSON.stringify(data));
+      fs.writeFileSync(temp, `${JSON.stringify(header)}\n${body}`);
       fs.renameSync(temp, this.file);
     } finally { fs.rmSync(temp, { force: true }); }
   }
@@ -118,7 +127,9 @@ export class ScanCache {
     if (!st) s = 'absent';
     else if (st.isDirectory()) {
       const prefix = p.endsWith(path.sep) ? p : p + path.sep;
-      const under = this.runFilesUnder(prefix);
+      // A folder is asked about for the manifest catalogue (or whether it exists): Dockerfiles and
+      // Compose files, which are never manifests, do not change what it answers.
+      const under = this.runFilesUnder(prefix).filter((f) => kindFromName(f) === undefined);
       s = `dir:${digest(under.map((f) => `${f}\u0000${this.inputState(f)}`).join('\u0000'))}`;
     } else {
       try { s = digest(fs.readFileSync(p)); } catch { s = 'unreadable'; }
