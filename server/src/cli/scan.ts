@@ -88,9 +88,11 @@ export async function analyseFiles(input: ScanInput): Promise<FileRecord[]> {
     return { file, config: id };
   });
   const threads = threadsFor(files.length, input.jobs);
-  if (threads <= 1 || files.length < 2) return analyseWith(diskHost(input.baseConfig, undefined, input.catalogue), files, tasks.map((t) => configs[t.config]));
+  const host = diskHost(input.baseConfig, undefined, input.catalogue);
+  const here = (batch: Task[]) => analyseWith(host, batch.map((t) => t.file), batch.map((t) => configs[t.config]));
+  if (threads <= 1 || files.length < 2) return here(tasks);
   return mapInWorkers<Task, FileRecord>(WORKER_SCRIPT, tasks, {
-    threads, batchSize: BATCH, role: 'seaworthy-check',
+    threads, batchSize: BATCH, role: 'seaworthy-check', here,
     data: { catalogue: input.catalogue, baseConfig: input.baseConfig, configs } satisfies WorkerData,
   });
 }

@@ -22,38 +22,71 @@ function workerSource(script: string): string {
     : `require(${JSON.stringify(script)});`;
 }
 
-export interface PoolOptions { threads: number; batchSize: number; role: string; data: unknown }
+export interface PoolOptions<T, R> {
+  /** Threads working, this one included when `here` is given. */
+  threads: number;
+  batchSize: number;
+  role: string;
+  data: unknown;
+  /**
+   * Runs a batch on this thread, which then works too instead of waiting: one worker fewer to start
+   * (each loads the engine and builds its own caches), which on two cores is what parallelism pays for.
+   */
+  here?: (tasks: T[]) => Promise<R[]>;
+}
 
-export async function mapInWorkers<T, R>(script: string, tasks: T[], opts: PoolOptions): Promise<R[]> {
+/** Batches a worker holds at once: the next is there when it finishes one, even while this thread is busy. */
+const IN_FLIGHT = 2;
+
+export async function mapInWorkers<T, R>(script: string, tasks: T[], opts: PoolOptions<T, R>): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
   let next = 0;
+  const take = (): { start: number; batch: T[] } | undefined => {
+    if (next >= tasks.length) return undefined;
+    const start = next;
+    next = Math.min(tasks.length, next + opts.batchSize);
+    return { start, batch: tasks.slice(start, next) };
+  };
   const workers: Worker[] = [];
-  const threads = Math.max(1, Math.min(opts.threads, Math.ceil(tasks.length / opts.batchSize)));
+  const wanted = Math.max(1, Math.min(opts.threads, Math.ceil(tasks.length / opts.batchSize)));
+  const workerCount = opts.here ? wanted - 1 : wanted;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
+    const remote = new Promise<void>((resolve, reject) => {
+      let pending = 0;
       let failed = false;
+      const done = () => { if (pending === 0 && next >= tasks.length) resolve(); };
       const feed = (w: Worker) => {
         if (failed) return;
-        if (next >= tasks.length) { if (--running === 0) resolve(); return; }
-        const start = next;
-        next = Math.min(tasks.length, next + opts.batchSize);
-        w.postMessage({ id: start, tasks: tasks.slice(start, next) } satisfies Request<T>);
+        const job = take();
+        if (!job) { done(); return; }
+        pending++;
+        w.postMessage({ id: job.start, tasks: job.batch } satisfies Request<T>);
       };
-      for (let i = 0; i < threads; i++) {
+      if (workerCount <= 0) { resolve(); return; }
+      for (let i = 0; i < workerCount; i++) {
         const w = new Worker(workerSource(script), { eval: true, workerData: { role: opts.role, data: opts.data } });
         workers.push(w);
-        running++;
         w.on('message', (m: Reply<R>) => {
+          pending--;
           if ('error' in m) { failed = true; reject(new Error(m.error)); return; }
           m.results.forEach((r, k) => { results[m.id + k] = r; });
           feed(w);
         });
         w.on('error', (e) => { failed = true; reject(e); });
         w.on('exit', (code) => { if (code !== 0 && !failed) { failed = true; reject(new Error(`worker exited with code ${code}`)); } });
-        feed(w);
+        for (let k = 0; k < IN_FLIGHT; k++) feed(w);
       }
     });
+    const local = (async () => {
+      if (!opts.here) return;
+      for (let job = take(); job; job = take()) {
+        const out = await opts.here(job.batch);
+        out.forEach((r, k) => { results[job!.start + k] = r; });
+        // Let the workers' replies in, so they get their next batch without waiting for this thread.
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await Promise.all([remote, local]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
