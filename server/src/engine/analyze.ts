@@ -110,10 +110,21 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
 
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
+  const run = await runRules(path, kind, model, tokens, config, host);
+  result.ruleErrors.push(...run.ruleErrors);
+  if (run.stopped) result.problems.push(run.stopped);
+  return finishResult(result, model, run.findings, tokens);
+}
 
+/**
+ * The rules of `kind` on a parsed model, findings unsuppressed and unmasked (engine/incremental.ts
+ * runs them per document of a manifest, `only` choosing the rules).
+ */
+export async function runRules(path: string, kind: FileKind, model: Model, tokens: TokenMatch[], config: EngineConfig, host: AnalyzeHost, only?: (rule: Rule) => boolean): Promise<{ findings: Finding[]; ruleErrors: AnalysisResult['ruleErrors']; stopped?: FileProblem }> {
   const dir = nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
+  const ruleErrors: AnalysisResult['ruleErrors'] = [];
   // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
   const started = performance.now();
   const budget = { deadline: started + config.maxAnalysisMs, isCancelled: host.isCancelled };
@@ -121,7 +132,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let stoppedIn: string | undefined;
   let lastYield = performance.now();
   for (const rule of allRules) {
-    if (!rule.kinds.includes(kind)) continue;
+    if (!rule.kinds.includes(kind) || (only && !only(rule))) continue;
     const level = config.rules[rule.id];
     if (level === 'off') continue;
     if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
@@ -135,10 +146,14 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
       if (e instanceof Cancelled) throw e;
       // What the rule reported before the time ran out stands; the rules after it do not run.
       if (e instanceof BudgetExceeded) stoppedIn = rule.id;
-      else result.ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
+      else ruleErrors.push({ ruleId: rule.id, message: (e as Error).stack ?? String(e) });
     }
   }
-  if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
+  return { findings, ruleErrors, stopped: stoppedIn || notRun.length ? stoppedProblem(performance.now() - started, stoppedIn, notRun) : undefined };
+}
+
+/** Suppressions, order and masking: the last steps of an analysis, on the whole file's model. */
+export function finishResult(result: AnalysisResult, model: Model, findings: Finding[], tokens: TokenMatch[]): AnalysisResult {
   const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
