@@ -52,7 +52,7 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
   const walkProblems = skippedProblems(collected.skipped);
-  const records = await scanRecords({ files, configOf, baseConfig: config, scale: opts.scale ?? {}, err });
+  const records = await scanRecords({ files, roots: opts.paths, configOf, baseConfig: config, scale: opts.scale ?? {}, err });
   const outcomes = records.map(({ file, record }) => checkOutcome(file, record.result, configOf(file)));
   for (const o of outcomes) for (const e of o.errors) err.write(e);
   const results = opts.format === 'sarif' ? records.map((r) => r.record.result) : [];

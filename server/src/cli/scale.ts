@@ -22,7 +22,7 @@ export function parseScaleOption(flag: string, value: () => string, o: ScaleOpti
   return true;
 }
 
-export interface ScanRequest { files: string[]; configOf: (f: string) => EngineConfig; baseConfig: EngineConfig; scale: ScaleOptions; err: NodeJS.WritableStream }
+export interface ScanRequest { files: string[]; roots: string[]; configOf: (f: string) => EngineConfig; baseConfig: EngineConfig; scale: ScaleOptions; err: NodeJS.WritableStream }
 
 /**
  * The records of the files this run reports, in walk order: the shard's share (or all), taken from the
@@ -31,7 +31,7 @@ export interface ScanRequest { files: string[]; configOf: (f: string) => EngineC
  */
 export async function scanRecords(req: ScanRequest): Promise<{ file: string; record: FileRecord }[]> {
   const { files, scale } = req;
-  const mine = scale.shard ? shareOf(files, scale.shard) : files;
+  const mine = scale.shard ? shareOf(files, req.roots, scale.shard) : files;
   const cache = scale.cache ? new ScanCache(scale.cache, files, (m) => req.err.write(`seaworthy: note: ${m}\n`)) : undefined;
   const records: (FileRecord | undefined)[] = mine.map((f) => cache?.lookup(f, req.configOf(f)));
   const todo = mine.filter((_, i) => !records[i]);

@@ -22,11 +22,14 @@ function isProjectMarker(file: string): boolean {
 /**
  * The group a file is sharded with: the nearest folder at or above it holding a project marker among
  * the run's files (a Compose project with the Dockerfiles under it, a chart with its templates and
- * values), else its own folder. Paths are taken relative to the working directory with `/`, so every
- * job of a CI matrix computes the same groups wherever the repository is checked out.
+ * values), else its own folder. A marker in a scanned root itself does not count: a repository's
+ * top-level Compose file would make the whole tree one group, and one shard do all the work. Paths are
+ * taken relative to the working directory with `/`, so every job of a CI matrix computes the same
+ * groups wherever the repository is checked out.
  */
-export function groupsOf(files: string[], cwd = process.cwd()): Map<string, string> {
-  const projects = new Set(files.filter(isProjectMarker).map((f) => path.dirname(path.resolve(cwd, f))));
+export function groupsOf(files: string[], roots: string[], cwd = process.cwd()): Map<string, string> {
+  const top = new Set(roots.map((r) => path.resolve(cwd, r)));
+  const projects = new Set(files.filter(isProjectMarker).map((f) => path.dirname(path.resolve(cwd, f))).filter((d) => !top.has(d)));
   const out = new Map<string, string>();
   for (const f of files) {
     const own = path.dirname(path.resolve(cwd, f));
@@ -45,7 +48,7 @@ function bucketOf(key: string, total: number): number {
 }
 
 /** The files of shard `spec`, in their original order: whole groups, chosen by a hash of the group's path. */
-export function shareOf(files: string[], spec: ShardSpec, cwd = process.cwd()): string[] {
-  const groups = groupsOf(files, cwd);
+export function shareOf(files: string[], roots: string[], spec: ShardSpec, cwd = process.cwd()): string[] {
+  const groups = groupsOf(files, roots, cwd);
   return files.filter((f) => bucketOf(groups.get(f)!, spec.total) === spec.index - 1);
 }
