@@ -57,14 +57,15 @@ describe('check --shard and merge', function () {
         fs.writeFileSync(file, r.out);
         outs.push(file);
         const data = JSON.parse(r.out) as { seaworthyShard?: unknown; runs?: { properties: { seaworthyShard: unknown } }[] };
-        const payload = (data.runs ? data.runs[0].properties.seaworthyShard : data.seaworthyShard) as { files: { outcome: { findings: { file: string }[] } }[] };
-        shares.push(payload.files.map((f) => JSON.stringify(f.outcome)));
-        assert.ok(payload.files.length > 20, `shard ${i} has a real share`);
+        const payload = (data.runs ? data.runs[0].properties.seaworthyShard : data.seaworthyShard) as { output: { scanned: { file: string }[] } };
+        shares.push(payload.output.scanned.map((f) => f.file));
+        assert.ok(payload.output.scanned.length > 20, `shard ${i} has a real share`);
       }
       // Shards in any order on the command line.
       const merged = run(['merge', outs[2], outs[0], outs[3], outs[1]]);
       assert.strictEqual(merged.code, whole.code, merged.err);
       assert.ok(merged.out === whole.out, 'merged output differs from the unsharded run');
+      assert.strictEqual(new Set(shares.flat()).size, shares.flat().length, 'no file in two shards');
       if (format === 'sarif') assert.strictEqual((JSON.parse(merged.out) as { runs: { properties: { score: number } }[] }).runs[0].properties.score, (JSON.parse(whole.out) as { runs: { properties: { score: number } }[] }).runs[0].properties.score);
     });
   }
@@ -81,8 +82,8 @@ describe('check --shard and merge', function () {
       const r = run(['check', 'mono', '--format', 'json', '--shard', `${i}/3`], tmp);
       const again = run(['check', 'mono', '--format', 'json', '--shard', `${i}/3`], tmp);
       assert.strictEqual(again.out, r.out, 'a shard is deterministic');
-      const files = (JSON.parse(r.out) as { seaworthyShard: { files: { outcome: { findings: { file: string }[]; problems: unknown[] } }[] } }).seaworthyShard.files;
-      for (const f of files) for (const x of f.outcome.findings) shardOf.set(x.file, i);
+      const findings = (JSON.parse(r.out) as { seaworthyShard: { output: { findings: { file: string }[] } } }).seaworthyShard.output.findings;
+      for (const x of findings) shardOf.set(x.file, i);
     }
     for (let s = 0; s < 12; s++) {
       const c = shardOf.get(path.join('mono', `svc${s}`, 'compose.yaml'));

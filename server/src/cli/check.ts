@@ -1,19 +1,30 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { AnalysisResult } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles, SkippedPath } from '../workspace/files';
-import { ScaleOptions, parseScaleOption, scanRecords, shardPayload } from './scale';
 import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
 import { UsageError } from './usage';
 import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
 import { renderSarif } from '../report/render/sarif';
+import { CHECK_FORMATS, CheckFormat, CheckOutput, isCheckFormat, renderCiFormat } from './formats';
+import { repositoryPath, repositoryRootOf } from './formats/paths';
+import { applyBaseline, fingerprintFindings, loadBaseline, recordBaseline } from './baseline';
+import { emptyScanExit } from './empty-scan';
+import { VERSION } from './version';
+import { ScaleOptions, parseScaleOption, scanRecords, checkedFindings, shardPayload, withShard } from './scale';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity; scale?: ScaleOptions }
+export interface CheckOptions {
+  paths: string[]; format: CheckFormat; failOn: Severity;
+  output?: string; baseline?: string; writeBaseline?: string; allowEmpty?: boolean;
+  /** --cache, --jobs, --shard (cli/scale.ts). */
+  scale?: ScaleOptions;
+}
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
@@ -23,18 +34,22 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     const value = () => { const v = inline ?? args[++i]; if (v === undefined) throw new UsageError(`${flag} needs a value`); return v; };
     if (flag === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format "${v}" (use text, json or sarif)`);
+      if (!isCheckFormat(v)) throw new UsageError(`unknown format "${v}" (use ${CHECK_FORMATS.join(', ')})`);
       opts.format = v;
     } else if (flag === '--fail-on') {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
       opts.failOn = v as Severity;
-    } else if (parseScaleOption(flag, value, (opts.scale ??= {}))) {
-      // --cache, --cache-location, --jobs, --shard (cli/scale.ts)
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    } else if (flag === '--output' || flag === '-o') opts.output = value();
+    else if (flag === '--baseline') opts.baseline = value();
+    else if (flag === '--write-baseline') opts.writeBaseline = value();
+    else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (parseScaleOption(flag, value, (opts.scale ??= {}))) continue;
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
+  if (opts.scale?.shard && ((opts.format !== 'json' && opts.format !== 'sarif') || opts.writeBaseline)) throw new UsageError('--shard writes JSON or SARIF for `seaworthy merge` (use --format json or sarif, without --write-baseline)');
   return opts;
 }
 
@@ -43,7 +58,7 @@ export function displayPath(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
-export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const resolver = new ProjectConfigResolver();
   const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
   const { missing } = collected;
@@ -51,52 +66,80 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   if (missing.length && !collected.files.length) return 2;
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
-  const walkProblems = skippedProblems(collected.skipped);
+  const baseline = opts.baseline ? loadBaseline(opts.baseline, err) : undefined;
+  if (baseline === null) return 2;
+  const repoRoot = repositoryRootOf();
+  const output: CheckOutput = { findings: [], problems: [], scanned: [] };
+  const withRepoPath = <T extends { file: string }>(x: T) => ({ ...x, repoPath: repositoryPath(repoRoot, x.file) });
+  output.problems.push(...skippedProblems(collected.skipped).map(withRepoPath));
+  const walkCount = output.problems.length;
+  const results: AnalysisResult[] = [];
+  // The scanned files form the manifest catalogue: references resolve across them, as in `report`.
+  // (In worker threads when there are many, from the cache with --cache, a share with --shard: cli/scale.ts.)
   const records = await scanRecords({ files, roots: opts.paths, configOf, baseConfig: config, scale: opts.scale ?? {}, err });
-  const outcomes = records.map(({ file, record }) => checkOutcome(file, record.result, configOf(file)));
-  for (const o of outcomes) for (const e of o.errors) err.write(e);
-  const results = opts.format === 'sarif' ? records.map((r) => r.record.result) : [];
-  const shard = opts.scale?.shard && shardPayload(opts.scale.shard, files, records, outcomes, walkProblems, opts.paths, opts.format === 'sarif');
-  out.write(renderCheck(opts.format, outcomes, walkProblems, results, opts.paths, shard));
-  const { findings, problems } = flatten(outcomes, walkProblems);
-  const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
+  for (const { file, record } of records) {
+    const result = record.result;
+    const outcome = checkOutcome(file, result, configOf(file));
+    if (outcome.scanned) output.scanned.push(withRepoPath({ file: outcome.shown }));
+    output.findings.push(...checkedFindings(outcome.findings, record, repoRoot));
+    output.problems.push(...outcome.problems.map(withRepoPath));
+    for (const e of outcome.errors) err.write(e);
+    if (opts.format === 'sarif') results.push(result);
+  }
+  // A shard may get no file of a run that has some: not an empty scan.
+  const empty = opts.scale?.shard && files.length ? undefined : emptyScanExit(output.scanned.length, opts.paths, Boolean(opts.allowEmpty), err);
+  if (empty !== undefined) return empty;
+  if (opts.writeBaseline) {
+    const n = recordBaseline(opts.writeBaseline, output.findings);
+    err.write(`seaworthy: baseline ${opts.writeBaseline} records ${n} finding${n === 1 ? '' : 's'} in ${output.scanned.length} file${output.scanned.length === 1 ? '' : 's'}\n`);
+    return 0;
+  }
+  let hidden = 0;
+  if (baseline) {
+    const kept = applyBaseline(baseline, output.findings);
+    hidden = output.findings.length - kept.length;
+    output.findings = kept;
+    const keep = new Set(kept.map((f) => f.source).filter(Boolean));
+    for (const r of results) r.findings = r.findings.filter((f) => keep.has(f));
+  }
+  const plainRendered = render(opts, output, results, repoRoot);
+  const rendered = opts.scale?.shard ? withShard(opts.format, plainRendered, shardPayload(opts.scale.shard, files, opts.paths, walkCount, output, results)) : plainRendered;
+  if (hidden) err.write(`seaworthy: ${hidden} finding${hidden === 1 ? '' : 's'} in the baseline ${opts.baseline} not shown\n`);
+  if (opts.output) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
+    fs.writeFileSync(opts.output, rendered);
+    err.write(`seaworthy: ${output.findings.length} finding${output.findings.length === 1 ? '' : 's'} in ${output.scanned.length} file${output.scanned.length === 1 ? '' : 's'}; ${opts.format} written to ${opts.output}\n`);
+  } else out.write(rendered);
+  // A path that does not exist is a mistake in the call, even when the other paths were checked.
+  if (missing.length) return 2;
+  const worst = [...output.findings, ...output.problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
 
+export function render(opts: Pick<CheckOptions, 'format' | 'paths' | 'failOn'>, o: CheckOutput, results: AnalysisResult[], repoRoot: string): string {
+  const plain = (f: CliFinding): CliFinding => ({ file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId, category: f.category, severity: f.severity, message: f.message });
+  const plainProblem = (p: CliProblem): CliProblem => ({ file: p.file, line: p.line, column: p.column, severity: p.severity, message: p.message });
+  switch (opts.format) {
+    case 'sarif': return renderSarif(buildReport({ results, roots: opts.paths }), { toolVersion: VERSION, srcRoot: repoRoot });
+    case 'json': return JSON.stringify({ findings: o.findings.map(plain), problems: o.problems.map(plainProblem), filesScanned: o.scanned.length }, null, 2) + '\n';
+    case 'text': return formatText(o.findings, o.problems, o.scanned.length);
+    default: return renderCiFormat(opts.format, o, opts.failOn);
+  }
+}
+
 /** What `check` prints for one file. */
-export interface FileOutcome { findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
+export interface FileOutcome { shown: string; findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
 
 export function checkOutcome(file: string, r: AnalysisResult, config: EngineConfig): FileOutcome {
   const shown = displayPath(file);
   const c = toCliFindings(shown, r);
   return {
+    shown,
     findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
     problems: c.problems,
     errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
     scanned: Boolean(r.kind || r.problems.length),
   };
-}
-
-function flatten(outcomes: FileOutcome[], walkProblems: CliProblem[]): { findings: CliFinding[]; problems: CliProblem[]; scanned: number } {
-  return {
-    findings: outcomes.flatMap((o) => o.findings),
-    problems: [...walkProblems, ...outcomes.flatMap((o) => o.problems)],
-    scanned: outcomes.filter((o) => o.scanned).length,
-  };
-}
-
-/** The output of `check` (and of `merge`, which renders the shards' files together). `extra` rides along in a shard's output. */
-export function renderCheck(format: CheckOptions['format'], outcomes: FileOutcome[], walkProblems: CliProblem[], results: AnalysisResult[], roots: string[], extra?: object): string {
-  const { findings, problems, scanned } = flatten(outcomes, walkProblems);
-  if (format === 'sarif') {
-    const sarif = renderSarif(buildReport({ results, roots }));
-    if (!extra) return sarif;
-    const log = JSON.parse(sarif) as { runs: { properties: Record<string, unknown> }[] };
-    Object.assign(log.runs[0].properties, extra);
-    return JSON.stringify(log, null, 2) + '\n';
-  }
-  if (format === 'json') return JSON.stringify({ findings, problems, filesScanned: scanned, ...extra }, null, 2) + '\n';
-  return formatText(findings, problems, scanned);
 }
 
 /** What the folder walk did not look into (unreadable folders, links, FIFOs), as problems. */

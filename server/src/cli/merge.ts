@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import type { Severity } from '../engine/rule';
-import { RANK, renderCheck } from './check';
+import { RANK, render } from './check';
+import { repositoryRootOf } from './formats/paths';
+import type { CheckOutput } from './formats/types';
 import { SHARD_KEY, ShardPayload } from './scale';
 import { UsageError } from './usage';
 
@@ -32,7 +34,7 @@ function readShard(file: string): { format: 'json' | 'sarif'; payload: ShardPayl
   const sarif = Array.isArray(runs);
   const payload = (sarif ? runs[0]?.properties?.[SHARD_KEY] : data[SHARD_KEY]) as ShardPayload | undefined;
   if (!payload || payload.format !== 1) throw new UsageError(`${file} has no shard data: write it with \`seaworthy check --shard i/n --format json|sarif\``);
-  if (sarif && payload.files.some((f) => !f.result)) throw new UsageError(`${file} lacks the analyses SARIF needs`);
+  if (sarif && !payload.results && payload.output.scanned.length) throw new UsageError(`${file} lacks the analyses SARIF needs`);
   return { format: sarif ? 'sarif' : 'json', payload };
 }
 
@@ -55,10 +57,17 @@ export async function runMerge(opts: MergeOptions, out = process.stdout): Promis
   }
   const absent = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (absent.length) throw new UsageError(`shard${absent.length === 1 ? '' : 's'} ${absent.map((i) => `${i}/${total}`).join(', ')} missing: the merged report would leave files out`);
-  const files = shards.flatMap((s) => s.payload.files).sort((a, b) => a.order - b.order);
+  const order = new Map(first.order.map((f, i) => [f, i]));
+  const byFile = <T extends { file: string }>(xs: T[]) => xs.map((x, i) => ({ x, i })).sort((a, b) => (order.get(a.x.file) ?? -1) - (order.get(b.x.file) ?? -1) || a.i - b.i).map((e) => e.x);
+  // Each file is in one shard: its items keep their order; files come in walk order.
+  const output: CheckOutput = {
+    findings: byFile(shards.flatMap((s) => s.payload.output.findings)),
+    problems: [...first.output.problems.slice(0, first.walk), ...byFile(shards.flatMap((s) => s.payload.output.problems.slice(s.payload.walk)))],
+    scanned: byFile(shards.flatMap((s) => s.payload.output.scanned)),
+  };
   const format = [...formats][0];
-  const outcomes = files.map((f) => f.outcome);
-  out.write(renderCheck(format, outcomes, first.walkProblems, format === 'sarif' ? files.map((f) => f.result!) : [], first.roots));
-  const worst = [...outcomes.flatMap((o) => [...o.findings, ...o.problems]), ...first.walkProblems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
+  const results = format === 'sarif' ? shards.flatMap((s) => s.payload.results ?? []) : [];
+  out.write(render({ format, paths: first.roots, failOn: opts.failOn }, output, results, repositoryRootOf()));
+  const worst = [...output.findings, ...output.problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }

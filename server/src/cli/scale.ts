@@ -1,10 +1,14 @@
 import type { EngineConfig } from '../engine/config';
 import { DEFAULT_CACHE_FILE, ScanCache } from './cache';
-import type { CliProblem } from './format';
-import { analyseFiles, FileRecord } from './scan';
-import { parseShard, shareOf, ShardSpec } from './shard';
+import type { CliFinding } from './format';
+import type { AnalysisResult, Finding } from '../engine/analyze';
+import type { CheckedFinding, CheckOutput } from './formats/types';
+import { repositoryPath } from './formats/paths';
+import { fingerprintFindings } from './baseline';
+import { displayPath } from './check';
+import { analyseFiles, FileRecord, positionKey } from './scan';
+import { shareOf, parseShard, ShardSpec } from './shard';
 import { UsageError } from './usage';
-import type { FileOutcome } from './check';
 
 /** The options of `check` for large repositories: parallel workers, the re-run cache, CI shards. */
 export interface ScaleOptions { cache?: string; jobs?: number; shard?: ShardSpec }
@@ -50,25 +54,43 @@ export async function scanRecords(req: ScanRequest): Promise<{ file: string; rec
   return mine.map((file, i) => ({ file, record: records[i]! }));
 }
 
+/** Findings with their repository path, baseline fingerprint (computed where the text was) and engine finding, as `fingerprintFindings` gives them. */
+export function checkedFindings(findings: CliFinding[], record: FileRecord, repoRoot: string): CheckedFinding[] {
+  const engine = new Map<string, Finding>();
+  for (const f of record.result.findings) engine.set(positionKey(f.ruleId, f.range.start.line + 1, f.range.start.character + 1, f.range.end.line + 1, f.range.end.character + 1, f.message), f);
+  return findings.map((f) => {
+    const key = positionKey(f.ruleId, f.line, f.column, f.endLine, f.endColumn, f.message);
+    return { ...f, repoPath: repositoryPath(repoRoot, f.file), fingerprint: record.fingerprints[key] ?? fingerprintFindings([f], record.result, repoRoot)[0].fingerprint, source: engine.get(key) };
+  });
+}
+
 /** What a shard adds to its output so that `seaworthy merge` can render the whole run. */
 export interface ShardPayload {
   format: 1;
   index: number;
   total: number;
-  /** Files of the whole run (every shard walks the same tree), and the paths checked. */
   runFiles: number;
   roots: string[];
-  walkProblems: CliProblem[];
-  files: { order: number; outcome: FileOutcome; result?: FileRecord['result'] }[];
+  /** Display paths of the run's files, in walk order (every shard walks the same tree). */
+  order: string[];
+  /** The shard's output; its first `walk` problems are the walk's, the same in every shard. */
+  walk: number;
+  output: CheckOutput;
+  results?: AnalysisResult[];
 }
 export const SHARD_KEY = 'seaworthyShard';
 
-export function shardPayload(spec: ShardSpec, runFiles: string[], records: { file: string; record: FileRecord }[], outcomes: FileOutcome[], walkProblems: CliProblem[], roots: string[], withResults: boolean): Record<string, ShardPayload> {
-  const order = new Map(runFiles.map((f, i) => [f, i]));
+export function shardPayload(spec: ShardSpec, runFiles: string[], roots: string[], walk: number, output: CheckOutput, results: AnalysisResult[]): ShardPayload {
+  const strip = ({ source: _source, ...f }: CheckedFinding) => f as CheckedFinding;
   return {
-    [SHARD_KEY]: {
-      format: 1, index: spec.index, total: spec.total, runFiles: runFiles.length, roots, walkProblems,
-      files: records.map((r, i) => ({ order: order.get(r.file)!, outcome: outcomes[i], ...(withResults ? { result: r.record.result } : {}) })),
-    },
+    format: 1, index: spec.index, total: spec.total, runFiles: runFiles.length, roots, order: runFiles.map(displayPath), walk,
+    output: { ...output, findings: output.findings.map(strip) }, ...(results.length ? { results } : {}),
   };
+}
+
+/** The rendered JSON or SARIF with the payload (SARIF: in the run's properties). */
+export function withShard(format: string, rendered: string, payload: ShardPayload): string {
+  const data = JSON.parse(rendered) as Record<string, unknown> & { runs?: { properties: Record<string, unknown> }[] };
+  if (format === 'sarif' && data.runs) data.runs[0].properties[SHARD_KEY] = payload; else data[SHARD_KEY] = payload;
+  return JSON.stringify(data, null, 2) + '\n';
 }

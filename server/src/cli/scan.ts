@@ -1,6 +1,9 @@
 import * as os from 'os';
 import * as path from 'path';
-import type { AnalyzeHost } from '../engine/analyze';
+import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
+import { fingerprintFindings } from './baseline';
+import { unusedSuppressionFindings } from './check';
+import { toCliFindings } from './format';
 import type { EngineConfig } from '../engine/config';
 import { mapInWorkers, serveTasks } from '../engine/worker-pool';
 import { analyzePath, diskHost } from '../workspace/batch';
@@ -15,6 +18,18 @@ export interface FileRecord {
   result: IndexedResult;
   /** Every path the analysis asked the host about (files it read or looked for, catalogue folders): its cross-file inputs. */
   reads: string[];
+  /** Baseline fingerprints of the findings `check` can print, by positionKey: they need the text, which the record does not keep. */
+  fingerprints: Record<string, string>;
+}
+
+export const positionKey = (ruleId: string, line: number, column: number, endLine: number, endColumn: number, message: string) =>
+  `${ruleId}\u0000${line}:${column}-${endLine}:${endColumn}\u0000${message}`;
+
+function fingerprintsOf(r: AnalysisResult, config: EngineConfig): Record<string, string> {
+  const printable = [...toCliFindings('', r).findings, ...unusedSuppressionFindings('', r, config)];
+  const out: Record<string, string> = {};
+  fingerprintFindings(printable, r, '').forEach((f) => { out[positionKey(f.ruleId, f.line, f.column, f.endLine, f.endColumn, f.message)] = f.fingerprint; });
+  return out;
 }
 
 /**
@@ -65,7 +80,7 @@ async function analyseWith(host: AnalyzeHost, files: string[], configs: EngineCo
   for (let i = 0; i < files.length; i++) {
     const reads = new Set<string>();
     const r = await analyzePath(files[i], configs[i], recordingReads(host, reads));
-    out.push({ result: slim(r), reads: [...reads].sort() });
+    out.push({ result: slim(r), reads: [...reads].sort(), fingerprints: fingerprintsOf(r, configs[i]) });
   }
   return out;
 }
