@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { perEdit } from './per-edit';
 import { lspLatency } from './lsp-latency';
+import { startupBench } from './startup';
 import { peers } from './peers';
 import { incremental, memory } from './workspace';
 import { pathological } from './pathological';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${skipped}\n`);
     parts.push(`${skipped[0].toUpperCase()}${skipped.slice(1)}.`, '');
   }
+  await section('Startup and first diagnostics', 'A fresh language server (what activation on a YAML file starts): spawn → `initialize` answered, then the first document opened → its first `publishDiagnostics` (medians of 5 fresh processes). A YAML file that is no container file gets an empty answer; the Dockerfile and the manifest show the cost of a real first analysis (secretlint and the rules load lazily).', () => startupBench(quick));
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
   await section('7. Incremental multi-document analysis', 'The same keystroke in the middle of a 10- and a 1,000-document manifest (issue #18: ratio ≤ 1.5×): through the built server (edit → `publishDiagnostics`, includes the 200 ms debounce; one edit at a time), and in the engine without debounce (engine/incremental.ts against a full analysis of the same text).', () => multiDocument(quick));
   await section('8. Parallel scan threshold', 'Sequential (`--jobs 1`) against worker threads on generated workspaces of growing size, fresh processes: where threads start to pay (the CLI goes parallel from `PARALLEL_MIN_FILES` in server/src/cli/scan.ts).', () => parallelThreshold(quick));
