@@ -33,8 +33,10 @@ function fingerprintsOf(r: AnalysisResult, config: EngineConfig): Record<string,
 }
 
 /**
- * Below this many files a scan stays on the main thread: starting a worker and loading the engine in it
- * costs about as much as analysing a few hundred small files (bench: "Parallel scan threshold").
+ * Below this many files a scan stays on the main thread: a worker loads the engine and warms its own
+ * JIT and caches. Provisional: bench section 8 ("Parallel scan threshold") measures where threads pay,
+ * and could only be run on a machine loaded by other sessions, where they never did; set it from an
+ * idle run.
  */
 export const PARALLEL_MIN_FILES = 150;
 /** Files a worker takes at a time: neighbours together (a Compose file and its Dockerfiles share parses). */
