@@ -6,12 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PeerIds, Rule } from '../server/src/engine/rule';
 import { allRules } from '../server/src/rules';
+import { setOf, setReasonOf } from '../server/src/engine/rule-sets';
 
 const PEER_NAMES: Record<keyof PeerIds, string> = {
   hadolint: 'hadolint', buildkit: 'Docker build checks', kics: 'KICS', checkov: 'Checkov', kubeLinter: 'kube-linter',
   polaris: 'Polaris', trivy: 'Trivy', dclint: 'dclint', kubeScore: 'kube-score',
 };
-const KIND_NAMES = { dockerfile: 'Dockerfile', compose: 'Docker Compose', kubernetes: 'Kubernetes (and Helm templates)' };
+const KIND_NAMES = { dockerfile: 'Dockerfile', compose: 'Docker Compose', kubernetes: 'Kubernetes (and Helm templates)', env: 'Env files (.env)' };
 
 export function ruleDoc(rule: Rule): string {
   const peers = (Object.keys(PEER_NAMES) as (keyof PeerIds)[])
@@ -26,6 +27,7 @@ export function ruleDoc(rule: Rule): string {
     '|---|---|',
     `| Category | \`${rule.category}\` |`,
     `| Principle | ${rule.principle} |`,
+    `| Rule set | ${setOf(rule)} |`,
     `| Default severity | ${rule.severity} |`,
     `| Quick fix | ${rule.fix === 'none' ? 'none' : rule.fix} |`,
     `| Checks | ${rule.kinds.map((k) => KIND_NAMES[k]).join(', ')} |`,
@@ -33,6 +35,10 @@ export function ruleDoc(rule: Rule): string {
     '## Why it matters',
     '',
     rule.docs.why,
+    '',
+    '## Rule set',
+    '',
+    `\`${setOf(rule)}\`. ${setReasonOf(rule).replace(/<id>/g, rule.id)}`,
     '',
     '## Bad',
     '',
@@ -62,8 +68,14 @@ export function ruleDoc(rule: Rule): string {
 
 export function indexDoc(rules: readonly Rule[]): string {
   const rows = [...rules].sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id))
-    .map((r) => `| [${r.id}](${r.id}.md) | ${r.title} | \`${r.category}\` | ${r.severity} | ${r.fix} | ${r.kinds.join(', ')} |`);
-  return ['# Rules', '', `${rules.length} rules. Generated from the rule modules by \`npm run docs\`.`, '', '| Rule | Title | Category | Severity | Fix | Kinds |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
+    .map((r) => `| [${r.id}](${r.id}.md) | ${r.title} | \`${r.category}\` | ${setOf(r)} | ${r.severity} | ${r.fix} | ${r.kinds.join(', ')} |`);
+  const strict = rules.filter((r) => setOf(r) === 'strict').length;
+  return [
+    '# Rules', '',
+    `${rules.length} rules, ${rules.length - strict} in \`recommended\` and ${strict} more in \`strict\`. Generated from the rule modules by \`npm run docs\`.`, '',
+    '**Rule sets.** `recommended` is the default in the editor, the CLI and the report: rules that are right on real projects almost every time. `strict` adds policy and taste (image labels, process limits, container names, grace periods, ...) and rules not yet precise enough to run by default. Choose with `extends: strict` in `.seaworthy.yaml`, `--rules strict` on the command line or the editor setting `seaworthy.ruleSet`; a rule given a severity under `rules:` runs whatever the set. Each rule\'s page says why it is in its set; [severity.md](../severity.md) says what the severities mean.', '',
+    '| Rule | Title | Category | Set | Severity | Fix | Kinds |', '|---|---|---|---|---|---|---|', ...rows, '',
+  ].join('\n');
 }
 
 export function expectedDocs(): Map<string, string> {

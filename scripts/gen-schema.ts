@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CONFIG_KEYS, LEVELS, PSEUDO_RULE_IDS } from '../server/src/engine/project-config';
 import { allRules } from '../server/src/rules';
+import { setOf } from '../server/src/engine/rule-sets';
 
 export const SCHEMA_PATH = path.join('schemas', 'seaworthy.schema.json');
 
@@ -14,7 +15,7 @@ export function projectConfigSchema(): Record<string, unknown> {
   const level = { type: 'string', enum: LEVELS };
   const ruleProps: Record<string, unknown> = {};
   for (const r of [...allRules].sort((a, b) => a.id.localeCompare(b.id))) {
-    ruleProps[r.id] = { ...level, description: `${r.title} (default: ${r.severity}).`, markdownDescription: `${r.title} (default: \`${r.severity}\`). [Docs](https://github.com/seaworthy-dev/seaworthy/blob/main/docs/rules/${r.id}.md)` };
+    ruleProps[r.id] = { ...level, description: `${r.title} (default: ${r.severity}; rule set ${setOf(r)}).`, markdownDescription: `${r.title} (default: \`${r.severity}\`; rule set \`${setOf(r)}\`). [Docs](https://github.com/seaworthy-dev/seaworthy/blob/main/docs/rules/${r.id}.md)` };
   }
   for (const id of PSEUDO_RULE_IDS) ruleProps[id] = { ...level, description: 'Suppression comments that suppress nothing (default: info).' };
   const properties: Record<string, unknown> = {};

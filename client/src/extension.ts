@@ -28,7 +28,12 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dockercompose' },
   { scheme: 'file', language: 'helm' },
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
+  // Env files (committed secrets; a Compose project's `${VAR}` values), whatever language mode shows them.
+  { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
 ];
+
+/** Extensions that report Dockerfile syntax problems (both use dockerfile-utils). */
+const DOCKER_EXTENSIONS = ['ms-azuretools.vscode-docker', 'docker.docker'];
 
 export function activate(context: vscode.ExtensionContext): SeaworthyApi {
   const output = vscode.window.createOutputChannel('Seaworthy', { log: true });
@@ -43,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
     outputChannel: output,
     synchronize: { configurationSection: 'seaworthy' },
     // A function: read again when the server restarts (settings, and trust once the user grants it).
-    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration('seaworthy'), trusted: vscode.workspace.isTrusted }),
+    // dockerExtension: a Docker extension shows Dockerfile syntax problems itself (seaworthy.dockerfileSyntax: auto).
+    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration('seaworthy'), trusted: vscode.workspace.isTrusted, dockerExtension: DOCKER_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined), clientCommands: true }),
     // Rule links open the rendered, read-only rule page (ruleDocs.ts), not the Markdown source.
     middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withRuleDocLink)) },
   };

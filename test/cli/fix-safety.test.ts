@@ -50,14 +50,15 @@ describe('seaworthy fix keeps every value (CLI)', function () {
     const text = 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: "pa$$1word-Xq7"\n';
     fs.writeFileSync(path.join(tmp, 'compose.yaml'), text);
     fs.mkdirSync(path.join(tmp, '.env'));
-    const first = run(['fix', 'compose.yaml'], tmp);
+    // strict: slow-shutdown-without-grace (a strict rule) is the other fix that must still apply.
+    const first = run(['fix', 'compose.yaml', '--rules', 'strict'], tmp);
     assert.doesNotMatch(first.out, /more serious problem \(hardcoded-secret\)/, first.out);
     assert.match(first.out, /^fixed compose\.yaml: slow-shutdown-without-grace: /m, first.out);
     assert.match(first.out, /hardcoded-secret$/m, 'the secret is listed among the remaining findings');
     assert.strictEqual(first.code, 1, first.out);
     const after = fs.readFileSync(path.join(tmp, 'compose.yaml'), 'utf8');
     assert.match(after, /POSTGRES_PASSWORD: "pa\$\$1word-Xq7"/);
-    const second = run(['fix', 'compose.yaml'], tmp);
+    const second = run(['fix', 'compose.yaml', '--rules', 'strict'], tmp);
     assert.doesNotMatch(second.out, /^fixed /m, second.out);
     assert.strictEqual(fs.readFileSync(path.join(tmp, 'compose.yaml'), 'utf8'), after);
   });

@@ -116,7 +116,8 @@ describe('check --cache', function () {
     const analysed = [...r.err.matchAll(/^seaworthy: analysed (.*)$/gm)].map((m) => m[1]).sort();
     return { ...r, analysed };
   };
-  const all = ['api/Dockerfile', 'compose.yaml', 'k8s/deploy.yaml', 'k8s/secret.yaml', 'other/Dockerfile', 'web/Dockerfile'];
+  // .env is analysed too (env files are checked for committed secrets).
+  const all = ['.env', 'api/Dockerfile', 'compose.yaml', 'k8s/deploy.yaml', 'k8s/secret.yaml', 'other/Dockerfile', 'web/Dockerfile'];
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-cache-'));
@@ -154,7 +155,7 @@ describe('check --cache', function () {
   it('is invalidated by an env file the Compose file reads', () => {
     cached();
     write('.env', 'LOG_LEVEL=debug\n');
-    assert.deepStrictEqual(cached().analysed, ['compose.yaml']);
+    assert.deepStrictEqual(cached().analysed, ['.env', 'compose.yaml']);
     fs.rmSync(path.join(dir, '.env'));
     assert.deepStrictEqual(cached().analysed, ['compose.yaml']);
   });
@@ -173,7 +174,7 @@ describe('check --cache', function () {
     write('.seaworthy.yaml', 'rules:\n  unpinned-image: off\n');
     // (A new .seaworthy.yaml is itself a YAML file of the run.)
     const r = cached();
-    assert.deepStrictEqual(r.analysed, ['.seaworthy.yaml', ...all]);
+    assert.deepStrictEqual(r.analysed, ['.seaworthy.yaml', ...all].sort());
     assert.ok(!r.out.includes('unpinned-image'));
     write('other/.seaworthy.yaml', 'rules:\n  unpinned-image: warning\n');
     // The manifests too: a new YAML file could be a manifest of the catalogue their references resolve against.

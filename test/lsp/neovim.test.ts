@@ -49,7 +49,7 @@ describe('Neovim (built-in LSP client, headless) with seaworthy-language-server'
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-nvim-'));
     project = path.join(tmp, 'project');
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, 'Dockerfile'), 'FROM node:20.11-alpine\nUSER node\nENV API_TOKEN=abc123def456ghi\nCMD ["node", "server.js"]\n');
+    fs.writeFileSync(path.join(project, 'Dockerfile'), 'FROM node:20.11-alpine\nUSER node\nENV API_TOKEN=abc123def456ghi\nCMD ["node", "server.js"]\nEXPOSE 3000\n');
     fs.writeFileSync(path.join(project, 'compose.yaml'), COMPOSE);
     const out = path.join(tmp, 'result.json');
     const r = spawnSync('nvim', ['--headless', '--clean', '-c', `luafile ${script}`], {

@@ -23,8 +23,9 @@ const noGit = { refuseReason: () => undefined, ignored: () => false };
 
 interface CaseOptions { safeOnly?: boolean; settings?: Partial<EngineConfig['settings']> }
 
+/** The rule alone, whichever set holds it. */
 function onlyRule(id: string, opts: CaseOptions): EngineConfig {
-  const c = defaultConfig();
+  const c: EngineConfig = { ...defaultConfig(), ruleSet: 'strict' };
   for (const r of allRules) if (r.id !== id) c.rules[r.id] = 'off';
   Object.assign(c.settings, opts.settings ?? {});
   return c;

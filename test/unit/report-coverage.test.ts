@@ -26,11 +26,14 @@ describe('report: section coverage', () => {
     assert.ok(rollout.assessed > 0 && rollout.notApplicable === undefined);
   });
 
-  it('every section with checks counts exactly the rules that land in it', () => {
-    const report = buildReport({ results: [result('/p/Dockerfile', 'dockerfile')], roots: ['/p'] });
-    for (const s of report.sections) {
-      assert.deepStrictEqual(s.checkList.map((c) => c.ruleId).sort(), allRules.filter((r) => sectionIdOf(r) === s.id).map((r) => r.id).sort(), s.id);
-      assert.strictEqual(s.checks, s.checkList.length);
+  it('every section with checks counts exactly the rules of the active rule set that land in it', () => {
+    for (const ruleSet of ['recommended', 'strict'] as const) {
+      const report = buildReport({ results: [result('/p/Dockerfile', 'dockerfile')], roots: ['/p'], config: { rules: {}, ruleSet } });
+      const inSet = allRules.filter((r) => ruleSet === 'strict' || (r.set ?? 'recommended') === 'recommended');
+      for (const s of report.sections) {
+        assert.deepStrictEqual(s.checkList.map((c) => c.ruleId).sort(), inSet.filter((r) => sectionIdOf(r) === s.id).map((r) => r.id).sort(), `${ruleSet} ${s.id}`);
+        assert.strictEqual(s.checks, s.checkList.length);
+      }
     }
   });
 

@@ -14,12 +14,14 @@ import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
 import { applyProjectConfig, parseProjectConfig, PROJECT_CONFIG_NAMES } from '../../server/src/engine/project-config';
 
 /** A rule folder may hold a `.seaworthy.yaml` (e.g. to turn on a policy such as requireDigests) for its fixtures. */
+/** Fixtures run every rule (`strict`), whichever set holds it; a folder's `.seaworthy.yaml` may say otherwise. */
 function folderConfig(dir: string): EngineConfig {
+  const everyRule: EngineConfig = { ...defaultConfig(), ruleSet: 'strict' };
   const file = PROJECT_CONFIG_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-  if (!file) return defaultConfig();
+  if (!file) return everyRule;
   const loaded = parseProjectConfig(file, fs.readFileSync(file, 'utf8'));
   assert.deepStrictEqual(loaded.errors, [], `${file} is invalid`);
-  return applyProjectConfig(defaultConfig(), loaded.config);
+  return applyProjectConfig(everyRule, loaded.config);
 }
 
 const EXPECT = /^\s*#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*$/;

@@ -5,7 +5,9 @@ import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
 import { collectFiles, SkippedPath } from '../workspace/files';
-import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
+import { analyzePath, diskHost } from '../workspace/batch';
+import { CliFinding, CliProblem, toCliFindings } from './format';
+import { counted, countedResult, readSelectionFlag, selectedText, SelectionOptions, withRuleSet } from './selection';
 import { UsageError } from './usage';
 import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
@@ -19,7 +21,7 @@ import { ScaleOptions, parseScaleOption, scanRecords, checkedFindings, shardPayl
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export interface CheckOptions {
+export interface CheckOptions extends SelectionOptions {
   paths: string[]; format: CheckFormat; failOn: Severity;
   output?: string; baseline?: string; writeBaseline?: string; allowEmpty?: boolean;
   /** --cache, --jobs, --shard (cli/scale.ts). */
@@ -45,6 +47,7 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     else if (flag === '--write-baseline') opts.writeBaseline = value();
     else if (flag === '--allow-empty') opts.allowEmpty = true;
     else if (parseScaleOption(flag, value, (opts.scale ??= {}))) continue;
+    else if (readSelectionFlag(flag, value, opts)) continue;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
@@ -58,7 +61,8 @@ export function displayPath(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
-export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runCheck(opts: CheckOptions, base: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const config = withRuleSet(base, opts);
   const resolver = new ProjectConfigResolver();
   const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
   const { missing } = collected;
@@ -102,7 +106,11 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
     const keep = new Set(kept.map((f) => f.source).filter(Boolean));
     for (const r of results) r.findings = r.findings.filter((f) => keep.has(f));
   }
-  const plainRendered = render(opts, output, results, repoRoot);
+  // Below --min-severity a finding does not exist for this run; text output still sums up what it did not list.
+  const everything = { findings: output.findings, problems: output.problems };
+  output.findings = counted(output.findings, opts);
+  output.problems = counted(output.problems, opts);
+  const plainRendered = render(opts, output, results.map((r) => countedResult(r, opts)), repoRoot, everything);
   const rendered = opts.scale?.shard ? withShard(opts.format, plainRendered, shardPayload(opts.scale.shard, files, opts.paths, walkCount, output, results)) : plainRendered;
   if (hidden) err.write(`seaworthy: ${hidden} finding${hidden === 1 ? '' : 's'} in the baseline ${opts.baseline} not shown\n`);
   if (opts.output) {
@@ -116,13 +124,13 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   return worst ? 1 : 0;
 }
 
-export function render(opts: Pick<CheckOptions, 'format' | 'paths' | 'failOn'>, o: CheckOutput, results: AnalysisResult[], repoRoot: string): string {
+export function render(opts: Pick<CheckOptions, 'format' | 'paths' | 'failOn'> & Partial<SelectionOptions>, o: CheckOutput, results: AnalysisResult[], repoRoot: string, everything: Pick<CheckOutput, 'findings' | 'problems'> = o): string {
   const plain = (f: CliFinding): CliFinding => ({ file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId, category: f.category, severity: f.severity, message: f.message });
   const plainProblem = (p: CliProblem): CliProblem => ({ file: p.file, line: p.line, column: p.column, severity: p.severity, message: p.message });
   switch (opts.format) {
     case 'sarif': return renderSarif(buildReport({ results, roots: opts.paths }), { toolVersion: VERSION, srcRoot: repoRoot });
     case 'json': return JSON.stringify({ findings: o.findings.map(plain), problems: o.problems.map(plainProblem), filesScanned: o.scanned.length }, null, 2) + '\n';
-    case 'text': return formatText(o.findings, o.problems, o.scanned.length);
+    case 'text': return selectedText(everything.findings, everything.problems, o.scanned.length, opts);
     default: return renderCiFormat(opts.format, o, opts.failOn);
   }
 }

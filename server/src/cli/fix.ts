@@ -9,14 +9,15 @@ import type { Severity } from '../engine/rule';
 import { collectFiles } from '../workspace/files';
 import { displayPath, RANK, reportBrokenConfigs, skippedProblems, unusedSuppressionFindings } from './check';
 import { unifiedDiff } from './diff';
-import { CliFinding, CliProblem, formatText, toCliFindings } from './format';
+import { CliFinding, CliProblem, toCliFindings } from './format';
+import { counted, readSelectionFlag, selectedText, SelectionOptions, withRuleSet } from './selection';
 import { fileCatalogue } from '../workspace/batch';
 import { analyzeText, prepareText } from '../engine/analyze';
 import { knownTokens, maskRanges, maskSpans, printable, printableLines, storedSecretSpans, urlCredentials } from '../engine/mask';
 import { flagReader, UsageError } from './usage';
 import { emptyScanExit } from './empty-scan';
 
-export interface FixOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity; allowEmpty?: boolean }
+export interface FixOptions extends SelectionOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity; allowEmpty?: boolean }
 
 export function parseFixArgs(args: string[]): FixOptions {
   const opts: FixOptions = { paths: [], unsafe: false, dryRun: false, failOn: 'error' };
@@ -29,7 +30,8 @@ export function parseFixArgs(args: string[]): FixOptions {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
       opts.failOn = v as Severity;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    } else if (readSelectionFlag(flag, value, opts)) continue;
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(args[i.at]);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
@@ -40,7 +42,8 @@ export function parseFixArgs(args: string[]): FixOptions {
  * `seaworthy fix`: the editor's fix-all, on disk. Each file is fixed in passes until nothing applies;
  * the exit code is judged, like `check`, on what remains.
  */
-export async function runFix(opts: FixOptions, base: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, session = new FixSession()): Promise<number> {
+export async function runFix(opts: FixOptions, defaults: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, session = new FixSession()): Promise<number> {
+  const base = withRuleSet(defaults, opts);
   const resolver = new ProjectConfigResolver();
   const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
   for (const m of collected.missing) err.write(`seaworthy: ${m}: no such file or directory\n`);
@@ -118,8 +121,8 @@ async function fixFiles(opts: FixOptions, files: string[], skipped: Parameters<t
   }
   if (!applied.length) out.write('No fixes to apply.\n');
   else out.write(`${applied.length} fix${applied.length === 1 ? '' : 'es'} ${opts.dryRun ? 'would change' : 'changed'} ${changed.length} file${changed.length === 1 ? '' : 's'}${opts.dryRun ? ' (dry run: nothing written)' : ''}.\n`);
-  out.write(formatText(findings, problems, scanned));
-  return [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]) ? 1 : 0;
+  out.write(selectedText(findings, problems, scanned, opts));
+  return [...counted(findings, opts), ...counted(problems, opts)].some((f) => RANK[f.severity] >= RANK[opts.failOn]) ? 1 : 0;
 }
 
 /**

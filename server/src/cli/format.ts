@@ -21,7 +21,8 @@ const paint = (code: string, s: string) => (useColor() ? `\u001b[${code}m${s}\u0
 const SEV_COLOR: Record<Severity, string> = { error: '31', warning: '33', info: '36' };
 
 /** ESLint "stylish"-like: findings grouped by file, then a summary line. */
-export function formatText(findings: CliFinding[], problems: CliProblem[], filesScanned: number): string {
+/** `notListed`: one line about what was left out of the list (info findings, by default). */
+export function formatText(findings: CliFinding[], problems: CliProblem[], filesScanned: number, notListed?: string): string {
   const byFile = new Map<string, (CliFinding | (CliProblem & { ruleId?: string }))[]>();
   for (const p of problems) (byFile.get(p.file) ?? byFile.set(p.file, []).get(p.file)!).push(p);
   for (const f of findings) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
@@ -39,6 +40,7 @@ export function formatText(findings: CliFinding[], problems: CliProblem[], files
   const total = counts.error + counts.warning + counts.info;
   out.push('');
   if (total) out.push(paint(counts.error ? '31;1' : '33;1', `✖ ${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${filesScanned} file${filesScanned === 1 ? '' : 's'}`));
-  else out.push(paint('32', `✔ No problems in ${filesScanned} file${filesScanned === 1 ? '' : 's'}`));
+  else out.push(paint('32', `✔ No problems${notListed ? ' listed' : ''} in ${filesScanned} file${filesScanned === 1 ? '' : 's'}`));
+  if (notListed) out.push(paint('36', notListed));
   return out.join('\n') + '\n';
 }

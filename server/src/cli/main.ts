@@ -27,6 +27,12 @@ Options for check:
   --cache-location FILE    Where the cache is kept
   --jobs N                 Worker threads (default: one per core when there are many files)
   --shard i/n              Analyse the i-th of n shares of the files (CI matrices; see docs/sharding.md)
+  --rules recommended|strict
+                           Rule set (default: recommended, or .seaworthy.yaml's extends)
+  -q, --quiet              Errors only (like --min-severity error)
+  --min-severity error|warning|info
+                           Leave out findings below this severity (output and exit code)
+  --verbose                List info findings in text output (summed up in one line otherwise)
   -h, --help               Show this help
 
 Options for report:
@@ -35,6 +41,8 @@ Options for report:
   --output FILE            Write the report to FILE instead of standard output
   --fail-under SCORE       Exit with 1 when the overall score is below SCORE (0-100)
   --allow-empty            As for check
+  --rules recommended|strict
+                           Rule set checked and scored (default: recommended)
 
 Options for fix:
   --unsafe                 Also apply fixes that change behaviour (e.g. pinning, removing VOLUME)
@@ -42,6 +50,8 @@ Options for fix:
   --fail-on error|warning|info
                            As for check, judged on what remains after fixing
   --allow-empty            As for check
+  --rules, --quiet, --min-severity, --verbose
+                           As for check
 
 Configuration: .seaworthy.yaml, found by walking up from each file to the repository root.
 

@@ -5,11 +5,13 @@ import { applyProjectConfig, formatConfigErrors, ProjectConfigResolver } from '.
 import { REPORT_FORMATS, renderReport, reportOf, ReportFormat } from '../report';
 import { WorkspaceIndex } from '../workspace/index';
 import { flagReader, UsageError } from './usage';
+import type { RuleSet } from '../engine/rule';
+import { readRuleSet, withRuleSet } from './selection';
 import { emptyScanExit } from './empty-scan';
 import { repositoryRootOf } from './formats/paths';
 import { VERSION } from './version';
 
-export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number; allowEmpty?: boolean }
+export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number; allowEmpty?: boolean; rules?: RuleSet }
 
 export function parseReportArgs(args: string[]): ReportOptions {
   const opts: ReportOptions = { paths: [], format: 'markdown' };
@@ -26,6 +28,7 @@ export function parseReportArgs(args: string[]): ReportOptions {
       if (!Number.isInteger(v) || v < 0 || v > 100) throw new UsageError('--fail-under needs a whole number from 0 to 100');
       opts.failUnder = v;
     } else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (flag === '--rules') opts.rules = readRuleSet(value);
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
@@ -34,7 +37,8 @@ export function parseReportArgs(args: string[]): ReportOptions {
 }
 
 /** Scans the paths as one workspace (cross-file links included) and writes the report. */
-export async function runReport(opts: ReportOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+export async function runReport(opts: ReportOptions, base: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+  const config = withRuleSet(base, opts);
   const missing = opts.paths.filter((p) => !fs.existsSync(p));
   for (const m of missing) err.write(`seaworthy: ${m}: no such file or directory\n`);
   const roots = opts.paths.filter((p) => !missing.includes(p));
@@ -53,7 +57,8 @@ export async function runReport(opts: ReportOptions, config: EngineConfig = defa
   const broken = new Map(index.results().map((r) => resolver.forFile(r.path).project).filter((p) => p?.errors.length).map((p) => [p!.file, p!]));
   for (const b of broken.values()) err.write(`seaworthy: invalid configuration:\n${formatConfigErrors(b)}\n`);
   if (broken.size) return 2;
-  const report = reportOf(index);
+  // The first root's project configuration says which rule set the sections are counted against.
+  const report = reportOf(index, configFor(path.join(path.resolve(roots[0]), '.seaworthy.yaml')));
   const empty = emptyScanExit(report.totals.files, roots, Boolean(opts.allowEmpty), err);
   if (empty !== undefined) return empty;
   const text = renderReport(report, opts.format, { toolVersion: VERSION, srcRoot: repositoryRootOf() });

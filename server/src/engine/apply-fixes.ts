@@ -8,6 +8,7 @@ import { isCatalogueQuery } from '../workspace/catalogue';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText, AnalysisResult, AnalyzeHost, Finding, parseModel, prepareText } from './analyze';
+import { dockerfileSyntaxProblems } from '../parse/dockerfile-syntax';
 import type { EngineConfig } from './config';
 import { isEnvFile } from './dotenv';
 import { lineBreakOf, splitLines } from '../model/line-breaks';
@@ -131,8 +132,15 @@ export class FixSession {
     };
   }
 
+  /** The passes judge findings only: Dockerfile syntax problems are added once, to what remains (withSyntax). */
   analyze(abs: string, config: EngineConfig): Promise<AnalysisResult> {
-    return analyzeText(abs, this.read(abs) ?? '', config, this.host(config));
+    return analyzeText(abs, this.read(abs) ?? '', { ...config, dockerfileSyntax: false }, this.host(config));
+  }
+
+  private withSyntax(abs: string, config: EngineConfig, result: AnalysisResult): AnalysisResult {
+    if (result.kind !== 'dockerfile' || config.dockerfileSyntax === false) return result;
+    const text = prepareText(this.read(abs) ?? '', config).text;
+    return text === undefined ? result : { ...result, problems: [...result.problems, ...dockerfileSyntaxProblems(text)] };
   }
 
   /** Files whose content differs from the disk: what `fix` writes or diffs. */
@@ -287,7 +295,7 @@ export class FixSession {
       const before = new Map(this.overlay);
       const p = await this.checkedPass(abs, result, config, { unsafe: opts.unsafe, refuse, skip, planFrom: withoutBanned(result, banned, opts.unsafe) });
       if (!p.chosen) {
-        if (!changedInRound) return { applied, refused: [...refused.values()], result, converged: true };
+        if (!changedInRound) return { applied, refused: [...refused.values()], result: this.withSyntax(abs, config, result), converged: true };
         changedInRound = false;
         banned.clear();
         continue;
@@ -305,7 +313,7 @@ export class FixSession {
       }
     }
     const left = result.model ? planPass(withoutBanned(result, banned, opts.unsafe), abs, this.read, opts.unsafe).chosen.length : 0;
-    return { applied, refused: [...refused.values()], result, converged: left === 0 };
+    return { applied, refused: [...refused.values()], result: this.withSyntax(abs, config, result), converged: left === 0 };
   }
 
   private changedSince(snapshot: Map<string, string>): boolean {

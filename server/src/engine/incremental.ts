@@ -4,7 +4,7 @@ import { Position, Range, SourceText } from '../model/range';
 import { yamlParserView } from '../model/line-breaks';
 import { detectKind, isHelmTemplatePath } from '../parse/detect';
 import { parseKubernetes } from '../parse/kubernetes';
-import { AnalysisResult, AnalyzeHost, Cancelled, FileProblem, Finding, finishResult, prepareText, runRules } from './analyze';
+import { AnalysisResult, AnalyzeHost, Cancelled, FileProblem, Finding, finishResult, prepareText, runRulesOn } from './analyze';
 import type { EngineConfig } from './config';
 import type { Rule, TokenMatch } from './rule';
 import { allRules } from '../rules';
@@ -197,7 +197,7 @@ export class IncrementalManifest {
         if (kept && kept.facts === facts && answersAlike(host, kept.calls)) continue;
         const objects = states.filter((s) => s === d || isFact.has(s)).flatMap((s) => s.model.objects);
         const calls: Call[] = [];
-        const run = await runRules(path, 'kubernetes', { ...d.model, objects }, d.tokens, config, recordingCalls(host, calls), (r) => r === rule);
+        const run = await runRulesOn(path, 'kubernetes', { ...d.model, objects }, d.tokens, config, recordingCalls(host, calls), (r) => r === rule);
         const mine = run.findings.filter((f) => inDocument(f, d));
         d.byRule.set(rule.id, { findings: mine, ruleErrors: run.ruleErrors, stopped: run.stopped, calls, facts });
       }
@@ -212,7 +212,7 @@ export class IncrementalManifest {
     const ruleErrors: AnalysisResult['ruleErrors'] = [];
     try { tokens = await scanTokens(c.text, source); } catch (e) { ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
     const calls: Call[] = [];
-    const run = await runRules(path, 'kubernetes', relocated, tokens, config, recordingCalls(host, calls), (r) => !r.crossDocument);
+    const run = await runRulesOn(path, 'kubernetes', relocated, tokens, config, recordingCalls(host, calls), (r) => !r.crossDocument);
     return {
       id: nextStateId++, model: relocated, tokens, findings: run.findings, ruleErrors: [...ruleErrors, ...run.ruleErrors], stopped: run.stopped, calls,
       kinds: new Set(relocated.objects.map((o) => o.kind)), docCount: Math.max(1, ...relocated.objects.map((o) => o.docIndex + 1)), lastLine: c.firstLine + source.ownLineCount - 1, byRule: new Map(),
@@ -231,11 +231,11 @@ export class IncrementalManifest {
     const model: KubernetesModel = { kind: 'kubernetes', uri: path, source: this.file.source, objects, helm: false, problems: states.flatMap((s) => s.model.problems) };
     const tokens = states.flatMap((s) => s.tokens);
     const result: AnalysisResult = { path, kind: 'kubernetes', model, findings: [], suppressed: [], unusedSuppressions: [], ruleErrors: [], problems: model.problems.map((p) => ({ ...p, severity: p.severity ?? 'error' as const })) };
-    const whole = await runRules(path, 'kubernetes', model, tokens, config, host, (r) => r.crossDocument === true);
+    const whole = await runRulesOn(path, 'kubernetes', model, tokens, config, host, (r) => r.crossDocument === true);
     const runs: Omit<RuleRun, 'calls'>[] = [...states.flatMap((s) => [s, ...s.byRule.values()]), whole];
     result.ruleErrors.push(...runs.flatMap((r) => r.ruleErrors));
     const stopped = runs.find((r) => r.stopped)?.stopped;
     if (stopped) result.problems.push(stopped);
-    return finishResult(result, model, runs.flatMap((r) => r.findings), tokens);
+    return finishResult(result, model, runs.flatMap((r) => r.findings), tokens, config);
   }
 }

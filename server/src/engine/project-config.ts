@@ -11,6 +11,8 @@ import { compileGlob, Glob, globProblem, InvalidGlob } from '../workspace/globs'
 import { readTextFile, SIDE_FILE_MAX_BYTES, UnreadableFile } from '../workspace/safe-read';
 import { allRules } from '../rules';
 import type { EngineConfig, RuleLevel } from './config';
+import type { RuleSet } from './rule';
+import { isRuleSet, RULE_SETS } from './rule-sets';
 
 export const PROJECT_CONFIG_NAMES = ['.seaworthy.yaml', '.seaworthy.yml'];
 /** Ids that are not rules but can be configured like one (the CLI reports unused suppressions under it). */
@@ -18,6 +20,8 @@ export const PSEUDO_RULE_IDS = ['unused-suppression'];
 export const LEVELS: RuleLevel[] = ['error', 'warning', 'info', 'off'];
 
 export interface ProjectConfig {
+  /** The rule set to start from; per-rule `rules` entries override it. */
+  extends?: RuleSet;
   rules: Record<string, RuleLevel>;
   /** Globs relative to the config file's folder; a pattern without `/` matches at any depth. */
   ignore: string[];
@@ -37,6 +41,7 @@ export interface LoadedProjectConfig { file: string; dir: string; config: Projec
 
 /** The keys, their JSON-Schema shape and description: the validator and `scripts/gen-schema.ts` share them. */
 export const CONFIG_KEYS: Record<string, { description: string; schema: Record<string, unknown> }> = {
+  extends: { description: 'The rule set to start from: `recommended` (the default: rules that are right on real projects almost every time) or `strict` (adds policy and taste rules). Entries under `rules` override it: a rule given a severity runs even when it is in `strict` only.', schema: { type: 'string', enum: [...RULE_SETS], default: 'recommended' } },
   rules: { description: 'Per-rule severity, or `off`. Keys are rule ids.', schema: { type: 'object' } },
   ignore: { description: 'Paths not analysed: globs relative to this file (`**`, `*`, `?`, `{a,b}`); a pattern without `/` matches at any depth, a folder ignores everything in it.', schema: { type: 'array', items: { type: 'string' } } },
   allowedRegistries: { description: 'Registries images may come from (empty: any).', schema: { type: 'array', items: { type: 'string' } } },
@@ -87,6 +92,12 @@ export function parseProjectConfig(file: string, text: string, ruleIds: string[]
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value as Node | null;
     switch (key) {
+      case 'extends': {
+        const v = isScalar(value) ? value.value : undefined;
+        if (isRuleSet(v)) config.extends = v;
+        else fail(value ?? keyNode, `\`extends\` must be one of ${RULE_SETS.join(', ')}${typeof v === 'string' ? `, not "${v}"${suggest(v, [...RULE_SETS])}` : ''}.`);
+        break;
+      }
       case 'rules': {
         if (!isMap(value)) { if (value !== null) fail(value, '`rules` must be a map of rule id to error, warning, info or off.'); break; }
         for (const r of (value as YAMLMap).items) {
@@ -160,6 +171,7 @@ function distance(a: string, b: string): number {
 export function applyProjectConfig(base: EngineConfig, pc: ProjectConfig | undefined): EngineConfig {
   const out: EngineConfig = { ...base, rules: { ...base.rules }, settings: { ...base.settings, dataDirectories: { ...base.settings.dataDirectories } } };
   if (!pc) return out;
+  if (pc.extends) out.ruleSet = pc.extends;
   Object.assign(out.rules, pc.rules);
   if (pc.dataDirectories) Object.assign(out.settings.dataDirectories, pc.dataDirectories);
   if (pc.oneShot) out.settings.oneShot = pc.oneShot;

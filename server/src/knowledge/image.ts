@@ -31,3 +31,8 @@ export function isUnpinned(ref: ImageRef): boolean {
   if (ref.dynamic || ref.digest) return false;
   return !ref.tag || ref.tag.toLowerCase() === 'latest';
 }
+
+/** A placeholder a build or the reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`), not an image to judge. */
+export function isPlaceholderImage(ref: ImageRef): boolean {
+  return /[<>{}]/.test(ref.raw) || /(?:^|\.)example\.(?:com|org|net)$|\.(?:test|invalid|example)$/i.test(ref.registry ?? '');
+}

@@ -59,6 +59,8 @@ export interface KubeObject {
   workload?: KubeWorkload;
   /** The document contains Helm/Go template expressions: absent keys may come from a template. */
   templated: boolean;
+  /** A kustomize patch (also `templated`): what it sets is merged into a resource of the same name. */
+  patch?: boolean;
   raw: YView;
 }
 

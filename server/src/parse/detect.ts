@@ -1,6 +1,7 @@
 import type { FileKind } from '../model/common';
 import { looksLikeCompose } from './compose';
 import { looksLikeKubernetes } from './kubernetes';
+import { isEnvFileName } from './env';
 
 const DOCKERFILE_NAME = /^(?:(?:Docker|Container)file(?:\.[^.]+)*|.+\.(?:dockerfile|containerfile))$/i;
 const NOT_DOCKERFILE_EXT = /\.(?:md|txt|rst|adoc|html?|json|ya?ml|sh|bak|orig|swp)$/i;
@@ -12,6 +13,11 @@ export function baseName(path: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
+/** kustomize's own file: a Kubernetes document even without `apiVersion`/`kind`, which kustomize does not require. */
+export function isKustomizationPath(path: string): boolean {
+  return /^kustomization\.ya?ml$/.test(baseName(path));
+}
+
 export function isHelmTemplatePath(path: string): boolean {
   return /(^|[\\/])templates[\\/]/.test(path);
 }
@@ -21,6 +27,7 @@ export function kindFromName(path: string): FileKind | undefined {
   const name = baseName(path);
   if (DOCKERFILE_NAME.test(name) && !NOT_DOCKERFILE_EXT.test(name)) return 'dockerfile';
   if (COMPOSE_NAME.test(name)) return 'compose';
+  if (isEnvFileName(name)) return 'env';
   return undefined;
 }
 
@@ -34,6 +41,7 @@ export function detectKind(path: string, text: string): FileKind | undefined {
   const byName = kindFromName(path);
   if (byName) return byName;
   if (!YAML_EXT.test(baseName(path))) return undefined;
+  if (isKustomizationPath(path)) return 'kubernetes';
   if (/\.json$/i.test(path)) return /"apiVersion"\s*:/.test(text) && /"kind"\s*:/.test(text) ? 'kubernetes' : undefined;
   if (looksLikeKubernetes(text)) return 'kubernetes';
   if (looksLikeCompose(text) && hasComposeEvidence(text)) return 'compose';

@@ -2,6 +2,7 @@ import type { EnvEntry, Located } from '../model/common';
 import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodSpec } from '../model/kubernetes';
 import { SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
+import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
@@ -20,12 +21,13 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 
 /** `source` maps offsets to positions (engine/incremental.ts passes one placing a document in its file). */
 export function parseKubernetes(uri: string, text: string, helm = false, source = new SourceText(text)): KubernetesModel {
+  const kustomization = /(?:^|[\\/])kustomization\.ya?ml$/.test(uri);
   const { input, lenient, templated } = yamlParserInput(text);
   const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
   const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems, readAsWritten };
   for (const d of docs) {
     if (!d.view.isMap) continue;
-    const obj = readObject(d.view, d.index, d.templated);
+    const obj = readObject(d.view, d.index, d.templated, kustomization);
     if (!obj) continue;
     if (obj.kind === 'List' || obj.kind.endsWith('List')) {
       for (const item of d.view.get('items')?.items() ?? []) {
@@ -37,18 +39,31 @@ export function parseKubernetes(uri: string, text: string, helm = false, source 
   return model;
 }
 
+/**
+ * A name a template writes (`{{ include "app.fullname" . }}-worker`) is shown as written: the masked
+ * reading would show nothing (`Deployment "-worker"`). It stays dynamic, so nothing matches it as a literal.
+ */
+function displayed(name: Located | undefined, source: SourceText): Located | undefined {
+  if (!name?.value.includes(TEMPLATE_MARK)) return name;
+  let written = source.slice(name.range).trim();
+  if (written.length > 1 && (written[0] === '"' || written[0] === "'") && written.endsWith(written[0])) written = written.slice(1, -1);
+  return written.includes('{{') ? { ...name, value: written } : name;
+}
+
 function stringMap(v: YView | undefined): Map<string, string> {
   const m = new Map<string, string>();
   for (const e of v?.entries() ?? []) m.set(e.key, e.value.str()?.value ?? '');
   return m;
 }
 
-function readObject(v: YView, docIndex: number, templated: boolean): KubeObject | undefined {
-  const apiVersion = v.get('apiVersion')?.str();
-  const kind = v.get('kind')?.str();
+function readObject(v: YView, docIndex: number, templated: boolean, kustomization = false): KubeObject | undefined {
+  // kustomize reads kustomization.yaml as a Kustomization whether or not it says so.
+  const implied = kustomization ? { value: 'Kustomization', range: v.source.range(v.node?.range?.[0] ?? 0, v.node?.range?.[0] ?? 0), dynamic: false } : undefined;
+  const apiVersion = v.get('apiVersion')?.str() ?? (implied && { ...implied, value: 'kustomize.config.k8s.io/v1beta1' });
+  const kind = v.get('kind')?.str() ?? implied;
   if (!apiVersion || !kind) return undefined;
   const meta = v.get('metadata');
-  const name = meta?.get('name')?.str();
+  const name = displayed(meta?.get('name')?.str(), v.source);
   const obj: KubeObject = {
     apiVersion: apiVersion.value, kind: kind.value, kindRange: kind.range,
     name: name?.value, nameRange: name?.range, namespace: meta?.get('namespace')?.str()?.value,

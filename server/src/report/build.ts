@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
+import type { EngineConfig } from '../engine/config';
+import { activeSet, isRuleActive } from '../engine/rule-sets';
 import { meaningfulReason } from '../engine/suppress';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
@@ -15,6 +17,8 @@ export interface ReportInput {
   links?: WorkspaceLinks;
   /** Workspace folders: paths in the report are relative to them. */
   roots: string[];
+  /** The configuration the results were analysed with: a section counts the checks it ran (default: recommended). */
+  config?: Pick<EngineConfig, 'rules' | 'ruleSet' | 'ruleSetOverride'>;
 }
 
 export const FIX_FIRST = 5;
@@ -43,7 +47,7 @@ export function fixOrder(a: ReportFinding, b: ReportFinding): number {
     || byText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
 }
 
-const KIND_WORDS: Record<FileKind, string> = { dockerfile: 'Dockerfiles', compose: 'Compose files', kubernetes: 'Kubernetes manifests' };
+const KIND_WORDS: Record<FileKind, string> = { dockerfile: 'Dockerfiles', compose: 'Compose files', kubernetes: 'Kubernetes manifests', env: 'env files' };
 
 /** "its 2 checks read only Kubernetes manifests, and this project has none". */
 function notApplicableReason(checks: SectionCheck[]): string {
@@ -113,13 +117,16 @@ export function buildReport(input: ReportInput): Report {
     });
   }
 
+  const config = input.config ?? { rules: {} };
+  // A section counts the checks of the active rule set (strict-only rules are not checks of a recommended run).
+  const active = allRules.filter((rule) => isRuleActive(rule, config));
   const kindsPresent = new Set(results.map((r) => r.kind).filter((k): k is FileKind => !!k));
   const sections: ReportSection[] = SECTIONS.map((s) => {
     const cats = categoriesOf(s.id, allRules);
     const mine = all.filter((f) => f.section === s.id);
     const open = mine.filter((f) => !f.accepted).sort(fixOrder);
     const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
-    const checkList: SectionCheck[] = allRules.filter((rule) => sectionIdOf(rule) === s.id).map((rule) => ({
+    const checkList: SectionCheck[] = active.filter((rule) => sectionIdOf(rule) === s.id).map((rule) => ({
       ruleId: rule.id, title: rule.title, kinds: [...rule.kinds],
       applicable: rule.kinds.some((k) => kindsPresent.has(k)),
       findings: open.filter((f) => f.ruleId === rule.id).length,
@@ -142,7 +149,7 @@ export function buildReport(input: ReportInput): Report {
   if (!analysed) for (const s of sections) { s.score = 0; s.status = 'fail'; }
   return {
     tool: 'seaworthy', format: 1, base,
-    score: analysed ? scoreFrom(totalPenalty, units) : 0, status: analysed ? statusFrom(open) : 'fail', units,
+    score: analysed ? scoreFrom(totalPenalty, units) : 0, status: analysed ? statusFrom(open) : 'fail', units, ruleSet: activeSet(config),
     formula: { weights: { ...WEIGHTS }, maxBlast: MAX_BLAST, halfScorePenalty: HALF_SCORE_PENALTY },
     totals: {
       files: results.filter((r) => r.kind).length, findings: open.length,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { WorkspaceIndex } from '../workspace/index';
+import type { EngineConfig } from '../engine/config';
 import { buildReport } from './build';
 import { renderHtml } from './render/html';
 import { renderJson } from './render/json';
@@ -12,8 +13,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['markdown', 'html', 'sar
 export const EXTENSIONS: Record<ReportFormat, string> = { markdown: 'md', html: 'html', sarif: 'sarif', json: 'json' };
 
 /** The report of everything an index holds: the CLI and the language server both call this. */
-export function reportOf(index: WorkspaceIndex): Report {
-  return buildReport({ results: index.results(), links: index.links(), roots: index.roots });
+export function reportOf(index: WorkspaceIndex, config: EngineConfig = index.config): Report {
+  return buildReport({ results: index.results(), links: index.links(), roots: index.roots, config });
 }
 
 /** Exports: HTML is self-contained (inline style and script under a CSP nonce made here). */

@@ -1,3 +1,4 @@
+import type { RuleSet } from '../engine/rule';
 import type { Category, Severity } from '../engine/rule';
 import type { FileKind } from '../model/common';
 import type { Range } from '../model/range';
@@ -15,6 +16,8 @@ export interface Report {
   status: Status;
   /** Deployable units: Compose services, Kubernetes workloads and images no unit uses. */
   units: number;
+  /** The rule set the findings come from (only its rules are checked and scored). */
+  ruleSet: RuleSet;
   formula: { weights: Record<Severity, number>; maxBlast: number; halfScorePenalty: number };
   totals: { files: number; findings: number; error: number; warning: number; info: number; accepted: number; problems: number };
   sections: ReportSection[];

@@ -7,6 +7,7 @@ import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
 import { readProblem, readDecodedText, UnreadableFile } from './safe-read';
+import { ChartCache } from './helm-chart';
 
 /**
  * How many recently parsed models a batch host keeps. A Compose file usually sits beside or above the
@@ -40,9 +41,11 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
     if (handOver.size < HAND_OVER) handOver.set(abs, { text, model });
     return model;
   });
+  const charts = new ChartCache((abs) => { try { return read(abs); } catch { return undefined; } });
   const host = {
     parses: 0,
     fileExists: (p: string) => fs.existsSync(p),
+    chartOf: (abs: string) => charts.chartOf(abs),
     modelOf(abs: string, kind: FileKind): Model | undefined {
       if (catalogue && isCatalogueQuery(abs, kind)) return catalogue(abs);
       const key = `${kind}:${abs}`;

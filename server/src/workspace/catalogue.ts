@@ -6,8 +6,8 @@ import type { FileKind } from '../model/common';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
 import { Range, SourceText } from '../model/range';
 import { YView } from '../parse/yaml-view';
-import { mayDefineConfigObjects } from '../knowledge/config-objects';
-import { detectKind } from '../parse/detect';
+import { mayDefineProjectObjects } from '../knowledge/config-objects';
+import { detectKind, isKustomizationPath } from '../parse/detect';
 
 /**
  * Rules see other files only through `ctx.modelOf(path, kind)`. Asking for the Kubernetes model of a
@@ -111,12 +111,13 @@ export function catalogueObjects(entries: CatalogueEntry[]): KubeObject[] {
 }
 
 /**
- * The catalogue objects of a manifest that can define a Secret or ConfigMap (knowledge/config-objects),
+ * The catalogue objects of a manifest that can define a Secret or ConfigMap, or hold an object another
+ * file's workload is judged with (knowledge/config-objects: budgets, autoscalers, Services, kustomizations),
  * detached from its text (names would otherwise keep the whole text in memory); none for other files.
  * For catalogues that only serve reference resolution (`check`, `fix`, the editor before indexing).
  */
 export function configObjectsOf(abs: string, text: string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): KubeObject[] {
-  if (text === undefined || !mayDefineConfigObjects(text) || detectKind(abs, text) !== 'kubernetes') return [];
+  if (text === undefined || !(mayDefineProjectObjects(text) || isKustomizationPath(abs)) || detectKind(abs, text) !== 'kubernetes') return [];
   let model: KubernetesModel | undefined;
   try { model = parse(abs, text); } catch { model = undefined; }
   return model ? catalogueObjects(JSON.parse(JSON.stringify(catalogueEntriesOf(model))) as CatalogueEntry[]) : [];

@@ -11,6 +11,8 @@ import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, i
 import { collectFiles, SkippedPath } from './files';
 import { readProblem, readDecodedText, readDecodedOrUndefined, UnreadableFile } from './safe-read';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
+import { readFromDisk } from './env-files';
+import { ChartCache } from './helm-chart';
 
 export interface IndexOptions {
   /** Workspace folders (absolute); a root may also be a single file. */
@@ -52,6 +54,16 @@ export function recordingHost(base: AnalyzeHost, deps: Set<string>, dirDeps: Set
       if (isCatalogueQuery(abs, kind)) dirDeps.add(abs); else deps.add(abs);
       return base.modelOf?.(abs, kind);
     },
+    textOf: (p) => { const abs = path.resolve(p); deps.add(abs); return base.textOf ? base.textOf(abs) : readFromDisk(abs); },
+    chartOf: base.chartOf && ((p) => {
+      const chart = base.chartOf!(p);
+      if (chart) {
+        // A template reads values.yaml, Chart.yaml and the helpers; values.yaml renders every template.
+        for (const f of chart.inputs) deps.add(f);
+        if (path.resolve(p) === chart.valuesPath) for (const f of chart.templates) deps.add(f);
+      }
+      return chart;
+    }),
   };
 }
 
@@ -128,6 +140,7 @@ export class WorkspaceIndex {
   private batchDepth = 0;
   private readonly kinds = new Map<string, FileKind | undefined>();
   private linkCache?: WorkspaceLinks;
+  private readonly charts = new ChartCache((abs) => this.read(abs), (abs) => this.exists(abs));
 
   constructor(private opts: IndexOptions) {
     this.roots = opts.roots.map((r) => path.resolve(r));
@@ -304,6 +317,8 @@ export class WorkspaceIndex {
   hostFor(deps: Set<string> = new Set(), dirDeps: Set<string> = new Set()): AnalyzeHost {
     return recordingHost({
       fileExists: (p) => this.exists(p),
+      textOf: (p) => this.read(p),
+      chartOf: (p) => this.charts.chartOf(p),
       modelOf: (abs, kind) => (isCatalogueQuery(abs, kind) ? this.catalogue(abs) : this.modelOf(abs, kind)),
     }, deps, dirDeps);
   }

@@ -7,6 +7,7 @@ import type { DockerfileModel } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { allContainers, KubernetesModel } from '../../model/kubernetes';
 import { catalogueQuery } from '../../workspace/catalogue';
+import { isPlaceholderImage } from '../../knowledge/image';
 
 /** Tags that name a channel rather than a release: they move to a new version without notice. */
 const MOVING_TAGS = new Set(['latest', 'stable', 'lts', 'current', 'edge', 'nightly', 'mainline', 'rolling']);
@@ -15,7 +16,8 @@ type Problem = 'no-tag' | 'moving-tag' | 'no-digest';
 
 function problemOf(ref: ImageRef, requireDigests: boolean): Problem | undefined {
   // `<YOUR-IMAGE>`-style placeholders are instructions to the reader, not references.
-  if (ref.dynamic || ref.digest || /[<>]/.test(ref.raw)) return undefined;
+  // Placeholders a build or a doc reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`).
+  if (ref.dynamic || ref.digest || isPlaceholderImage(ref)) return undefined;
   if (!ref.tag) return 'no-tag';
   if (MOVING_TAGS.has(ref.tag.toLowerCase())) return 'moving-tag';
   return requireDigests ? 'no-digest' : undefined;

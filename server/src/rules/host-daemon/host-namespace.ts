@@ -44,7 +44,8 @@ const NAMES: Record<Ns, string> = { network: 'network', pid: 'process (PID)', ip
 
 /**
  * The PID namespace hands over every process on the machine: the one that breaks production outright.
- * A DaemonSet is a node agent by design (one pod per node, watching the node), so its findings drop a level.
+ * A node agent (a DaemonSet, or a Compose service deployed `mode: global`: one per node, watching the
+ * node) shares namespaces by design, so its findings drop a level, in both kinds alike.
  */
 const severityOf = (ns: Ns, nodeAgent = false): Severity | undefined =>
   nodeAgent ? (ns === 'pid' ? 'warning' : 'info') : ns === 'pid' ? 'error' : undefined;
@@ -72,19 +73,20 @@ export default defineRule({
     why: "A container that shares the host's network, PID, IPC, user or UTS namespace is no longer isolated from the machine it runs on. Host networking makes ports collide between replicas and bypasses Services and network policies; the host PID namespace lets the app see, signal and read the environment of every process on the node; host IPC exposes shared memory. The service then depends on which host it lands on, cannot be scaled freely, and a compromise reaches the node.",
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    network_mode: host\n    pid: host' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    ports:\n      - "8080:8080"' },
-    notes: 'Checks Compose `network_mode`/`net`, `pid`, `ipc`, `userns_mode` and `uts` set to `host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC` set to true (workloads and pod templates of other kinds), and policies that allow them (PodSecurityPolicy, OpenShift SCC; warnings). Sharing with another container or service (`pid: "service:x"`, `ipc: shareable`) is fine. The host PID namespace is an error, the others warnings. On DaemonSets (node agents) findings drop one level (PID warning, others info); suppress them with a reason when the agent needs it. The quick fix deletes the line (on policies it sets the key to false, which SecurityContextConstraints require) and is unsafe: networking and process visibility change.',
+    notes: 'Checks Compose `network_mode`/`net`, `pid`, `ipc`, `userns_mode` and `uts` set to `host`; Kubernetes `hostNetwork`, `hostPID`, `hostIPC` set to true (workloads and pod templates of other kinds), and policies that allow them (PodSecurityPolicy, OpenShift SCC; warnings). Sharing with another container or service (`pid: "service:x"`, `ipc: shareable`) is fine. The host PID namespace is an error, the others warnings. On node agents (DaemonSets, and Compose services deployed with `deploy.mode: global`) findings drop one level (PID warning, others info); suppress them with a reason when the agent needs it. The quick fix deletes the line (on policies it sets the key to false, which SecurityContextConstraints require) and is unsafe: networking and process visibility change.',
   },
   check: {
     compose(model, ctx) {
       const seen = new Set<string>();
       for (const svc of model.services) {
+        const nodeAgent = svc.raw.get('deploy')?.get('mode')?.str()?.value.trim().toLowerCase() === 'global';
         for (const [key, ns] of Object.entries(COMPOSE_KEYS)) {
           const e = svc.raw.entry(key);
           const v = e?.value.str();
           if (!e || !v || v.value.trim().toLowerCase() !== 'host' || seen.has(rangeKey(e.range))) continue;
           seen.add(rangeKey(e.range));
           ctx.report({
-            range: e.range, severity: severityOf(ns),
+            range: e.range, severity: severityOf(ns, nodeAgent),
             message: `Service "${svc.name}" shares the host's ${NAMES[ns]} namespace (\`${key}: host\`): ${HARM[ns].compose}.`,
             fix: () => deleteLineFix(model.source, e, `Remove \`${key}: host\` (${AFTER[ns]})`, svc.raw),
           });

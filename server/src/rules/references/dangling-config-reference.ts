@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/rule';
 import type { KubernetesModel } from '../../model/kubernetes';
 import { catalogueQuery } from '../../workspace/catalogue';
 import { workloadRefs } from '../../workspace/links';
-import { provides, RefType } from '../../knowledge/config-objects';
+import { createdByInitContainer, provides, RefType } from '../../knowledge/config-objects';
 
 interface Provided { name: string; namespace?: string }
 interface Definitions { provided: Record<RefType, Provided[]>; unknownNames: Record<RefType, boolean> }
@@ -42,7 +42,7 @@ export default defineRule({
     why: 'A pod that reads a missing Secret or ConfigMap through `secretKeyRef`, `configMapKeyRef`, `envFrom` or a volume does not start: it stays in `CreateContainerConfigError` (or `ContainerCreating` for volumes) until the object appears. When a repository defines its ConfigMaps and Secrets next to the workloads, a reference that matches none of them is almost always a typo or a rename that was only done on one side, and it is only noticed at deploy time.',
     bad: { lang: 'yaml', code: 'kind: ConfigMap\nmetadata:\n  name: shop-config\n---\nkind: Deployment\n# ...\n          env:\n            - name: REDIS_URL\n              valueFrom:\n                configMapKeyRef:\n                  name: shop-confg   # typo\n                  key: redis-url' },
     good: { lang: 'yaml', code: '          env:\n            - name: REDIS_URL\n              valueFrom:\n                configMapKeyRef:\n                  name: shop-config\n                  key: redis-url' },
-    notes: 'References are resolved against every manifest of the scan (`seaworthy check`, `fix` and `report` over the files they are given, so a lone file is checked against itself) and, in the editor, of the workspace: every manifest once the Production Readiness Report has indexed it, before that the manifests that define Secrets or ConfigMaps (files changed outside the editor are re-read within 10 seconds), by name and, when both sides give one, namespace. Objects that produce a Secret count: SealedSecret, ExternalSecret, cert-manager Certificate, SecretProviderClass `secretObjects`, and kustomize `secretGenerator`/`configMapGenerator`. Only judged when the folder of the referencing file (with its subfolders) defines at least one object of that kind: otherwise they are evidently created outside the repository (`kubectl create secret`, CI). Not reported: `optional: true` references, names from variables or templates, Helm templates, and `imagePullSecrets`.',
+    notes: 'References are resolved against every manifest of the scan (`seaworthy check`, `fix` and `report` over the files they are given, so a lone file is checked against itself) and, in the editor, of the workspace: every manifest once the Production Readiness Report has indexed it, before that the manifests that define Secrets or ConfigMaps (files changed outside the editor are re-read within 10 seconds), by name and, when both sides give one, namespace. Objects that produce a Secret count: SealedSecret, ExternalSecret, cert-manager Certificate, SecretProviderClass `secretObjects`, and kustomize `secretGenerator`/`configMapGenerator`. Only judged when the folder of the referencing file (with its subfolders) defines at least one object of that kind: otherwise they are evidently created outside the repository (`kubectl create secret`, CI). Not reported: `optional: true` references, objects one of the workload\'s own init containers creates (its command, arguments or environment name the object and say Secret or ConfigMap), names from variables or templates, Helm templates, and `imagePullSecrets`.',
   },
   check: {
     kubernetes(model, ctx) {
@@ -65,6 +65,7 @@ export default defineRule({
           if (ref.optional || unknownNames(ref.type) || !managedHere(ref.type)) continue;
           const have = provided(ref.type);
           if (have.some((p) => p.name === ref.name && (!p.namespace || !obj.namespace || p.namespace === obj.namespace))) continue;
+          if (createdByInitContainer(obj, ref.type, ref.name)) continue;
           const names = [...new Set(have.map((p) => p.name))].sort();
           const shown = names.slice(0, 3).map((n) => `"${n}"`).join(', ') + (names.length > 3 ? `, … (${names.length})` : '');
           ctx.report({

@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { composeOneShot } from '../backing-services/service-facts';
 import { appendToMap } from '../backing-services/yaml-edit';
+import { composeMemoryLimit, composePidsLimit } from './kube-resources';
 
 export default defineRule({
   id: 'missing-pids-limit',
@@ -8,19 +9,21 @@ export default defineRule({
   category: 'resources',
   principle: 'resource-planning',
   severity: 'info',
+  set: 'strict', setReason: 'Policy: a process limit guards the host against a rare fork loop; most Compose files never set one and run for years without harm. A service without any limit gets one missing-resource-limits finding whose fix adds both.',
   fix: 'unsafe',
   peers: { kics: ['pids_limit_not_set'] },
   docs: {
     why: 'Process and thread IDs are a host-wide resource. A container without a PID limit can exhaust them with a fork loop, a thread leak or a runaway worker pool, and then no process on the host can start: not `docker exec`, not sshd, not the Docker daemon\'s own helpers. `pids_limit` confines the damage to the container that misbehaves.',
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    pids_limit: 512' },
-    notes: 'Compose only: Kubernetes sets PID limits per node (kubelet `podPidsLimit`), not in manifests. `pids_limit` or `deploy.resources.limits.pids` count, including `-1`/`0` (an explicit decision for no limit, which KICS flags and this rule accepts). One-shot services (migrations, seeders, tools profiles, `oneShot`) and services using `extends` are skipped. Threads count as PIDs: JVMs, Elasticsearch and busy worker pools need a few hundred to thousands. The quick fix adds `pids_limit: 512` and is unsafe for that reason.',
+    notes: 'Compose only: Kubernetes sets PID limits per node (kubelet `podPidsLimit`), not in manifests. `pids_limit` or `deploy.resources.limits.pids` count, including `-1`/`0` (an explicit decision for no limit, which KICS flags and this rule accepts). One-shot services (migrations, seeders, tools profiles, `oneShot`) and services using `extends` are skipped, and so are services without a memory limit: missing-resource-limits reports those once, and its fix adds both limits. Threads count as PIDs: JVMs, Elasticsearch and busy worker pools need a few hundred to thousands. The quick fix adds `pids_limit: 512` and is unsafe for that reason. Rule set: strict. Policy: a process limit guards against a rare fork loop; most Compose files never set one (docs/precision.md).',
   },
   check: {
     compose(model, ctx) {
       if (model.templated) return;
       for (const s of model.services) {
-        if (s.raw.has('pids_limit') || s.raw.get('deploy')?.get('resources')?.get('limits')?.has('pids')) continue;
+        // Without a memory limit either, missing-resource-limits reports the service once and its fix adds both.
+        if (composePidsLimit(s) || !composeMemoryLimit(s)) continue;
         if (s.raw.has('extends') || composeOneShot(model, s, ctx)) continue;
         ctx.report({
           range: s.keyRange,

@@ -10,6 +10,7 @@ export default defineRule({
   category: 'scaling',
   principle: 'concurrency',
   severity: 'info',
+  set: 'strict', setReason: 'Taste: `container_name` only matters for services that are scaled to several replicas, which most Compose projects never do.',
   fix: 'unsafe',
   peers: { dclint: ['no-duplicate-container-names', 'service-container-name-regex'] },
   docs: {

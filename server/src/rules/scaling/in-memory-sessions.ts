@@ -41,7 +41,7 @@ export default defineRule({
       for (const s of model.services) for (const e of s.environment) judge(e, `Service "${s.name}"`, composeReplicas(s)?.value, ctx);
     },
     kubernetes(model, ctx) {
-      const scaled = autoscalers(model);
+      const scaled = autoscalers(model, ctx);
       for (const obj of model.objects) {
         const w = obj.workload;
         if (!w) continue;

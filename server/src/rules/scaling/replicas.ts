@@ -5,6 +5,8 @@
 import type { Located } from '../../model/common';
 import type { ComposeService } from '../../model/compose';
 import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
+import type { RuleContext } from '../../engine/rule';
+import { projectObjects } from '../../workspace/project';
 
 /** Literal `deploy.replicas`, or the legacy `scale:` key. */
 export function composeReplicas(s: ComposeService): Located<number> | undefined {
@@ -15,23 +17,34 @@ export function composeReplicas(s: ComposeService): Located<number> | undefined 
 export interface Autoscaler { obj: KubeObject; minReplicas?: number; maxReplicas?: number }
 
 /**
- * Autoscalers in the file by the workload they scale (`Kind/name`): HorizontalPodAutoscalers and KEDA
- * ScaledObjects (whose target kind defaults to Deployment).
+ * Autoscalers of the project (the file, its folder, its kustomization's resources: workspace/project.ts)
+ * by the workload they scale (`Kind/name`): HorizontalPodAutoscalers and KEDA ScaledObjects (whose
+ * target kind defaults to Deployment).
  */
-export function autoscalers(model: KubernetesModel): Map<string, Autoscaler> {
+export function autoscalers(model: KubernetesModel, ctx: RuleContext): Map<string, Autoscaler> {
   const out = new Map<string, Autoscaler>();
-  for (const o of model.objects) {
+  for (const o of projectObjects(model, ctx)) {
     if (o.kind !== 'HorizontalPodAutoscaler' && o.kind !== 'ScaledObject') continue;
     const spec = o.raw.get('spec');
     const ref = spec?.get('scaleTargetRef');
     const name = ref?.get('name')?.str()?.value;
-    if (!name) continue;
+    if (!name || o.templated) continue;
     const kind = ref?.get('kind')?.str()?.value ?? 'Deployment';
     const min = (spec?.get('minReplicas') ?? spec?.get('minReplicaCount'))?.num()?.value;
     const max = (spec?.get('maxReplicas') ?? spec?.get('maxReplicaCount'))?.num()?.value;
-    out.set(`${kind}/${name}`, { obj: o, minReplicas: min, maxReplicas: max });
+    if (!out.has(`${kind}/${name}`)) out.set(`${kind}/${name}`, { obj: o, minReplicas: min, maxReplicas: max });
   }
   return out;
+}
+
+/**
+ * The fewest pods a Deployment runs: `spec.replicas` (1 when absent), or an autoscaler's
+ * `minReplicas` (an HPA owns the count once it targets the workload).
+ */
+export function minimumReplicas(obj: KubeObject, scaled: Map<string, Autoscaler>): number {
+  const hpa = obj.name ? scaled.get(`${obj.kind}/${obj.name}`) : undefined;
+  if (hpa?.minReplicas !== undefined) return hpa.minReplicas;
+  return obj.raw.get('spec')?.get('replicas')?.num()?.value ?? 1;
 }
 
 /** `spec.replicas` of an object as written (typed workloads and pod-template kinds such as Argo Rollouts). */

@@ -37,7 +37,7 @@ export default defineRule({
         claims.set(`${o.namespace ?? ''}/${o.name}`, { obj: o, modes, range: o.nameRange ?? o.kindRange });
       }
       if (!claims.size) return;
-      const scaled = autoscalers(model);
+      const scaled = autoscalers(model, ctx);
       const users = new Map<string, User[]>();
       for (const pod of podsOf(model)) {
         const obj = pod.obj;

@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/rule';
 import type { KubeObject } from '../../model/kubernetes';
+import { projectObjects } from '../../workspace/project';
 
 function labelsOf(obj: KubeObject): Map<string, string> {
   const m = new Map<string, string>();
@@ -19,6 +20,7 @@ export default defineRule({
   category: 'versioning',
   principle: 'rollout',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   crossDocument: ['PodDisruptionBudget'],
   peers: { kubeLinter: ['no-pod-disruption-budget'], kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
@@ -26,18 +28,24 @@ export default defineRule({
     why: 'Node drains during cluster upgrades and autoscaling evict pods without regard for your service: without a PodDisruptionBudget, all replicas of a Deployment may be evicted together and the service goes down during routine maintenance.',
     bad: { lang: 'yaml', code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels: {app: api}' },
     good: { lang: 'yaml', code: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels: {app: api}' },
-    notes: 'Looks for a PodDisruptionBudget in the same file whose `matchLabels` select the workload\'s pod labels; budgets kept in other files are not seen yet, so the finding is info.',
+    notes: 'Looks for a PodDisruptionBudget whose `matchLabels` select the workload\'s pod labels in the same file, the other manifests of its folder (and subfolders) and the resources its folder\'s kustomization.yaml lists; budgets applied from elsewhere are not seen, so the finding is info. A kustomize patch (a file a kustomization lists under `patches`) that sets `replicas` is judged with its overlay\'s project. Rule set: strict. The budget is often defined by the platform or in another repository (docs/precision.md).',
   },
   check: {
     kubernetes(model, ctx) {
-      const pdbs = model.objects.filter((o) => o.kind === 'PodDisruptionBudget');
+      const project = projectObjects(model, ctx);
+      const pdbs = project.filter((o) => o.kind === 'PodDisruptionBudget');
       for (const obj of model.objects) {
-        if ((obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') || obj.templated) continue;
+        // A kustomize patch that sets the replica count is judged: the merged workload runs that many.
+        if ((obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') || (obj.templated && !obj.patch)) continue;
         const replicas = obj.raw.get('spec')?.get('replicas')?.num();
         if (!replicas || replicas.dynamic || replicas.value < 2) continue;
-        const labels = labelsOf(obj);
+        // A patch's pod labels are those of the resource it patches.
+        const base = obj.patch ? project.find((o) => o.kind === obj.kind && o.name === obj.name && !o.patch && o !== obj) : undefined;
+        // Without the patched resource its pod labels are unknown: any budget of the project may be its own.
+        if (obj.patch && !base && pdbs.length) continue;
+        const labels = labelsOf(base ?? obj);
         if (pdbs.some((p) => selects(p, labels))) continue;
-        ctx.report({ range: replicas.range, message: `${obj.kind} "${obj.name ?? ''}" runs ${replicas.value} replicas but no PodDisruptionBudget in this file protects them: a node drain can evict them all at once.` });
+        ctx.report({ range: replicas.range, message: `${obj.kind} "${obj.name ?? ''}" runs ${replicas.value} replicas but no PodDisruptionBudget in this folder protects them: a node drain can evict them all at once.` });
       }
     },
   },

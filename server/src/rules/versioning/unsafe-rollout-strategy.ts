@@ -1,4 +1,5 @@
 import { defineRule } from '../../engine/rule';
+import { autoscalers, minimumReplicas } from '../scaling/replicas';
 
 export default defineRule({
   id: 'unsafe-rollout-strategy',
@@ -6,21 +7,23 @@ export default defineRule({
   category: 'versioning',
   principle: 'rollout',
   severity: 'warning',
+  set: 'strict',
   fix: 'none',
   peers: {},
   docs: {
     why: 'A Deployment with `strategy.type: Recreate`, or a rolling update whose `maxUnavailable` is 100 % (or the full replica count), stops every pod before the new version is ready: each release is an outage, and a broken release leaves nothing running to roll back to.',
     bad: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 100%' },
     good: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1' },
-    notes: '`Recreate` is reported as info on single-replica Deployments (there it is often deliberate, e.g. for a ReadWriteOnce volume) and as a warning with several replicas.',
+    notes: '`Recreate` is reported as info on single-replica Deployments (there it is often deliberate, e.g. for a ReadWriteOnce volume) and as a warning with several replicas. A HorizontalPodAutoscaler or KEDA ScaledObject that targets the Deployment (in the same file, folder or kustomization) sets the replica count to its `minReplicas`. Rule set: strict. Recreate is almost always chosen on purpose (a ReadWriteOnce volume, a leader-only controller); most findings read were wrong or debatable (docs/precision.md).',
   },
   check: {
     kubernetes(model, ctx) {
+      let scaled: ReturnType<typeof autoscalers> | undefined;
       for (const obj of model.objects) {
         if (obj.kind !== 'Deployment') continue;
         const strategy = obj.raw.get('spec')?.get('strategy');
         if (!strategy) continue;
-        const replicas = obj.raw.get('spec')?.get('replicas')?.num()?.value ?? 1;
+        const replicas = minimumReplicas(obj, scaled ??= autoscalers(model, ctx));
         const type = strategy.get('type')?.str();
         if (type?.value === 'Recreate') {
           ctx.report({ range: type.range, severity: replicas > 1 ? 'warning' : 'info', message: `Deployment "${obj.name ?? ''}" uses the Recreate strategy: every release stops all pods before new ones are ready. Use RollingUpdate unless the pods cannot overlap.` });
