@@ -12,6 +12,7 @@ import { peers } from './peers';
 import { incremental, memory } from './workspace';
 import { pathological } from './pathological';
 import { globBench } from './globs';
+import { corpusScans, monorepoScans, multiDocument, parallelThreshold } from './scale';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
   }
   await section('Startup and first diagnostics', 'A fresh language server (what activation on a YAML file starts): spawn → `initialize` answered, then the first document opened → its first `publishDiagnostics` (medians of 5 fresh processes). A YAML file that is no container file gets an empty answer; the Dockerfile and the manifest show the cost of a real first analysis (secretlint and the rules load lazily).', () => startupBench(quick));
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
+  await section('7. Incremental multi-document analysis', 'The same keystroke in the middle of a 10- and a 1,000-document manifest (issue #18: ratio ≤ 1.5×): through the built server (edit → `publishDiagnostics`, includes the 200 ms debounce; one edit at a time), and in the engine without debounce (engine/incremental.ts against a full analysis of the same text).', () => multiDocument(quick));
+  await section('8. Parallel scan threshold', 'Sequential (`--jobs 1`) against worker threads on generated workspaces of growing size, fresh processes: where threads start to pay (the CLI goes parallel from `PARALLEL_MIN_FILES` in server/src/cli/scan.ts).', () => parallelThreshold(quick));
+  if (fs.existsSync(corpusReal)) await section('9. Scans of the 10× corpus: sequential, parallel, cached', 'Fresh processes, the corpus copied 10× (section 3); every output byte-identical to the sequential one (checked). Issue #18 targets: parallel ≥ 1.6× faster than sequential; a re-run with `--cache` on the unchanged corpus ≤ 15 % of a cold run. Peak RSS from GNU time.', () => corpusScans(corpusReal, quick));
+  const monoFiles = Number(process.argv[process.argv.indexOf('--monorepo-files') + 1]) || (quick ? 200 : 100000);
+  await section('10. Generated monorepo', 'Services generated at bench time (a Dockerfile, a Compose file building it, a Deployment + Service and a ConfigMap), fresh processes, one run each.', () => monorepoScans(quick, monoFiles));
   await section('6. Pathological inputs', 'Full analysis of one file holding a long run of the characters a rule\'s text matching used to backtrack on (issue #20: suppression comments, `extra_hosts`, ConfigMap lines, debconf, URL passwords, quantities, trailing slashes and blanks, `${`, JWT, package names, Helm templates, ...), at 1k/10k/100k characters. Linear: 100k / 10k ≈ 10 (quadratic ≈ 100). Then the regexes recheck\'s fuzzer flags when its recall validation (a run in V8) is off, alone on its attack strings: why the audit turns it on (bench/pathological.ts).', () => pathological(quick));
   await section('Pathological ignore globs', 'Deciding whether one file is ignored by a `.seaworthy.yaml` pattern built to make a backtracking matcher explode, on a path that does not match (bench/globs.ts). Linear: µs per level stays flat.', () => globBench(quick));
   if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], parts.join('\n'));

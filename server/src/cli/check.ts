@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
+import type { AnalysisResult } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
 import { formatConfigErrors, LoadedProjectConfig, ProjectConfigResolver, resolveForFiles } from '../engine/project-config';
 import type { Severity } from '../engine/rule';
@@ -17,12 +17,15 @@ import { repositoryPath, repositoryRootOf } from './formats/paths';
 import { applyBaseline, fingerprintFindings, loadBaseline, recordBaseline } from './baseline';
 import { emptyScanExit } from './empty-scan';
 import { VERSION } from './version';
+import { ScaleOptions, parseScaleOption, scanRecords, checkedFindings, shardPayload, withShard } from './scale';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export interface CheckOptions extends SelectionOptions {
   paths: string[]; format: CheckFormat; failOn: Severity;
   output?: string; baseline?: string; writeBaseline?: string; allowEmpty?: boolean;
+  /** --cache, --jobs, --shard (cli/scale.ts). */
+  scale?: ScaleOptions;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
@@ -43,11 +46,13 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     else if (flag === '--baseline') opts.baseline = value();
     else if (flag === '--write-baseline') opts.writeBaseline = value();
     else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (parseScaleOption(flag, value, (opts.scale ??= {}))) continue;
     else if (readSelectionFlag(flag, value, opts)) continue;
     else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
+  if (opts.scale?.shard && ((opts.format !== 'json' && opts.format !== 'sarif') || opts.writeBaseline)) throw new UsageError('--shard writes JSON or SARIF for `seaworthy merge` (use --format json or sarif, without --write-baseline)');
   return opts;
 }
 
@@ -71,19 +76,22 @@ export async function runCheck(opts: CheckOptions, base: EngineConfig = defaultC
   const output: CheckOutput = { findings: [], problems: [], scanned: [] };
   const withRepoPath = <T extends { file: string }>(x: T) => ({ ...x, repoPath: repositoryPath(repoRoot, x.file) });
   output.problems.push(...skippedProblems(collected.skipped).map(withRepoPath));
+  const walkCount = output.problems.length;
   const results: AnalysisResult[] = [];
   // The scanned files form the manifest catalogue: references resolve across them, as in `report`.
-  const host = diskHost(config, undefined, files);
-  for (const file of files) {
-    const { outcome, result } = await checkFile(file, configOf(file), host);
+  // (In worker threads when there are many, from the cache with --cache, a share with --shard: cli/scale.ts.)
+  const records = await scanRecords({ files, roots: opts.paths, configOf, baseConfig: config, scale: opts.scale ?? {}, err });
+  for (const { file, record } of records) {
+    const result = record.result;
+    const outcome = checkOutcome(file, result, configOf(file));
     if (outcome.scanned) output.scanned.push(withRepoPath({ file: outcome.shown }));
-    output.findings.push(...fingerprintFindings(outcome.findings, result, repoRoot));
+    output.findings.push(...checkedFindings(outcome.findings, record, repoRoot));
     output.problems.push(...outcome.problems.map(withRepoPath));
     for (const e of outcome.errors) err.write(e);
-    // Only SARIF needs the models afterwards; holding every file's model made large runs collect garbage far more.
     if (opts.format === 'sarif') results.push(result);
   }
-  const empty = emptyScanExit(output.scanned.length, opts.paths, Boolean(opts.allowEmpty), err);
+  // A shard may get no file of a run that has some: not an empty scan.
+  const empty = opts.scale?.shard && files.length ? undefined : emptyScanExit(output.scanned.length, opts.paths, Boolean(opts.allowEmpty), err);
   if (empty !== undefined) return empty;
   if (opts.writeBaseline) {
     const n = recordBaseline(opts.writeBaseline, output.findings);
@@ -102,7 +110,8 @@ export async function runCheck(opts: CheckOptions, base: EngineConfig = defaultC
   const everything = { findings: output.findings, problems: output.problems };
   output.findings = counted(output.findings, opts);
   output.problems = counted(output.problems, opts);
-  const rendered = render(opts, output, results.map((r) => countedResult(r, opts)), repoRoot, everything);
+  const plainRendered = render(opts, output, results.map((r) => countedResult(r, opts)), repoRoot, everything);
+  const rendered = opts.scale?.shard ? withShard(opts.format, plainRendered, shardPayload(opts.scale.shard, files, opts.paths, walkCount, output, results)) : plainRendered;
   if (hidden) err.write(`seaworthy: ${hidden} finding${hidden === 1 ? '' : 's'} in the baseline ${opts.baseline} not shown\n`);
   if (opts.output) {
     fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
@@ -115,7 +124,7 @@ export async function runCheck(opts: CheckOptions, base: EngineConfig = defaultC
   return worst ? 1 : 0;
 }
 
-function render(opts: CheckOptions, o: CheckOutput, results: AnalysisResult[], repoRoot: string, everything: Pick<CheckOutput, 'findings' | 'problems'>): string {
+export function render(opts: Pick<CheckOptions, 'format' | 'paths' | 'failOn'> & Partial<SelectionOptions>, o: CheckOutput, results: AnalysisResult[], repoRoot: string, everything: Pick<CheckOutput, 'findings' | 'problems'> = o): string {
   const plain = (f: CliFinding): CliFinding => ({ file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId, category: f.category, severity: f.severity, message: f.message });
   const plainProblem = (p: CliProblem): CliProblem => ({ file: p.file, line: p.line, column: p.column, severity: p.severity, message: p.message });
   switch (opts.format) {
@@ -127,21 +136,17 @@ function render(opts: CheckOptions, o: CheckOutput, results: AnalysisResult[], r
 }
 
 /** What `check` prints for one file. */
-interface FileOutcome { shown: string; findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
+export interface FileOutcome { shown: string; findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
 
-async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost): Promise<{ outcome: FileOutcome; result: AnalysisResult }> {
-  const r = await analyzePath(file, config, host);
+export function checkOutcome(file: string, r: AnalysisResult, config: EngineConfig): FileOutcome {
   const shown = displayPath(file);
   const c = toCliFindings(shown, r);
   return {
-    result: r,
-    outcome: {
-      shown,
-      findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
-      problems: c.problems,
-      errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
-      scanned: Boolean(r.kind || r.problems.length),
-    },
+    shown,
+    findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
+    problems: c.problems,
+    errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),
+    scanned: Boolean(r.kind || r.problems.length),
   };
 }
 

@@ -1,6 +1,7 @@
 import { parseCheckArgs, runCheck } from './check';
 import { parseReportArgs, runReport } from './report';
 import { parseFixArgs, runFix } from './fix';
+import { parseMergeArgs, runMerge } from './merge';
 import { UsageError } from './usage';
 import { VERSION } from './version';
 
@@ -11,6 +12,7 @@ Commands:
   check PATH...      Report production-readiness findings for Dockerfiles, Compose files and manifests.
   report PATH...     Production Readiness Report: score, sections, fix-first list, per-file table.
   fix PATH...        Apply the safe quick fixes to the files (like eslint --fix), then report what remains.
+  merge FILE...      Combine the outputs of \`check --shard i/n\` (JSON or SARIF) into the output of one run.
 
 Options for check:
   --format text|json|sarif|github|gitlab|junit|checkstyle
@@ -21,6 +23,10 @@ Options for check:
   --baseline FILE          Report only findings not recorded in the baseline FILE
   --write-baseline FILE    Record today's findings in FILE (and exit 0)
   --allow-empty            Exit 0 when no Dockerfile, Compose file or manifest is found (default: 2)
+  --cache                  Skip files unchanged since the last run (cache in .seaworthycache)
+  --cache-location FILE    Where the cache is kept
+  --jobs N                 Worker threads (default: one per core when there are many files)
+  --shard i/n              Analyse the i-th of n shares of the files (CI matrices; see docs/sharding.md)
   --rules recommended|strict
                            Rule set (default: recommended, or .seaworthy.yaml's extends)
   -q, --quiet              Errors only (like --min-severity error)
@@ -58,6 +64,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   check: (args) => runCheck(parseCheckArgs(args)),
   report: (args) => runReport(parseReportArgs(args)),
   fix: (args) => runFix(parseFixArgs(args)),
+  merge: (args) => runMerge(parseMergeArgs(args)),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -232,7 +232,7 @@ async function analyzeChartValues(path: string, text: string, chart: HelmChart, 
  * `dir`: the folder relative paths resolve from (an overlay's base folder); `contextModel`: the model
  * fixes and suppressions address, when the rules judge another view of it (a Compose project's merge).
  */
-export async function runRules(model: Model, kind: FileKind, path: string, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult, tokens: TokenMatch[], opts: { dir?: string; contextModel?: Model } = {}): Promise<Finding[]> {
+export async function runRules(model: Model, kind: FileKind, path: string, config: EngineConfig, host: AnalyzeHost, result: AnalysisResult, tokens: TokenMatch[], opts: { dir?: string; contextModel?: Model; only?: (rule: Rule) => boolean } = {}): Promise<Finding[]> {
   const dir = opts.dir ?? nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
@@ -244,7 +244,7 @@ export async function runRules(model: Model, kind: FileKind, path: string, confi
   let lastYield = performance.now();
   for (const rule of allRules) {
     if (!rule.kinds.includes(kind)) continue;
-    if (!isRuleActive(rule, config)) continue;
+    if (!isRuleActive(rule, config) || (opts.only && !opts.only(rule))) continue;
     const level = config.rules[rule.id] as Severity | undefined;
     if (stoppedIn || performance.now() > budget.deadline) { notRun.push(rule.id); continue; }
     // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
@@ -300,6 +300,26 @@ function inactiveRuleIds(config: EngineConfig): Set<string> {
   let ids = inactiveCache.get(config);
   if (!ids) { ids = new Set(allRules.filter((r) => !isRuleActive(r, config)).map((r) => r.id)); inactiveCache.set(config, ids); }
   return ids;
+}
+
+/**
+ * The rules of `kind` on a parsed model, findings unsuppressed and unmasked, with the rule errors and a
+ * stopped run apart (engine/incremental.ts runs them per document of a manifest, `only` choosing the rules).
+ */
+export async function runRulesOn(path: string, kind: FileKind, model: Model, tokens: TokenMatch[], config: EngineConfig, host: AnalyzeHost, only?: (rule: Rule) => boolean): Promise<{ findings: Finding[]; ruleErrors: AnalysisResult['ruleErrors']; stopped?: FileProblem }> {
+  const scratch: AnalysisResult = { path, findings: [], suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] };
+  const findings = await runRules(model, kind, path, config, host, scratch, tokens, { only });
+  return { findings, ruleErrors: scratch.ruleErrors, stopped: scratch.problems[0] };
+}
+
+/** Suppressions, order and masking: the last steps of an analysis, on the whole file's model. */
+export function finishResult(result: AnalysisResult, model: Model, findings: Finding[], tokens: TokenMatch[], config: EngineConfig): AnalysisResult {
+  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  result.findings = kept.sort(byPosition);
+  result.suppressed = suppressed;
+  result.unusedSuppressions = unused.filter((s) => !s.ruleIds.length || s.ruleIds.some((id) => !inactiveRuleIds(config).has(id)));
+  maskResult(result, model.source, tokens);
+  return result;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */

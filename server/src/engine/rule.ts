@@ -120,6 +120,13 @@ export interface RuleDefinition {
   fix: FixAvailability;
   /** The rule set that holds the rule (default `recommended`). */
   set?: RuleSet;
+  /**
+   * The rule reads objects of other documents of a manifest than the one it reports on: the kinds it
+   * reads there (a PodDisruptionBudget for a Deployment, the Services selecting a pod), or `true` when
+   * it compares documents more freely (a claim shared by workloads). Incremental analysis
+   * (engine/incremental.ts) then gives it those objects, or runs it on the whole file after every edit.
+   */
+  crossDocument?: true | readonly string[];
   /** Why the rule is in its set, when the generic sentence of engine/rule-sets.ts is not enough (shown in its doc). */
   setReason?: string;
   /** File kinds the rule checks (derived from `check` if omitted). */

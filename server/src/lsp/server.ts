@@ -21,6 +21,7 @@ import { detectKind } from '../parse/detect';
 import { snippetCompletions } from './snippets';
 import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
+import { IncrementalManifest } from '../engine/incremental';
 import { ChartCache } from '../workspace/helm-chart';
 
 const DEFAULT_DEBOUNCE_MS = 200;
@@ -31,6 +32,8 @@ export interface ServerStats { analyses: number; cancelled: number; published: n
 export function startServer(connection: Connection, guard: GuardStats = { survivedErrors: 0 }): void {
   const documents = new TextDocuments(TextDocument);
   const results = new Map<string, { version: number; result: AnalysisResult }>();
+  /** Open multi-document manifests: an edit re-analyses the edited documents only (engine/incremental.ts). */
+  const manifests = new Map<string, IncrementalManifest>();
   const timers = new Map<string, NodeJS.Timeout>();
   const scheduledVersion = new Map<string, number>();
   const stats: ServerStats = { analyses: 0, cancelled: 0, published: 0, superseded: 0 };
@@ -142,10 +145,9 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
-      result = await analyzeText(pathOf(uri), text, docConfig, {
-        ...recordingHost(base, deps, dirDeps),
-        isCancelled: isStale,
-      }, kindHint(doc));
+      const host = { ...recordingHost(base, deps, dirDeps), isCancelled: isStale };
+      const manifest = manifests.get(uri) ?? manifests.set(uri, new IncrementalManifest()).get(uri)!;
+      result = await manifest.analyse(pathOf(uri), text, docConfig, host, kindHint(doc)) ?? await analyzeText(pathOf(uri), text, docConfig, host, kindHint(doc));
     } catch (e) {
       if (e instanceof Cancelled) { stats.cancelled++; return; }
       log(`analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
@@ -226,6 +228,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     results.delete(e.document.uri);
+    manifests.delete(e.document.uri);
     readsOf.delete(e.document.uri);
     scheduledVersion.delete(e.document.uri);
     projects.edited(e.document.uri);

@@ -19,10 +19,10 @@ const POD_SPEC_PATH: Record<string, string[]> = {
   PodTemplate: ['template', 'spec'],
 };
 
-export function parseKubernetes(uri: string, text: string, helm = false): KubernetesModel {
+/** `source` maps offsets to positions (engine/incremental.ts passes one placing a document in its file). */
+export function parseKubernetes(uri: string, text: string, helm = false, source = new SourceText(text)): KubernetesModel {
   const kustomization = /(?:^|[\\/])kustomization\.ya?ml$/.test(uri);
   const { input, lenient, templated } = yamlParserInput(text);
-  const source = new SourceText(text);
   const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
   const model: KubernetesModel = { kind: 'kubernetes', uri, source, objects: [], helm: helm || templated, problems, readAsWritten };
   for (const d of docs) {

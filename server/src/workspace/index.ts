@@ -93,7 +93,7 @@ function plainFinding(f: Finding): Finding {
  * The JSON round trip makes every string its own: a message or name sliced from the file's text would
  * otherwise keep the whole text alive.
  */
-function slim(r: AnalysisResult): IndexedResult {
+export function slim(r: AnalysisResult): IndexedResult {
   const out: IndexedResult = {
     path: r.path, findings: r.findings.map(plainFinding), suppressed: r.suppressed.map(plainFinding),
     unusedSuppressions: r.unusedSuppressions.map((u) => ({ ...u, ruleIds: [...u.ruleIds], range: copyRange(u.range), objectRange: u.objectRange && copyRange(u.objectRange) })),

@@ -93,6 +93,7 @@ export default defineRule({
   principle: 'backing-services',
   severity: 'warning',
   fix: 'unsafe',
+  crossDocument: ['Service'],
   peers: {
     kics: ['liveness_probe_is_not_defined', 'readiness_probe_is_not_configured'], checkov: ['CKV_K8S_8', 'CKV_K8S_9'],
     kubeLinter: ['no-liveness-probe', 'no-readiness-probe'], polaris: ['livenessProbeMissing', 'readinessProbeMissing'], kubeScore: ['pod-probes'],

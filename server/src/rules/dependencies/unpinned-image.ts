@@ -146,6 +146,7 @@ export default defineRule({
   principle: 'dependencies',
   severity: 'warning',
   fix: 'unsafe',
+  crossDocument: true,
   peers: {
     hadolint: ['DL3006', 'DL3007'], kics: ['image_version_not_explicit', 'image_version_using_latest', 'invalid_image'],
     checkov: ['CKV_DOCKER_7', 'CKV_K8S_14'], kubeLinter: ['latest-tag'], polaris: ['tagNotSpecified'], kubeScore: ['container-image-tag'],

@@ -36,6 +36,7 @@ export default defineRule({
   principle: 'config',
   severity: 'warning',
   fix: 'none',
+  crossDocument: true,
   peers: {},
   docs: {
     why: 'A pod that reads a missing Secret or ConfigMap through `secretKeyRef`, `configMapKeyRef`, `envFrom` or a volume does not start: it stays in `CreateContainerConfigError` (or `ContainerCreating` for volumes) until the object appears. When a repository defines its ConfigMaps and Secrets next to the workloads, a reference that matches none of them is almost always a typo or a rename that was only done on one side, and it is only noticed at deploy time.',

@@ -76,6 +76,7 @@ export default defineRule({
   principle: 'resource-planning',
   severity: 'info',
   fix: 'unsafe',
+  crossDocument: ['LimitRange', 'Service'],
   peers: {
     kics: ['memory_limits_not_defined', 'memory_not_limited'], checkov: ['CKV_K8S_13'], kubeLinter: ['unset-memory-requirements'],
     polaris: ['memoryLimitsMissing'], trivy: ['KSV-0018'], kubeScore: ['container-resources'],

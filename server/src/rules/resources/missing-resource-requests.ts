@@ -9,6 +9,7 @@ export default defineRule({
   severity: 'info',
   set: 'strict',
   fix: 'unsafe',
+  crossDocument: ['LimitRange', 'Service'],
   peers: {
     kics: ['cpu_requests_not_set', 'memory_requests_not_defined'], checkov: ['CKV_K8S_10', 'CKV_K8S_12'],
     kubeLinter: ['unset-cpu-requirements', 'unset-memory-requirements'], polaris: ['cpuRequestsMissing', 'memoryRequestsMissing'],

@@ -27,6 +27,7 @@ export default defineRule({
   severity: 'info',
   set: 'strict',
   fix: 'unsafe',
+  crossDocument: ['LimitRange', 'Service'],
   peers: { kubeScore: ['container-ephemeral-storage-request-and-limit'] },
   docs: {
     why: 'An `emptyDir` on disk lives in the node\'s kubelet directory, shared with every other pod\'s scratch space, logs and images. Without `sizeLimit` (or an `ephemeral-storage` limit on the containers writing to it) a cache or upload directory that grows without bound fills the node\'s disk; the kubelet then reports DiskPressure and evicts pods of every workload on that node, not just this one.',

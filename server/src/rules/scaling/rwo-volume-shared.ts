@@ -18,6 +18,7 @@ export default defineRule({
   principle: 'concurrency',
   severity: 'warning',
   fix: 'none',
+  crossDocument: true,
   peers: {},
   docs: {
     why: 'A ReadWriteOnce volume attaches to one node at a time (ReadWriteOncePod: to one pod). When a Deployment with several replicas, an autoscaled one, or several workloads mount the same claim, the pods scheduled on other nodes hang in ContainerCreating with a Multi-Attach error, so scaling out silently does not happen. Give each replica its own claim (a StatefulSet with volumeClaimTemplates), use a ReadWriteMany storage class, or keep the state in a backing service.',

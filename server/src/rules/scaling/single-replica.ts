@@ -18,6 +18,7 @@ export default defineRule({
   severity: 'info',
   set: 'strict',
   fix: 'unsafe',
+  crossDocument: ['HorizontalPodAutoscaler', 'ScaledObject'],
   peers: { kubeLinter: ['minimum-three-replicas'], polaris: ['deploymentMissingReplicas'], kubeScore: ['deployment-replicas'] },
   docs: {
     why: 'With one replica every node drain, eviction, crash and rollout step is an outage, however short, and a traffic spike has nowhere to go. Stateless web workloads scale out by adding copies: run at least two (spread over nodes), or let a HorizontalPodAutoscaler decide.',

@@ -51,6 +51,7 @@ export default defineRule({
   principle: 'config',
   severity: 'error',
   fix: 'safe',
+  crossDocument: ['Secret'],
   peers: {
     hadolint: ['DL3064'], buildkit: ['SecretsUsedInArgOrEnv'], kics: ['passwords_and_secrets'], checkov: ['CKV_SECRET_6'],
     trivy: ['DS-0031'], polaris: ['sensitiveContainerEnvVar'],

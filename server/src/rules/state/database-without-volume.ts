@@ -88,6 +88,7 @@ export default defineRule({
   principle: 'backups',
   severity: 'error',
   fix: 'safe',
+  crossDocument: true,
   // No anchor checks persistence of datastores (KICS' shared_volumes_between_containers, volume_mounted_in_multiple_containers,
   // statefulset_requests_storage and incorrect_volume_claim_access_mode_read_write_once judge sharing, propagation and claim
   // settings, not whether data survives): there are no equivalent ids to list.

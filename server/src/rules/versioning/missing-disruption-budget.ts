@@ -22,6 +22,7 @@ export default defineRule({
   severity: 'info',
   set: 'strict',
   fix: 'none',
+  crossDocument: ['PodDisruptionBudget'],
   peers: { kubeLinter: ['no-pod-disruption-budget'], kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
   docs: {
     why: 'Node drains during cluster upgrades and autoscaling evict pods without regard for your service: without a PodDisruptionBudget, all replicas of a Deployment may be evicted together and the service goes down during routine maintenance.',
