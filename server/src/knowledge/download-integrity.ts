@@ -20,6 +20,8 @@ function curlInsecure(w: string): boolean {
   return false;
 }
 
+const LOCAL_URL = /^(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)/;
+
 const falsy = (v: string) => /^(?:false|0|no|off)$/i.test(v.replace(/^["']|["']$/g, ''));
 const truthy = (v: string) => /^(?:true|1|yes|on)$/i.test(v.replace(/^["']|["']$/g, ''));
 
@@ -95,10 +97,12 @@ export function verificationOffIn(cmd: ShellCommand): VerificationOff[] {
   const name = p.name === 'python' || /^python[0-9.]*$/.test(p.name) ? (cmd.words[p.index + 2]?.text === 'pip' && cmd.words[p.index + 1]?.text === '-m' ? 'pip' : p.name) : p.name;
   const family = familyOf(name);
   const args = cmd.words.slice(p.index + 1);
-  if (family === 'curl') {
+  // A request to the container itself (a health check of its own self-signed endpoint) downloads nothing.
+  const local = (family === 'curl' || family === 'wget') && args.some((a) => LOCAL_URL.test(a.text));
+  if (family === 'curl' && !local) {
     for (const a of args) if (curlInsecure(a.text)) out.push({ from: a, to: a, what: 'TLS certificate checks (`curl -k`/`--insecure`)' });
   }
-  const flags = FLAGS[family];
+  const flags = local ? undefined : FLAGS[family];
   if (flags) {
     for (const a of args) {
       const flag = a.text.includes('=') && !a.text.startsWith('--strict-ssl') ? a.text.slice(0, a.text.indexOf('=')) : a.text;

@@ -51,6 +51,20 @@ const CODENAMES: Record<string, ReadonlySet<string>> = {
   ubuntu: new Set(['bionic', 'focal', 'jammy', 'lunar', 'mantic', 'noble', 'oracular', 'plucky', 'questing']),
 };
 
+/**
+ * Words that name a flavour of an image rather than a release: base distributions and their codenames,
+ * libc, web-server and runtime flavours, size and privilege variants. A tag made only of these words
+ * (`alpine`, `fpm-alpine`, `slim-bookworm`, `nonroot`) has no version in it. Tags with other words
+ * (`foo`, `b`, `override`, `local` in test data, a team's own naming) are left alone: quiet and right.
+ */
+const VARIANT_WORDS = new Set([
+  'alpine', 'slim', 'debian', 'ubuntu', 'bookworm', 'bullseye', 'buster', 'stretch', 'trixie', 'jammy', 'focal', 'noble', 'bionic',
+  'ubi', 'ubi8', 'ubi9', 'centos', 'rocky', 'fedora', 'amazonlinux', 'oraclelinux', 'busybox', 'scratch', 'distroless', 'wolfi', 'chainguard',
+  'musl', 'glibc', 'uclibc', 'apache', 'fpm', 'cli', 'zts', 'nginx', 'perl', 'otp', 'jdk', 'jre', 'openjdk', 'temurin', 'corretto',
+  'nonroot', 'root', 'rootless', 'debug', 'minimal', 'full', 'lite', 'light', 'tiny', 'micro', 'base', 'runtime', 'devel', 'onbuild',
+  'management', 'community', 'enterprise', 'oss', 'windowsservercore', 'nanoserver', 'ltsc', 'ce', 'ee', 'server', 'git', 'dind', 'gpu', 'cuda',
+]);
+
 export type FloatingTag = 'no-tag' | 'channel' | 'variant';
 
 /**
@@ -73,7 +87,7 @@ export function floatingTagOf(ref: ImageRef): FloatingTag | undefined {
   if (CODENAMES[base]?.has(tag.replace(/-slim$/, ''))) return undefined;
   // The version sits in the name (`distroless/static-debian12:nonroot`): the variant picks a flavour of that release.
   if (/\d/.test(base)) return undefined;
-  return 'variant';
+  return tag.split(/[-_.]/).every((w) => VARIANT_WORDS.has(w) || CHANNEL_TAGS.has(w)) ? 'variant' : undefined;
 }
 
 /**

@@ -46,8 +46,8 @@ export default defineRule({
   severity: 'warning',
   fix: 'unsafe',
   peers: {
-    kics: ['volume_mount_with_os_directory_write_permissions', 'sensitive_host_path_mounted_in_container', 'host_path_volume_mounted_read_write', 'docker_daemon_socket_is_exposed_to_containers'],
-    checkov: ['CKV_K8S_27'], kubeLinter: ['sensitive-host-mounts', 'writable-host-mount'], polaris: ['hostPathSet'], trivy: ['KSV-0023', 'KSV-0121'],
+    kics: ['volume_has_sensitive_host_directory', 'workload_mounting_with_sensitive_os_directory'],
+    kubeLinter: ['sensitive-host-mounts', 'writable-host-mount'], trivy: ['KSV-0023'],
   },
   docs: {
     why: "A container that mounts the host's `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/root`, `/boot`, kernel modules, or the state of the container runtime and kubelet (`/var/lib/docker`, `/var/lib/kubelet`) can read the node's secrets (password hashes, SSH keys, every pod's service-account token) and, read-write, take the node over (change its configuration, load kernel modules, edit other containers). It also ties the service to hosts with that layout. `/var/log` and paths under `/run` leak less but still couple the service to one machine. Metrics exporters, log shippers and CNI/CSI plugins read the host by design: they get information, so the access stays visible.",
