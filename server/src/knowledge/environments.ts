@@ -125,3 +125,27 @@ export function devServer(words: string[]): string | undefined {
   if (prog === 'php' && ((args[0] === 'artisan' && args[1] === 'serve') || args[0] === '-S')) return args[0] === '-S' ? 'php -S (the PHP built-in server)' : 'php artisan serve';
   return undefined;
 }
+
+/** A file or folder name that says its contents are not a production deployment (tests, CI, development, examples). */
+const NON_PRODUCTION_SEGMENT = /(?:^|[._-])(?:test|tests|testing|e2e|it|ci|dev|devel|development|devenv|local|example|examples|sample|samples|demo|hack)(?:[._-]|$)/i;
+
+/** Files that mark the top of a project: segments above them say where the checkout lives, not what it deploys. */
+const PROJECT_MARKERS = ['.git', '.seaworthy.yaml', '.seaworthy.yml'];
+const MAX_DEPTH = 12;
+
+/**
+ * True when the file's name or a folder between it and the top of its project names a non-production
+ * setting (`compose.dev.yaml`, `tests/e2e/fixtures/cluster.yaml`, `.examples/…`, `docs/samples/…`). The
+ * top is the nearest folder holding `.git` or `.seaworthy.yaml`; without one, only the file's name and its
+ * folder's are read (`/home/me/dev/shop/compose.yaml` is not a development file). `exists` answers for a
+ * path relative to the file's folder. Rules that give operational advice (backups, recovery) stay quiet
+ * there: a throwaway environment needs neither.
+ */
+export function isNonProductionPath(path: string, exists: (relative: string) => boolean = () => false): boolean {
+  const segments = path.split(/[\\/]/).filter(Boolean);
+  let depth = 2;
+  for (let up = 0; up < MAX_DEPTH && up < segments.length - 1; up++) {
+    if (PROJECT_MARKERS.some((m) => exists('../'.repeat(up) + m))) { depth = up + 1; break; }
+  }
+  return segments.slice(-depth).some((segment) => NON_PRODUCTION_SEGMENT.test(segment.replace(/^\.+/, '')));
+}

@@ -5,7 +5,8 @@ import { allRules } from '../rules';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
 import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
-import type { Report, ReportFile, ReportFinding, ReportSection } from './types';
+import type { FileKind } from '../model/common';
+import type { Report, ReportFile, ReportFinding, ReportSection, SectionCheck } from './types';
 
 export interface ReportInput {
   results: AnalysisResult[];
@@ -39,6 +40,15 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function fixOrder(a: ReportFinding, b: ReportFinding): number {
   return b.penalty - a.penalty || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.blast - a.blast
     || byText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
+}
+
+const KIND_WORDS: Record<FileKind, string> = { dockerfile: 'Dockerfiles', compose: 'Compose files', kubernetes: 'Kubernetes manifests' };
+
+/** "its 2 checks read only Kubernetes manifests, and this project has none". */
+function notApplicableReason(checks: SectionCheck[]): string {
+  const kinds = [...new Set(checks.flatMap((c) => c.kinds))].sort().map((k) => KIND_WORDS[k]);
+  const read = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds[0];
+  return `its ${checks.length} check${checks.length === 1 ? '' : 's'} read ${read}, and this project has none`;
 }
 
 /** Turns per-file analyses into the workspace report. Pure: the same results always give the same report. */
@@ -101,14 +111,22 @@ export function buildReport(input: ReportInput): Report {
     });
   }
 
+  const kindsPresent = new Set(results.map((r) => r.kind).filter((k): k is FileKind => !!k));
   const sections: ReportSection[] = SECTIONS.map((s) => {
     const cats = categoriesOf(s.id, allRules);
     const mine = all.filter((f) => f.section === s.id);
     const open = mine.filter((f) => !f.accepted).sort(fixOrder);
     const penalty = open.reduce((sum, f) => sum + f.penalty, 0);
+    const checkList: SectionCheck[] = allRules.filter((rule) => sectionIdOf(rule) === s.id).map((rule) => ({
+      ruleId: rule.id, title: rule.title, kinds: [...rule.kinds],
+      applicable: rule.kinds.some((k) => kindsPresent.has(k)),
+      findings: open.filter((f) => f.ruleId === rule.id).length,
+    })).sort((a, b) => byText(a.ruleId, b.ruleId));
+    const assessed = checkList.filter((c) => c.applicable).length;
     return {
       id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
-      categories: cats, checks: allRules.filter((rule) => sectionIdOf(rule) === s.id).length, penalty,
+      categories: cats, checks: checkList.length, checkList, assessed,
+      notApplicable: checkList.length && !assessed ? notApplicableReason(checkList) : undefined, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),
     };
   });

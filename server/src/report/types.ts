@@ -34,10 +34,27 @@ export interface ReportSection {
   /** Categories feeding this section and how many rules check it (0: review by hand). */
   categories: Category[];
   checks: number;
+  /** Each rule of the section and whether it could apply here (the project has a file kind it reads). */
+  checkList: SectionCheck[];
+  /** Rules of the section that could apply to this project; 0 with `checks` > 0: not applicable. */
+  assessed: number;
+  /** Why nothing here could be assessed (set when `assessed` is 0 and `checks` is not). */
+  notApplicable?: string;
   penalty: number;
   findings: ReportFinding[];
   /** Findings suppressed with a reason: accepted risk, not scored. */
   accepted: ReportFinding[];
+}
+
+export interface SectionCheck {
+  ruleId: string;
+  title: string;
+  /** File kinds the rule reads. */
+  kinds: FileKind[];
+  /** The project has at least one file of a kind the rule reads. */
+  applicable: boolean;
+  /** Open findings of the rule. */
+  findings: number;
 }
 
 export interface ReportFinding {

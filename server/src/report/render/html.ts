@@ -51,19 +51,29 @@ function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = fal
   return `<li class="finding sev-${esc(f.severity)}" ${attrs}><span class="sev" aria-label="${esc(f.severity)}">${SEV_ICON[f.severity] ?? ''}</span> ${open} <span class="msg">${show(f.message)}</span> <span class="rule">${esc(f.ruleId)}</span>${extra ? `<div class="meta">${extra}</div>` : ''}</li>`;
 }
 
+/** Which checks ran here: "Assessed: 3 of 4 checks (a, b, c; d not applicable)", or why none could. */
+function coverage(s: ReportSection): string {
+  if (!s.checks) return '<p class="none">No automated checks map here yet: review it by hand.</p>';
+  if (s.notApplicable) return `<p class="none">Not applicable: ${esc(s.notApplicable)}.</p>`;
+  const names = (applicable: boolean) => s.checkList.filter((c) => c.applicable === applicable).map((c) => `<code>${esc(c.ruleId)}</code>`).join(', ');
+  const na = s.checkList.some((c) => !c.applicable) ? `; not applicable here: ${names(false)}` : '';
+  return `<p class="checks">Assessed: ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${names(true)}${na}).</p>`;
+}
+
 function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
-  const status = s.checks ? STATUS_LABEL[s.status] : 'Review by hand';
+  const scored = s.checks > 0 && s.assessed > 0;
+  const status = scored ? STATUS_LABEL[s.status] : s.checks ? 'Not applicable' : 'Review by hand';
   const open = s.status === 'fail' ? ' open' : '';
   const list = s.findings.length ? `<ul class="findings">${s.findings.map((f) => findingItem(f, mode)).join('')}</ul>` : '<p class="none">No open findings.</p>';
   const accepted = s.accepted.length ? `<h4>Accepted risk</h4><ul class="findings accepted">${s.accepted.map((f) => findingItem(f, mode, true)).join('')}</ul>` : '';
-  return `<details class="section status-${esc(s.status)}${s.checks ? '' : ' unchecked'}" id="section-${esc(s.id)}"${open}>
-<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${s.checks ? s.score : '–'}</span> <span class="count">${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}</span></summary>
-<p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${s.checks ? '' : '<p class="none">No automated checks map here yet: review it by hand.</p>'}
+  return `<details class="section status-${esc(s.status)}${scored ? '' : ' unchecked'}" id="section-${esc(s.id)}"${open}>
+<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${scored ? s.score : '–'}</span> <span class="count">${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}</span></summary>
+<p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${coverage(s)}
 ${list}${accepted}</details>`;
 }
 
 function summary(report: Report): string {
-  const bars = report.sections.map((s) => `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${s.score}" aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${s.checks ? '' : ' unchecked'} w${s.checks ? Math.max(0, Math.min(100, Math.round(s.score))) : 0}"></span></span><span class="bar-score"${s.checks ? '' : ' title="No automated checks yet"'}>${s.checks ? s.score : '–'}</span></li>`).join('');
+  const bars = report.sections.map((s) => `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${s.score}" aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${s.assessed ? '' : ' unchecked'} w${s.assessed ? Math.max(0, Math.min(100, Math.round(s.score))) : 0}"></span></span><span class="bar-score"${s.assessed ? '' : ` title="${s.checks ? 'Not applicable to this project' : 'No automated checks yet'}"`}>${s.assessed ? s.score : '–'}</span></li>`).join('');
   const t = report.totals;
   return `<section class="summary" aria-label="Summary">
 <div class="overall status-${esc(report.status)}"><div class="big" aria-label="Overall score">${report.score}</div><div>/ 100</div></div>

@@ -32,7 +32,8 @@ export function renderMarkdown(report: Report): string {
   out.push(`**Score: ${report.score}/100** (${ICON[report.status]}) · ${report.totals.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · ${counts(report.totals)} · ${report.totals.accepted} accepted risk${report.totals.accepted === 1 ? '' : 's'}`, '');
   out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
   for (const s of report.sections) {
-    out.push(`| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${s.checks ? ICON[s.status] : 'review by hand'} | ${s.findings.length} |`);
+    const scored = s.checks && s.assessed;
+    out.push(`| ${mdEscape(s.title)} | ${scored ? `\`${bar(s.score)}\` ${s.score}` : '–'} | ${scored ? ICON[s.status] : s.checks ? 'not applicable' : 'review by hand'} | ${s.findings.length} |`);
   }
   out.push('', '## Fix first', '');
   if (!report.fixFirst.length) out.push('Nothing open.');
@@ -40,8 +41,11 @@ export function renderMarkdown(report: Report): string {
     out.push(`${i + 1}. **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.blast > 1 ? `, reaches ${f.blast} units` : ''})`);
   });
   for (const s of report.sections) {
-    out.push('', `## ${mdEscape(s.title)} — ${s.score}/100 ${s.checks ? ICON[s.status] : '(no automated checks yet)'}`, '');
+    const scored = s.checks && s.assessed;
+    out.push('', `## ${mdEscape(s.title)} — ${scored ? `${s.score}/100 ${ICON[s.status]}` : s.checks ? 'not applicable' : '(no automated checks yet)'}`, '');
     out.push(`*What good looks like:* ${mdEscape(s.good)}`, '');
+    if (s.notApplicable) out.push(`*Not applicable:* ${mdEscape(s.notApplicable)}.`, '');
+    else if (s.checks) out.push(`*Assessed:* ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${s.checkList.map((c) => `\`${c.ruleId}\`${c.applicable ? '' : ' n/a'}`).join(', ')}).`, '');
     for (const f of s.findings) {
       out.push(`- **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.affects.length ? `; affects ${f.affects.map(mdEscape).join(', ')}` : ''}${f.suppressedWithoutReason ? '; suppressed without a reason' : ''})`);
     }

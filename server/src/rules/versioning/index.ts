@@ -5,5 +5,7 @@ import mutableImageTag from './mutable-image-tag';
 import obsoleteComposeVersion from './obsolete-compose-version';
 import pullPolicyMismatch from './pull-policy-mismatch';
 import unsafeRolloutStrategy from './unsafe-rollout-strategy';
+import rollbackHistoryDisabled from './rollback-history-disabled';
+import updateContinuesOnFailure from './update-continues-on-failure';
 
-export default [deprecatedMaintainer, obsoleteComposeVersion, pullPolicyMismatch, unsafeRolloutStrategy, missingDisruptionBudget, missingImageLabels, mutableImageTag];
+export default [deprecatedMaintainer, obsoleteComposeVersion, pullPolicyMismatch, unsafeRolloutStrategy, missingDisruptionBudget, missingImageLabels, mutableImageTag, rollbackHistoryDisabled, updateContinuesOnFailure];
