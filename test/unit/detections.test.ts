@@ -85,3 +85,12 @@ describe('detections (issue #14)', () => {
     assert.match(df[0].message, /--allow-untrusted/);
   });
 });
+
+describe('database-auth-disabled (issue #14)', () => {
+  it('names the switch; a root password beside MYSQL_ALLOW_EMPTY_PASSWORD makes it moot', async () => {
+    const text = 'services:\n  pg:\n    image: postgres:16.4\n    environment:\n      POSTGRES_HOST_AUTH_METHOD: trust\n  my:\n    image: mysql:8.4.2\n    environment:\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n      MYSQL_ROOT_PASSWORD_FILE: /run/secrets/root\n';
+    const f = await findings(at('compose', 'compose.yaml'), text, 'database-auth-disabled');
+    assert.deepStrictEqual(f.map((x) => `${x.line}:${x.severity}`), ['5:warning']);
+    assert.match(f[0].message, /without a password/);
+  });
+});

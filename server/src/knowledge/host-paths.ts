@@ -87,7 +87,7 @@ const NODE_AGENTS = new Set([
   'opentelemetry-collector-contrib', 'opentelemetry-collector-k8s', 'datadog-agent', 'agent', 'netdata', 'telegraf', 'falco',
   'falco-no-driver', 'sysdig', 'tetragon', 'node-problem-detector', 'kube-proxy', 'calico-node', 'node', 'cilium', 'cilium-agent',
   'flannel', 'weave-kube', 'kube-router', 'node-driver-registrar', 'logspout', 'glances', 'portainer-agent', 'crowdsec',
-  'wazuh-agent', 'node-feature-discovery', 'kured', 'log-pilot', 'beyla', 'nvidia-dcgm-exporter', 'k8s-device-plugin',
+  'wazuh-agent', 'elastic-agent', 'fleet-server', 'node-feature-discovery', 'kured', 'log-pilot', 'beyla', 'nvidia-dcgm-exporter', 'k8s-device-plugin',
   'fluent-operator', 'fluent-bit-debug', 'loki-canary', 'kube-state-metrics', 'node-local-dns', 'k8s-dns-node-cache',
 ]);
 
