@@ -39,6 +39,10 @@ try {
   delete staged.devDependencies;   // bundled: nothing to install
   delete staged.dependencies;
   delete staged.scripts;
+  // npm's fields: the package on the npm registry (both CLIs) is `npm pack`'s; vsce would read `files`
+  // as an allowlist of its own.
+  delete staged.files;
+  delete staged.bin;
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(staged, null, 2) + '\n');
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The rule docs and the server bundle contain deliberately fake credentials (bad examples, test

@@ -16,9 +16,12 @@ export class TestClient {
   /** window/logMessage texts (the first thousand). */
   readonly logs: string[] = [];
 
-  /** `nodeArgs` go before the server's path (`-r preload.js`). */
-  constructor(settings: Record<string, unknown> = {}, opts: { nodeArgs?: string[] } = {}) {
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go before the server's path (`-r preload.js`); `command` starts another server (an installed bin). */
+  constructor(settings: Record<string, unknown> = {}, opts: { nodeArgs?: string[]; command?: { file: string; args: string[]; cwd?: string; env?: NodeJS.ProcessEnv } } = {}) {
+    const c = opts.command;
+    this.proc = c
+      ? spawn(c.file, c.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: c.cwd, env: c.env })
+      : spawn(process.execPath, [...(opts.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += String(d); });
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

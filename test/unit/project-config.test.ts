@@ -48,7 +48,7 @@ describe('project configuration (.seaworthy.yaml)', () => {
     assert.deepStrictEqual(got, [
       '2:3 Unknown rule id "unpinned-imag" (did you mean "unpinned-image"?).',
       '3:20 Rule "volume-in-image": severity must be one of error, warning, info, off, not "loud".',
-      '5:1 Unknown key "ignroe" (did you mean "ignore"?); known keys: rules, ignore, allowedRegistries, dataDirectories, oneShot, requireDigests.',
+      '5:1 Unknown key "ignroe" (did you mean "ignore"?); known keys: rules, ignore, allowedRegistries, dataDirectories, oneShot, requireDigests, baseline, baselineFindings.',
       '6:17 `requireDigests` must be true or false.',
       '8:8 dataDirectories "app": "data" is not an absolute path inside the container.',
     ]);

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { AnalysisResult, AnalyzeHost } from '../engine/analyze';
 import { defaultConfig, EngineConfig } from '../engine/config';
@@ -10,10 +11,18 @@ import { UsageError } from './usage';
 import { printable } from '../engine/mask';
 import { buildReport } from '../report/build';
 import { renderSarif } from '../report/render/sarif';
+import { CHECK_FORMATS, CheckFormat, CheckOutput, isCheckFormat, renderCiFormat } from './formats';
+import { repositoryPath, repositoryRootOf } from './formats/paths';
+import { applyBaseline, fingerprintFindings, loadBaseline, recordBaseline } from './baseline';
+import { emptyScanExit } from './empty-scan';
+import { VERSION } from './version';
 
 export const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-interface CheckOptions { paths: string[]; format: 'text' | 'json' | 'sarif'; failOn: Severity }
+export interface CheckOptions {
+  paths: string[]; format: CheckFormat; failOn: Severity;
+  output?: string; baseline?: string; writeBaseline?: string; allowEmpty?: boolean;
+}
 
 export function parseCheckArgs(args: string[]): CheckOptions {
   const opts: CheckOptions = { paths: [], format: 'text', failOn: 'error' };
@@ -23,13 +32,17 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     const value = () => { const v = inline ?? args[++i]; if (v === undefined) throw new UsageError(`${flag} needs a value`); return v; };
     if (flag === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`unknown format "${v}" (use text, json or sarif)`);
+      if (!isCheckFormat(v)) throw new UsageError(`unknown format "${v}" (use ${CHECK_FORMATS.join(', ')})`);
       opts.format = v;
     } else if (flag === '--fail-on') {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
       opts.failOn = v as Severity;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    } else if (flag === '--output' || flag === '-o') opts.output = value();
+    else if (flag === '--baseline') opts.baseline = value();
+    else if (flag === '--write-baseline') opts.writeBaseline = value();
+    else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
@@ -41,7 +54,7 @@ export function displayPath(file: string): string {
   return path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file;
 }
 
-export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out = process.stdout, err = process.stderr): Promise<number> {
+export async function runCheck(opts: CheckOptions, config: EngineConfig = defaultConfig(), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const resolver = new ProjectConfigResolver();
   const collected = collectFiles(opts.paths, (p) => resolver.forFile(p).ignored);
   const { missing } = collected;
@@ -49,33 +62,65 @@ export async function runCheck(opts: CheckOptions, config: EngineConfig = defaul
   if (missing.length && !collected.files.length) return 2;
   const { files, configOf, broken } = resolveForFiles(collected.files, config, resolver);
   if (reportBrokenConfigs(broken, err)) return 2;
-  const findings: CliFinding[] = [];
-  const problems: CliProblem[] = skippedProblems(collected.skipped);
-  let scanned = 0;
+  const baseline = opts.baseline ? loadBaseline(opts.baseline, err) : undefined;
+  if (baseline === null) return 2;
+  const repoRoot = repositoryRootOf();
+  const output: CheckOutput = { findings: [], problems: [], scanned: [] };
+  const withRepoPath = <T extends { file: string }>(x: T) => ({ ...x, repoPath: repositoryPath(repoRoot, x.file) });
+  output.problems.push(...skippedProblems(collected.skipped).map(withRepoPath));
   const results: AnalysisResult[] = [];
-  const collect = (o: FileOutcome) => {
-    if (o.scanned) scanned++;
-    findings.push(...o.findings);
-    problems.push(...o.problems);
-    for (const e of o.errors) err.write(e);
-  };
   // The scanned files form the manifest catalogue: references resolve across them, as in `report`.
   const host = diskHost(config, undefined, files);
   for (const file of files) {
     const { outcome, result } = await checkFile(file, configOf(file), host);
+    if (outcome.scanned) output.scanned.push(withRepoPath({ file: outcome.shown }));
+    output.findings.push(...fingerprintFindings(outcome.findings, result, repoRoot));
+    output.problems.push(...outcome.problems.map(withRepoPath));
+    for (const e of outcome.errors) err.write(e);
     // Only SARIF needs the models afterwards; holding every file's model made large runs collect garbage far more.
     if (opts.format === 'sarif') results.push(result);
-    collect(outcome);
   }
-  if (opts.format === 'sarif') out.write(renderSarif(buildReport({ results, roots: opts.paths })));
-  else if (opts.format === 'json') out.write(JSON.stringify({ findings, problems, filesScanned: scanned }, null, 2) + '\n');
-  else out.write(formatText(findings, problems, scanned));
-  const worst = [...findings, ...problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
+  const empty = emptyScanExit(output.scanned.length, opts.paths, Boolean(opts.allowEmpty), err);
+  if (empty !== undefined) return empty;
+  if (opts.writeBaseline) {
+    const n = recordBaseline(opts.writeBaseline, output.findings);
+    err.write(`seaworthy: baseline ${opts.writeBaseline} records ${n} finding${n === 1 ? '' : 's'} in ${output.scanned.length} file${output.scanned.length === 1 ? '' : 's'}\n`);
+    return 0;
+  }
+  let hidden = 0;
+  if (baseline) {
+    const kept = applyBaseline(baseline, output.findings);
+    hidden = output.findings.length - kept.length;
+    output.findings = kept;
+    const keep = new Set(kept.map((f) => f.source).filter(Boolean));
+    for (const r of results) r.findings = r.findings.filter((f) => keep.has(f));
+  }
+  const rendered = render(opts, output, results, repoRoot);
+  if (hidden) err.write(`seaworthy: ${hidden} finding${hidden === 1 ? '' : 's'} in the baseline ${opts.baseline} not shown\n`);
+  if (opts.output) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
+    fs.writeFileSync(opts.output, rendered);
+    err.write(`seaworthy: ${output.findings.length} finding${output.findings.length === 1 ? '' : 's'} in ${output.scanned.length} file${output.scanned.length === 1 ? '' : 's'}; ${opts.format} written to ${opts.output}\n`);
+  } else out.write(rendered);
+  // A path that does not exist is a mistake in the call, even when the other paths were checked.
+  if (missing.length) return 2;
+  const worst = [...output.findings, ...output.problems].some((f) => RANK[f.severity] >= RANK[opts.failOn]);
   return worst ? 1 : 0;
 }
 
+function render(opts: CheckOptions, o: CheckOutput, results: AnalysisResult[], repoRoot: string): string {
+  const plain = (f: CliFinding): CliFinding => ({ file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId, category: f.category, severity: f.severity, message: f.message });
+  const plainProblem = (p: CliProblem): CliProblem => ({ file: p.file, line: p.line, column: p.column, severity: p.severity, message: p.message });
+  switch (opts.format) {
+    case 'sarif': return renderSarif(buildReport({ results, roots: opts.paths }), { toolVersion: VERSION, srcRoot: repoRoot });
+    case 'json': return JSON.stringify({ findings: o.findings.map(plain), problems: o.problems.map(plainProblem), filesScanned: o.scanned.length }, null, 2) + '\n';
+    case 'text': return formatText(o.findings, o.problems, o.scanned.length);
+    default: return renderCiFormat(opts.format, o, opts.failOn);
+  }
+}
+
 /** What `check` prints for one file. */
-interface FileOutcome { findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
+interface FileOutcome { shown: string; findings: CliFinding[]; problems: CliProblem[]; errors: string[]; scanned: boolean }
 
 async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost): Promise<{ outcome: FileOutcome; result: AnalysisResult }> {
   const r = await analyzePath(file, config, host);
@@ -84,6 +129,7 @@ async function checkFile(file: string, config: EngineConfig, host: AnalyzeHost):
   return {
     result: r,
     outcome: {
+      shown,
       findings: [...c.findings, ...unusedSuppressionFindings(shown, r, config)].sort((a, b) => a.line - b.line || a.column - b.column),
       problems: c.problems,
       errors: r.ruleErrors.map((e) => `${printable(`seaworthy: internal error in rule ${e.ruleId} on ${shown}: ${e.message.split('\n')[0]}`)}\n`),

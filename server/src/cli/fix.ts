@@ -14,8 +14,9 @@ import { fileCatalogue } from '../workspace/batch';
 import { analyzeText, prepareText } from '../engine/analyze';
 import { knownTokens, maskRanges, maskSpans, printable, printableLines, storedSecretSpans, urlCredentials } from '../engine/mask';
 import { flagReader, UsageError } from './usage';
+import { emptyScanExit } from './empty-scan';
 
-export interface FixOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity }
+export interface FixOptions { paths: string[]; unsafe: boolean; dryRun: boolean; failOn: Severity; allowEmpty?: boolean }
 
 export function parseFixArgs(args: string[]): FixOptions {
   const opts: FixOptions = { paths: [], unsafe: false, dryRun: false, failOn: 'error' };
@@ -23,6 +24,7 @@ export function parseFixArgs(args: string[]): FixOptions {
     const { flag, value } = flagReader(args, i);
     if (flag === '--unsafe') opts.unsafe = true;
     else if (flag === '--dry-run') opts.dryRun = true;
+    else if (flag === '--allow-empty') opts.allowEmpty = true;
     else if (flag === '--fail-on') {
       const v = value();
       if (!(v in RANK)) throw new UsageError(`unknown severity "${v}" for --fail-on (use error, warning or info)`);
@@ -90,6 +92,8 @@ async function fixFiles(opts: FixOptions, files: string[], skipped: Parameters<t
     for (const p of c.problems) problems.push(p);
   }
 
+  const empty = emptyScanExit(scanned, opts.paths, Boolean(opts.allowEmpty), err);
+  if (empty !== undefined) return empty;
   const changed = session.changed();
   if (!opts.dryRun) {
     try { await session.write(); } catch (e) {

@@ -5,8 +5,11 @@ import { applyProjectConfig, formatConfigErrors, ProjectConfigResolver } from '.
 import { REPORT_FORMATS, renderReport, reportOf, ReportFormat } from '../report';
 import { WorkspaceIndex } from '../workspace/index';
 import { flagReader, UsageError } from './usage';
+import { emptyScanExit } from './empty-scan';
+import { repositoryRootOf } from './formats/paths';
+import { VERSION } from './version';
 
-export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number }
+export interface ReportOptions { paths: string[]; format: ReportFormat; output?: string; failUnder?: number; allowEmpty?: boolean }
 
 export function parseReportArgs(args: string[]): ReportOptions {
   const opts: ReportOptions = { paths: [], format: 'markdown' };
@@ -22,7 +25,8 @@ export function parseReportArgs(args: string[]): ReportOptions {
       const v = Number(value());
       if (!Number.isInteger(v) || v < 0 || v > 100) throw new UsageError('--fail-under needs a whole number from 0 to 100');
       opts.failUnder = v;
-    } else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+    } else if (flag === '--allow-empty') opts.allowEmpty = true;
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
     else opts.paths.push(a);
   }
   if (!opts.paths.length) throw new UsageError('no PATH given');
@@ -50,7 +54,9 @@ export async function runReport(opts: ReportOptions, config: EngineConfig = defa
   for (const b of broken.values()) err.write(`seaworthy: invalid configuration:\n${formatConfigErrors(b)}\n`);
   if (broken.size) return 2;
   const report = reportOf(index);
-  const text = renderReport(report, opts.format);
+  const empty = emptyScanExit(report.totals.files, roots, Boolean(opts.allowEmpty), err);
+  if (empty !== undefined) return empty;
+  const text = renderReport(report, opts.format, { toolVersion: VERSION, srcRoot: repositoryRootOf() });
   if (opts.output) {
     fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
     fs.writeFileSync(opts.output, text);

@@ -25,7 +25,12 @@ export interface ProjectConfig {
   dataDirectories?: Record<string, string[]>;
   oneShot?: string[];
   requireDigests?: boolean;
+  /** A `check --write-baseline` file, relative to this file's folder: the editor shows its findings as hints, or hides them. */
+  baseline?: string;
+  baselineFindings?: BaselineDisplay;
 }
+
+export type BaselineDisplay = 'hint' | 'hide';
 
 export interface ConfigError { message: string; range: Range; /** 1-based, for CLI messages. */ line: number; column: number }
 export interface LoadedProjectConfig { file: string; dir: string; config: ProjectConfig; errors: ConfigError[] }
@@ -38,6 +43,8 @@ export const CONFIG_KEYS: Record<string, { description: string; schema: Record<s
   dataDirectories: { description: 'Data directories of in-house images (image name without tag → absolute paths), merged over the built-in datastore knowledge.', schema: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', pattern: '^/' } } } },
   oneShot: { description: 'Compose services / Kubernetes workloads that run once and exit (no healthcheck or restart policy expected).', schema: { type: 'array', items: { type: 'string' } } },
   requireDigests: { description: 'Require images pinned by digest (`@sha256:...`), not only by tag.', schema: { type: 'boolean' } },
+  baseline: { description: 'A baseline written by `seaworthy check --write-baseline FILE`, relative to this file: the editor shows the findings it records as hints (or hides them, see baselineFindings). The CLI reads it only with `--baseline FILE`.', schema: { type: 'string' } },
+  baselineFindings: { description: 'How the editor shows findings recorded in the baseline: `hint` (faded, default) or `hide`.', schema: { enum: ['hint', 'hide'] } },
 };
 
 export function knownRuleIds(): string[] { return [...allRules.map((r) => r.id), ...PSEUDO_RULE_IDS]; }
@@ -98,6 +105,14 @@ export function parseProjectConfig(file: string, text: string, ruleIds: string[]
       case 'requireDigests':
         if (isScalar(value) && typeof value.value === 'boolean') config.requireDigests = value.value;
         else fail(value ?? keyNode, '`requireDigests` must be true or false.');
+        break;
+      case 'baseline':
+        if (isScalar(value) && typeof value.value === 'string' && value.value.trim()) config.baseline = value.value.trim();
+        else fail(value ?? keyNode, '`baseline` must be the path of a baseline file (seaworthy check --write-baseline FILE).');
+        break;
+      case 'baselineFindings':
+        if (isScalar(value) && (value.value === 'hint' || value.value === 'hide')) config.baselineFindings = value.value;
+        else fail(value ?? keyNode, '`baselineFindings` must be hint or hide.');
         break;
       case 'dataDirectories': {
         if (!isMap(value)) { fail(value ?? keyNode, '`dataDirectories` must be a map of image name to a list of absolute paths.'); break; }

@@ -7,6 +7,7 @@ import type { EngineConfig } from '../engine/config';
 import { ConfigError, parseProjectConfig, PROJECT_CONFIG_NAMES, ProjectConfigResolver } from '../engine/project-config';
 import { ClientSettings, toEngineConfig } from './settings';
 import { readTextFile, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
+import { baselineFor, EditorBaseline } from './baseline';
 
 /**
  * `.seaworthy.yaml` in the language server: the config for each document (project file < VS Code
@@ -76,13 +77,13 @@ export class ProjectConfigs {
   }
 
   /** The effective config of a document, or `ignored` when the project's `ignore` excludes it. */
-  configFor(abs: string, settings: ClientSettings): { config: EngineConfig; ignored: boolean } {
+  configFor(abs: string, settings: ClientSettings): { config: EngineConfig; ignored: boolean; baseline?: EditorBaseline } {
     const { project, ignored } = this.resolver.forFile(abs);
     if (project && !this.checkedFromDisk.has(project.file)) this.showDiskErrors(project.file, project.errors);
     const key = project?.file ?? '';
     let config = this.byConfigFile.get(key);
     if (!config) { config = toEngineConfig(settings, project?.config); this.byConfigFile.set(key, config); }
-    return { config, ignored };
+    return { config, ignored, baseline: baselineFor(project, settings, this.roots) };
   }
 
   diagnosticsOf(doc: TextDocument): Diagnostic[] {

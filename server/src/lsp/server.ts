@@ -10,6 +10,7 @@ import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
+import { applyBaseline, BaselineCache } from './baseline';
 import { ClientSettings, toEngineConfig } from './settings';
 import { fanOutWatchedFiles, ProjectConfigs } from './projectConfig';
 import { registerWorkspaceFeatures } from './workspace-features';
@@ -39,6 +40,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
 
   const log = (msg: string) => connection.console.log(`[seaworthy] ${msg}`);
+  const baselines = new BaselineCache(log);
 
   let workspaceRoots: string[] = [];
   const editorCatalogue = new EditorCatalogue(() => workspaceRoots, (abs) => {
@@ -107,7 +109,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (!doc) return;
     if (settings.enable === false) { void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
     if (projects.isConfigFile(uri)) { void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: projects.diagnosticsOf(doc) }); workspace.edited(uri); return; }
-    const { config: docConfig, ignored } = projects.configFor(pathOf(uri), settings);
+    const { config: docConfig, ignored, baseline } = projects.configFor(pathOf(uri), settings);
     if (ignored) { results.delete(uri); void connection.sendDiagnostics({ uri, diagnostics: [] }); workspace.edited(uri); return; }
     const version = doc.version;
     const text = doc.getText();
@@ -137,7 +139,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
     stats.published++;
-    void connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsFor(result, uri) });
+    void connection.sendDiagnostics({ uri, version, diagnostics: applyBaseline(diagnosticsFor(result, uri), result, pathOf(uri), baseline, baselines) });
     // After the diagnostics: the index's update and the new score must not delay them.
     if (handover) workspace.analysed(uri, handover); else workspace.edited(uri);
   }

@@ -10,6 +10,9 @@ export interface ClientSettings {
   debounceMs?: number;
   oneShotServices?: string[];
   allowedRegistries?: string[];
+  /** A baseline file (absolute, or relative to the first workspace folder); overrides `.seaworthy.yaml`'s `baseline`. */
+  baseline?: string;
+  baselineFindings?: 'auto' | 'hint' | 'hide';
 }
 
 /**

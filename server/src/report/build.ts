@@ -133,9 +133,12 @@ export function buildReport(input: ReportInput): Report {
 
   const open = all.filter((f) => !f.accepted);
   const totalPenalty = open.reduce((s, f) => s + f.penalty, 0);
+  // Nothing analysed is nothing proven: a path typo must not read as a perfect score.
+  const analysed = results.some((r) => r.kind);
+  if (!analysed) for (const s of sections) { s.score = 0; s.status = 'fail'; }
   return {
     tool: 'seaworthy', format: 1, base,
-    score: scoreFrom(totalPenalty, units), status: statusFrom(open), units,
+    score: analysed ? scoreFrom(totalPenalty, units) : 0, status: analysed ? statusFrom(open) : 'fail', units,
     formula: { weights: { ...WEIGHTS }, maxBlast: MAX_BLAST, halfScorePenalty: HALF_SCORE_PENALTY },
     totals: {
       files: results.filter((r) => r.kind).length, findings: open.length,

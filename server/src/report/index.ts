@@ -4,7 +4,7 @@ import { buildReport } from './build';
 import { renderHtml } from './render/html';
 import { renderJson } from './render/json';
 import { renderMarkdown } from './render/markdown';
-import { renderSarif } from './render/sarif';
+import { renderSarif, SarifOptions } from './render/sarif';
 import type { Report } from './types';
 
 export type ReportFormat = 'markdown' | 'html' | 'sarif' | 'json';
@@ -17,11 +17,11 @@ export function reportOf(index: WorkspaceIndex): Report {
 }
 
 /** Exports: HTML is self-contained (inline style and script under a CSP nonce made here). */
-export function renderReport(report: Report, format: ReportFormat): string {
+export function renderReport(report: Report, format: ReportFormat, sarif: SarifOptions = {}): string {
   switch (format) {
     case 'markdown': return renderMarkdown(report);
     case 'html': return renderHtml(report, { mode: 'export', nonce: randomBytes(16).toString('base64') });
-    case 'sarif': return renderSarif(report);
+    case 'sarif': return renderSarif(report, sarif);
     case 'json': return renderJson(report);
   }
 }

@@ -30,6 +30,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push('# Production Readiness Report', '');
   out.push(`**Score: ${report.score}/100** (${ICON[report.status]}) · ${report.totals.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · ${counts(report.totals)} · ${report.totals.accepted} accepted risk${report.totals.accepted === 1 ? '' : 's'}`, '');
+  if (!report.totals.files) out.push('> **No Dockerfile, Compose file or Kubernetes manifest was found**: there is nothing to score.', '');
   out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
   for (const s of report.sections) {
     const scored = s.checks && s.assessed;

@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { Severity } from '../../engine/rule';
 import { allRules } from '../../rules';
 import type { Report, ReportFinding } from '../types';
@@ -11,7 +13,18 @@ function uriOf(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-function result(f: ReportFinding, ruleIndex: Map<string, number>): Record<string, unknown> {
+/** Where SARIF paths start: `%SRCROOT%`, the repository root (GitHub code scanning resolves them there). */
+export interface SarifOptions { toolVersion?: string; srcRoot?: string }
+
+/** A report path as a SARIF artifact location: relative to the source root, or an absolute file URI outside it. */
+function locationOf(report: Report, srcRoot: string, file: string): { uri: string; uriBaseId?: string } {
+  const abs = path.resolve(report.base, file);
+  const rel = path.relative(srcRoot, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+  return { uri: uriOf(rel.split(path.sep).join('/')), uriBaseId: '%SRCROOT%' };
+}
+
+function result(f: ReportFinding, ruleIndex: Map<string, number>, location: (file: string) => { uri: string; uriBaseId?: string }): Record<string, unknown> {
   const r = f.range;
   const out: Record<string, unknown> = {
     ruleId: f.ruleId,
@@ -19,7 +32,7 @@ function result(f: ReportFinding, ruleIndex: Map<string, number>): Record<string
     message: { text: f.message },
     locations: [{
       physicalLocation: {
-        artifactLocation: { uri: uriOf(f.file), uriBaseId: '%SRCROOT%' },
+        artifactLocation: location(f.file),
         region: { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: Math.max(1, r.end.character + 1) },
       },
     }],
@@ -34,7 +47,10 @@ function result(f: ReportFinding, ruleIndex: Map<string, number>): Record<string
 }
 
 /** SARIF 2.1.0 for GitHub code scanning and other viewers; the report's score travels in run properties. */
-export function renderSarif(report: Report, toolVersion = '0.1.0'): string {
+export function renderSarif(report: Report, options: SarifOptions = {}): string {
+  const { toolVersion = '0.1.0', srcRoot = report.base } = options;
+  const root = path.resolve(srcRoot);
+  const rootUri = pathToFileURL(root).href.replace(/\/?$/, '/');
   const rules = [...allRules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const findings = report.sections.flatMap((s) => [...s.findings, ...s.accepted])
@@ -60,7 +76,8 @@ export function renderSarif(report: Report, toolVersion = '0.1.0'): string {
           })),
         },
       },
-      results: findings.map((f) => result(f, ruleIndex)),
+      originalUriBaseIds: { '%SRCROOT%': { uri: rootUri } },
+      results: findings.map((f) => result(f, ruleIndex, (file) => locationOf(report, root, file))),
       columnKind: 'utf16CodeUnits',
       properties: {
         score: report.score,
