@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { perEdit } from './per-edit';
 import { lspLatency } from './lsp-latency';
+import { startupBench } from './startup';
 import { peers } from './peers';
 import { incremental, memory } from './workspace';
 import { pathological } from './pathological';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${skipped}\n`);
     parts.push(`${skipped[0].toUpperCase()}${skipped.slice(1)}.`, '');
   }
+  await section('Startup and first diagnostics', 'A fresh language server (what activation on a YAML file starts): spawn → `initialize` answered, then the first document opened → its first `publishDiagnostics` (medians of 5 fresh processes). A YAML file that is no container file gets an empty answer; the Dockerfile and the manifest show the cost of a real first analysis (secretlint and the rules load lazily).', () => startupBench(quick));
   await section('4. Incremental workspace', 'Edit → diagnostics latency of one open file when the workspace index holds 1 file vs 1,000 files. Target ratio ≤ 1.2.', () => incremental(quick));
   await section('6. Pathological inputs', 'Full analysis of one file holding a long run of the characters a rule\'s text matching used to backtrack on (issue #20: suppression comments, `extra_hosts`, ConfigMap lines, debconf, URL passwords, quantities, trailing slashes and blanks, `${`, JWT, package names, Helm templates, ...), at 1k/10k/100k characters. Linear: 100k / 10k ≈ 10 (quadratic ≈ 100). Then the regexes recheck\'s fuzzer flags when its recall validation (a run in V8) is off, alone on its attack strings: why the audit turns it on (bench/pathological.ts).', () => pathological(quick));
   await section('Pathological ignore globs', 'Deciding whether one file is ignored by a `.seaworthy.yaml` pattern built to make a backtracking matcher explode, on a path that does not match (bench/globs.ts). Linear: µs per level stays flat.', () => globBench(quick));

@@ -28,6 +28,12 @@ export function shippedFiles() {
   return files;
 }
 
+/** docs/extension-readme.md with its relative link targets re-based from docs/ to the package root. */
+export function extensionReadme() {
+  const text = fs.readFileSync(path.join(root, 'docs', 'extension-readme.md'), 'utf8');
+  return text.replace(/\]\((?![a-z][a-z0-9+.-]*:|#|\/)([^)\s]+)\)/gi, (_, target) => `](docs/${target})`);
+}
+
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-stage-'));
 try {
   for (const f of shippedFiles()) {
@@ -35,6 +41,11 @@ try {
     fs.copyFileSync(path.join(root, f), path.join(stage, f));
   }
   fs.writeFileSync(path.join(stage, '.vscodeignore'), '');
+  // The page users see in the Extensions view is docs/extension-readme.md, not the repository README
+  // (which starts with the developer's commands). Its relative links point into docs/, which the package
+  // ships: they are re-based to the package root and vsce is told not to rewrite them to the web, so the
+  // screenshots show offline, from inside the installed extension.
+  fs.writeFileSync(path.join(stage, 'README.md'), extensionReadme());
   const staged = JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8'));
   delete staged.devDependencies;   // bundled: nothing to install
   delete staged.dependencies;
@@ -47,7 +58,7 @@ try {
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The rule docs and the server bundle contain deliberately fake credentials (bad examples, test
   // patterns); vsce's publisher safeguard would refuse them.
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-package-all-secrets', '--out', out], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-package-all-secrets', '--no-rewrite-relative-links', '--out', out], { cwd: stage, stdio: ['ignore', 'inherit', 'inherit'] });
   console.log(`packaged ${path.relative(process.cwd(), out) || out}`);
 } finally {
   fs.rmSync(stage, { recursive: true, force: true });

@@ -1,7 +1,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { applyFix, applyFixAll, FixAllOutcome } from './fixAll';
 import { registerReportFeatures } from './report';
+import { registerRuleDocs, withRuleDocLink } from './ruleDocs';
+import type { StatusSnapshot } from './statusBar';
 
 let client: LanguageClient | undefined;
 
@@ -9,13 +12,19 @@ let client: LanguageClient | undefined;
 export interface SeaworthyApi {
   client(): LanguageClient | undefined;
   ready: Promise<void>;
+  /** The language status item as it reads now. */
+  status(): StatusSnapshot;
 }
 
-/** Documents the server looks at; it decides by name and content which ones are ours (the rest get nothing). */
+/**
+ * Documents the server looks at, saved or untitled; it decides by name and content which ones are ours
+ * (a YAML file that is neither Compose nor Kubernetes gets nothing, cheaply).
+ */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'untitled', language: 'dockerfile' },
   { scheme: 'file', language: 'yaml' },
+  { scheme: 'untitled', language: 'yaml' },
   { scheme: 'file', language: 'dockercompose' },
   { scheme: 'file', language: 'helm' },
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
@@ -33,11 +42,15 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'seaworthy' },
-    initializationOptions: { settings: vscode.workspace.getConfiguration('seaworthy') },
+    // A function: read again when the server restarts (settings, and trust once the user grants it).
+    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration('seaworthy'), trusted: vscode.workspace.isTrusted }),
+    // Rule links open the rendered, read-only rule page (ruleDocs.ts), not the Markdown source.
+    middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withRuleDocLink)) },
   };
   client = new LanguageClient('seaworthy', 'Seaworthy', serverOptions, clientOptions);
+  registerRuleDocs(context);
   const ready = client.start().then(() => output.info('Seaworthy language server started'));
-  registerReportFeatures(context, client, ready);
+  const report = registerReportFeatures(context, client, ready, DOCUMENT_SELECTOR);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('seaworthy.showOutput', () => output.show(true)),
@@ -45,7 +58,9 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
       await client?.restart();
       output.info('Seaworthy language server restarted');
     }),
-    // A quick fix whose value only the user knows (e.g. the version to pin): typed in place, as a snippet.
+    // Untrusted workspaces run in limited mode (no git, so no secret moved to a .env): trust lifts it.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { void client?.restart(); }),
+    // A quick fix whose value only the user knows (e.g. the version to pin, a suppression's reason): typed in place, as a snippet.
     vscode.commands.registerCommand('seaworthy.applySnippetFix', async (uri: string, version: number | null, range: { start: { line: number; character: number }; end: { line: number; character: number } }, snippet: string) => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       if (version !== null && doc.version !== version) {
@@ -56,13 +71,16 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
       const r = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
       await editor.insertSnippet(new vscode.SnippetString(snippet), r);
     }),
-    vscode.commands.registerCommand('seaworthy.fixAll', async () => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor) return;
-      await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.seaworthy', apply: 'first' });
+    // A quick fix that writes beside its document (secret → .env): one undo step, the document left unsaved.
+    vscode.commands.registerCommand('seaworthy.applyFix', applyFix),
+    // Fix-all to a fixed point in one invocation (the command, the Ctrl+. entry and source.fixAll with side files).
+    vscode.commands.registerCommand('seaworthy.fixAll', (uri?: string | vscode.Uri): Promise<FixAllOutcome | undefined> | undefined => client && applyFixAll(client, uri)),
+    // A source.fixAll that edited only its own document reports its count quietly (it may run on every save).
+    vscode.commands.registerCommand('seaworthy.fixAllApplied', (count: unknown) => {
+      if (typeof count === 'number' && count > 0) vscode.window.setStatusBarMessage(`Seaworthy applied ${count} safe fix${count === 1 ? '' : 'es'}`, 4000);
     }),
   );
-  return { client: () => client, ready };
+  return { client: () => client, ready, status: () => report.status() };
 }
 
 export function deactivate(): Thenable<void> | undefined {

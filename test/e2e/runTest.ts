@@ -24,6 +24,7 @@ interface Run { name: string; workspace: string; suite: string; env?: Record<str
 export const RUNS: Run[] = [
   { name: 'main', workspace: 'main', suite: 'main' },
   { name: 'unrelated', workspace: 'unrelated', suite: 'activation', env: { SEAWORTHY_E2E_WORKSPACE_KIND: 'unrelated' } },
+  { name: 'content', workspace: 'content', suite: 'activation', env: { SEAWORTHY_E2E_WORKSPACE_KIND: 'content' } },
   { name: 'compose', workspace: 'compose', suite: 'activation', env: { SEAWORTHY_E2E_WORKSPACE_KIND: 'compose' } },
   { name: 'kubernetes', workspace: 'kubernetes', suite: 'activation', env: { SEAWORTHY_E2E_WORKSPACE_KIND: 'kubernetes' } },
 ];

@@ -59,16 +59,22 @@ describe('language server (separate process, LSP over stdio)', function () {
     assert.ok(!client.published(uri).some((p) => p.version !== undefined && p.version > 1 && p.version < version), 'stale versions were published');
   });
 
-  it('offers ignore quick fixes that insert a suppression comment', async () => {
+  it('offers ignore quick fixes that insert a suppression comment, its reason a tab stop to type over', async () => {
     const uri = pathToFileURL(path.join(dir, 'k8s.yaml')).toString();
     const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: app:1.0.0\n      env:\n        - name: DB_PASSWORD\n          value: hunter2\n';
     await client.open(uri, 'yaml', text);
     const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'hardcoded-secret'));
     const diag = p.diagnostics.find((d) => d.code === 'hardcoded-secret')!;
-    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as { title: string; edit: { changes: Record<string, { range: unknown; newText: string }[]> } }[];
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as { title: string; edit?: unknown; command?: { command: string; arguments: unknown[] } }[];
     const ignore = actions.find((a) => a.title === 'Ignore hardcoded-secret for this line');
     assert.ok(ignore, `actions: ${actions.map((a) => a.title)}`);
-    assert.deepStrictEqual(ignore!.edit.changes[uri], [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, newText: '          # seaworthy-ignore hardcoded-secret -- reason\n' }]);
+    assert.strictEqual(ignore!.edit, undefined);
+    assert.deepStrictEqual(ignore!.command, {
+      title: 'Ignore hardcoded-secret for this line', command: 'seaworthy.applySnippetFix',
+      arguments: [uri, 1, { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, '          # seaworthy-ignore hardcoded-secret -- ${1:reason}\n'],
+    });
+    assert.deepStrictEqual(actions.filter((a) => a.title.startsWith('Show documentation')).map((a) => [a.title, a.command?.command, a.command?.arguments]),
+      [['Show documentation for hardcoded-secret', 'seaworthy.showRuleDoc', ['hardcoded-secret']]]);
   });
 
   it('says nothing about unrelated YAML and clears diagnostics on close', async () => {
@@ -107,15 +113,16 @@ describe('language server: documents without a file (untitled:)', function () {
     const uri = 'untitled:Untitled-1';
     await client.open(uri, 'yaml', 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: hunter2\n');
     const p = await client.waitFor(uri, (x) => x.diagnostics.length > 0);
-    type Action = { title: string; kind: string; disabled?: { reason: string }; edit?: { changes?: Record<string, unknown[]>; documentChanges?: { textDocument?: { uri: string }; kind?: string; uri?: string }[] } };
+    type Action = { title: string; kind: string; disabled?: { reason: string }; command?: { arguments: unknown[] }; edit?: { changes?: Record<string, unknown[]>; documentChanges?: { textDocument?: { uri: string }; kind?: string; uri?: string }[] } };
     const actions = (await client.conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } }, context: { diagnostics: p.diagnostics },
     })) as Action[];
-    const targets = (a: Action) => [...Object.keys(a.edit?.changes ?? {}), ...(a.edit?.documentChanges ?? []).map((c) => c.textDocument?.uri ?? c.uri)];
+    // A command's first argument is the document it edits (snippet fixes, fix-all).
+    const targets = (a: Action) => (a.command ? [a.command.arguments[0]] : [...Object.keys(a.edit?.changes ?? {}), ...(a.edit?.documentChanges ?? []).map((c) => c.textDocument?.uri ?? c.uri)]);
     const ignore = actions.find((a) => a.title === 'Ignore hardcoded-secret for this line');
     assert.ok(ignore, `actions: ${actions.map((a) => a.title)}`);
     assert.deepStrictEqual(targets(ignore!), [uri]);
-    const fixes = actions.filter((a) => a.kind === 'quickfix' && !a.title.startsWith('Ignore '));
+    const fixes = actions.filter((a) => a.kind === 'quickfix' && !/^(Ignore |Show documentation |Fix all safe )/.test(a.title));
     assert.ok(fixes.length > 0, `actions: ${actions.map((a) => a.title)}`);
     for (const f of fixes) {
       if (f.disabled) assert.match(f.disabled.reason, /Save the document first/, f.title);

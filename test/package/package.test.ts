@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -32,6 +33,26 @@ function zipEntries(file: string): string[] {
   return names;
 }
 
+/** The text of one entry of a zip file (stored or deflated). */
+function zipText(file: string, name: string): string {
+  const buf = fs.readFileSync(file);
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  let at = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28), extra = buf.readUInt16LE(at + 30), comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    if (buf.toString('utf8', at + 46, at + 46 + nameLen) === name) {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      return (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
+    }
+    at += 46 + nameLen + extra + comment;
+  }
+  throw new Error(`${name} not in ${file}`);
+}
+
 describe('packaged .vsix', function () {
   this.timeout(120000);
   let out: string;
@@ -51,6 +72,31 @@ describe('packaged .vsix', function () {
     for (const must of ['extension/package.json', 'extension/dist/client.js', 'extension/dist/server.js', 'extension/docs/rules/hardcoded-secret.md', 'extension/images/icon.png']) {
       assert.ok(files.includes(must), `${must} missing`);
     }
+  });
+
+  it('its README is the page for users, and every image in it is inside the package (shown offline)', () => {
+    const files = zipEntries(vsix);
+    const readme = zipText(vsix, 'extension/readme.md');
+    assert.match(readme, /^# Seaworthy — production readiness for containers\n/);
+    assert.doesNotMatch(readme, /npm ci|npm test|npm run/, 'development commands belong in CONTRIBUTING.md');
+    for (const heading of ['## What it finds', '## Settings', '## Commands', '## On the command line and in CI']) assert.ok(readme.includes(heading), heading);
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 2, `screenshots: ${images}`);
+    for (const img of images) {
+      assert.ok(!/^[a-z]+:/i.test(img), `${img}: a web address does not show offline`);
+      assert.ok(files.includes(`extension/${img}`), `${img} is not in the package`);
+    }
+  });
+
+  it('declares what the Marketplace shows and what it does in untrusted workspaces', () => {
+    const manifest = JSON.parse(zipText(vsix, 'extension/package.json')) as Record<string, unknown> & { capabilities: { untrustedWorkspaces: { supported: unknown; description?: string } } };
+    assert.deepStrictEqual(manifest.categories, ['Linters', 'Programming Languages']);
+    assert.ok((manifest.galleryBanner as { color?: string })?.color, 'galleryBanner');
+    assert.match(String(manifest.homepage), /^https:\/\//);
+    assert.match(String((manifest.bugs as { url?: string })?.url), /^https:\/\/.*\/issues$/);
+    assert.ok((manifest.keywords as string[]).length >= 5 && (manifest.keywords as string[]).length <= 30, 'the Marketplace takes at most 30 keywords');
+    assert.strictEqual(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.match(String(manifest.capabilities.untrustedWorkspaces.description), /git/);
   });
 
   it('stays under 3 MB', () => {

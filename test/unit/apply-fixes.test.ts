@@ -8,7 +8,7 @@ import { chooseFix, fixesOf, FixSession, gitignoreCovers, gitView, isEnvFile, pl
 import { masked } from '../../server/src/cli/fix';
 import { maskRanges } from '../../server/src/engine/mask';
 import { appendConflict, planFix, snippetDefaults, snippetEscape } from '../../server/src/engine/fix';
-import { codeActions, fixAllEdit, SNIPPET_COMMAND } from '../../server/src/lsp/codeActions';
+import { APPLY_FILES_COMMAND, codeActions, FileEdits, fixAllEdit, setWorkspaceTrusted, SNIPPET_COMMAND, UNTRUSTED_REFUSAL } from '../../server/src/lsp/codeActions';
 import { pathToFileURL } from 'url';
 import type { Fix } from '../../server/src/engine/rule';
 import { unifiedDiff } from '../../server/src/cli/diff';
@@ -143,12 +143,32 @@ describe('applying fixes (engine/apply-fixes)', () => {
     const refused = (await codeActions(params, res, docs, tracked)).find((a) => a.title === title)!;
     assert.deepStrictEqual(refused.disabled, { reason: 'not writing to .env: git tracks it' });
     assert.strictEqual(refused.edit, undefined);
-    assert.ok(!(await fixAllEdit(res, file, () => undefined, tracked)).some((c) => path.basename(c.file) === '.env'), 'fix-all skips it too');
+    assert.ok(!(await fixAllEdit(res, file, () => undefined, tracked)).changes.some((c) => path.basename(c.file) === '.env'), 'fix-all skips it too');
     const untracked = { refuseReason: () => undefined, ignored: () => false };
     const ok = (await codeActions(params, res, docs, untracked)).find((a) => a.title === title)!;
     assert.strictEqual(ok.disabled, undefined);
-    const files = (ok.edit!.documentChanges as { textDocument?: { uri: string } }[]).filter((c) => c.textDocument).map((c) => path.basename(c.textDocument!.uri));
-    assert.deepStrictEqual(files.sort(), ['.env', '.gitignore', 'compose.yaml']);
+    // It writes beside the document: the client applies it as one workspace edit (one undo step, no save).
+    assert.strictEqual(ok.edit, undefined);
+    assert.strictEqual(ok.command?.command, APPLY_FILES_COMMAND);
+    const [argUri, version, payload] = ok.command!.arguments as [string, number, FileEdits[]];
+    assert.deepStrictEqual([argUri, version], [uri, 1]);
+    assert.deepStrictEqual(payload.map((f) => [path.basename(f.uri), f.create]).sort(), [['.env', true], ['.gitignore', true], ['compose.yaml', false]]);
+    assert.strictEqual(payload.find((f) => f.uri.endsWith('/.gitignore'))!.text, '.env\n', 'a new file carries its whole content');
+  });
+
+  it('in an untrusted workspace (limited mode) git is not run: fixes that need it are refused with the reason', async () => {
+    const file = path.join(tmp, 'compose.yaml');
+    fs.writeFileSync(file, COMPOSE);
+    const res = await analyze(file, COMPOSE);
+    const f = res.findings.find((x) => x.ruleId === 'hardcoded-secret')!;
+    const title = fixesOf(f)[0].title;
+    const uri = pathToFileURL(file).toString();
+    const diag = { range: f.range, message: f.message, source: 'seaworthy', code: f.ruleId };
+    setWorkspaceTrusted(false);
+    try {
+      const refused = (await codeActions({ textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } }, res, { textOf: () => undefined, versionOf: () => 1 })).find((a) => a.title === title)!;
+      assert.deepStrictEqual(refused.disabled, { reason: `not writing to .env: ${UNTRUSTED_REFUSAL}` });
+    } finally { setWorkspaceTrusted(true); }
   });
 
   it('a version only the user knows is typed in place: a snippet command in the editor, never applied by fix-all', async () => {

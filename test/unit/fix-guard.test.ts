@@ -90,7 +90,7 @@ describe('fix guard: every pass analysed again, rolled back when it fails', () =
     const result = await session.analyze(file, defaultConfig());
     const breaking: Fix = { title: 'Break it', safety: 'safe', edits: [{ range: { start: at(2, 0), end: at(2, 0) }, newText: '    - [oops\n' }] };
     result.findings.push(stub('stub-rule', 'error', breaking));
-    const changes = await fixAllEdit(result, file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined), noGit);
+    const { changes } = await fixAllEdit(result, file, (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined), noGit);
     const own = changes.find((c) => c.file === file);
     assert.ok(own, 'the other safe fixes are still offered');
     assert.ok(!own.edits.some((e) => e.newText.includes('[oops')), 'the breaking edit is left out');

@@ -140,6 +140,13 @@ describe('file kind detection', () => {
       ['/x/stack.yml', 'version: "3"\nservices:\n  a: {}\n', 'compose'], ['/x/app.yaml', 'apiVersion: v1\nkind: Pod\n', 'kubernetes'],
       ['/x/app.json', '{"apiVersion": "v1", "kind": "Pod"}', 'kubernetes'], ['/x/.github/workflows/ci.yml', 'on: push\njobs:\n  a:\n    services:\n      db: {}\n', undefined],
       ['/x/values.yaml', 'image: nginx\n', undefined],
+      ['/x/stack.yml', 'services:\n  web:\n    image: nginx:1.27\n', 'compose'],
+      ['/x/stack.yml', 'services:\n  web: {build: ., ports: ["80:80"]}\n', 'compose'],
+      ['/x/stack.yml', 'services:\n  web:\n    environment:\n      A: b\nnetworks:\n  front: {}\n', 'compose'],
+      ['/x/override.yml', 'services:\n  web:\n    extends:\n      file: base.yml\n      service: web\n', 'compose'],
+      // Spring Boot's application.yml with a top-level `services:` map is configuration, not Compose.
+      ['/x/src/main/resources/application.yml', 'server:\n  port: 8080\nservices:\n  billing:\n    url: http://billing:8080\n    timeout: 5s\n  image-store:\n    bucket: images\n', undefined],
+      ['/x/application.yaml', 'services:\n  payments:\n    endpoint: https://pay.example.com\n    # image: not a key here\n', undefined],
     ];
     for (const [p, t, k] of cases) assert.strictEqual(detectKind(p, t), k, p);
   });

@@ -41,7 +41,7 @@ describe('report: section coverage', () => {
     assert.strictEqual(backups.assessed, 0);
     assert.match(backups.notApplicable ?? '', /^its \d+ checks read Compose files or Kubernetes manifests, and this project has none$/);
     const md = renderMarkdown(report);
-    assert.match(md, /\| Backups \| – \| not applicable \| 0 \|/);
+    assert.match(md, /\| Backups \| not assessed \| not applicable \| 0 \|/);
     assert.match(md, /\*Not applicable:\* its \d+ checks read Compose files or Kubernetes manifests, and this project has none\./);
     const html = renderHtml(report, { mode: 'export' } as Parameters<typeof renderHtml>[1]);
     assert.match(html, /Not applicable: its \d+ checks read Compose files or Kubernetes manifests/);

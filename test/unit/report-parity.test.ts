@@ -17,7 +17,7 @@ import { fixturesDir, repoRoot, testCorpusDir } from './helpers';
 const bin = path.join(repoRoot, 'bin', 'seaworthy.js');
 const AWESOME = path.join(testCorpusDir, 'real', 'awesome-compose');
 
-type Scores = { score: number; units: number; findings: number; sections: Record<string, number> };
+type Scores = { score: number; units: number; findings: number; sections: Record<string, number | null> };
 const scoresOf = (r: Report): Scores => ({ score: r.score, units: r.units, findings: r.totals.findings, sections: Object.fromEntries(r.sections.map((s) => [s.id, s.score])) });
 
 function cliReport(folder: string): { report: Report; ms: number } {

@@ -6,7 +6,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { defaultConfig } from '../../server/src/engine/config';
 import { reportOf } from '../../server/src/report';
-import { contentSecurityPolicy, renderHtml } from '../../server/src/report/render/html';
+import { buildReport } from '../../server/src/report/build';
+import type { AnalysisResult } from '../../server/src/engine/analyze';
+import { contentSecurityPolicy, LIGHT_PALETTE, renderHtml } from '../../server/src/report/render/html';
 import { renderJson } from '../../server/src/report/render/json';
 import { renderMarkdown } from '../../server/src/report/render/markdown';
 import { renderSarif } from '../../server/src/report/render/sarif';
@@ -106,8 +108,61 @@ describe('report exports', function () {
     assert.strictEqual(data.sections.length, 15);
     for (const s of data.sections) {
       for (const k of ['id', 'title', 'score', 'status', 'findings']) assert.ok(k in s, `${s.id}: ${k}`);
-      assert.ok(['pass', 'warn', 'fail'].includes(s.status));
+      assert.ok(s.score === null ? s.status === 'not-assessed' : ['pass', 'warn', 'fail'].includes(s.status), `${s.id}: ${s.status}`);
     }
+  });
+
+  it('a section with no applicable rule is "not assessed" in every export, never 100/pass (as the panel shows it)', () => {
+    // A Dockerfile-only project: backups, rollout, disaster recovery and resource planning are checked
+    // only in Compose files and manifests.
+    const dockerOnly = buildReport({ results: [{ path: '/p/Dockerfile', kind: 'dockerfile', findings: [], suppressed: [], unusedSuppressions: [], problems: [], ruleErrors: [] } as unknown as AnalysisResult], roots: ['/p'] });
+    const unassessed = dockerOnly.sections.filter((s) => s.score === null).map((s) => s.id);
+    assert.ok(unassessed.includes('disaster-recovery') && unassessed.includes('backups'), `not assessed: ${unassessed}`);
+    for (const s of dockerOnly.sections) assert.strictEqual(s.score === null, s.assessed === 0 && s.findings.length === 0, s.id);
+    const json = JSON.parse(renderJson(dockerOnly)) as Report;
+    const dr = json.sections.find((s) => s.id === 'disaster-recovery')!;
+    assert.deepStrictEqual([dr.score, dr.status], [null, 'not-assessed']);
+    const md = renderMarkdown(dockerOnly);
+    assert.match(md, /^\| Disaster recovery \| not assessed \| not applicable \| 0 \|$/m);
+    assert.match(md, /^## Disaster recovery — not assessed/m);
+    assert.doesNotMatch(md, /Disaster recovery.*100/);
+    for (const mode of ['export', 'webview'] as const) {
+      const html = renderHtml(dockerOnly, { mode, nonce: 'n' });
+      const block = html.slice(html.indexOf('id="section-disaster-recovery"'), html.indexOf('</details>', html.indexOf('id="section-disaster-recovery"')));
+      assert.match(block, /<span class="badge status-not-assessed">Not assessed<\/span> <span class="score">not assessed<\/span>/, mode);
+      assert.doesNotMatch(block, />100</, mode);
+    }
+    const sarif = JSON.parse(renderSarif(dockerOnly)) as { runs: { properties: { sections: { id: string; score: number | null; status: string }[] } }[] };
+    assert.deepStrictEqual(sarif.runs[0].properties.sections.find((s) => s.id === 'disaster-recovery'), { id: 'disaster-recovery', title: 'Disaster recovery', score: null, status: 'not-assessed' });
+  });
+
+  it('the panel filters by the 15 sections, explains how the overall and section scores relate, and keeps its state (setState/getState)', () => {
+    const html = renderHtml(examples, { mode: 'webview', nonce: 'n' });
+    const select = html.slice(html.indexOf('<select id="f-section">'), html.indexOf('</select>', html.indexOf('<select id="f-section">')));
+    const options = [...select.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]);
+    assert.deepStrictEqual(options, ['', ...examples.sections.map((s) => s.id)]);
+    assert.strictEqual(options.length, 16);
+    assert.match(html, /How the scores relate: every score is 100 × 20 \/ \(20 \+ penalty per deployable unit\)/);
+    assert.match(html, /vscode\.setState\(/);
+    assert.match(html, /vscode\.getState\(\)/);
+    // Every finding carries its section for the filter.
+    const findings = [...html.matchAll(/<li class="finding[^>]*data-section="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(findings.length > 0 && findings.every((id) => examples.sections.some((s) => s.id === id)));
+  });
+
+  it('light-theme badge colours meet WCAG AA (4.5:1) on a white background', () => {
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a: string, b: string) => { const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+    // The formula against known pairs: black on white 21:1, VS Code's light warning colour 3.1:1.
+    assert.strictEqual(Math.round(contrast('#000000', '#ffffff')), 21);
+    assert.ok(contrast('#bf8803', '#ffffff') < 4.5);
+    for (const [name, colour] of Object.entries(LIGHT_PALETTE)) assert.ok(contrast(colour, '#ffffff') >= 4.5, `${name} ${colour}: ${contrast(colour, '#ffffff').toFixed(2)}:1`);
+    const html = renderHtml(examples, { mode: 'webview', nonce: 'n' });
+    // VS Code marks light themes on the body: there the palette replaces the theme's badge colours.
+    assert.ok(html.includes(`body.vscode-light,body.vscode-high-contrast-light{--err:${LIGHT_PALETTE.err};--warn:${LIGHT_PALETTE.warn};--ok:${LIGHT_PALETTE.ok};--info:${LIGHT_PALETTE.info}`));
   });
 
   for (const name of ['linked', 'examples', 'hostile'] as const) {

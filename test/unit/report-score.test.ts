@@ -120,6 +120,18 @@ describe('report score: a hand-computed workspace', () => {
     assert.strictEqual(f6.suppressedWithoutReason, true);
   });
 
+  it('counts a placeholder reason (the quick fix\'s "reason", TODO, tbd) as suppressed without a reason: still scored', () => {
+    for (const placeholder of ['reason', 'TODO', ' tbd. ', '']) {
+      const withPlaceholder = results.map((r) => ({ ...r, suppressed: r.suppressed.map((f) => (f.ruleId === 'f5' ? { ...f, suppressed: { reason: placeholder, by: 'seaworthy' } } : f)) }));
+      const r = buildReport({ results: withPlaceholder, roots: [LINKED], links: computeLinks(withPlaceholder, fs.existsSync) });
+      const config = r.sections.find((s) => s.id === 'config')!;
+      assert.deepStrictEqual(config.accepted, [], JSON.stringify(placeholder));
+      const f5 = config.findings.find((f) => f.ruleId === 'f5')!;
+      assert.deepStrictEqual([f5.suppressedWithoutReason, f5.penalty], [true, 10], JSON.stringify(placeholder));
+      assert.strictEqual(config.penalty, 50, '40 + the error f5 (10 × blast 1)');
+    }
+  });
+
   it('scores files on their own (one unit each)', () => {
     const files = Object.fromEntries(report().files.map((f) => [f.file, f.score]));
     assert.deepStrictEqual(files, { 'compose.yaml': 74, 'k8s/config.yaml': 67, 'k8s/deploy.yaml': 100, 'web/Dockerfile': 40 });

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { scanTokens } from '../../server/src/engine/secrets-scan';
+import { scanTokens, tokenName } from '../../server/src/engine/secrets-scan';
 import { SourceText } from '../../server/src/model/range';
 import { repoRoot } from './helpers';
 
@@ -63,5 +63,23 @@ describe('secret token scan (secretlint)', function () {
       assert.strictEqual(found.length, 3, r.stderr);
       assert.match(r.stderr, /marks=0\n/);
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+describe('secret token names in messages', () => {
+  it('come from secretlint\'s English message, never its identifiers (NPM_ACCESS_TOKEN, PostgreSQLConnection)', () => {
+    assert.strictEqual(tokenName('found npm access token: npm_xxxx', 'NPM_ACCESS_TOKEN'), 'npm access token');
+    assert.strictEqual(tokenName('found PostgreSQL connection string: postgres://u:p@h/db', 'PostgreSQLConnection'), 'PostgreSQL connection string');
+    assert.strictEqual(tokenName('found GitHub Token(ghp): ghp_xxxx', 'GITHUB_TOKEN'), 'GitHub Token');
+    assert.strictEqual(tokenName(undefined, 'NPM_ACCESS_TOKEN'), 'npm access token');
+    assert.strictEqual(tokenName(undefined, 'PostgreSQLConnection'), 'postgre sql connection');
+    assert.strictEqual(tokenName(undefined, undefined), 'secret token');
+  });
+
+  it('a real scan names an npm token in words', async () => {
+    const text = `RUN echo //registry.npmjs.org/:_authToken=npm_${'a1B2c3D4e5'.repeat(3)}aBcDeF > .npmrc\n`;
+    const [hit] = await scanTokens(text, new SourceText(text));
+    assert.ok(hit, 'found');
+    assert.doesNotMatch(hit.typeName, /[A-Z]{3,}_|[a-z][A-Z]/, hit.typeName);
   });
 });

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { analyzeText } from '../../server/src/engine/analyze';
 import { defaultConfig } from '../../server/src/engine/config';
 import { repoRoot } from './helpers';
+import { SERVER_SNIPPETS, snippetCompletions, withDefaults } from '../../server/src/lsp/snippets';
 
 interface Snippet { prefix: string | string[]; body: string | string[]; description?: string }
 
@@ -51,9 +52,11 @@ export function expandSnippet(body: string): string {
   return text;
 }
 
+/** The contributed snippets (Dockerfile) and the ones the server offers in Compose files and manifests. */
 function snippetFiles(): { language: string; file: string }[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { snippets?: { language: string; path: string }[] } };
-  return (pkg.contributes.snippets ?? []).map((s) => ({ language: s.language, file: path.join(repoRoot, s.path) }));
+  const served = Object.values(SERVER_SNIPPETS).map((s) => ({ language: 'yaml', file: path.join(repoRoot, s!.file) }));
+  return [...(pkg.contributes.snippets ?? []).map((s) => ({ language: s.language, file: path.join(repoRoot, s.path) })), ...served];
 }
 
 const bodyOf = (s: Snippet) => (Array.isArray(s.body) ? s.body.join('\n') : s.body);
@@ -68,10 +71,36 @@ describe('snippets', () => {
     assert.strictEqual(expandSnippet('${1:a${2:b}c} $2 $1 \\$X ${3|x,y|} ${TM_FILENAME_BASE} ${NOPE:z}$0'), 'abc b abc $X x api z');
   });
 
-  it('are contributed for dockerfile and yaml, and every file parses', () => {
-    const files = snippetFiles();
-    assert.deepStrictEqual([...new Set(files.map((f) => f.language))].sort(), ['dockerfile', 'yaml']);
-    for (const f of files) assert.ok(Object.keys(JSON.parse(fs.readFileSync(f.file, 'utf8'))).length > 0, f.file);
+  it('Dockerfile snippets are contributed; Compose and Kubernetes ones come from the server, and every file parses', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { snippets?: { language: string }[] } };
+    // Contributed YAML snippets would show in every YAML file (a CI workflow, Spring config).
+    assert.deepStrictEqual((pkg.contributes.snippets ?? []).map((s) => s.language), ['dockerfile']);
+    for (const f of snippetFiles()) assert.ok(Object.keys(JSON.parse(fs.readFileSync(f.file, 'utf8'))).length > 0, f.file);
+  });
+
+  it('the server offers Compose snippets in Compose files only, Kubernetes ones in manifests only, each once', () => {
+    const labels = (k: Parameters<typeof snippetCompletions>[0]) => snippetCompletions(k).map((c) => c.label);
+    assert.deepStrictEqual(labels(undefined), []);
+    assert.deepStrictEqual(labels('dockerfile'), []);
+    assert.deepStrictEqual(labels('compose'), ['seaworthy-compose-service', 'seaworthy-compose-postgres']);
+    assert.deepStrictEqual(labels('kubernetes'), ['seaworthy-k8s-deployment', 'seaworthy-k8s-statefulset', 'seaworthy-k8s-pdb']);
+  });
+
+  it('Dockerfile snippets keep $REVISION and $VERSION literal (an unescaped $NAME is a snippet variable and expands to nothing)', () => {
+    const docker = all.filter((x) => x.language === 'dockerfile');
+    assert.ok(docker.length >= 3);
+    for (const { name, s } of docker) {
+      const text = expandSnippet(bodyOf(s));
+      if (!/ARG REVISION/.test(text)) continue;
+      assert.match(text, /org\.opencontainers\.image\.revision=\$REVISION\b/, name);
+      assert.match(text, /org\.opencontainers\.image\.version=\$VERSION\b/, name);
+    }
+  });
+
+  it('the Compose service snippet defines what it references: no depends_on or secrets it does not declare', () => {
+    const service = all.find((x) => x.name === 'Compose app service')!;
+    const text = expandSnippet(bodyOf(service.s));
+    assert.doesNotMatch(text, /depends_on|secrets:|\/run\/secrets\//);
   });
 
   const all = snippetFiles().flatMap((f) => Object.entries(JSON.parse(fs.readFileSync(f.file, 'utf8')) as Record<string, Snippet>).map(([name, s]) => ({ name, s, language: f.language, source: path.basename(f.file) })));
@@ -102,4 +131,10 @@ describe('snippets', () => {
       assert.deepStrictEqual(got, [], `${name}:\n${text.split('\n').map((l, i) => `${String(i + 1).padStart(3)}  ${l}`).join('\n')}`);
     });
   }
+});
+
+describe('snippet previews', () => {
+  it('read as inserted with the defaults', () => {
+    assert.strictEqual(withDefaults('${1:api}:\n  image: ${2:reg/x}:${3:1.0}\n  env: \\${LOG:-info} $REVISION$0'), 'api:\n  image: reg/x:1.0\n  env: ${LOG:-info} $REVISION');
+  });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { analyze } from './helpers';
+import { meaningfulReason } from '../../server/src/engine/suppress';
 
 describe('suppression comments', () => {
   const base = 'FROM node:latest\nENV DB_PASSWORD=hunter2\n';
@@ -29,5 +30,16 @@ describe('suppression comments', () => {
     const r = await analyze('/x/k.yaml', doc('one', true) + '---\n' + doc('two', false));
     assert.strictEqual(r.findings.filter((f) => f.ruleId === 'hardcoded-secret').length, 1);
     assert.strictEqual(r.suppressed.filter((f) => f.ruleId === 'hardcoded-secret').length, 1);
+  });
+});
+
+describe('suppression reasons', () => {
+  it('a placeholder or empty reason is no reason; anything else is kept as written', () => {
+    for (const none of [undefined, '', '  ', 'reason', 'Reason', 'TODO', 'todo:', 'TBD', '"tbd"', '<reason>', '...', 'n/a']) {
+      assert.strictEqual(meaningfulReason(none), undefined, JSON.stringify(none));
+    }
+    for (const kept of ['rotated by the vault agent', 'test data only', 'reason: dev only', 'todo list service uses it']) {
+      assert.strictEqual(meaningfulReason(kept), kept);
+    }
   });
 });

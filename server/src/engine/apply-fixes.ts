@@ -257,7 +257,7 @@ export class FixSession {
    * are tried again: the run stops where running it again would change nothing. A fix is applied at
    * most once per problem: one that comes back is refused.
    */
-  async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
+  async fixFile(abs: string, config: EngineConfig, opts: { unsafe: boolean; maxPasses?: number; first?: AnalysisResult }): Promise<{ applied: AppliedFix[]; refused: RefusedFix[]; result: AnalysisResult; converged: boolean }> {
     const applied: AppliedFix[] = [];
     const refused = new Map<string, RefusedFix>();
     const banned = new Set<string>();
@@ -275,7 +275,8 @@ export class FixSession {
       refuse(c, 'it was applied once already and the problem came back; nothing changed');
       return true;
     };
-    let result = await this.analyze(abs, config);
+    // `first`: the caller's analysis of the text as it stands (the editor's), instead of a new one.
+    let result = opts.first ?? await this.analyze(abs, config);
     // Bounded by the passes that change the file; a pass that changes nothing refuses a fix, and there
     // are only so many. A round ends when nothing more applies; a round that changed the file is followed
     // by another with the refusals lifted.

@@ -68,6 +68,26 @@ export function mayHoldToken(text: string): boolean {
  * Finds known secret-token formats (AWS, GitHub, Slack, Stripe, npm, private keys, ...) with
  * secretlint's recommended preset. Returns matches with document ranges; values stay in memory only.
  */
+/**
+ * What secretlint found, in words a user reads: its English message names it ("found npm access token:
+ * …" → "npm access token"); its messageId (`NPM_ACCESS_TOKEN`, `PostgreSQLConnection`) is a library
+ * identifier and never reaches a message.
+ */
+export function tokenName(message: string | undefined, messageId: string | undefined): string {
+  const m = message ?? '';
+  const colon = m.indexOf(': ');
+  if (/^found /i.test(m) && colon > 6) {
+    // "GitHub Token(ghp)": the part in parentheses is a sub-type code, not words.
+    let named = m.slice(6, colon);
+    const paren = named.lastIndexOf('(');
+    if (paren > 0 && named.endsWith(')')) named = named.slice(0, paren);
+    if (named.trim()) return named.trim();
+  }
+  if (!messageId) return 'secret token';
+  // An identifier only: split it into lower-case words (NPM_ACCESS_TOKEN → "npm access token").
+  return messageId.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z])([A-Z][a-z])/g, '$1 $2').toLowerCase().trim() || 'secret token';
+}
+
 export async function scanTokens(text: string, source: SourceText): Promise<TokenMatch[]> {
   if (!text || !mayHoldToken(text)) return [];
   const { lintSource, creator } = await loadSecretlint();
@@ -79,7 +99,7 @@ export async function scanTokens(text: string, source: SourceText): Promise<Toke
     .filter((m) => m.ruleId !== '@secretlint/secretlint-rule-filter-comments')
     .map((m) => ({
       range: source.range(m.range[0], m.range[1]),
-      typeName: String((m.data as Record<string, unknown> | undefined)?.typeName ?? m.messageId ?? 'secret token'),
+      typeName: tokenName(m.message, m.messageId),
       ruleId: m.ruleId,
       value: text.slice(m.range[0], m.range[1]),
     }));

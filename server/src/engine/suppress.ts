@@ -17,6 +17,25 @@ export interface Suppression {
 }
 
 const KEYWORD = 'seaworthy-ignore';
+
+/** Reasons that say nothing: the quick fix's placeholder left as it was, or a note to self. */
+const PLACEHOLDER_REASONS = new Set(['reason', 'todo', 'tbd', 'fixme', 'xxx', '...', '…', '-', '?', 'n/a', 'na', 'none', 'because']);
+
+/**
+ * The reason a suppression gives, or undefined when it gives none: empty, or a placeholder (`reason`,
+ * `todo`, `tbd`, …, ignoring case, quotes and trailing punctuation). A suppression without a reason hides
+ * the problem in the editor but is still scored in the report.
+ */
+export function meaningfulReason(reason: string | undefined): string | undefined {
+  const r = reason?.trim();
+  if (!r) return undefined;
+  // Quotes, brackets and trailing punctuation around it do not make a reason (a loop: no backtracking).
+  let bare = r.toLowerCase();
+  while (bare && '"\'`<[('.includes(bare[0])) bare = bare.slice(1);
+  while (bare && '"\'`>]).:!'.includes(bare[bare.length - 1])) bare = bare.slice(0, -1);
+  bare = bare.trim();
+  return PLACEHOLDER_REASONS.has(bare) || !bare ? undefined : r;
+}
 const HADOLINT_PREFIX = /^\s*#\s*hadolint\s+(global\s+)?ignore=/;
 
 /** A `# seaworthy-ignore[-file] ids -- reason` comment in a line; offsets into the line. */

@@ -1,9 +1,11 @@
 import { fileURLToPath, pathToFileURL } from 'url';
-import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, Position, TextDocumentEdit, CreateFile, WorkspaceEdit } from 'vscode-languageserver/node';
+import type { Fix } from '../engine/rule';
 import type { AnalysisResult } from '../engine/analyze';
-import { fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/apply-fixes';
+import { chooseFix, fixesOf, fixRefusal, FixSession, GitView, gitView } from '../engine/apply-fixes';
 import { defaultConfig, EngineConfig } from '../engine/config';
-import { FileChange, planFix } from '../engine/fix';
+import { applyEdits, FileChange, planFix } from '../engine/fix';
+import { splitMessage } from './diagnostics';
 import { ignoreFileEdit, ignoreLineEdit } from '../engine/ignore-comments';
 import { readTextOrUndefined, SIDE_FILE_MAX_BYTES } from '../workspace/safe-read';
 
@@ -21,15 +23,15 @@ function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
  * Where the document lives: its path on disk, or, for a document that has none (`untitled:`), its URI,
  * which the fix engine uses as a path that names no other file.
  */
-interface DocPlace { docPath: string; onDisk: boolean; uriOf(abs: string): string }
-function placeOf(uri: string): DocPlace {
+export interface DocPlace { docPath: string; onDisk: boolean; uriOf(abs: string): string }
+export function placeOf(uri: string): DocPlace {
   let docPath: string | undefined;
   try { docPath = uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { /* not a local path */ }
   if (docPath === undefined) return { docPath: uri, onDisk: false, uriOf: (abs) => (abs === uri ? uri : pathToFileURL(abs).toString()) };
   return { docPath, onDisk: true, uriOf: (abs) => pathToFileURL(abs).toString() };
 }
 
-function readFileFor(docs: OpenDocs, place: DocPlace) {
+export function readFileFor(docs: OpenDocs, place: DocPlace) {
   return (abs: string) => {
     const open = docs.textOf(place.uriOf(abs));
     if (open !== undefined) return open;
@@ -54,15 +56,76 @@ function toWorkspaceEdit(changes: FileChange[], docs: OpenDocs, place: DocPlace)
   return { documentChanges };
 }
 
+/** A fix as the editor would apply it, or why it will not: the same guards as `seaworthy fix`. */
+function checkFix(fix: Fix, place: DocPlace, read: (abs: string) => string | undefined, guard: FixSession): { guarded?: { changes: FileChange[] }; refused?: string } {
+  const conflict = fixRefusal(fix, place.docPath, read);
+  const guarded = conflict ? undefined : guard.guard(planFix(fix, place.docPath, read), place.docPath);
+  return { guarded, refused: conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined) };
+}
+
+/**
+ * The hover for the findings under the cursor: each message's explanation (the diagnostic shows its
+ * first sentence, diagnostics.ts splitMessage), then why a quick fix is refused (the Ctrl+. menu shows
+ * refused fixes disabled, with the reason, only where the UI lists disabled actions).
+ */
+export function hoverNotesAt(result: AnalysisResult | undefined, uri: string, position: Position, docs: OpenDocs, git: GitView = currentGitView()): string | undefined {
+  if (!result?.model) return undefined;
+  const place = placeOf(uri);
+  const read = readFileFor(docs, place);
+  const guard = new FixSession(git, read);
+  const inside = (r: Diagnostic['range']) => (r.start.line < position.line || (r.start.line === position.line && r.start.character <= position.character))
+    && (r.end.line > position.line || (r.end.line === position.line && r.end.character >= position.character));
+  const notes: string[] = [];
+  for (const finding of result.findings.filter((f) => inside(f.range))) {
+    const rest = splitMessage(finding.message).rest;
+    if (rest) notes.push(rest);
+    for (const fix of fixesOf(finding)) {
+      const { refused } = checkFix(fix, place, read, guard);
+      if (refused) notes.push(`Quick fix "${fix.title}" is not offered: ${refused}`);
+    }
+  }
+  return notes.length ? notes.join('\n\n') : undefined;
+}
+
 /**
  * What git says, reused for a few seconds: the editor asks for code actions at every cursor move, and each
- * question about a `.env` otherwise spawns git twice.
+ * question about a `.env` otherwise spawns git twice. In a workspace the user has not trusted, git is not
+ * run at all (a repository's config can run programs): fixes that would need it are refused, with why.
  */
 let recentGit: { view: GitView; at: number } | undefined;
-function currentGitView(): GitView {
+let workspaceTrusted = true;
+export const UNTRUSTED_REFUSAL = 'the workspace is not trusted: Seaworthy does not run git there to check that the file is untracked';
+const untrustedGit: GitView = { refuseReason: () => UNTRUSTED_REFUSAL, ignored: () => false };
+export function setWorkspaceTrusted(trusted: boolean): void { workspaceTrusted = trusted; recentGit = undefined; }
+export function currentGitView(): GitView {
+  if (!workspaceTrusted) return untrustedGit;
   const now = Date.now();
   if (!recentGit || now - recentGit.at > 5000) recentGit = { view: gitView(), at: now };
   return recentGit.view;
+}
+
+/** What the client's APPLY_FILES_COMMAND and `seaworthy/fixAll` carry: per file its edits, or a new file's content. */
+export interface FileEdits { uri: string; create: boolean; text?: string; edits: FileChange['edits'] }
+export function filesPayload(changes: FileChange[], place: DocPlace, read: (abs: string) => string | undefined): FileEdits[] {
+  return changes.map((c) => {
+    const create = c.create && read(c.file) === undefined;
+    return { uri: place.uriOf(c.file), create, ...(create ? { text: applyEdits('', c.edits) } : {}), edits: create ? [] : c.edits };
+  });
+}
+
+/** Client commands the code actions name (client/src/extension.ts, ruleDocs.ts). */
+export const FIX_ALL_COMMAND = 'seaworthy.fixAll';
+export const APPLY_FILES_COMMAND = 'seaworthy.applyFix';
+export const FIX_ALL_APPLIED_COMMAND = 'seaworthy.fixAllApplied';
+export const RULE_DOC_COMMAND = 'seaworthy.showRuleDoc';
+export const FIX_ALL_TITLE = 'Fix all safe Seaworthy problems';
+
+/** A suppression comment inserted by a quick fix: its reason is a tab stop the user types over. */
+function suppressionSnippet(newText: string): string | undefined {
+  const m = / -- reason(\r?\n)$/.exec(newText);
+  if (!m) return undefined;
+  const escape = (t: string) => t.replace(/[$}\\]/g, (c) => `\\${c}`);
+  return `${escape(newText.slice(0, m.index))} -- \${1:reason}${m[1]}`;
 }
 
 /** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
@@ -78,15 +141,14 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
   const guard = new FixSession(git, read);
 
   if (wants(CodeActionKind.QuickFix)) {
+    const documented = new Set<string>();
     for (const diag of params.context.diagnostics) {
       if (diag.source !== 'seaworthy') continue;
       const finding = result.findings.find((f) => f.ruleId === diag.code && sameRange(f.range, diag.range));
       if (!finding) continue;
       fixesOf(finding).forEach((fix, i) => {
         // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
-        const conflict = fixRefusal(fix, docPath, read);
-        const guarded = conflict ? undefined : guard.guard(planFix(fix, docPath, read), docPath);
-        const refused = conflict ?? guarded?.refused ?? (guarded && touchesOtherFiles(guarded.changes, place) ? UNSAVED_REFUSAL : undefined);
+        const { guarded, refused } = checkFix(fix, place, read, guard);
         const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
@@ -94,39 +156,68 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
           ...(refused ? { disabled: { reason: refused } }
             // The value is typed in place: the client inserts the snippet (an LSP edit cannot hold tab stops).
             : snippet ? { command: { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, docs.versionOf(uri), snippet.range, snippet.newText] } }
-              : { edit: toWorkspaceEdit(guarded!.changes, docs, place) }),
+              // A fix that writes beside the document goes through the client (one undo step, no save: client/src/fixAll.ts).
+              : guarded!.changes.some((c) => c.file !== docPath) ? { command: { title: fix.title, command: APPLY_FILES_COMMAND, arguments: [uri, docs.versionOf(uri), filesPayload(guarded!.changes, place, read), fix.title] } }
+                : { edit: toWorkspaceEdit(guarded!.changes, docs, place) }),
         });
       });
-      const line = ignoreLineEdit(result.model, finding.range, finding.ruleId);
-      actions.push({ title: `Ignore ${finding.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [line] } } });
+      const version = docs.versionOf(uri);
+      const ignore = (title: string, edit: { range: Diagnostic['range']; newText: string }): CodeAction => {
+        const snippet = suppressionSnippet(edit.newText);
+        return snippet
+          ? { title, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title, command: SNIPPET_COMMAND, arguments: [uri, version, edit.range, snippet] } }
+          : { title, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [edit] } } };
+      };
+      actions.push(ignore(`Ignore ${finding.ruleId} for this line`, ignoreLineEdit(result.model, finding.range, finding.ruleId)));
       const file = ignoreFileEdit(result.model, finding.ruleId);
-      if (file.newText) actions.push({ title: `Ignore ${finding.ruleId} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [file] } } });
+      if (file.newText) actions.push(ignore(`Ignore ${finding.ruleId} for this file`, file));
+      documented.add(finding.ruleId);
+    }
+    // Once per rule under the cursor, and one fix-all entry for the file (computed when picked: a fixed
+    // point re-analyses the file several times, too much for every cursor move).
+    for (const ruleId of documented) {
+      const title = `Show documentation for ${ruleId}`;
+      actions.push({ title, kind: CodeActionKind.QuickFix, command: { title, command: RULE_DOC_COMMAND, arguments: [ruleId] } });
+    }
+    if (documented.size && result.findings.some((f) => chooseFix(f, false))) {
+      actions.push({ title: FIX_ALL_TITLE, kind: CodeActionKind.QuickFix, command: { title: FIX_ALL_TITLE, command: FIX_ALL_COMMAND, arguments: [uri] } });
     }
   }
-  if (wants(FIX_ALL_KIND)) {
+  // Only when asked for by kind (on save, "Fix All", the command): not on every cursor move.
+  if (only?.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(k + '.'))) {
     const fixAll = await fixAllEdit(result, docPath, read, git, config);
     // A document with no file gets no fix-all that would write beside it.
-    if (fixAll.length && !touchesOtherFiles(fixAll, place)) actions.push({ title: 'Fix all safe Seaworthy problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll, docs, place) });
+    if (fixAll.applied && !touchesOtherFiles(fixAll.changes, place)) {
+      const ownOnly = fixAll.changes.every((c) => c.file === docPath);
+      // Side files go through the client's command (one undo step, nothing saved behind the user's back:
+      // client/src/fixAll.ts); edits of the document alone stay a plain edit, which on-save can apply.
+      actions.push(ownOnly
+        ? { title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll.changes, docs, place), command: { title: FIX_ALL_TITLE, command: FIX_ALL_APPLIED_COMMAND, arguments: [fixAll.applied] } }
+        : { title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, command: { title: FIX_ALL_TITLE, command: FIX_ALL_COMMAND, arguments: [uri] } });
+    }
   }
   return actions;
 }
 
+export interface FixAllChanges { changes: FileChange[]; applied: number; titles: string[]; refused: { title: string; reason: string }[] }
+
 /**
- * Every safe fix of the file whose edits do not overlap an earlier one (the rest wait for the next pass),
- * checked as `seaworthy fix` checks a pass (engine/apply-fixes.ts checkedPass): the file is analysed
- * again with the fixes applied, and fixes that leave their problem, break the syntax or cause a more
- * serious problem are left out.
+ * Every safe fix of the file, to a fixed point, as `seaworthy fix` applies them (FixSession.fixFile:
+ * checked passes until nothing more applies; a fix that leaves its problem, breaks the syntax or causes a
+ * more serious problem is refused). The document gets one edit (the differing middle of its text), each
+ * side file one edit or, when new, its whole content.
  */
-export async function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<FileChange[]> {
+export async function fixAllEdit(result: AnalysisResult, docPath: string, read: (abs: string) => string | undefined, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<FixAllChanges> {
+  if (!result.model) return { changes: [], applied: 0, titles: [], refused: [] };
   const session = new FixSession(git, read);
-  const pass = await session.checkedPass(docPath, result, config, { unsafe: false, refuse: () => undefined });
-  if (!pass.applied.length) return [];
-  // The document gets the fixes' own edits (computed against its text); side files one edit each.
-  const out: FileChange[] = pass.own.length ? [{ file: docPath, edits: pass.own, create: false }] : [];
+  const run = await session.fixFile(docPath, config, { unsafe: false, first: result });
+  const changes: FileChange[] = [];
   for (const c of session.changed()) {
-    if (c.file !== docPath) out.push({ file: c.file, edits: [wholeEdit(c.before ?? '', c.after)], create: c.before === undefined });
+    changes.push({ file: c.file, edits: [wholeEdit(c.before ?? '', c.after)], create: c.before === undefined });
   }
-  return out;
+  // The document first: a reader of the edit sees the file being fixed, then what was written beside it.
+  changes.sort((a, b) => Number(b.file === docPath) - Number(a.file === docPath));
+  return { changes, applied: run.applied.length, titles: run.applied.map((a) => a.title), refused: run.refused.map((r) => ({ title: r.title, reason: r.reason })) };
 }
 
 /** One edit turning `before` into `after`: the differing middle (positions counted as applyEdits counts them). */

@@ -8,7 +8,7 @@ import { analyzeText, AnalysisResult, Cancelled, parseModel, prepareText } from 
 import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
-import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { codeActions, FIX_ALL_KIND, filesPayload, fixAllEdit, placeOf, readFileFor, hoverNotesAt, setWorkspaceTrusted } from './codeActions';
 import { diagnosticsFor } from './diagnostics';
 import { applyBaseline, BaselineCache } from './baseline';
 import { ClientSettings, toEngineConfig } from './settings';
@@ -18,6 +18,7 @@ import { recordingHost } from '../workspace/index';
 import { EditorCatalogue } from './editor-catalogue';
 import { isCatalogueQuery } from '../workspace/catalogue';
 import { detectKind } from '../parse/detect';
+import { snippetCompletions } from './snippets';
 import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
 
@@ -53,12 +54,16 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean } | undefined;
     if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
+    // Limited mode in an untrusted workspace: no git (fixes that need it are refused with the reason).
+    setWorkspaceTrusted(init?.trusted !== false);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        completionProvider: { resolveProvider: false },
+        hoverProvider: true,
       },
       serverInfo: { name: 'seaworthy', version: '0.1.0' },
     };
@@ -79,6 +84,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     config = toEngineConfig(settings);
     projects.invalidate();
     for (const doc of documents.all()) schedule(doc, 0);
+    workspace.settingsChanged();
   }
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -194,6 +200,45 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
     }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
+  });
+
+  /**
+   * Every safe fix of an open document to a fixed point (the client's "Fix all" command and Ctrl+. entry):
+   * the edits per file, how many fixes were applied and which were refused, for the version analysed.
+   */
+  connection.onRequest('seaworthy/fixAll', async (params: { textDocument: { uri: string; version?: number } }) => {
+    const uri = params?.textDocument?.uri;
+    const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+    const entry = doc && results.get(doc.uri);
+    if (!doc || !entry?.result.model || entry.version !== doc.version) return { version: doc?.version ?? null, applied: 0, titles: [], refused: [], files: [] };
+    const place = placeOf(doc.uri);
+    const docs = { textOf: (u: string) => documents.get(u)?.getText(), versionOf: (u: string) => documents.get(u)?.version ?? null };
+    const read = readFileFor(docs, place);
+    const { config: docConfig } = projects.configFor(place.docPath, settings);
+    const fixAll = await fixAllEdit(entry.result, place.docPath, read, undefined, docConfig);
+    // A document with no file may only change itself.
+    if (!place.onDisk && fixAll.changes.some((c) => c.file !== place.docPath)) {
+      return { version: doc.version, applied: 0, titles: [], refused: [{ title: 'Fix all', reason: 'Save the document first: a fix also writes a file beside it.' }], files: [] };
+    }
+    return { version: doc.version, applied: fixAll.applied, titles: fixAll.titles, refused: fixAll.refused, files: filesPayload(fixAll.changes, place, read) };
+  });
+
+  // Why a finding's quick fix is refused (a secret into a git-tracked .env, an untrusted workspace, …).
+  connection.onHover((params) => {
+    const entry = results.get(params.textDocument.uri);
+    const doc = documents.get(params.textDocument.uri);
+    if (!entry || !doc || entry.version !== doc.version) return null;
+    const note = hoverNotesAt(entry.result, doc.uri, params.position, { textOf: (u) => documents.get(u)?.getText(), versionOf: (u) => documents.get(u)?.version ?? null });
+    // Code spans in the messages stay code; other markup characters are shown as written.
+    return note ? { contents: { kind: 'markdown', value: note.replace(/[\\*_[\]<>]/g, (c) => `\\${c}`) } } : null;
+  });
+
+  // Compose and Kubernetes snippets, only in a document recognised as one (snippets.ts).
+  connection.onCompletion((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || settings.enable === false) return [];
+    const kind = kindHint(doc) ?? detectKind(pathOf(doc.uri), doc.getText());
+    return snippetCompletions(kind);
   });
 
   connection.onRequest('seaworthy/stats', () => ({ ...stats, indexAnalyses: workspace.index()?.analyses ?? 0, survivedErrors: guard.survivedErrors }));

@@ -39,6 +39,8 @@ export interface WorkspaceFeatures {
   analysed(uri: string, handover: Handover): void;
   /** The editor did not analyse this version of an open document (disabled, ignored, failed): the index does. */
   edited(uri: string): void;
+  /** Settings changed (rules, severities, seaworthy.enable): an indexed workspace is scanned again and its score sent. */
+  settingsChanged(): void;
 }
 
 /** Quiet time after the last file event (or editor change the index must read) before the batch is applied. */
@@ -262,6 +264,8 @@ export function registerWorkspaceFeatures(
       });
     },
     edited: onEdit,
+    // Without this the score stayed the one computed with the old settings until the next report request.
+    settingsChanged: () => { if (index && indexedWith !== configKey()) void rescan(); },
     catalogue: (folder: string) => (live() ? index!.hostFor().modelOf?.(folder, 'kubernetes') : undefined),
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import { allRules } from '../rules';
+import { meaningfulReason } from '../engine/suppress';
 import { computeLinks, Unit, WorkspaceLinks } from '../workspace/links';
 import { HALF_SCORE_PENALTY, MAX_BLAST, penaltyOf, scoreFrom, SEVERITY_RANK, statusFrom, WEIGHTS } from './score';
 import { CATEGORY_SECTION, categoriesOf, SECTIONS, sectionIdOf } from './sections';
@@ -78,7 +79,8 @@ export function buildReport(input: ReportInput): Report {
       affects: reached.map((u) => label(u)).sort(byText),
       penalty: penaltyOf(f.severity, blast),
     };
-    if (f.suppressed?.reason) { out.accepted = { reason: f.suppressed.reason, by: f.suppressed.by }; out.penalty = 0; }
+    const reason = meaningfulReason(f.suppressed?.reason);
+    if (f.suppressed && reason) { out.accepted = { reason, by: f.suppressed.by }; out.penalty = 0; }
     else if (f.suppressed) out.suppressedWithoutReason = true;
     return out;
   };
@@ -123,8 +125,10 @@ export function buildReport(input: ReportInput): Report {
       findings: open.filter((f) => f.ruleId === rule.id).length,
     })).sort((a, b) => byText(a.ruleId, b.ruleId));
     const assessed = checkList.filter((c) => c.applicable).length;
+    // No rule that applies here (and nothing found): not assessed, in every export too; never a free 100/pass.
+    const scored = assessed > 0 || mine.length > 0;
     return {
-      id: s.id, title: s.title, good: s.good, score: scoreFrom(penalty, units), status: statusFrom(open),
+      id: s.id, title: s.title, good: s.good, score: scored ? scoreFrom(penalty, units) : null, status: scored ? statusFrom(open) : 'not-assessed',
       categories: cats, checks: checkList.length, checkList, assessed,
       notApplicable: checkList.length && !assessed ? notApplicableReason(checkList) : undefined, penalty,
       findings: open, accepted: mine.filter((f) => f.accepted).sort(fixOrder),

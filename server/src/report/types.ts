@@ -29,8 +29,9 @@ export interface ReportSection {
   id: SectionId;
   title: string;
   good: string;
-  score: number;
-  status: Status;
+  /** null when the section is not assessed (no rule checks it): no score is better than a made-up 100. */
+  score: number | null;
+  status: Status | 'not-assessed';
   /** Categories feeding this section and how many rules check it (0: review by hand). */
   categories: Category[];
   checks: number;

@@ -232,6 +232,42 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
       return texts.join('\n').trim();
     },
 
+    /** The webview content frame that has `selector` (e.g. the report's filter), or undefined. */
+    async webviewFrameWith(selector) {
+      for (const f of page.frames()) {
+        if (!/\/webview\/browser\/pre\/fake\.html/.test(f.url())) continue;
+        try { if (await f.locator(selector).count()) return f; } catch { /* detached */ }
+      }
+      return undefined;
+    },
+
+    /** Picks `value` in a <select> of a webview, as a person would (a change event follows). */
+    async selectInWebview(selector, value, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const f = await ui.webviewFrameWith(selector);
+        if (f) { await f.selectOption(selector, value); return; }
+        if (Date.now() > end) throw new Error(`no webview has ${selector} after ${timeout} ms`);
+        await page.waitForTimeout(250);
+      }
+    },
+
+    /** The value of a form field in a webview, once the webview has it (undefined after the timeout). */
+    async webviewValue(selector, timeout = STEP_TIMEOUT) {
+      const end = Date.now() + timeout;
+      for (;;) {
+        const f = await ui.webviewFrameWith(selector);
+        if (f) { try { return await f.locator(selector).first().inputValue(); } catch { /* reloading */ } }
+        if (Date.now() > end) return undefined;
+        await page.waitForTimeout(250);
+      }
+    },
+
+    /** Clicks the editor tab whose title contains `text`. */
+    async clickTab(text) {
+      await page.locator('.tabs-container .tab', { hasText: text }).first().click();
+    },
+
     /** Wait until a webview shows text matching (string = substring, or RegExp); returns the text. */
     async waitForWebviewText(match, timeout = STEP_TIMEOUT) {
       const end = Date.now() + timeout;
@@ -282,6 +318,28 @@ function makeDriver({ page, server, browser, folder, stateDir }) {
           throw new Error(`status bar item ${id} does not show ${match} after ${timeout} ms (last ${JSON.stringify(last)}; items: ${JSON.stringify(ids)})`);
         }
         await page.waitForTimeout(250);
+      }
+    },
+
+    /**
+     * Clicks the language status indicator (the "{}" beside the language mode) and returns the text of its
+     * hover once it matches: the language status items of the active editor (createLanguageStatusItem).
+     */
+    async readLanguageStatus(match = /\S/, timeout = STEP_TIMEOUT) {
+      const indicator = page.locator('.statusbar-item[id="status.languageStatus"]');
+      const end = Date.now() + timeout;
+      let last = '';
+      for (;;) {
+        if (await indicator.count()) {
+          await indicator.first().click();
+          await page.waitForTimeout(400);
+          const items = page.locator('.hover-language-status');
+          last = (await items.count()) ? (await items.allInnerTexts()).join(' | ').replace(/\s+/g, ' ').trim() : '';
+          if (typeof match === 'string' ? last.includes(match) : match.test(last)) return last;
+          await page.keyboard.press('Escape');
+        }
+        if (Date.now() > end) throw new Error(`the language status hover does not show ${match} after ${timeout} ms (last ${JSON.stringify(last)})`);
+        await page.waitForTimeout(500);
       }
     },
 

@@ -218,8 +218,11 @@ export async function afterNextAnalysis(change: () => Promise<unknown>, what = '
   await waitFor(async () => (await client.sendRequest<ServerStats>('seaworthy/stats')).published > before.published, what);
 }
 
-/** Activate (if needed) and return the extension's API (client(), ready). */
-export async function seaworthyApi(): Promise<{ client(): { sendRequest<R>(method: string, params?: unknown): Promise<R> } | undefined; ready: Promise<void> }> {
+/** The language status item as the extension reports it (client/src/statusBar.ts StatusSnapshot). */
+export interface StatusSnapshot { text: string; detail: string; severity: 'information' | 'warning' | 'error'; busy: boolean; command?: string; state: string; score?: number; updates: number }
+
+/** Activate (if needed) and return the extension's API (client(), ready, status()). */
+export async function seaworthyApi(): Promise<{ client(): { sendRequest<R>(method: string, params?: unknown): Promise<R> } | undefined; ready: Promise<void>; status(): StatusSnapshot }> {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} not found among ${vscode.extensions.all.length} extensions`);
   const api = await ext.activate();

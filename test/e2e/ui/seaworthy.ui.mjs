@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-const STATUS_ITEM = `${manifest.publisher}.${manifest.name}.seaworthy.score`;   // createStatusBarItem('seaworthy.score', ...)
 const DOCKERFILE = 'shop/app/Dockerfile';
 
 /**
@@ -47,12 +46,16 @@ export async function openExamples(ui) {
   await ui.openWorkspace();
 }
 
-export async function statusBarShowsScore(ui) {
-  // Before the first workspace scan the item reads "Seaworthy"; then the score (0-100).
-  const { text, label } = await ui.waitForStatusBarItem(STATUS_ITEM, /^\d{1,3}$/);
-  state.score = Number(text);
-  ui.assert.ok(state.score >= 0 && state.score <= 100, `score ${text}`);
-  console.log(`    status bar: "${text}" (${label})`);
+export async function languageStatusShowsScore(ui) {
+  // The score is a language status item (the "{}" beside the language mode), "N/100", not a bare
+  // number next to the Problems counters that read as a count of errors.
+  const text = await ui.readLanguageStatus(/\b\d{1,3}\/100\b/);
+  state.score = Number(/\b(\d{1,3})\/100\b/.exec(text)[1]);
+  ui.assert.ok(state.score >= 0 && state.score <= 100, `score in ${text}`);
+  ui.assert.match(text, /production readiness/);
+  console.log(`    language status: "${text}"`);
+  await ui.screenshot('ui-status');
+  await ui.pressEscape();
 }
 
 export async function dockerfileShowsSquiggles(ui) {
@@ -119,22 +122,40 @@ export async function reportFromCommandPalette(ui) {
   ui.assert.match(text, /Production Readiness/);
   ui.assert.match(text, /shop\/app\/Dockerfile/);
   ui.assert.match(text, new RegExp(`\\b${m[1]}\\b`), 'the page shows the score of its tab title');
-  // The status bar follows the same score (it is pushed after every re-analysis, e.g. the quick fix).
-  const { text: shown } = await ui.waitForStatusBarItem(STATUS_ITEM, new RegExp(`^${m[1]}$`));
-  console.log(`    report "${tab}"; status bar ${shown} (was ${state.score} before the quick fix)`);
+  console.log(`    report "${tab}" (the language status read ${state.score} before the quick fix)`);
   await ui.page.waitForTimeout(500);   // let the webview finish painting
   await ui.screenshot('ui-report');
+}
+
+export async function reportKeepsItsFilters(ui) {
+  // Section filter "config": counts update, empty sections hide; the choice survives a tab switch
+  // (the webview is rebuilt from scratch when it is shown again) through setState/getState.
+  await ui.selectInWebview('#f-section', 'config');
+  const filtered = await ui.waitForWebviewText(/\d+ findings? shown/);
+  const shown = /(\d+) findings? shown/.exec(filtered)[1];
+  const frame = await ui.webviewFrameWith('#section-resource-planning');
+  ui.assert.ok(await frame.locator('#section-resource-planning').isHidden(), 'other sections are hidden');
+  ui.assert.ok(await frame.locator('#section-config').isVisible(), 'the chosen section is shown');
+  await ui.clickTab('Dockerfile');
+  await ui.page.waitForTimeout(1000);
+  await ui.clickTab('Production Readiness');
+  const value = await ui.webviewValue('#f-section');
+  ui.assert.strictEqual(value, 'config', 'the section filter survives a tab switch');
+  await ui.waitForWebviewText(new RegExp(`\\b${shown} findings? shown`));
+  console.log(`    section filter "config": ${shown} findings shown, kept across a tab switch`);
+  await ui.screenshot('ui-report-filtered');
 }
 
 export default {
   name: 'seaworthy',
   steps: [
     ['workbench opens examples/', openExamples],
-    ['status bar shows the Production Readiness score', statusBarShowsScore],
     ['shop/app/Dockerfile shows error and warning squiggles', dockerfileShowsSquiggles],
+    ['the language status item shows the score as N/100', languageStatusShowsScore],
     ['Problems panel lists unpinned-image and hardcoded-secret rows', problemsPanelListsFindings],
     ['hover on the secret explains it (masked) with the rule id', hoverExplainsTheSecret],
     ['Ctrl+. "Use tag ..." pins FROM node:latest and its row disappears', quickFixPinsTheImage],
-    ['F1 "Seaworthy: Show Production Readiness Report" opens the report with the status bar score', reportFromCommandPalette],
+    ['F1 "Seaworthy: Show Production Readiness Report" opens the report', reportFromCommandPalette],
+    ['the report keeps its section filter across a tab switch', reportKeepsItsFilters],
   ],
 };

@@ -38,7 +38,7 @@ const STATUS_LABEL: Record<string, string> = { pass: 'Pass', warn: 'Warn', fail:
 function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = false): string {
   const line = f.range.start.line + 1;
   const col = f.range.start.character + 1;
-  const attrs = `data-severity="${esc(f.severity)}" data-category="${esc(f.category)}" data-kind="${esc(f.fileKind ?? '')}" data-file="${esc(f.file)}"`;
+  const attrs = `data-severity="${esc(f.severity)}" data-category="${esc(f.category)}" data-section="${esc(f.section)}" data-kind="${esc(f.fileKind ?? '')}" data-file="${esc(f.file)}"`;
   const loc = `${show(f.file)}:${line}:${col}`;
   const open = mode === 'webview'
     ? `<button type="button" class="loc" data-open="1" data-line="${f.range.start.line}" data-col="${f.range.start.character}" data-end-line="${f.range.end.line}" data-end-col="${f.range.end.character}" data-file="${esc(f.file)}" title="Open ${loc}">${loc}</button>`
@@ -51,33 +51,43 @@ function findingItem(f: ReportFinding, mode: HtmlOptions['mode'], accepted = fal
   return `<li class="finding sev-${esc(f.severity)}" ${attrs}><span class="sev" aria-label="${esc(f.severity)}">${SEV_ICON[f.severity] ?? ''}</span> ${open} <span class="msg">${show(f.message)}</span> <span class="rule">${esc(f.ruleId)}</span>${extra ? `<div class="meta">${extra}</div>` : ''}</li>`;
 }
 
+const NOT_ASSESSED = 'Not assessed';
+const scoreText = (s: ReportSection) => (s.score === null ? 'not assessed' : String(s.score));
+
 /** Which checks ran here: "Assessed: 3 of 4 checks (a, b, c; d not applicable)", or why none could. */
 function coverage(s: ReportSection): string {
-  if (!s.checks) return '<p class="none">No automated checks map here yet: review it by hand.</p>';
-  if (s.notApplicable) return `<p class="none">Not applicable: ${esc(s.notApplicable)}.</p>`;
+  if (!s.checks) return '<p class="none">Not assessed: no automated check covers this yet, so it has no score. Review it by hand.</p>';
+  if (s.notApplicable) return `<p class="none">Not applicable: ${esc(s.notApplicable)}. Not assessed, so it has no score.</p>`;
   const names = (applicable: boolean) => s.checkList.filter((c) => c.applicable === applicable).map((c) => `<code>${esc(c.ruleId)}</code>`).join(', ');
   const na = s.checkList.some((c) => !c.applicable) ? `; not applicable here: ${names(false)}` : '';
   return `<p class="checks">Assessed: ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${names(true)}${na}).</p>`;
 }
 
 function sectionBlock(s: ReportSection, mode: HtmlOptions['mode']): string {
-  const scored = s.checks > 0 && s.assessed > 0;
-  const status = scored ? STATUS_LABEL[s.status] : s.checks ? 'Not applicable' : 'Review by hand';
+  const status = s.score === null ? NOT_ASSESSED : STATUS_LABEL[s.status];
   const open = s.status === 'fail' ? ' open' : '';
   const list = s.findings.length ? `<ul class="findings">${s.findings.map((f) => findingItem(f, mode)).join('')}</ul>` : '<p class="none">No open findings.</p>';
   const accepted = s.accepted.length ? `<h4>Accepted risk</h4><ul class="findings accepted">${s.accepted.map((f) => findingItem(f, mode, true)).join('')}</ul>` : '';
-  return `<details class="section status-${esc(s.status)}${scored ? '' : ' unchecked'}" id="section-${esc(s.id)}"${open}>
-<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${scored ? s.score : '–'}</span> <span class="count">${s.findings.length} finding${s.findings.length === 1 ? '' : 's'}</span></summary>
+  const n = s.findings.length;
+  return `<details class="section status-${esc(s.status)}${s.score === null ? ' unchecked' : ''}" id="section-${esc(s.id)}" data-section="${esc(s.id)}" data-total="${n}"${open}>
+<summary><span class="title">${esc(s.title)}</span> <span class="badge status-${esc(s.status)}">${esc(status)}</span> <span class="score">${esc(scoreText(s))}</span> <span class="count">${n} finding${n === 1 ? '' : 's'}</span></summary>
 <p class="good"><strong>What good looks like:</strong> ${esc(s.good)}</p>${coverage(s)}
 ${list}${accepted}</details>`;
 }
 
 function summary(report: Report): string {
-  const bars = report.sections.map((s) => `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${s.score}" aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${s.assessed ? '' : ' unchecked'} w${s.assessed ? Math.max(0, Math.min(100, Math.round(s.score))) : 0}"></span></span><span class="bar-score"${s.assessed ? '' : ` title="${s.checks ? 'Not applicable to this project' : 'No automated checks yet'}"`}>${s.assessed ? s.score : '–'}</span></li>`).join('');
+  const bars = report.sections.map((s) => {
+    const assessed = s.score !== null;
+    const width = assessed ? Math.max(0, Math.min(100, Math.round(s.score!))) : 0;
+    const why = s.checks ? 'Not assessed: not applicable to this project' : 'Not assessed: no automated checks yet';
+    return `<li><a href="#section-${esc(s.id)}" class="bar-label">${esc(s.title)}</a><span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100"${assessed ? ` aria-valuenow="${s.score}"` : ' aria-valuetext="not assessed"'} aria-label="${esc(s.title)} score"><span class="fill status-${esc(s.status)}${assessed ? '' : ' unchecked'} w${width}"></span></span><span class="bar-score"${assessed ? '' : ` title="${why}"`}>${assessed ? s.score : 'n/a'}</span></li>`;
+  }).join('');
   const t = report.totals;
+  const f = report.formula;
   return `<section class="summary" aria-label="Summary">
 <div class="overall status-${esc(report.status)}"><div class="big" aria-label="Overall score">${report.score}</div><div>/ 100</div></div>
 <div class="facts"><p>${t.files} files · ${report.units} deployable unit${report.units === 1 ? '' : 's'} · <span class="c-error">${t.error} errors</span> · <span class="c-warning">${t.warning} warnings</span> · <span class="c-info">${t.info} info</span> · ${t.accepted} accepted risk${t.accepted === 1 ? '' : 's'}${t.problems ? ` · ${t.problems} unreadable` : ''}</p>
+<p class="formula">How the scores relate: every score is 100 × ${f.halfScorePenalty} / (${f.halfScorePenalty} + penalty per deployable unit). The overall score counts every open finding; each section counts only its own, so the overall score is lower than the sections when the findings are spread over several of them. Sections with no rule that applies to this project are not assessed (no score).</p>
 <ul class="bars">${bars}</ul></div></section>`;
 }
 
@@ -92,18 +102,27 @@ function filesTable(report: Report): string {
 }
 
 function filters(report: Report, mode: HtmlOptions['mode']): string {
-  const cats = [...new Set(report.sections.flatMap((s) => [...s.findings, ...s.accepted].map((f) => f.category)))].sort();
   const opt = (v: string, label = v) => `<option value="${esc(v)}">${esc(label)}</option>`;
   const exportButtons = mode === 'webview' ? `<span class="exports">Export: ${['markdown', 'html', 'sarif', 'json'].map((f) => `<button type="button" data-export="${f}">${f === 'sarif' ? 'SARIF' : f === 'json' ? 'JSON' : f === 'html' ? 'HTML' : 'Markdown'}</button>`).join(' ')}</span>` : '';
   return `<form class="filters" aria-label="Filters">
 <label>Severity <select id="f-severity">${opt('', 'all')}${opt('error')}${opt('warning')}${opt('info')}</select></label>
-<label>Category <select id="f-category">${opt('', 'all')}${cats.map((c) => opt(c)).join('')}</select></label>
+<label>Section <select id="f-section">${opt('', 'all')}${report.sections.map((s) => opt(s.id, s.title)).join('')}</select></label>
 <label>File kind <select id="f-kind">${opt('', 'all')}${opt('dockerfile', 'Dockerfile')}${opt('compose', 'Compose')}${opt('kubernetes', 'Kubernetes')}</select></label>
+<span class="shown" id="f-shown" aria-live="polite"></span>
 ${exportButtons}</form>`;
 }
 
+/**
+ * Badge and text colours on a light background (VS Code's light themes, and exported files): every one
+ * at least 4.5:1 against white (WCAG AA for normal text; test/unit/report-render.test.ts computes it).
+ * VS Code's own light-theme warning (#bf8803), passed (#388a34) and info (#1a85ff) colours are below that.
+ */
+export const LIGHT_PALETTE = { err: '#b42318', warn: '#7d5300', ok: '#116329', info: '#0a58ca', muted: '#59636e', link: '#0a58ca' } as const;
+const lightVars = `--err:${LIGHT_PALETTE.err};--warn:${LIGHT_PALETTE.warn};--ok:${LIGHT_PALETTE.ok};--info:${LIGHT_PALETTE.info};--muted:${LIGHT_PALETTE.muted}`;
+
 const STYLE = `
-:root{--fg:var(--vscode-foreground,#1f2328);--bg:var(--vscode-editor-background,#fff);--muted:var(--vscode-descriptionForeground,#59636e);--border:var(--vscode-panel-border,#d1d9e0);--err:var(--vscode-errorForeground,#cf222e);--warn:var(--vscode-editorWarning-foreground,#9a6700);--info:var(--vscode-editorInfo-foreground,#0969da);--ok:var(--vscode-testing-iconPassed,#1a7f37);--focus:var(--vscode-focusBorder,#0969da);--link:var(--vscode-textLink-foreground,#0969da);--btn:var(--vscode-button-secondaryBackground,#eaeef2);--btnfg:var(--vscode-button-secondaryForeground,#1f2328)}
+:root{--fg:var(--vscode-foreground,#1f2328);--bg:var(--vscode-editor-background,#fff);--muted:var(--vscode-descriptionForeground,${LIGHT_PALETTE.muted});--border:var(--vscode-panel-border,#d1d9e0);--err:var(--vscode-errorForeground,${LIGHT_PALETTE.err});--warn:var(--vscode-editorWarning-foreground,${LIGHT_PALETTE.warn});--info:var(--vscode-editorInfo-foreground,${LIGHT_PALETTE.info});--ok:var(--vscode-testing-iconPassed,${LIGHT_PALETTE.ok});--focus:var(--vscode-focusBorder,#0969da);--link:var(--vscode-textLink-foreground,${LIGHT_PALETTE.link});--btn:var(--vscode-button-secondaryBackground,#eaeef2);--btnfg:var(--vscode-button-secondaryForeground,#1f2328)}
+body.vscode-light,body.vscode-high-contrast-light{${lightVars}}
 body{font-family:var(--vscode-font-family,system-ui,sans-serif);font-size:var(--vscode-font-size,14px);color:var(--fg);background:var(--bg);margin:0 auto;padding:16px 24px;max-width:1200px;line-height:1.45}
 h1{font-size:1.5em;margin:0 0 12px}h2{font-size:1.2em;margin:24px 0 8px}h4{margin:8px 0 4px}
 a{color:var(--link)}:focus-visible{outline:2px solid var(--focus);outline-offset:2px}
@@ -123,18 +142,38 @@ summary .title{font-weight:600;color:var(--fg);flex:1}.badge{border:1px solid cu
 .loc{font-family:var(--vscode-editor-font-family,monospace);font-size:.9em}button.loc{background:none;border:none;color:var(--link);padding:0;cursor:pointer;text-decoration:underline}
 .sev-error .sev,.c-error{color:var(--err)}.sev-warning .sev,.c-warning{color:var(--warn)}.sev-info .sev,.c-info{color:var(--info)}
 table.files{border-collapse:collapse;width:100%}.files th,.files td{border-bottom:1px solid var(--border);padding:4px 8px;text-align:left;vertical-align:top}.files .num{text-align:right;font-variant-numeric:tabular-nums}
+.formula{color:var(--muted);font-size:.9em;margin:4px 0 8px}.shown{color:var(--muted)}
 .hidden{display:none}footer{color:var(--muted);font-size:.85em;margin-top:24px}`;
 
 /** Bar widths as classes: the CSP forbids inline style attributes. */
 const WIDTHS = Array.from({ length: 101 }, (_, i) => `.w${i}{width:${i}%}`).join('');
 
+/**
+ * Filters hide findings, update each section's count and hide sections left empty. In the webview the
+ * filters, the scroll position and the open sections are kept with setState, so a refresh (the server
+ * re-scored) or a tab switch (the webview is rebuilt) shows the report as the user left it.
+ */
 const SCRIPT = (mode: HtmlOptions['mode']) => `(function(){
 var vscode = ${mode === 'webview' ? 'acquireVsCodeApi()' : 'null'};
+var IDS=['f-severity','f-section','f-kind'];
 function val(id){return document.getElementById(id).value;}
-function apply(){var s=val('f-severity'),c=val('f-category'),k=val('f-kind');
-document.querySelectorAll('.finding').forEach(function(el){var ok=(!s||el.dataset.severity===s)&&(!c||el.dataset.category===c)&&(!k||el.dataset.kind===k);el.classList.toggle('hidden',!ok);});
+function save(){if(!vscode)return;var st={filters:{},scrollY:window.scrollY,open:[]};IDS.forEach(function(id){st.filters[id]=val(id);});
+document.querySelectorAll('details.section').forEach(function(d){if(d.open)st.open.push(d.id);});vscode.setState(st);}
+function apply(){var s=val('f-severity'),sec=val('f-section'),k=val('f-kind'),any=!!(s||sec||k),shown=0;
+document.querySelectorAll('.finding').forEach(function(el){var ok=(!s||el.dataset.severity===s)&&(!sec||el.dataset.section===sec)&&(!k||el.dataset.kind===k);el.classList.toggle('hidden',!ok);});
+document.querySelectorAll('details.section').forEach(function(d){var n=d.querySelectorAll('ul.findings:not(.accepted) .finding:not(.hidden)').length;shown+=n;
+var c=d.querySelector('.count');if(c)c.textContent=(any?n+' of '+d.dataset.total:n)+' finding'+((any?+d.dataset.total:n)===1?'':'s');
+d.classList.toggle('hidden',any&&(n===0||(!!sec&&d.dataset.section!==sec)));});
+document.getElementById('f-shown').textContent=any?shown+' finding'+(shown===1?'':'s')+' shown':'';
 document.querySelectorAll('table.files tbody tr').forEach(function(el){el.classList.toggle('hidden',!!k&&el.dataset.kind!==k);});}
-['f-severity','f-category','f-kind'].forEach(function(id){document.getElementById(id).addEventListener('change',apply);});
+var st=vscode&&vscode.getState();
+if(st&&st.filters){IDS.forEach(function(id){var e=document.getElementById(id);if(st.filters[id]!==undefined&&e.querySelector('option[value="'+st.filters[id]+'"]'))e.value=st.filters[id];});
+if(st.open){document.querySelectorAll('details.section').forEach(function(d){d.open=st.open.indexOf(d.id)>=0;});}}
+apply();
+if(st&&typeof st.scrollY==='number')window.scrollTo(0,st.scrollY);
+IDS.forEach(function(id){document.getElementById(id).addEventListener('change',function(){apply();save();});});
+document.querySelectorAll('details.section').forEach(function(d){d.addEventListener('toggle',save);});
+var t;window.addEventListener('scroll',function(){clearTimeout(t);t=setTimeout(save,150);});
 document.addEventListener('click',function(e){var t=e.target;if(!(t instanceof Element))return;
 var o=t.closest('[data-open]');if(o&&vscode){vscode.postMessage({type:'open',file:o.dataset.file,range:{start:{line:+o.dataset.line,character:+o.dataset.col},end:{line:+o.dataset.endLine,character:+o.dataset.endCol}}});return;}
 var x=t.closest('[data-export]');if(x&&vscode){vscode.postMessage({type:'export',format:x.dataset.export});}});

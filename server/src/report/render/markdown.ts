@@ -33,8 +33,9 @@ export function renderMarkdown(report: Report): string {
   if (!report.totals.files) out.push('> **No Dockerfile, Compose file or Kubernetes manifest was found**: there is nothing to score.', '');
   out.push('| Section | Score | Status | Findings |', '|---|---:|---|---:|');
   for (const s of report.sections) {
-    const scored = s.checks && s.assessed;
-    out.push(`| ${mdEscape(s.title)} | ${scored ? `\`${bar(s.score)}\` ${s.score}` : '–'} | ${scored ? ICON[s.status] : s.checks ? 'not applicable' : 'review by hand'} | ${s.findings.length} |`);
+    out.push(s.score === null
+      ? `| ${mdEscape(s.title)} | not assessed | ${s.checks ? 'not applicable' : 'review by hand'} | ${s.findings.length} |`
+      : `| ${mdEscape(s.title)} | \`${bar(s.score)}\` ${s.score} | ${ICON[s.status]} | ${s.findings.length} |`);
   }
   out.push('', '## Fix first', '');
   if (!report.fixFirst.length) out.push('Nothing open.');
@@ -42,8 +43,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`${i + 1}. **${f.severity}** ${where(f)} — ${mdEscape(f.message)} (\`${f.ruleId}\`${f.blast > 1 ? `, reaches ${f.blast} units` : ''})`);
   });
   for (const s of report.sections) {
-    const scored = s.checks && s.assessed;
-    out.push('', `## ${mdEscape(s.title)} — ${scored ? `${s.score}/100 ${ICON[s.status]}` : s.checks ? 'not applicable' : '(no automated checks yet)'}`, '');
+    out.push('', `## ${mdEscape(s.title)} — ${s.score === null ? `not assessed (${s.checks ? 'not applicable' : 'no automated checks yet: review by hand'})` : `${s.score}/100 ${ICON[s.status]}`}`, '');
     out.push(`*What good looks like:* ${mdEscape(s.good)}`, '');
     if (s.notApplicable) out.push(`*Not applicable:* ${mdEscape(s.notApplicable)}.`, '');
     else if (s.checks) out.push(`*Assessed:* ${s.assessed} of ${s.checks} check${s.checks === 1 ? '' : 's'} (${s.checkList.map((c) => `\`${c.ruleId}\`${c.applicable ? '' : ' n/a'}`).join(', ')}).`, '');

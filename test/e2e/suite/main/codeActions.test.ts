@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  afterNextAnalysis, applyCodeAction, cliFix, closeAll, codeActionsAt, describeAll, exists, log, ofRule, openFile, rangeOf,
+  afterNextAnalysis, applyCodeAction, cliFix, closeAll, codeActionsAt, describeAll, exists, ofRule, openFile, rangeOf,
   ruleId, settledDiagnostics, textOf, waitForCodeAction, waitForDiagnostics, waitForDiagnosticsWhere, workspaceUri,
 } from '../helpers';
 
@@ -22,8 +22,12 @@ suite('main: code actions', () => {
     assert.ok(action.isPreferred, 'a safe fix is the preferred one');
     assert.ok(all.some((a) => a.title === 'Ignore hardcoded-secret for this line'), JSON.stringify(all.map((a) => a.title)));
     const before = doc.getText();
-    await applyCodeAction(action);
+    // It writes beside the document: applied by the extension's command as one workspace edit (one
+    // undo step) that leaves the document unsaved, not as a multi-file code action edit VS Code would save.
+    assert.ok(action.command && !action.edit, 'a command, not a multi-file code action edit');
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []));
     assert.strictEqual(doc.getText(), before.replace('API_TOKEN: tok-4f9a2b7c1d8e', 'API_TOKEN: ${API_TOKEN}'));
+    assert.ok(doc.isDirty, 'the document is not saved behind the user\'s back');
     assert.strictEqual(await textOf(dotEnv), 'API_TOKEN=tok-4f9a2b7c1d8e\n', 'fixes/.env');
     assert.strictEqual(await textOf(gitignore), '.env\n', 'fixes/.gitignore');
     await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'hardcoded-secret').length === 0, 'hardcoded-secret to go away');
@@ -39,7 +43,7 @@ suite('main: code actions', () => {
     const titles = all.map((a) => a.title);
     assert.ok(titles.includes('Ignore hardcoded-secret for this file'), `offered: ${JSON.stringify(titles)}`);
     assert.strictEqual(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
-    await applyCodeAction(action);
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []));
     assert.strictEqual(doc.lineAt(6).text, '# seaworthy-ignore hardcoded-secret -- reason');
     assert.strictEqual(doc.lineAt(7).text, 'ENV SESSION_SECRET=k33p-th1s-0ut-of-g1t');
     await waitForDiagnosticsWhere(doc.uri, (ds) => ds.length > 0 && ofRule(ds, 'hardcoded-secret').length === 0, 'hardcoded-secret to be silenced');
@@ -106,28 +110,22 @@ suite('main: code actions', () => {
     assert.ok(!describeAll(doc.uri).some((d) => d.startsWith('parse-error')), 'the fixed file still parses');
   });
 
-  test('source.fixAll.seaworthy, applied until nothing is left, writes what `seaworthy fix` writes', async () => {
+  test('source.fixAll.seaworthy, invoked once, writes what `seaworthy fix` writes and leaves nothing to fix', async () => {
     const doc = await openFile('fixes/compose.yaml');
     await waitForDiagnostics(doc.uri, 'database-without-volume');
     const expected = cliFix(doc.uri.fsPath, ['.env', '.gitignore']);
     const whole = () => new vscode.Range(0, 0, doc.lineCount, 0);
     const { action } = await waitForCodeAction(doc.uri, whole(), /^Fix all safe Seaworthy problems$/, 'source.fixAll.seaworthy');
     assert.strictEqual(action.kind?.value, 'source.fixAll.seaworthy');
-    // One pass applies the safe fixes whose edits do not overlap; the rest are offered again afterwards.
-    let next: vscode.CodeAction | undefined = action;
-    let passes = 0;
-    while (next && passes < 10) {
-      const before = doc.getText();
-      await afterNextAnalysis(() => applyCodeAction(next!), `the server to analyse the text after fix-all pass ${passes + 1}`);
-      passes++;
-      assert.notStrictEqual(doc.getText(), before, `pass ${passes} changed the file`);
-      next = (await codeActionsAt(doc.uri, whole(), 'source.fixAll.seaworthy')).find((a) => a.kind?.value === 'source.fixAll.seaworthy');
-    }
-    log(`      fix-all: ${passes} pass(es)`);
-    assert.strictEqual(doc.getText(), expected.text, 'the editor and the CLI fix the file the same way');
+    // This file's fixes write a .env beside it: the action runs the extension's fix-all command.
+    assert.ok(action.command, 'a command');
+    await afterNextAnalysis(async () => vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? [])), 'the server to analyse the fixed text');
+    assert.strictEqual(doc.getText(), expected.text, 'the editor and the CLI fix the file the same way, in one invocation');
     for (const [name, text] of Object.entries(expected.siblings)) {
       assert.strictEqual(await textOf(workspaceUri('fixes', name)), text, `fixes/${name} as the CLI writes it`);
     }
+    const again = (await codeActionsAt(doc.uri, whole(), 'source.fixAll.seaworthy')).filter((a) => a.kind?.value === 'source.fixAll.seaworthy');
+    assert.deepStrictEqual(again.map((a) => a.title), [], 'nothing left for a second invocation');
     const after = await settledDiagnostics(doc.uri);
     assert.strictEqual(ofRule(after, 'database-without-volume').length, 0, 'the database got its volume');
     assert.ok(!after.some((d) => ruleId(d) === 'parse-error'), `the fixed file still parses: ${JSON.stringify(describeAll(doc.uri))}`);

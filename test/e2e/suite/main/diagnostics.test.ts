@@ -42,7 +42,8 @@ suite('main: diagnostics', () => {
         assert.strictEqual(d.source, 'seaworthy');
         const code = d.code as { value: string; target: vscode.Uri };
         assert.ok(typeof code === 'object' && code.target, `${describe(d)}: code carries the rule documentation link`);
-        assert.match(code.target.toString(), new RegExp(`docs/rules/${ruleId(d)}\\.md$`), `${describe(d)}: link to its rule page`);
+        // The rendered, read-only rule page (client/src/ruleDocs.ts), not the raw Markdown file.
+        assert.strictEqual(code.target.toString(), `seaworthy-rule:/${ruleId(d)}.seaworthy-rule`, `${describe(d)}: link to its rule page`);
         assert.ok(d.message.length > 20, `${describe(d)}: has a message`);
       }
       log(`      ${file}: ${ds.length} diagnostics, expected ones after ${ms} ms`);
