@@ -11,7 +11,7 @@ const PEER_NAMES: Record<keyof PeerIds, string> = {
   hadolint: 'hadolint', buildkit: 'Docker build checks', kics: 'KICS', checkov: 'Checkov', kubeLinter: 'kube-linter',
   polaris: 'Polaris', trivy: 'Trivy', dclint: 'dclint', kubeScore: 'kube-score',
 };
-const KIND_NAMES = { dockerfile: 'Dockerfile', compose: 'Docker Compose', kubernetes: 'Kubernetes (and Helm templates)' };
+const KIND_NAMES = { dockerfile: 'Dockerfile', compose: 'Docker Compose', kubernetes: 'Kubernetes (and Helm templates)', env: 'Env files (.env)' };
 
 export function ruleDoc(rule: Rule): string {
   const peers = (Object.keys(PEER_NAMES) as (keyof PeerIds)[])

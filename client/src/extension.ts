@@ -28,6 +28,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'dockercompose' },
   { scheme: 'file', language: 'helm' },
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
+  // Env files (committed secrets; a Compose project's `${VAR}` values), whatever language mode shows them.
+  { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
 ];
 
 export function activate(context: vscode.ExtensionContext): SeaworthyApi {
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): SeaworthyApi {
     outputChannel: output,
     synchronize: { configurationSection: 'seaworthy' },
     // A function: read again when the server restarts (settings, and trust once the user grants it).
-    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration('seaworthy'), trusted: vscode.workspace.isTrusted }),
+    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration('seaworthy'), trusted: vscode.workspace.isTrusted, clientCommands: true }),
     // Rule links open the rendered, read-only rule page (ruleDocs.ts), not the Markdown source.
     middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withRuleDocLink)) },
   };

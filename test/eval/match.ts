@@ -48,6 +48,7 @@ export function blockFinder(model: Model | undefined): (line: number) => Span | 
     const services = model.services.map((s) => ({ start: s.keyRange.start.line, end: span(s.range).end }));
     return (line) => smallest(services.filter((s) => inside(line, s)));
   }
+  if (model.kind === 'env') return () => undefined;
   const containers: Span[] = [];
   const docs: Span[] = [];
   for (const o of model.objects) {

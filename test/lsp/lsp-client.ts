@@ -34,8 +34,9 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<unknown> {
-    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+  /** `clientCommands`: speak as the VS Code extension, which implements Seaworthy's client commands. */
+  async initialize(clientCommands = true): Promise<unknown> {
+    const r = await this.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { clientCommands } });
     await this.conn.sendNotification('initialized', {});
     return r;
   }
@@ -47,6 +48,7 @@ export class TestClient {
     const r = await this.conn.sendRequest('initialize', {
       processId, rootUri: root, workspaceFolders: [{ uri: root, name: path.basename(dir) }],
       capabilities: { workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+      initializationOptions: { clientCommands: true },
     });
     await this.conn.sendNotification('initialized', {});
     return r;

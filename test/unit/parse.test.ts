@@ -82,8 +82,10 @@ describe('Compose model', () => {
     assert.deepStrictEqual(s.environment.map((e) => [e.name, e.value, e.valueRange && m.source.slice(e.valueRange)]), [['A', '1', '1'], ['B', undefined, undefined]]);
     assert.deepStrictEqual(s.volumes.map((v) => [v.type, v.source?.value, v.target?.value, v.readOnly, v.anonymous]), [
       ['volume', 'data', '/var/lib/x', true, false], ['bind', './src', '/app', false, false], ['volume', undefined, '/tmp/anon', false, true],
-      ['bind', '${SOCK:-/var/run/docker.sock}', '/var/run/docker.sock', false, false], ['bind', '/etc/x', '/x', false, false]]);
+      ['bind', '/var/run/docker.sock', '/var/run/docker.sock', false, false], ['bind', '/etc/x', '/x', false, false]]);
     assert.strictEqual(m.source.slice(s.volumes[1].target!.range), '/app');
+    // `${SOCK:-default}` is read as Compose reads it without SOCK set: the default; the range stays on the text written.
+    assert.strictEqual(m.source.slice(s.volumes[3].source!.range), '${SOCK:-/var/run/docker.sock}');
     assert.deepStrictEqual(s.ports.map((p) => [p.hostIp, p.published, p.target]), [['127.0.0.1', '5432', '5432'], [undefined, undefined, '80'], [undefined, '8443', '443']]);
     assert.deepStrictEqual(s.dependsOn.map((d) => [d.name, d.condition?.value]), [['db', 'service_healthy']]);
     assert.deepStrictEqual([...m.namedVolumes.keys()], ['data']);

@@ -81,10 +81,11 @@ describe('workspace index: incremental updates', () => {
     assert.strictEqual(ix.analyses, 4);
   });
 
-  it('creating the missing env file re-analyses only the Compose file that names it', async () => {
+  it('creating the missing env file analyses it and re-analyses only the Compose file that names it', async () => {
     fs.writeFileSync(path.join(dir, 'web.env'), 'LOG_LEVEL=info\n');
     const again = await ix.update(path.join(dir, 'web.env'), 'created');
-    assert.deepStrictEqual(again.map((p) => path.relative(dir, p)), ['compose.yaml']);
+    // An env file is analysed itself (committed secrets), then the Compose file whose analysis looked for it.
+    assert.deepStrictEqual(again.map((p) => path.relative(dir, p)), ['web.env', 'compose.yaml']);
     assert.deepStrictEqual(ruleLines(ix, path.join(dir, 'compose.yaml'), 'missing-referenced-file'), []);
   });
 

@@ -5,6 +5,11 @@ import { detectKind, isHelmTemplatePath } from '../parse/detect';
 import { parseDockerfile } from '../parse/dockerfile';
 import { parseCompose } from '../parse/compose';
 import { parseKubernetes } from '../parse/kubernetes';
+import { parseEnvFile } from '../parse/env';
+import { composeProject, ComposeProject } from '../workspace/compose-project';
+import { describeEnvFile } from '../workspace/env-usage';
+import { readFromDisk } from '../workspace/env-files';
+import { reportInheritedOnce } from '../workspace/inherited-findings';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
 import { onlyEditable } from './edit-guard';
@@ -55,6 +60,11 @@ export interface AnalyzeHost {
   fileExists(absPath: string): boolean;
   modelOf?(absPath: string, kind: FileKind): Model | undefined;
   /**
+   * Another file's current text (an editor's unsaved text first), or undefined: env files and the other
+   * files of a Compose project. The disk when absent.
+   */
+  textOf?(absPath: string): string | undefined;
+  /**
    * Parses the analysed file itself (throws like parseModel). A batch host can hand back the model it
    * already parsed when another file's rule asked for this one (a Compose file's Dockerfile).
    */
@@ -70,6 +80,7 @@ export function parseModel(path: string, text: string, kind: FileKind): Model {
     case 'dockerfile': return parseDockerfile(path, text);
     case 'compose': return parseCompose(path, text);
     case 'kubernetes': return parseKubernetes(path, text, isHelmTemplatePath(path));
+    case 'env': return parseEnvFile(path, text);
   }
 }
 
@@ -97,8 +108,20 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   if (!kind) return result;
   result.kind = kind;
   let model: Model;
+  // The model rules judge: a Compose file's merged project view, else the file's own model.
+  let ruleModel: Model;
+  let project: ComposeProject | undefined;
+  const readText = (p: string) => { try { return host.textOf ? host.textOf(p) : readFromDisk(p); } catch { return undefined; } };
   try {
-    model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
+    if (kind === 'compose') {
+      project = composeProject(path, text, readText);
+      model = project.model;
+      ruleModel = project.ruleModel;
+    } else {
+      model = host.parse ? host.parse(path, text, kind) : parseModel(path, text, kind);
+      if (model.kind === 'env') describeEnvFile(model, readText);
+      ruleModel = model;
+    }
   } catch (e) {
     result.problems.push({ message: `Could not read this ${kind} file: ${parserFailure(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error' });
     return result;
@@ -111,7 +134,8 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
   let tokens: TokenMatch[] = [];
   try { tokens = await scanTokens(maskTemplates(text), model.source); } catch (e) { result.ruleErrors.push({ ruleId: 'secretlint', message: (e as Error).message }); }
 
-  const dir = nodePath.dirname(path);
+  // An overlay's relative paths (build contexts, env files) are the project's: its base's folder.
+  const dir = project?.projectDir ?? nodePath.dirname(path);
   const resolve = (p: string) => nodePath.resolve(dir, p);
   const findings: Finding[] = [];
   // The budget is the rules' (reading and parsing cannot be stopped part-way, and are linear).
@@ -130,7 +154,7 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     if (host.isCancelled?.()) throw new Cancelled();
     const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, model);
     try {
-      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx));
+      runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(ruleModel, ctx));
     } catch (e) {
       if (e instanceof Cancelled) throw e;
       // What the rule reported before the time ran out stands; the rules after it do not run.
@@ -139,12 +163,55 @@ export async function analyzeText(path: string, rawText: string, config: EngineC
     }
   }
   if (stoppedIn || notRun.length) result.problems.push(stoppedProblem(performance.now() - started, stoppedIn, notRun));
-  const { kept, suppressed, unused } = applySuppressions(model, findings, allRules);
+  let placed = findings;
+  if (project) {
+    // An overlay's service shows its base's problems too: those are reported once, in the base.
+    const ofBase = project.base ? baseProblems(project.base, readText, config, host) : undefined;
+    const baseHas = ofBase && ((ruleId: string, message: string) => ofBase.has(`${ruleId}\u0000${message}`));
+    placed = reportInheritedOnce(project.place(findings, baseHas), project.ruleModel);
+    if (baseHas && model.kind === 'compose') {
+      // Only what is said of a whole service (a missing key, at its name): a value the overlay writes is its own.
+      const keys = new Set(model.services.map((s) => `${s.keyRange.start.line}:${s.keyRange.start.character}`));
+      placed = placed.filter((f) => !(keys.has(`${f.range.start.line}:${f.range.start.character}`) && baseHas(f.ruleId, f.message)));
+    }
+  }
+  const { kept, suppressed, unused } = applySuppressions(model, placed, allRules);
   result.findings = kept.sort(byPosition);
   result.suppressed = suppressed;
   result.unusedSuppressions = unused;
   maskResult(result, model.source, tokens);
   return result;
+}
+
+/**
+ * The problems a base Compose file has on its own (rule and message), found without fixes, tokens or
+ * budget: an overlay drops the same findings, which its base reports. Kept per version of the base's text.
+ */
+const baseCache = new Map<string, { text: string; config: EngineConfig; problems: Set<string> }>();
+function baseProblems(base: string, read: (p: string) => string | undefined, config: EngineConfig, host: AnalyzeHost): Set<string> {
+  const text = read(base);
+  if (text === undefined) return new Set();
+  const hit = baseCache.get(base);
+  if (hit && hit.text === text && hit.config === config) return hit.problems;
+  const problems = new Set<string>();
+  let model: Model;
+  try { model = composeProject(base, text, read).ruleModel; } catch { return problems; }
+  const ctx: RuleContext = {
+    path: base, settings: config.settings,
+    report: (r) => { problems.add(`${current}\u0000${r.message}`); },
+    tokensIn: () => [],
+    fileExists: (p) => { try { return host.fileExists(nodePath.resolve(nodePath.dirname(base), p)); } catch { return false; } },
+    modelOf: (p, kind) => host.modelOf?.(nodePath.resolve(nodePath.dirname(base), p), kind),
+  };
+  let current = '';
+  for (const rule of allRules) {
+    if (!rule.check.compose || config.rules[rule.id] === 'off') continue;
+    current = rule.id;
+    try { rule.check.compose(model as never, ctx); } catch { /* the base's own analysis reports rule errors */ }
+  }
+  if (baseCache.size > 100) baseCache.clear();
+  baseCache.set(base, { text, config, problems });
+  return problems;
 }
 
 /** How long the rule loop runs before it lets the event loop deliver messages (cancellation). */
@@ -170,7 +237,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
       out.push({
         ruleId: rule.id, category: rule.category, severity: config.rules[rule.id] && config.rules[rule.id] !== 'off' ? severity : (r.severity ?? severity),
         message: r.message, range: r.range, related: r.related, fixAvailability: rule.fix, ...(r.namesSecretHolder ? { namesSecretHolder: true } : {}),
-        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(Array.isArray(f) ? f : [f], model) : []; } : undefined,
+        fix: fixFn ? () => { const f = fixFn(); return f ? onlyEditable(inOwnText(Array.isArray(f) ? f : [f], model), model) : []; } : undefined,
       });
       // After the push: a finding made before the time ran out is kept.
       checkpoint();
@@ -179,6 +246,15 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
     fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
     modelOf(p, kind) { return host.modelOf?.(resolve(p), kind); },
   };
+}
+
+/**
+ * Fixes whose edits of the analysed file lie in its text: a rule judging a Compose project's merged view
+ * may compute an edit next to a value of another file (placed after this file's text).
+ */
+function inOwnText(fixes: Fix[], model: Model): Fix[] {
+  const lines = model.source.lineCount;
+  return fixes.filter((f) => f.edits.every((e) => e.file !== undefined || (e.range.start.line < lines && e.range.end.line < lines)));
 }
 
 function within(inner: Range, outer: Range): boolean {

@@ -21,7 +21,7 @@ function computeEditable(model: Model): ((offset: number) => boolean) | undefine
     const from = model.openHeredocFrom;
     return from === undefined ? undefined : (offset) => offset < from;
   }
-  if (model.readAsWritten) return () => false;
+  if (model.kind !== 'env' && model.readAsWritten) return () => false;
   const lines = linesWithUnicodeBreaks(model.source.text, (o) => model.source.positionAt(o).line);
   return lines.size ? (offset) => !lines.has(model.source.positionAt(offset).line) : undefined;
 }

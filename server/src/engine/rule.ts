@@ -1,6 +1,7 @@
 import type { FileKind } from '../model/common';
 import type { ComposeModel } from '../model/compose';
 import type { DockerfileModel } from '../model/dockerfile';
+import type { EnvFileModel } from '../model/env';
 import type { KubernetesModel } from '../model/kubernetes';
 import type { Range } from '../model/range';
 
@@ -24,7 +25,7 @@ export type FixAvailability = 'safe' | 'unsafe' | 'none';
  * taste, opt-in (`extends: strict`, `--rules strict`).
  */
 export type RuleSet = 'recommended' | 'strict';
-export type Model = DockerfileModel | ComposeModel | KubernetesModel;
+export type Model = DockerfileModel | ComposeModel | KubernetesModel | EnvFileModel;
 
 /** Equivalent rule ids in other tools (documentation only). */
 export interface PeerIds {
@@ -126,6 +127,7 @@ export interface RuleDefinition {
     dockerfile?(model: DockerfileModel, ctx: RuleContext): void;
     compose?(model: ComposeModel, ctx: RuleContext): void;
     kubernetes?(model: KubernetesModel, ctx: RuleContext): void;
+    env?(model: EnvFileModel, ctx: RuleContext): void;
   };
 }
 

@@ -92,7 +92,8 @@ const TABLE: Entry[] = [
   { id: 'kafka', label: 'Kafka', images: ['bitnami/kafka'], dirs: ['/bitnami/kafka'] },
   // apache/kafka keeps its log directory in /tmp unless KAFKA_LOG_DIRS says otherwise.
   { id: 'kafka', label: 'Kafka', images: ['apache/kafka', 'apache/kafka-native'], dirs: ['/tmp/kraft-combined-logs'], env: ['KAFKA_LOG_DIRS'] },
-  { id: 'kafka', label: 'Kafka', images: ['cp-kafka', 'cp-server', 'kafka'], dirs: ['/var/lib/kafka', '/kafka', '/bitnami/kafka'], env: ['KAFKA_LOG_DIRS'] },
+  // Confluent images keep the log directory in /var/lib/kafka/data (their volume); /var/lib/kafka holds only that.
+  { id: 'kafka', label: 'Kafka', images: ['cp-kafka', 'cp-server', 'kafka'], dirs: ['/var/lib/kafka/data', '/kafka', '/bitnami/kafka'], env: ['KAFKA_LOG_DIRS'] },
   { id: 'redpanda', label: 'Redpanda', images: ['redpanda'], dirs: ['/var/lib/redpanda/data'] },
   { id: 'etcd', label: 'etcd', images: ['bitnami/etcd'], dirs: ['/bitnami/etcd'], env: ['ETCD_DATA_DIR'] },
   // Without --data-dir, etcd writes `<name>.etcd` in its working directory (/ in the official images).

@@ -100,3 +100,8 @@ export function defaultImageOf(ref: ImageRef): ImageRef | undefined {
   if (!resolved || resolved.includes('$')) return undefined;
   return parseImageRef(resolved, ref.range, false);
 }
+
+/** A placeholder a build or the reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`), not an image to judge. */
+export function isPlaceholderImage(ref: ImageRef): boolean {
+  return /[<>{}]/.test(ref.raw) || /(?:^|\.)example\.(?:com|org|net)$|\.(?:test|invalid|example)$/i.test(ref.registry ?? '');
+}

@@ -30,13 +30,18 @@ export function closingFinder(text: string, close: string): (from: number) => nu
   };
 }
 
-/** Substitutes `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$VAR` from `vars`; returns undefined if any stays unknown. */
-export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>): string | undefined {
+/**
+ * Substitutes `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR:+alternative}` and `$VAR`
+ * from `vars`; with `dollarEscape` (Compose) `$$` is a literal `$`. Returns undefined if any stays unknown.
+ */
+export function substitute(text: string, vars: ReadonlyMap<string, string | undefined>, dollarEscape = false): string | undefined {
   let unknown = false;
   let out = '';
   let copied = 0;
   const closeBrace = closingFinder(text, '}');
   for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {
+    // `$$` is Compose's escape for a literal `$` (a Dockerfile has none).
+    if (dollarEscape && text[i + 1] === '$') { i++; continue; }
     const braced = text[i + 1] === '{';
     NAME.lastIndex = braced ? i + 2 : i + 1;
     const name = NAME.exec(text)?.[0];
@@ -55,6 +60,7 @@ export function substitute(text: string, vars: ReadonlyMap<string, string | unde
     const v = vars.get(name);
     let replacement: string;
     if (op === ':-' || op === '-') replacement = v !== undefined && (op === '-' || v !== '') ? v : word;
+    else if (op === ':+' || op === '+') { if (v === undefined && !vars.has(name)) unknown = true; replacement = v !== undefined && (op === '+' || v !== '') ? word : ''; }
     else if (v === undefined) { unknown = true; replacement = ''; } else replacement = v;
     out += text.slice(copied, i) + replacement;
     copied = end;

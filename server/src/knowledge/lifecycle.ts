@@ -7,6 +7,7 @@
 import type { ImageRef } from '../model/common';
 import { imageBaseName } from './image';
 import { programOf, ShellCommand } from './shell';
+import { isNonProductionPath } from './environments';
 
 /** Programs whose run ends by itself: builds, tests, migrations, copies, cloud and cluster CLIs. */
 const JOB_PROGRAMS = new Set([
@@ -15,7 +16,12 @@ const JOB_PROGRAMS = new Set([
   'dbmate', 'goose', 'sqitch', 'atlas', 'terraform', 'tofu', 'kubectl', 'helm', 'aws', 'gcloud', 'az', 'gsutil', 'mc', 'certbot',
   'envsubst', 'sed', 'awk', 'jq', 'yq', 'git', 'rsync', 'scp', 'ssh-keygen', 'openssl', 'keytool', 'wait-for-it', 'wait-for-it.sh',
   'dockerize', 'wp', 'hugo', 'mkdocs', 'sphinx-build', 'webpack', 'tsc', 'esbuild', 'vite-build', 'gradle-build',
+  'kustomize', 'magick', 'convert', 'protoc', 'buf', 'openapi-generator', 'openapi-generator-cli', 'swagger-codegen',
 ]);
+/** Long-running programs that serve nothing a probe could ask: schedulers. */
+const NON_SERVING_DAEMONS = new Set(['cron', 'crond', 'supercronic', 'go-crond', 'busybox-crond']);
+/** KRM functions (`config-function`, `function`) read a resource list on stdin and exit. */
+const KRM_FUNCTION = /^(?:[\w.-]+-)?function$/;
 
 /** Sub-commands that make a build tool or framework CLI run once (`npm run build`, `manage.py migrate`). */
 const JOB_VERBS = /^(?:build|test|tests|lint|migrate|migrations|makemigrations|collectstatic|db:migrate|db:seed|db:setup|db:create|seed|install|ci|compile|package|upgrade|deploy|init|setup|bootstrap|generate|check|createsuperuser|loaddata|dump|restore|backup|import|export)$/;
@@ -31,6 +37,36 @@ const BARE_RUNTIMES = new Set([
 ]);
 
 /** Kubernetes kinds whose pods run once and end: what they do at start is not repeated by restarts. */
+/**
+ * Images that serve nothing in production: those under a non-production path (tests, CI, examples, development:
+ * `isNonProductionPath`), base images other images build FROM and cron images (`base/Dockerfile`,
+ * `Dockerfile.base`, `cron/Dockerfile`, `Dockerfile.cron`).
+ */
+const NON_SERVING_SEGMENT = /^(?:base|[\w-]+-base|base-[\w-]+|cron)$/i;
+const NON_SERVING_FILE = /^(?:(?:dockerfile|containerfile)\.(?:base|cron)|(?:base|cron)\.(?:dockerfile|containerfile))$/i;
+
+export function isNonServingImagePath(path: string, exists: (relative: string) => boolean = () => false): boolean {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const file = parts.pop() ?? '';
+  return NON_SERVING_FILE.test(file) || parts.slice(-2).some((d) => NON_SERVING_SEGMENT.test(d)) || isNonProductionPath(path, exists);
+}
+
+/**
+ * Third-party images whose own Dockerfile defines a HEALTHCHECK (checked in each publisher's Dockerfile), so a
+ * Compose service running them has one without a `healthcheck:` key. Repositories without registry for Docker Hub.
+ */
+const IMAGES_WITH_HEALTHCHECK = new Set([
+  'mattermost/mattermost-team-edition', 'mattermost/mattermost-enterprise-edition', 'gitlab/gitlab-ce', 'gitlab/gitlab-ee',
+  'ghcr.io/docker-mailserver/docker-mailserver', 'docker-mailserver/docker-mailserver', 'mailserver/docker-mailserver',
+  'vaultwarden/server', 'portainer/portainer-ce',
+]);
+
+export function imageDefinesHealthcheck(image: ImageRef): boolean {
+  if (image.dynamic) return false;
+  const registry = image.registry && image.registry !== 'docker.io' ? `${image.registry}/` : '';
+  return IMAGES_WITH_HEALTHCHECK.has(`${registry}${image.repository}`.toLowerCase());
+}
+
 export const RUN_ONCE_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob']);
 
 export function isJobName(name: string): boolean {
@@ -45,7 +81,8 @@ export function jobProgramOf(commands: ShellCommand[]): string | undefined {
   const last = [...commands].reverse().find((c) => programOf(c));
   if (!last) return undefined;
   const p = programOf(last)!;
-  if (JOB_PROGRAMS.has(p.name)) return p.name;
+  if (JOB_PROGRAMS.has(p.name) || NON_SERVING_DAEMONS.has(p.name) || KRM_FUNCTION.test(p.name)) return p.name;
+  if (p.name === 'busybox' && last.words[p.index + 1]?.text === 'crond') return 'crond';
   const args = last.words.slice(p.index + 1).map((w) => w.text).filter((a) => !a.startsWith('-'));
   if (VERB_RUNNERS.has(p.name)) {
     // `npm run build`, `python manage.py migrate`, `bundle exec rake db:migrate`, `npx prisma migrate deploy`

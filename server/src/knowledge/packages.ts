@@ -103,7 +103,7 @@ const MANAGERS: ManagerSpec[] = [
   {
     programs: /^(?:npm|pnpm|yarn)$/, subcommands: ['install', 'i', 'in', 'isntall', 'add'], ecosystem: 'language', pinSyntax: 'package@version', alternative: 'package.json with its lockfile (`npm ci`)',
     valueOptions: ['--registry', '--prefix', '--cache', '--userconfig', '--omit', '--include', '-w', '--workspace', '--loglevel', '--save-prefix', '--filter', '--dir', '-C'],
-    skip: (t) => isPathOrUrl(t) || /^(?:github|gitlab|bitbucket|gist|npm):/.test(t) || (t.includes('/') && !t.startsWith('@')) || /\.(?:tgz|tar\.gz)$/.test(t),
+    skip: (t) => isPathOrUrl(t) || /^(?:github|gitlab|bitbucket|gist|npm):/.test(t) || (t.includes('/') && !t.startsWith('@')) || /\.(?:tgz|tar|tar\.gz)$/.test(t),
     pinned: (t) => { const v = npmVersion(t); return v !== undefined && /^[v=^~<>\d]/.test(v); },
     name: (t) => { const at = t.indexOf('@', 1); return at < 0 ? t : t.slice(0, at); },
     bootstrap: ['npm', 'corepack'],
@@ -168,14 +168,18 @@ export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
 
   const words: ShellWord[] = [];
   let versionFlag = false;
+  let constrained = false;
   let endOfOptions = false;
   for (let j = i + 1; j < args.length; j++) {
     const w = args[j];
     const t = w.text;
-    if (!endOfOptions && t === '--') { endOfOptions = true; continue; }
+    // `gem install x -- --with-opt`: what follows `--` is the gem's build configuration, not gems.
+    if (!endOfOptions && t === '--') { if (program === 'gem') break; endOfOptions = true; continue; }
     if (!endOfOptions && t.startsWith('-') && t.length > 1) {
       const flag = t.split('=')[0];
       if (program === 'gem' && (flag === '-v' || flag === '--version')) versionFlag = true;
+      // pip's constraints file (`-c constraints.txt`) fixes the versions of the packages named here.
+      if (/^pip/.test(program) && (flag === '-c' || flag === '--constraint')) constrained = true;
       // A value glued on (`--virtual=.deps`) or an exec-form word holding both (`"--virtual .deps"`) consumes nothing more.
       if (isValueOption(t) && !t.includes(' ')) j++;
       continue;
@@ -187,7 +191,7 @@ export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
     const name = spec.name(w.text);
     return {
       word: w, name,
-      pinned: spec.pinned(w.text, { versionFlag, count: candidates.length }),
+      pinned: constrained || spec.pinned(w.text, { versionFlag, count: candidates.length }),
       bootstrap: !!spec.bootstrap?.includes(name.toLowerCase()),
     };
   });

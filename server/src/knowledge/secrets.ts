@@ -23,6 +23,17 @@ const HARMLESS_SUFFIX = new Set([
   'rotation', 'interval', 'format', 'encoding', 'store', 'ref', 'env', 'var', 'level', 'scope', 'realm', 'issuer', 'audience',
   'cache', 'limit', 'retries', 'attempts', 'complexity', 'strength', 'hint', 'reset', 'change', 'domain', 'samesite', 'secure', 'httponly',
 ]);
+/**
+ * Tokens that mean secret only as the name's last word (or before a short qualifier, `DB_PASS_BD`): `REDIS_AUTH`, `SMTP_PASS` hold one, while
+ * `AUTH_BACKENDS`, `ETCD_EXTRA_AUTH_FLAGS` and `proxy_pass_request_headers` are settings about one.
+ */
+const TRAILING_ONLY_TOKENS = new Set(['auth', 'pass', 'pat', 'pwd', 'dsn']);
+/** Units after a harmless word (`TOKEN_TTL_SECONDS`, `SESSION_TOKEN_LIFETIME_MINUTES`): the word before decides. */
+const UNIT_TOKENS = new Set(['s', 'sec', 'secs', 'second', 'seconds', 'ms', 'millis', 'milliseconds', 'm', 'min', 'mins', 'minute', 'minutes', 'h', 'hour', 'hours', 'd', 'day', 'days', 'bytes', 'kb', 'mb', 'chars', 'characters']);
+/** Words that make the name a switch about a secret (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
+const SWITCH_TOKENS = new Set(['allow', 'empty', 'random', 'generate', 'skip', 'use', 'require', 'disable', 'enable', 'no']);
+/** `imagePullSecrets`, `PULL_SECRET`: names of Secret objects, not their contents. */
+const REFERENCE_PREFIX = new Set(['pull']);
 const HARMLESS_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'nil', 'undefined', 'disabled', 'enabled', 'required', 'optional', 'trust', 'md5', 'scram-sha-256', 'plain', 'basic', 'bearer', 'oauth', 'oauth2', 'oidc', 'jwt', 'ldap', 'local', 'default', 'random', 'auto', '*', '-']);
 
 export function nameTokens(name: string): string[] {
@@ -36,9 +47,13 @@ export function nameTokens(name: string): string[] {
 /** The name says it holds a secret (and not a path, length, switch or user name about one). */
 export function isSecretName(name: string): boolean {
   const t = nameTokens(name);
+  while (t.length > 1 && UNIT_TOKENS.has(t[t.length - 1])) t.pop();
   if (!t.length) return false;
-  if (HARMLESS_SUFFIX.has(t[t.length - 1])) return false;
+  if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x))) return false;
   for (let i = 0; i < t.length; i++) {
+    // A short qualifier after it (`DB_PASS_BD`, `DB_PASS_2`) keeps it the name's subject.
+    if (TRAILING_ONLY_TOKENS.has(t[i]) && t.slice(i + 1).some((x) => x.length > 2 && !/^\d+$/.test(x))) continue;
+    if ((t[i] === 'secret' || t[i] === 'secrets') && i > 0 && REFERENCE_PREFIX.has(t[i - 1])) continue;
     if (SECRET_TOKENS.has(t[i])) return true;
     if ((t[i] === 'key' || t[i] === 'keys') && i > 0 && KEY_QUALIFIERS.has(t[i - 1])) return true;
     if (t[i] === 'key' && i > 0 && t[i - 1] === 'private') return true;
@@ -85,6 +100,10 @@ export function isPlaceholderSecret(value: string): boolean {
   const v = value.trim();
   return /^<[^<>]*>$/.test(v) || /^\{\.?[^{}]*\}$/.test(v) || /^(?:x+|\*+|\.+|#+|_+)$/i.test(v)
     || /^(?:replace[_-]?me|change[_-]?this|to[_-]?do|fixme|tbd|placeholder)$/i.test(v) || /^%[sv]$/.test(v)
+    // A throwaway value a build step or local emulator needs (`SECRET_KEY=build-time-dummy`, localstack's `dummy`).
+    || /(?:^|[^a-z])(?:dummy|not[-_]?a[-_]?secret|placeholder)(?:$|[^a-z])/i.test(v)
+    // The kind of value, in capitals, where the value goes (`COOKIE_SECRET: SECRET`, `PASSWORD`).
+    || /^(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|KEY|CHANGEME|CHANGE_ME)$/.test(v)
     // Vendors mark documentation keys (AWS's AKIAIOSFODNN7EXAMPLE) in capitals.
     || /EXAMPLE/.test(v);
 }
@@ -201,7 +220,7 @@ const SECRET_FILE_NAMES = new Map<string, string>([
 ]);
 const SAMPLE_SUFFIX = /\.(?:example|sample|template|tmpl|tpl|dist|defaults?|schema)$/i;
 /** Base names of key files that are public by convention (apt/yum signing keys, CA bundles). */
-const PUBLIC_KEY_HINT = /gpg|pgp|pub|signing|release|archive|keyring|apt|repo|(?:^|[._-])ca(?:[._-]|$)|cert|chain|bundle|trust/i;
+const PUBLIC_KEY_HINT = /gpg|pgp|pub|dhparam|ffdhe|(?:^|[._-])dh\d*(?:[._-]|$)|signing|release|archive|keyring|apt|repo|(?:^|[._-])ca(?:[._-]|$)|cert|chain|bundle|trust/i;
 const PUBLIC_KEY_DIR = /(?:^|\/)(?:certs?|ca-certificates|ca|trusted|keyrings?|apt|gpg|trust|anchors)\//;
 
 /**

@@ -169,3 +169,19 @@ export function argsOf(cmd: ShellCommand): ShellWord[] {
   const p = programOf(cmd);
   return p ? cmd.words.slice(p.index + 1) : [];
 }
+
+/**
+ * Variables a command sees from its own RUN: `VAR=x cmd` before it, `export VAR=x` and bare `VAR=x`
+ * commands earlier in the same script (`RUN export PIP_NO_CACHE_DIR=1 && pip install ...`).
+ */
+export function variablesSetFor(commands: readonly ShellCommand[], index: number): Set<string> {
+  const names = new Set<string>();
+  const take = (w: ShellWord) => { if (!w.quoted && ASSIGNMENT.test(w.text)) names.add(w.text.slice(0, w.text.indexOf('='))); };
+  for (let i = 0; i <= index && i < commands.length; i++) {
+    const words = commands[i].words;
+    let k = 0;
+    while (k < words.length && !words[k].quoted && ASSIGNMENT.test(words[k].text)) take(words[k++]);
+    if (i < index && words[k]?.text === 'export') for (const w of words.slice(k + 1)) take(w);
+  }
+  return names;
+}

@@ -128,8 +128,13 @@ function suppressionSnippet(newText: string): string | undefined {
   return `${escape(newText.slice(0, m.index))} -- \${1:reason}${m[1]}`;
 }
 
-/** Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all. */
-export async function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView(), config: EngineConfig = defaultConfig()): Promise<CodeAction[]> {
+/**
+ * Quick fixes for the diagnostics under the cursor, the ignore actions, and the safe fix-all.
+ * `clientCommands`: the client implements Seaworthy's commands (the VS Code extension says so in its
+ * initializationOptions). Other LSP clients (Neovim, Helix, Emacs, …) get every fix as a plain workspace
+ * edit, which any client applies, and no entry that only a Seaworthy command could carry out.
+ */
+export async function codeActions(params: CodeActionParams, result: AnalysisResult | undefined, docs: OpenDocs, git: GitView = currentGitView(), config: EngineConfig = defaultConfig(), clientCommands = true): Promise<CodeAction[]> {
   if (!result?.model) return [];
   const uri = params.textDocument.uri;
   const place = placeOf(uri);
@@ -149,7 +154,7 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
       fixesOf(finding).forEach((fix, i) => {
         // The same guards as `seaworthy fix`: never a value into a git-tracked file, never a value lost.
         const { guarded, refused } = checkFix(fix, place, read, guard);
-        const snippet = !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
+        const snippet = clientCommands && !refused && fix.snippet && fix.edits.length === 1 && !fix.edits[0].file && !fix.appends?.length ? fix.edits[0] : undefined;
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diag],
           isPreferred: !refused && !fix.snippet && fix.safety === 'safe' && i === 0,
@@ -157,13 +162,13 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
             // The value is typed in place: the client inserts the snippet (an LSP edit cannot hold tab stops).
             : snippet ? { command: { title: fix.title, command: SNIPPET_COMMAND, arguments: [uri, docs.versionOf(uri), snippet.range, snippet.newText] } }
               // A fix that writes beside the document goes through the client (one undo step, no save: client/src/fixAll.ts).
-              : guarded!.changes.some((c) => c.file !== docPath) ? { command: { title: fix.title, command: APPLY_FILES_COMMAND, arguments: [uri, docs.versionOf(uri), filesPayload(guarded!.changes, place, read), fix.title] } }
+              : clientCommands && guarded!.changes.some((c) => c.file !== docPath) ? { command: { title: fix.title, command: APPLY_FILES_COMMAND, arguments: [uri, docs.versionOf(uri), filesPayload(guarded!.changes, place, read), fix.title] } }
                 : { edit: toWorkspaceEdit(guarded!.changes, docs, place) }),
         });
       });
       const version = docs.versionOf(uri);
       const ignore = (title: string, edit: { range: Diagnostic['range']; newText: string }): CodeAction => {
-        const snippet = suppressionSnippet(edit.newText);
+        const snippet = clientCommands ? suppressionSnippet(edit.newText) : undefined;
         return snippet
           ? { title, kind: CodeActionKind.QuickFix, diagnostics: [diag], command: { title, command: SNIPPET_COMMAND, arguments: [uri, version, edit.range, snippet] } }
           : { title, kind: CodeActionKind.QuickFix, diagnostics: [diag], edit: { changes: { [uri]: [edit] } } };
@@ -175,11 +180,11 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
     }
     // Once per rule under the cursor, and one fix-all entry for the file (computed when picked: a fixed
     // point re-analyses the file several times, too much for every cursor move).
-    for (const ruleId of documented) {
+    for (const ruleId of clientCommands ? documented : []) {
       const title = `Show documentation for ${ruleId}`;
       actions.push({ title, kind: CodeActionKind.QuickFix, command: { title, command: RULE_DOC_COMMAND, arguments: [ruleId] } });
     }
-    if (documented.size && result.findings.some((f) => chooseFix(f, false))) {
+    if (clientCommands && documented.size && result.findings.some((f) => chooseFix(f, false))) {
       actions.push({ title: FIX_ALL_TITLE, kind: CodeActionKind.QuickFix, command: { title: FIX_ALL_TITLE, command: FIX_ALL_COMMAND, arguments: [uri] } });
     }
   }
@@ -189,6 +194,10 @@ export async function codeActions(params: CodeActionParams, result: AnalysisResu
     // A document with no file gets no fix-all that would write beside it.
     if (fixAll.applied && !touchesOtherFiles(fixAll.changes, place)) {
       const ownOnly = fixAll.changes.every((c) => c.file === docPath);
+      if (!clientCommands) {
+        actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(fixAll.changes, docs, place) });
+        return actions;
+      }
       // Side files go through the client's command (one undo step, nothing saved behind the user's back:
       // client/src/fixAll.ts); edits of the document alone stay a plain edit, which on-save can apply.
       actions.push(ownOnly

@@ -36,6 +36,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
   let settings: ClientSettings = {};
   let config: EngineConfig = toEngineConfig(undefined);
   let canPullConfig = false;
+  let clientCommands = false;
   fanOutWatchedFiles(connection);
   const projects = new ProjectConfigs(connection, documents, () => { for (const doc of documents.all()) schedule(doc, 0); });
   connection.onDidChangeWatchedFiles((p) => projects.watched(p));
@@ -54,7 +55,9 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(pathOf).filter((p) => !p.includes('://'));
     projects.initialize(params);
-    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean } | undefined;
+    const init = params.initializationOptions as { settings?: ClientSettings; trusted?: boolean; clientCommands?: boolean } | undefined;
+    // Only the VS Code extension implements Seaworthy's client commands (snippets, one-undo multi-file fixes).
+    clientCommands = init?.clientCommands === true;
     if (init?.settings) { settings = init.settings; config = toEngineConfig(settings); }
     // Limited mode in an untrusted workspace: no git (fixes that need it are refused with the reason).
     setWorkspaceTrusted(init?.trusted !== false);
@@ -124,7 +127,8 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     // With a live workspace index, the analysis records what it reads and the index takes it over.
     const deps = new Set<string>();
     const dirDeps = new Set<string>();
-    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf };
+    const read = new Set<string>();
+    const base = { fileExists: (p: string) => { try { return fs.existsSync(p); } catch { return false; } }, modelOf, textOf: (p: string) => { read.add(p); return textOf(p); } };
     const recording = workspace.wantsHandover();
     let result: AnalysisResult;
     try {
@@ -144,6 +148,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     for (const e of result.ruleErrors) log(`rule ${e.ruleId} failed on ${uri}: ${e.message}`);
     if (docConfig.rules['unused-suppression'] === 'off') result.unusedSuppressions = [];
     results.set(uri, { version, result });
+    readsOf.set(uri, read);
     stats.published++;
     void connection.sendDiagnostics({ uri, version, diagnostics: applyBaseline(diagnosticsFor(result, uri), result, pathOf(uri), baseline, baselines) });
     // After the diagnostics: the index's update and the new score must not delay them.
@@ -155,6 +160,13 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
    * file must not re-read and re-parse those files: a parsed model is reused until the open
    * document's version or the file's mtime changes.
    */
+  /** Another file's text for the Compose project and env files: the open document's, else the disk's. */
+  function textOf(abs: string): string | undefined {
+    const open = documents.get(pathToFileURL(abs).toString());
+    if (open) return open.getText();
+    try { return readDecodedText(abs, config.maxFileBytes); } catch { return undefined; }
+  }
+
   const otherModels = new Map<string, { stamp: string; model: Model | undefined }>();
   function modelOf(abs: string, kind: FileKind): Model | undefined {
     // A folder's manifests (reference resolution): the index's once the report has indexed the
@@ -174,11 +186,20 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     } catch { return undefined; }
   }
 
+  /** Other files each open document's analysis read (a Compose overlay reads its base and `.env`). */
+  const readsOf = new Map<string, Set<string>>();
+  /** An edit of one document changes the analyses of the open documents that read it. */
+  function scheduleReaders(uri: string): void {
+    const changed = pathOf(uri);
+    for (const doc of documents.all()) if (doc.uri !== uri && readsOf.get(doc.uri)?.has(changed)) schedule(doc, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => {
     // Opening a document also fires a content change for the version already scheduled: skip that one.
     if (scheduledVersion.get(e.document.uri) === e.document.version) return;
     schedule(e.document, settings.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    scheduleReaders(e.document.uri);
     projects.edited(e.document.uri);
   });
   documents.onDidSave((e) => schedule(e.document, 0));
@@ -187,6 +208,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     results.delete(e.document.uri);
+    readsOf.delete(e.document.uri);
     scheduledVersion.delete(e.document.uri);
     projects.edited(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -199,7 +221,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
     return codeActions(params, entry.result, {
       textOf: (u) => documents.get(u)?.getText(),
       versionOf: (u) => documents.get(u)?.version ?? null,
-    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config);
+    }, undefined, projects.configFor(pathOf(params.textDocument.uri), settings).config, clientCommands);
   });
 
   /**

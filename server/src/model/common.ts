@@ -1,6 +1,7 @@
 import type { Range } from './range';
 
-export type FileKind = 'dockerfile' | 'compose' | 'kubernetes';
+/** `env`: a `.env` / `*.env` file, judged for the secrets it commits. */
+export type FileKind = 'dockerfile' | 'compose' | 'kubernetes' | 'env';
 
 /** A scalar read from a file with the range it occupies. */
 export interface Located<T = string> {

@@ -3,38 +3,58 @@ import type { EnvEntry, Located } from '../model/common';
 import type { ComposeBuild, ComposeCommand, ComposeDependency, ComposeModel, ComposeMount, ComposePort, ComposeService } from '../model/compose';
 import { Range, SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
-import { isDynamicText, TEMPLATE_MARK } from '../knowledge/interpolation';
+import { isDynamicText, substitute, TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../knowledge/shell';
 import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
 
-export function parseCompose(uri: string, text: string): ComposeModel {
+/** Values for `${VAR}` interpolation (the project's `.env`); without them only defaults (`${VAR:-x}`) resolve. */
+export type ComposeVariables = ReadonlyMap<string, string | undefined>;
+const NO_VARIABLES: ComposeVariables = new Map();
+
+export function parseCompose(uri: string, text: string, vars: ComposeVariables = NO_VARIABLES): ComposeModel {
   const { input, lenient, templated } = yamlParserInput(text);
   const source = new SourceText(text);
   const { docs, problems, readAsWritten } = parseYaml(input, source, lenient);
   const model: ComposeModel = { kind: 'compose', uri, source, services: [], namedVolumes: new Map(), templated, problems, readAsWritten };
   const doc = docs.find((d) => d.view.isMap && !d.hasErrors) ?? docs.find((d) => d.view.isMap);
   if (!doc) return model;
-  const root = doc.view;
-  model.root = root;
-  for (const e of root.get('volumes')?.entries() ?? []) model.namedVolumes.set(e.key, e.keyRange);
-  for (const e of root.get('services')?.entries() ?? []) {
-    if (!e.value.isMap) continue;
-    model.services.push(readService(e.key, e.keyRange, e.value, source));
-  }
+  readComposeRoot(model, doc.view, vars);
   return model;
 }
 
-function readService(name: string, keyRange: Range, v: YView, source: SourceText): ComposeService {
-  const imageNode = v.get('image')?.str();
+/** Fills the model's services and volumes from a document root (the file's own, or a merged project view). */
+export function readComposeRoot(model: ComposeModel, root: YView, vars: ComposeVariables = NO_VARIABLES): void {
+  model.root = root;
+  model.services = [];
+  model.namedVolumes = new Map();
+  for (const e of root.get('volumes')?.entries() ?? []) model.namedVolumes.set(e.key, e.keyRange);
+  for (const e of root.get('services')?.entries() ?? []) {
+    if (!e.value.isMap) continue;
+    model.services.push(readService(e.key, e.keyRange, e.value, model.source, vars));
+  }
+}
+
+/**
+ * A value with `${VAR}` interpolated as Compose does (variables, then defaults); its range stays the text's.
+ * Unresolvable values are returned as written (dynamic).
+ */
+function interpolated(l: Located | undefined, vars: ComposeVariables): Located | undefined {
+  if (!l || !l.dynamic) return l;
+  const value = substitute(l.value, vars, true);
+  return value === undefined ? l : { value, range: l.range, dynamic: isDynamicText(value) };
+}
+
+function readService(name: string, keyRange: Range, v: YView, source: SourceText, vars: ComposeVariables): ComposeService {
+  const imageNode = interpolated(v.get('image')?.str(), vars);
   return {
     name, keyRange, range: v.range, raw: v,
     image: imageNode && imageNode.value.trim() ? parseImageRef(imageNode.value, imageNode.range, imageNode.dynamic) : undefined,
-    build: readBuild(v.get('build'), source),
+    build: readBuild(v.get('build'), source, vars),
     environment: readEnvironment(v.get('environment'), source),
-    envFiles: listOfStrings(v.get('env_file'), 'path'),
-    volumes: (v.get('volumes')?.items() ?? []).map(readMount).filter((m): m is ComposeMount => !!m),
-    ports: (v.get('ports')?.items() ?? []).map(readPort).filter((p): p is ComposePort => !!p),
+    envFiles: listOfStrings(v.get('env_file'), 'path').map((f) => interpolated(f, vars)!),
+    volumes: (v.get('volumes')?.items() ?? []).map((i) => readMount(i, vars)).filter((m): m is ComposeMount => !!m),
+    ports: (v.get('ports')?.items() ?? []).map((i) => readPort(i, vars)).filter((p): p is ComposePort => !!p),
     dependsOn: readDependsOn(v.get('depends_on')),
     command: readCommand(v.get('command'), source),
     entrypoint: readCommand(v.get('entrypoint'), source),
@@ -80,15 +100,15 @@ export function readEnvironment(v: YView | undefined, source: SourceText): EnvEn
   return out;
 }
 
-function readBuild(v: YView | undefined, source: SourceText): ComposeBuild | undefined {
+function readBuild(v: YView | undefined, source: SourceText, vars: ComposeVariables): ComposeBuild | undefined {
   if (!v) return undefined;
-  const ctx = v.str();
+  const ctx = interpolated(v.str(), vars);
   if (ctx) return { range: v.range, context: ctx, args: [] };
   if (!v.isMap) return undefined;
   return {
     range: v.range,
-    context: v.get('context')?.str(),
-    dockerfile: v.get('dockerfile')?.str(),
+    context: interpolated(v.get('context')?.str(), vars),
+    dockerfile: interpolated(v.get('dockerfile')?.str(), vars),
     inline: v.get('dockerfile_inline')?.str(),
     args: readEnvironment(v.get('args'), source),
   };
@@ -96,7 +116,7 @@ function readBuild(v: YView | undefined, source: SourceText): ComposeBuild | und
 
 const BIND_SOURCE = /^(?:[./~]|\$|[A-Za-z]:[\\/]|\\\\)/;
 
-function readMount(item: YView): ComposeMount | undefined {
+function readMount(item: YView, vars: ComposeVariables): ComposeMount | undefined {
   const s = item.str();
   if (s) {
     const start = item.range.start;
@@ -107,25 +127,28 @@ function readMount(item: YView): ComposeMount | undefined {
       start: { line: start.line, character: start.character + (contentStart - (item.node?.range?.[0] ?? 0)) + from },
       end: { line: start.line, character: start.character + (contentStart - (item.node?.range?.[0] ?? 0)) + to },
     });
+    // Each part is interpolated on its own, so its range stays on the text written for it.
+    const part = (p: { text: string; from: number; to: number }) => interpolated({ value: p.text, range: at(p.from, p.to), dynamic: isDynamicText(p.text) }, vars)!;
     if (parts.length === 1) {
-      return { range: s.range, type: 'volume', target: { value: parts[0].text, range: at(parts[0].from, parts[0].to), dynamic: s.dynamic }, readOnly: false, anonymous: true };
+      return { range: s.range, type: 'volume', target: part(parts[0]), readOnly: false, anonymous: true };
     }
     const [src, tgt, mode] = parts;
-    const type = BIND_SOURCE.test(src.text) ? 'bind' : 'volume';
+    const source = part(src);
+    const type = BIND_SOURCE.test(source.value) ? 'bind' : 'volume';
+    const modeText = mode ? part(mode).value : '';
     return {
       range: s.range, type, anonymous: false,
-      source: { value: src.text, range: at(src.from, src.to), dynamic: isDynamicText(src.text) },
-      target: { value: tgt.text, range: at(tgt.from, tgt.to), dynamic: isDynamicText(tgt.text) },
-      readOnly: !!mode && /(^|,)ro(,|$)/.test(mode.text),
+      source, target: part(tgt),
+      readOnly: /(^|,)ro(,|$)/.test(modeText),
     };
   }
   if (!item.isMap) return undefined;
-  const type = (item.get('type')?.str()?.value ?? 'volume') as ComposeMount['type'];
-  const source = item.get('source')?.str();
+  const type = (interpolated(item.get('type')?.str(), vars)?.value ?? 'volume') as ComposeMount['type'];
+  const source = interpolated(item.get('source')?.str(), vars);
   return {
     range: item.range,
     type: ['volume', 'bind', 'tmpfs', 'npipe', 'cluster', 'image'].includes(type) ? type : 'unknown',
-    source, target: item.get('target')?.str(),
+    source, target: interpolated(item.get('target')?.str(), vars),
     readOnly: item.get('read_only')?.bool()?.value === true,
     anonymous: type === 'volume' && !source,
   };
@@ -143,8 +166,8 @@ function splitVolumeSpec(spec: string): { text: string; from: number; to: number
   return parts;
 }
 
-function readPort(item: YView): ComposePort | undefined {
-  const s = item.str();
+function readPort(item: YView, vars: ComposeVariables): ComposePort | undefined {
+  const s = interpolated(item.str(), vars);
   if (s) {
     const [spec, protocol] = s.value.split('/');
     // [HOST_IP:][PUBLISHED:]TARGET — IPv6 host IPs are bracketed
@@ -158,9 +181,9 @@ function readPort(item: YView): ComposePort | undefined {
   if (!item.isMap) return undefined;
   return {
     range: item.range,
-    hostIp: item.get('host_ip')?.str()?.value,
-    published: item.get('published')?.str()?.value,
-    target: item.get('target')?.str()?.value,
+    hostIp: interpolated(item.get('host_ip')?.str(), vars)?.value,
+    published: interpolated(item.get('published')?.str(), vars)?.value,
+    target: interpolated(item.get('target')?.str(), vars)?.value,
     protocol: item.get('protocol')?.str()?.value,
     dynamic: false,
   };

@@ -1,6 +1,7 @@
 import type { FileKind } from '../model/common';
 import { looksLikeCompose } from './compose';
 import { looksLikeKubernetes } from './kubernetes';
+import { isEnvFileName } from './env';
 
 const DOCKERFILE_NAME = /^(?:(?:Docker|Container)file(?:\.[^.]+)*|.+\.(?:dockerfile|containerfile))$/i;
 const NOT_DOCKERFILE_EXT = /\.(?:md|txt|rst|adoc|html?|json|ya?ml|sh|bak|orig|swp)$/i;
@@ -21,6 +22,7 @@ export function kindFromName(path: string): FileKind | undefined {
   const name = baseName(path);
   if (DOCKERFILE_NAME.test(name) && !NOT_DOCKERFILE_EXT.test(name)) return 'dockerfile';
   if (COMPOSE_NAME.test(name)) return 'compose';
+  if (isEnvFileName(name)) return 'env';
   return undefined;
 }
 

@@ -8,7 +8,14 @@ import { isDynamicText } from '../knowledge/interpolation';
  * and reports every value with its exact source range. Models expose these views so rules can read
  * keys the typed model does not name, without ever touching text.
  */
-const ENTRY_CACHE = new WeakMap<Node, YEntry[]>();
+const ENTRY_CACHE = new WeakMap<Node, { source: SourceText; entries: YEntry[] }>();
+
+/**
+ * The document an alias was written in, for aliases of another file placed in a merged view (a Compose
+ * overlay over its base): an alias resolves against its own file's anchors, not the view's document.
+ */
+const HOME_DOCUMENT = new WeakMap<Node, Document>();
+export function registerHomeDocument(alias: Node, doc: Document): void { HOME_DOCUMENT.set(alias, doc); }
 
 export class YView {
   constructor(readonly node: Node | null, readonly doc: Document, readonly source: SourceText, private readonly depth = 0) {}
@@ -26,10 +33,11 @@ export class YView {
   entries(): YEntry[] {
     if (!isMap(this.node)) return [];
     // Rules ask the same maps for keys again and again; a map's entries never change after parsing.
+    // (Per source: a merged Compose view reads the same nodes with the project's combined text.)
     const cached = ENTRY_CACHE.get(this.node);
-    if (cached) return cached;
+    if (cached && cached.source === this.source) return cached.entries;
     const computed = this.computeEntries();
-    ENTRY_CACHE.set(this.node, computed);
+    ENTRY_CACHE.set(this.node, { source: this.source, entries: computed });
     return computed;
   }
 
@@ -97,7 +105,7 @@ export class YView {
   child(node: Node | null): YView { return new YView(node, this.doc, this.source, this.depth + 1); }
   resolve(node: Node | null | undefined): Node | null {
     let n: Node | null | undefined = node;
-    for (let i = 0; i < 20 && n && isAlias(n); i++) n = (n as Alias).resolve(this.doc) as Node | undefined;
+    for (let i = 0; i < 20 && n && isAlias(n); i++) n = (n as Alias).resolve(HOME_DOCUMENT.get(n) ?? this.doc) as Node | undefined;
     return n ?? null;
   }
 }

@@ -43,7 +43,7 @@ export function fixOrder(a: ReportFinding, b: ReportFinding): number {
     || byText(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || byText(a.ruleId, b.ruleId);
 }
 
-const KIND_WORDS: Record<FileKind, string> = { dockerfile: 'Dockerfiles', compose: 'Compose files', kubernetes: 'Kubernetes manifests' };
+const KIND_WORDS: Record<FileKind, string> = { dockerfile: 'Dockerfiles', compose: 'Compose files', kubernetes: 'Kubernetes manifests', env: 'env files' };
 
 /** "its 2 checks read only Kubernetes manifests, and this project has none". */
 function notApplicableReason(checks: SectionCheck[]): string {

@@ -11,6 +11,7 @@ import { CatalogueEntry, catalogueEntriesOf, catalogueModel, catalogueObjects, i
 import { collectFiles, SkippedPath } from './files';
 import { readProblem, readDecodedText, readDecodedOrUndefined, UnreadableFile } from './safe-read';
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
+import { readFromDisk } from './env-files';
 
 export interface IndexOptions {
   /** Workspace folders (absolute); a root may also be a single file. */
@@ -52,6 +53,7 @@ export function recordingHost(base: AnalyzeHost, deps: Set<string>, dirDeps: Set
       if (isCatalogueQuery(abs, kind)) dirDeps.add(abs); else deps.add(abs);
       return base.modelOf?.(abs, kind);
     },
+    textOf: (p) => { const abs = path.resolve(p); deps.add(abs); return base.textOf ? base.textOf(abs) : readFromDisk(abs); },
   };
 }
 
@@ -304,6 +306,7 @@ export class WorkspaceIndex {
   hostFor(deps: Set<string> = new Set(), dirDeps: Set<string> = new Set()): AnalyzeHost {
     return recordingHost({
       fileExists: (p) => this.exists(p),
+      textOf: (p) => this.read(p),
       modelOf: (abs, kind) => (isCatalogueQuery(abs, kind) ? this.catalogue(abs) : this.modelOf(abs, kind)),
     }, deps, dirDeps);
   }

@@ -5,7 +5,7 @@ import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import { commandsOf, SHELL_PROGRAMS } from '../../knowledge/container-commands';
 import { datastoreOfImage } from '../../knowledge/datastores';
 import { imageBaseName } from '../../knowledge/image';
-import { isBareRuntime, jobProgramOf, officialHealthTest } from '../../knowledge/lifecycle';
+import { isBareRuntime, isNonServingImagePath, jobProgramOf, officialHealthTest } from '../../knowledge/lifecycle';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { backingServiceOf, composeHealth, composeOneShot, serviceImage } from './service-facts';
 import { appendToMap, eolOf, stepBelow } from './yaml-edit';
@@ -35,6 +35,38 @@ function serverBase(stage: Stage): boolean {
   if (!root?.image || root.image.dynamic) return false;
   const base = imageBaseName(root.image);
   return SERVER_BASES.has(base) || datastoreOfImage(root.image) !== undefined || (base === 'php' && /fpm|apache/.test(root.image.tag ?? ''));
+}
+
+/**
+ * `FROM scratch` and distroless images have no shell for a HEALTHCHECK command; they are built for Kubernetes,
+ * where probes do the job (and Kubernetes ignores HEALTHCHECK).
+ */
+function shellless(stage: Stage): boolean {
+  const root = chain(stage).pop();
+  if (!root) return false;
+  if (!root.image) return /^\s*(?:--\S+\s+)*scratch\b/i.test(root.from.argsText);
+  // Read from the written reference too: `gcr.io/distroless/static:latest-$ARCH` has an unresolved tag.
+  return /(?:^|\/)distroless\/|^cgr\.dev\/chainguard\/static(?:[:@]|$)/.test(`${root.image.registry ?? ''}/${root.image.repository}`.replace(/^\//, ''))
+    || /(?:^|\/)distroless\//.test(root.image.raw);
+}
+
+/** Programs that serve by definition, and options that name an address to listen on (`--listen :9000`, `--port=80`). */
+const SERVER_PROGRAMS = new Set(['gunicorn', 'uvicorn', 'hypercorn', 'daphne', 'waitress-serve', 'puma', 'unicorn', 'nginx', 'httpd', 'apache2-foreground', 'php-fpm', 'caddy', 'traefik', 'envoy', 'haproxy']);
+const LISTEN_OPTION = /^--?(?:listen|port|bind|addr|address|http-?port|http-?addr|web\.listen-address)(?:=|$)/i;
+
+const SCRIPT_INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'ruby', 'perl', 'php', 'deno', 'bun']);
+
+function runsScript(commands: ShellCommand[]): boolean {
+  const last = commands[commands.length - 1];
+  const p = last ? programOf(last) : undefined;
+  return p !== undefined && SCRIPT_INTERPRETERS.has(p.name) && last.words.slice(p.index + 1).some((w) => /\.(?:py|js|mjs|cjs|ts|rb|pl|php)$/.test(w.text));
+}
+
+function listens(commands: ShellCommand[]): boolean {
+  return commands.some((c) => {
+    const p = programOf(c);
+    return (p !== undefined && SERVER_PROGRAMS.has(p.name)) || c.words.some((w) => LISTEN_OPTION.test(w.text));
+  });
 }
 
 function dockerfileFix(model: DockerfileModel, stage: Stage, expose: Instruction | undefined, runtime: Instruction | undefined): (() => Fix | undefined) | undefined {
@@ -83,7 +115,14 @@ function checkDockerfile(model: DockerfileModel, ctx: RuleContext): void {
   const commands = runtimeCommands(model, entry, cmd);
   // Run-and-done images (CLIs, migrations, builds) and bare runtimes meant as bases get no health check.
   if (jobProgramOf(commands) || isBareRuntime(commands)) return;
+  // Test runners, CI and base images, cron images: nothing to probe in production.
+  if (isNonServingImagePath(ctx.path, (f) => ctx.fileExists(f)) || (final.name !== undefined && /(?:^|-)base$/.test(final.name)) || shellless(final)) return;
   if (!runtime && !expose && !serverBase(final)) return;
+  // An unresolved base (`FROM $BASE_IMAGE`) may bring its own HEALTHCHECK or be a distroless image for Kubernetes.
+  const root = chain(final).pop();
+  if (!expose && root?.image?.dynamic) return;
+  // An interpreter running a script, without EXPOSE or a listening option, is as likely a job that exits.
+  if (!expose && !serverBase(final) && !listens(commands) && runsScript(commands)) return;
   // Without EXPOSE, a shell script is as likely a deploy or batch job as a server.
   const main = commands.length ? programOf(commands[commands.length - 1]) : undefined;
   if (!expose && main && (SHELL_PROGRAMS.has(main.name) || main.name.endsWith('.sh'))) return;
@@ -121,6 +160,9 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
       continue;
     }
     if (!backing && !serving && !dependents.length) continue;
+    // A third-party image may define its own HEALTHCHECK, which this file cannot see: only a service that is
+    // built here (its Dockerfile is read), waited on by others or a known backing service is judged.
+    if (!backing && !dependents.length && !s.build) continue;
     const image = serviceImage(s, ctx);
     const test = backing && image ? officialHealthTest(backing, image) : undefined;
     const who = backing ? `runs ${backing === 'memcached' ? 'memcached' : `a ${backing} backing service`}` : serving ? 'serves traffic' : `is used by ${dependents.join(', ')}`;

@@ -15,6 +15,8 @@ import { isJobName, jobProgramOf } from '../../knowledge/lifecycle';
 import { serviceCommands } from '../../knowledge/container-commands';
 import { programOf } from '../../knowledge/shell';
 import type { YEntry } from '../../parse/yaml-view';
+import { isPartialPodSpec } from '../host-daemon/shared';
+import { imageDefinesHealthcheck } from '../../knowledge/lifecycle';
 
 /** The stage a Compose `build:` produces, when the workspace has its Dockerfile. */
 export function builtStage(s: ComposeService, ctx: RuleContext): Stage | undefined {
@@ -74,6 +76,7 @@ export function composeHealth(s: ComposeService, ctx: RuleContext): Health {
   const st = builtStage(s, ctx);
   const hc = st && effectiveInstruction(st, 'HEALTHCHECK');
   if (hc && !isNoneTest(hc)) return { state: 'image' };
+  if (!s.build && s.image && imageDefinesHealthcheck(s.image)) return { state: 'image' };
   return { state: 'none' };
 }
 
@@ -121,7 +124,7 @@ export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonS
 
 /** A workload to judge for long-running concerns: not templated, not a Job, not listed in `oneShot`, not a Helm hook or test pod. */
 export function longRunningWorkload(obj: KubeObject, ctx: RuleContext): boolean {
-  if (!obj.workload || obj.templated || !LONG_RUNNING_KINDS.has(obj.kind)) return false;
+  if (!obj.workload || obj.templated || !LONG_RUNNING_KINDS.has(obj.kind) || isPartialPodSpec(obj.workload.podSpec.raw)) return false;
   if (obj.name && ctx.settings.oneShot.includes(obj.name)) return false;
   if (obj.annotations.has('helm.sh/hook')) return false;
   if (obj.kind === 'Pod') {

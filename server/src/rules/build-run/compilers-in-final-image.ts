@@ -4,6 +4,7 @@ import { finalStage } from '../../model/dockerfile';
 import { buildCommand, isBuildPackage, isSdkImage, removesPackages } from '../../knowledge/build-tools';
 import { commandsOf } from '../../knowledge/container-commands';
 import { packageInstall } from '../../knowledge/packages';
+import { isNonServingImagePath } from '../../knowledge/lifecycle';
 import { copyOperands, flagOf } from './stages';
 
 /** The shipped stages, base first: what the final image is made of. */
@@ -27,6 +28,8 @@ function buildsApplication(chain: Stage[], model: DockerfileModel): Instruction 
 }
 
 function check(model: DockerfileModel, ctx: RuleContext): void {
+  // Test runners and CI images compile on purpose, and base images other images build FROM keep their toolchain.
+  if (isNonServingImagePath(ctx.path, (f) => ctx.fileExists(f))) return;
   const chain = shippedChain(model);
   if (!chain.length) return;
   const builds = buildsApplication(chain, model);

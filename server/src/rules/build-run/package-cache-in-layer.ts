@@ -1,7 +1,7 @@
 import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import { commandsOf } from '../../knowledge/container-commands';
-import { argsOf, programOf, ShellCommand, ShellWord } from '../../knowledge/shell';
+import { argsOf, programOf, ShellCommand, ShellWord, variablesSetFor } from '../../knowledge/shell';
 import { appendCommandFix, hasCacheMount, insertOptionEdit, isDevDockerfile, isDevStage, targetStages, varsBefore } from './stages';
 
 interface Manager {
@@ -113,10 +113,12 @@ function checkRun(model: DockerfileModel, ins: Instruction, vars: ReadonlyMap<st
     if (m.label === 'pip' && pipCacheOff(vars)) continue;
     // Cache left behind = a creating command with no cleaning command after it.
     let pending: { cmd: ShellCommand; word: ShellWord }[] = [];
-    for (const cmd of commands) {
+    for (const [index, cmd] of commands.entries()) {
       const p = programOf(cmd);
       if (!p) continue;
       const args = argsOf(cmd);
+      // `PIP_NO_CACHE_DIR=1 pip install`, `export PIP_NO_CACHE_DIR=1 && pip install`: pip keeps no cache.
+      if (m.label === 'pip' && variablesSetFor(commands, index).has('PIP_NO_CACHE_DIR')) continue;
       const word = m.creates(cmd, p.name, args);
       if (word) pending.push({ cmd, word });
       else if (pending.length && m.cleans(p.name, args)) pending = [];

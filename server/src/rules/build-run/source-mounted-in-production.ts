@@ -12,6 +12,13 @@ const CONFIG_FILE = /\.(?:conf|config|cfg|ini|ya?ml|json|toml|xml|env|properties
 /** Images that run an application's code from a folder (language runtimes, PHP web servers). */
 const RUNTIME_IMAGES = /^(?:node|python|pypy|php|ruby|golang|openjdk|eclipse-temurin|amazoncorretto|tomcat|dotnet|aspnet|runtime|perl|elixir|deno|bun|rust|httpd|nginx-unit)$/;
 
+/**
+ * Folders that hold configuration or data, whichever side names them (`./config:/etc/app`, `./data:/app/data`,
+ * `./logstash/pipeline:/usr/share/logstash/pipeline`, `./sentry:/etc/sentry`): not the code an image carries.
+ */
+const CONFIG_OR_DATA_PART = /^(?:data|logs?|config|configs|configuration|conf|settings|pipelines?|certs?|ssl|tls|secrets|roles|templates|[\w.-]+\.d)$/i;
+const CONFIG_OR_DATA_TARGET = /^\/(?:etc|var\/lib|var\/log|data)(?:\/|$)/;
+
 const norm = (p: string) => nodePath.posix.normalize(p.replace(/\\/g, '/')).replace(/\/$/, '') || '.';
 
 /** Why this bind mount replaces the image's code with the host's checkout; undefined when it does not. */
@@ -22,7 +29,8 @@ function sourceMount(m: ComposeMount, svc: ComposeService): string | undefined {
   const src = norm(raw.replace(/^\$\{?PWD\}?/, '.'));
   const target = m.target.value;
   if (src === '.' || src === '..') return 'the project folder';
-  if (CONFIG_FILE.test(src) || src.split('/').some((part) => part === 'data' || part === 'logs' || part === 'config' || part === 'conf')) return undefined;
+  if (CONFIG_FILE.test(src) || src.split('/').some((part) => CONFIG_OR_DATA_PART.test(part))) return undefined;
+  if (CONFIG_OR_DATA_TARGET.test(target) || target.split('/').some((part) => CONFIG_OR_DATA_PART.test(part))) return undefined;
   const context = svc.build?.context && !svc.build.context.dynamic ? norm(svc.build.context.value.trim() || '.') : svc.build ? '.' : undefined;
   if (context !== undefined && !/^[a-z]+:\/\//i.test(context) && context !== '.' && (src === context || src.startsWith(context + '/'))) return 'the service\'s build context';
   if (context === '.' && /^(?:src|app|lib|code|source)(?:\/|$)/.test(src)) return 'the service\'s build context';

@@ -132,6 +132,8 @@ export function copyOperands(ins: Instruction, source: SourceText): { sources: L
     });
   }
   if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
+  // BuildKit reads `ADD "https://x/a.tgz" /tmp/` with the quotes removed.
+  words = words.map((w) => /^(["']).*\1$/s.test(w.value) && w.value.length >= 2 ? { ...w, value: w.value.slice(1, -1) } : w);
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };
 }
 
@@ -163,7 +165,10 @@ export function isMovingRef(ref: string | undefined): boolean {
 
 /** Compose files for development by their name (`compose.dev.yaml`, `docker-compose.override.yml`, `compose-local.yaml`, ...). */
 export function isDevComposeFile(filePath: string): boolean {
-  const name = filePath.split(/[\\/]/).pop() ?? '';
+  const parts = filePath.split(/[\\/]/);
+  const name = parts.pop() ?? '';
+  // A dev container or dev environment folder (`.devcontainer/`, `devcontainer-example/`, `devenv/`).
+  if (parts.slice(-2).some((d) => /^\.?(?:devcontainer|devenv)(?:[-_.]|$)/i.test(d))) return true;
   return /(?:^|[._-])(?:dev|devel|develop|development|override|local|debug|test|tests|testing|ci|e2e|sandbox|watch)(?:[._-]|$)/i.test(name);
 }
 

@@ -48,9 +48,10 @@ function laterCheckout(commands: ShellCommand[], from: number): string | undefin
   return undefined;
 }
 
-function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string): void {
+/** `later`: the commands of the stage's following RUN steps (`RUN git clone x` then `RUN git checkout v1.2`). */
+function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string, later: ShellCommand[] = []): void {
   for (const { clone, index } of clones(commands)) {
-    const ref = laterCheckout(commands, index) ?? clone.branch;
+    const ref = laterCheckout([...commands, ...later], index) ?? clone.branch;
     if (ref && (/\$/.test(ref) || !isMovingRef(ref))) continue;
     const url = clone.url?.text ?? 'a repository';
     ctx.report({
@@ -99,7 +100,10 @@ export default defineRule({
   },
   check: {
     dockerfile(model, ctx) {
-      for (const ins of instructionsOf(model, 'RUN')) checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN');
+      for (const ins of instructionsOf(model, 'RUN')) {
+        const rest = ins.stage ? ins.stage.instructions.filter((i) => i.keyword === 'RUN' && i.range.start.line > ins.range.start.line) : [];
+        checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN', rest.flatMap((i) => commandsOf(i, model.source)));
+      }
       for (const ins of instructionsOf(model, 'ADD')) {
         for (const src of copyOperands(ins, model.source)?.sources ?? []) {
           const git = src.dynamic ? undefined : gitSource(src.value);

@@ -1,6 +1,7 @@
 import * as nodePath from 'path';
 import { defineRule } from '../../engine/rule';
 import { endsWithGitRef } from '../../knowledge/text';
+import { resolvesFromProjectAbove } from '../../knowledge/compose-files';
 
 /** Remote build contexts (git repositories, tarball URLs, other services' images): nothing local to check. */
 function isRemote(context: string): boolean {
@@ -33,6 +34,14 @@ export default defineRule({
         const dir = context?.value.trim() || '.';
         if (context?.dynamic || isRemote(dir)) continue;
         if (!ctx.fileExists(dir)) {
+          const above = resolvesFromProjectAbove(ctx.path, dir, (f) => ctx.fileExists(f));
+          if (above !== undefined) {
+            ctx.report({
+              range: context?.range ?? b.range, severity: 'warning',
+              message: `Service "${s.name}" builds from "${dir}", which does not exist next to this Compose file but does from ${above}, whose Compose project this file is probably merged into (\`-f\`) or copied to. Run it from there, or make the path relative to this file.`,
+            });
+            continue;
+          }
           ctx.report({
             range: context?.range ?? b.range,
             message: `Service "${s.name}" builds from "${dir}", which does not exist next to this Compose file. Fix the path (it is relative to the Compose file's folder).`,

@@ -7,13 +7,14 @@ import type { DockerfileModel } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { allContainers, KubernetesModel } from '../../model/kubernetes';
 import { catalogueQuery } from '../../workspace/catalogue';
-import { defaultImageOf, FloatingTag, floatingTagOf } from '../../knowledge/image';
+import { defaultImageOf, FloatingTag, floatingTagOf, isPlaceholderImage } from '../../knowledge/image';
 
 type Problem = FloatingTag | 'no-digest';
 
 function problemOf(ref: ImageRef, requireDigests: boolean): Problem | undefined {
   // `<YOUR-IMAGE>`-style placeholders are instructions to the reader, not references.
-  if (ref.dynamic || ref.digest || /[<>]/.test(ref.raw)) return undefined;
+  // Placeholders a build or a doc reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`).
+  if (ref.dynamic || ref.digest || isPlaceholderImage(ref)) return undefined;
   return floatingTagOf(ref) ?? (requireDigests ? 'no-digest' : undefined);
 }
 

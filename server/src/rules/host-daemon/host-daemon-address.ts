@@ -47,6 +47,18 @@ function checkCommands(commands: ShellCommand[], where: string, source: SourceTe
  * `host:address` or `host=address` of an `extra_hosts` entry, trimmed (`/^\s*([^:=\s]+)\s*[:=]\s*(.+?)\s*$/`
  * read without its blank runs on both sides of a lazy value, which made it cubic).
  */
+/** Variable names of node-local agent endpoints (`DD_AGENT_HOST`, `JAEGER_AGENT_HOST`, `STATSD_HOST`, `OTEL_EXPORTER_OTLP_ENDPOINT`). */
+const AGENT_VARIABLE = /AGENT|STATSD|JAEGER|ZIPKIN|EXPORTER|COLLECTOR|TRACE|TRACING|ENDPOINT|DATADOG|^DD_|FLUENT|LOGSTASH|SYSLOG/i;
+
+/**
+ * The node's IP is used to reach an agent on the node: the variable is named for one, or another variable
+ * builds an address from it (`http://$(HOST_IP):4317`). Otherwise it is a fact the app records (a certificate
+ * SAN, an advertised address, a label), which needs no agent.
+ */
+function reachesAgent(name: string, envValues: readonly string[]): boolean {
+  return AGENT_VARIABLE.test(name) || envValues.some((v) => v.includes(`$(${name})`));
+}
+
 export function hostEntry(value: string): { name: string; target: string } | undefined {
   const entry = value.trim();
   const m = /^([^:=\s]+)\s*[:=]/.exec(entry);
@@ -95,13 +107,16 @@ export default defineRule({
     },
     kubernetes(model, ctx) {
       for (const pod of podsOf(model)) {
+        // Node agents (DaemonSets, host-network pods: exporters, log shippers, CNI/CSI) read their node's address by design.
+        const nodeAgent = pod.obj.kind === 'DaemonSet' || pod.spec.get('hostNetwork')?.bool()?.value === true;
         for (const c of pod.containers) {
+          const envValues = (c.raw.get('env')?.items() ?? []).map((e) => e.get('value')?.str()?.value ?? '');
           for (const e of c.raw.get('env')?.items() ?? []) {
             const name = e.get('name')?.str()?.value ?? '';
             const value = e.get('value')?.str();
             if (value) checkEnv([{ name, nameRange: value.range, value: value.value, valueRange: value.range, range: e.range, dynamic: value.dynamic }], `Container "${c.name}" env`, model.source, ctx);
             const fieldPath = e.get('valueFrom')?.get('fieldRef')?.get('fieldPath')?.str();
-            if (fieldPath?.value === 'status.hostIP' || fieldPath?.value === 'status.hostIPs') {
+            if ((fieldPath?.value === 'status.hostIP' || fieldPath?.value === 'status.hostIPs') && !nodeAgent && reachesAgent(name, envValues)) {
               ctx.report({
                 range: fieldPath.range, severity: 'info',
                 message: `Container "${c.name}" env ${name} is the node's IP (${fieldPath.value}): the app talks to a daemon on its node, usually an agent reached through hostPort, and fails on nodes without it. A Service with \`internalTrafficPolicy: Local\` reaches a node-local agent without pinning the node address.`,

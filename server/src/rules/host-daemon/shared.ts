@@ -92,6 +92,16 @@ export function podsOf(model: KubernetesModel): PodView[] {
   return out;
 }
 
+/**
+ * A fragment, not a deployable pod: a container names no image (a Kustomize strategic-merge patch such as
+ * `manager_image_pull_secret.yaml`, an overlay). Rules about what a pod lacks do not judge it; what it sets still counts.
+ */
+export function isPartialPodSpec(spec: YView | undefined): boolean {
+  const containers = spec?.get('containers')?.items() ?? [];
+  // The API rejects a container without an image: one such container makes the document a fragment.
+  return containers.some((c) => c.isMap && !c.has('image'));
+}
+
 /** Scalars of a string or list-of-strings value (Kubernetes `command`/`args`). */
 export function strings(v: YView | undefined): Located[] {
   if (!v) return [];

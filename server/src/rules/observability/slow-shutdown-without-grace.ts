@@ -65,13 +65,14 @@ export default defineRule({
   category: 'observability',
   principle: 'disposability',
   severity: 'info',
+  set: 'strict',
   fix: 'safe',
   peers: {},
   docs: {
     why: 'On stop, the platform sends a signal and, after a grace period, SIGKILL: 10 seconds in Compose, 30 in Kubernetes. Databases and brokers may need longer to finish transactions, flush buffers and write a checkpoint; PostgreSQL\'s reaction to SIGTERM ("smart" shutdown) even waits for every client to disconnect, which pooled connections never do. Killed mid-shutdown, the next start replays or repairs its data, slowly and sometimes not at all.',
     bad: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    volumes:\n      - db-data:/var/lib/postgresql/data' },
     good: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    stop_grace_period: 1m\n    volumes:\n      - db-data:/var/lib/postgresql/data' },
-    notes: 'Flags persistent datastores whose clean shutdown takes time (recognised as in database-without-volume: PostgreSQL, MySQL, MariaDB, MongoDB, Redis with AOF/RDB, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, Kafka, Redpanda, SQL Server, ClickHouse, Neo4j, CockroachDB, CouchDB, InfluxDB, and in-house images from `dataDirectories`; caches, MinIO, Prometheus, etcd, NATS and RethinkDB are skipped) without Compose `stop_grace_period` or Kubernetes `terminationGracePeriodSeconds`; a container with a `preStop` hook is assumed to handle its own shutdown. Any value written counts as a decision. Clients run from datastore images, one-shot services, Jobs and Helm-templated objects are skipped. Fixes add `stop_grace_period: 1m` or `terminationGracePeriodSeconds: 120` (longer waits only delay a stop that would otherwise be cut short).',
+    notes: 'Flags persistent datastores whose clean shutdown takes time (recognised as in database-without-volume: PostgreSQL, MySQL, MariaDB, MongoDB, Redis with AOF/RDB, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, Kafka, Redpanda, SQL Server, ClickHouse, Neo4j, CockroachDB, CouchDB, InfluxDB, and in-house images from `dataDirectories`; caches, MinIO, Prometheus, etcd, NATS and RethinkDB are skipped) without Compose `stop_grace_period` or Kubernetes `terminationGracePeriodSeconds`; a container with a `preStop` hook is assumed to handle its own shutdown. Any value written counts as a decision. Clients run from datastore images, one-shot services, Jobs and Helm-templated objects are skipped. Fixes add `stop_grace_period: 1m` or `terminationGracePeriodSeconds: 120` (longer waits only delay a stop that would otherwise be cut short). Rule set: strict. Advice: the default grace period is enough for most small databases (docs/precision.md).',
   },
   check: { compose: checkCompose, kubernetes: checkKubernetes },
 });

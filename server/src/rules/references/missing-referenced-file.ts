@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/rule';
 import type { Located } from '../../model/common';
+import { envFileMadeElsewhere, resolvesFromProjectAbove } from '../../knowledge/compose-files';
 
 export default defineRule({
   id: 'missing-referenced-file',
@@ -20,6 +21,16 @@ export default defineRule({
       const check = (p: Located | undefined, what: string) => {
         if (!p || p.dynamic || !p.value.trim() || /^[a-z][a-z0-9+.-]*:\/\/|^(?:git@|oci:)/i.test(p.value)) return;
         if (ctx.fileExists(p.value.trim())) return;
+        // Made elsewhere or resolved from the project this file is merged into: a warning with the reason.
+        const above = resolvesFromProjectAbove(ctx.path, p.value.trim(), (f) => ctx.fileExists(f));
+        const elsewhere = envFileMadeElsewhere(p.value.trim());
+        if (above !== undefined || (elsewhere && what.includes('env'))) {
+          const why = above !== undefined
+            ? `it exists from ${above}, whose Compose project this file is probably merged into (\`-f\`) or copied to, and relative paths then resolve from there`
+            : elsewhere;
+          ctx.report({ range: p.range, severity: 'warning', message: `${what} "${p.value.trim()}" does not exist next to this Compose file; ${why}. Run it from there, or mark env files \`required: false\`.` });
+          return;
+        }
         ctx.report({ range: p.range, message: `${what} "${p.value.trim()}" does not exist next to this Compose file, so \`docker compose up\` fails on every checkout without it. Commit the file, fix the path, or (for env files) mark it \`required: false\`.` });
       };
       for (const s of model.services) {

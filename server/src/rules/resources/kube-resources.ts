@@ -9,7 +9,7 @@ import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { Range, SourceText } from '../../model/range';
 import type { YEntry, YView } from '../../parse/yaml-view';
 import { limitForHeap } from '../../knowledge/quantities';
-import { ContainerView, podsOf, PodView, strings } from '../host-daemon/shared';
+import { ContainerView, isPartialPodSpec, podsOf, PodView, strings } from '../host-daemon/shared';
 import { appendToMap, keyColumn, nestedStep } from '../backing-services/yaml-edit';
 
 export type ResourceName = 'cpu' | 'memory' | 'ephemeral-storage';
@@ -63,7 +63,7 @@ export interface JudgedContainer { pod: PodView; container: ContainerView; res: 
 export function judgedContainers(model: KubernetesModel): JudgedContainer[] {
   const out: JudgedContainer[] = [];
   for (const pod of podsOf(model)) {
-    if (pod.obj.templated) continue;
+    if (pod.obj.templated || isPartialPodSpec(pod.spec)) continue;
     const defaults = limitRangeDefaults(model, pod.obj.namespace);
     for (const c of pod.containers) {
       if (c.init && c.raw.get('restartPolicy')?.str()?.value !== 'Always') continue;

@@ -8,13 +8,14 @@ export default defineRule({
   category: 'resources',
   principle: 'resource-planning',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: { kics: ['pids_limit_not_set'] },
   docs: {
     why: 'Process and thread IDs are a host-wide resource. A container without a PID limit can exhaust them with a fork loop, a thread leak or a runaway worker pool, and then no process on the host can start: not `docker exec`, not sshd, not the Docker daemon\'s own helpers. `pids_limit` confines the damage to the container that misbehaves.',
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    pids_limit: 512' },
-    notes: 'Compose only: Kubernetes sets PID limits per node (kubelet `podPidsLimit`), not in manifests. `pids_limit` or `deploy.resources.limits.pids` count, including `-1`/`0` (an explicit decision for no limit, which KICS flags and this rule accepts). One-shot services (migrations, seeders, tools profiles, `oneShot`) and services using `extends` are skipped. Threads count as PIDs: JVMs, Elasticsearch and busy worker pools need a few hundred to thousands. The quick fix adds `pids_limit: 512` and is unsafe for that reason.',
+    notes: 'Compose only: Kubernetes sets PID limits per node (kubelet `podPidsLimit`), not in manifests. `pids_limit` or `deploy.resources.limits.pids` count, including `-1`/`0` (an explicit decision for no limit, which KICS flags and this rule accepts). One-shot services (migrations, seeders, tools profiles, `oneShot`) and services using `extends` are skipped. Threads count as PIDs: JVMs, Elasticsearch and busy worker pools need a few hundred to thousands. The quick fix adds `pids_limit: 512` and is unsafe for that reason. Rule set: strict. Policy: a process limit guards against a rare fork loop; most Compose files never set one (docs/precision.md).',
   },
   check: {
     compose(model, ctx) {

@@ -3,6 +3,7 @@ import { datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
 import { parseImageRef } from '../../knowledge/image';
 import { podsOf } from '../host-daemon/shared';
 import { autoscalers, kubeReplicas } from './replicas';
+import { DATA_VOLUME_NAME, electsLeader, isSingletonImage } from '../../knowledge/singletons';
 
 /** Kinds whose replicas are interchangeable copies behind a Service. */
 const SCALABLE_KINDS = new Set(['Deployment', 'DeploymentConfig', 'Rollout']);
@@ -15,13 +16,14 @@ export default defineRule({
   category: 'scaling',
   principle: 'concurrency',
   severity: 'info',
+  set: 'strict',
   fix: 'unsafe',
   peers: { kubeLinter: ['minimum-three-replicas'], polaris: ['deploymentMissingReplicas'], kubeScore: ['deployment-replicas'] },
   docs: {
     why: 'With one replica every node drain, eviction, crash and rollout step is an outage, however short, and a traffic spike has nowhere to go. Stateless web workloads scale out by adding copies: run at least two (spread over nodes), or let a HorizontalPodAutoscaler decide.',
     bad: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
     good: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
-    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up).',
+    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up). Rule set: strict. Examples, test manifests and controllers run one replica by design, and whether a workload may scale out is not visible in the manifest (docs/precision.md).',
   },
   check: {
     kubernetes(model, ctx) {
@@ -35,7 +37,13 @@ export default defineRule({
         if ((pod.spec.get('volumes')?.items() ?? []).some((v) => v.has('persistentVolumeClaim'))) continue;
         const app = pod.containers.filter((c) => !c.init);
         const images = app.map((c) => c.raw.get('image')?.str()).filter((i) => !!i).map((i) => parseImageRef(i!.value, i!.range, i!.dynamic));
-        if (images.some((i) => datastoreOfImage(i) || isCacheImage(i))) continue;
+        if (images.some((i) => datastoreOfImage(i) || isCacheImage(i) || isSingletonImage(i))) continue;
+        if (/kube-state-metrics/.test(obj.name)) continue;
+        // Leader-only components: a second copy only stands by.
+        const words = app.flatMap((c) => ['command', 'args'].flatMap((k) => (c.raw.get(k)?.items() ?? []).map((w) => w.str()?.value ?? '')));
+        if (electsLeader(words)) continue;
+        // State on an emptyDir (`ldap-data`): each replica would hold its own diverging copy.
+        if ((pod.spec.get('volumes')?.items() ?? []).some((v) => v.has('emptyDir') && DATA_VOLUME_NAME.test(v.get('name')?.str()?.value ?? ''))) continue;
         if (!app.some((c) => (c.raw.get('ports')?.items() ?? []).some((p) => p.has('containerPort')))) continue;
         ctx.report({
           range: r.range,

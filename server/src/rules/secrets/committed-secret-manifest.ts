@@ -1,7 +1,8 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
-import { isPlaceholderSecret, isPublicSecretField, maskSecret, passwordInUrl } from '../../knowledge/secrets';
+import { isPlaceholderSecret, isPublicSecretField, isSecretName, maskSecret, nameTokens, passwordInUrl, secretFileKind } from '../../knowledge/secrets';
+import { holdsCredential } from './secret-in-configmap';
 import type { YView } from '../../parse/yaml-view';
 
 const ADVICE = 'Commit it encrypted (Sealed Secrets, SOPS) or reference an external store (External Secrets Operator, CSI secrets driver), or create the Secret at deploy time from your CI\'s secret store.';
@@ -20,6 +21,25 @@ function literal(view: YView | undefined): { value: string; range: Range } | und
   return { value: s.value, range: s.range };
 }
 
+/**
+ * A Secret entry that holds plain configuration: a file (`config.alloy`, `queries.yaml`, a multi-line value)
+ * or a list of words under a setting name, with no credential inside; public PEM material (DH parameters,
+ * certificates) likewise. Key material by name (`tls.key`, `id_rsa`) is never plain.
+ */
+function plainConfiguration(key: string, plain: string): boolean {
+  if (secretFileKind(key)) return false;
+  if (/-----BEGIN [A-Z ]+-----/.test(plain)) return !/PRIVATE KEY-----/.test(plain);
+  const file = /\.[A-Za-z][A-Za-z0-9]{0,11}$/.test(key) || plain.trim().includes('\n');
+  if (!file && (isSecretName(key) || !/\s/.test(plain.trim()))) return false;
+  return !holdsCredential(plain, key);
+}
+
+/** The value names its own key (`ACCESS_SECRET_KEY: secret_key`, `ACCESS_KEY_ID: key_id`): a placeholder. */
+function namesItsKey(key: string, plain: string): boolean {
+  const k = nameTokens(key), v = nameTokens(plain.trim());
+  return v.length >= 2 && v.length <= k.length && /^[\w.-]+$/.test(plain.trim()) && v.every((t, i) => t === k[k.length - v.length + i]);
+}
+
 function checkSecret(obj: KubeObject, ctx: RuleContext): void {
   const name = obj.name ? `Secret "${obj.name}"` : 'Secret';
   for (const field of ['data', 'stringData'] as const) {
@@ -29,6 +49,7 @@ function checkSecret(obj: KubeObject, ctx: RuleContext): void {
       const plain = field === 'data' ? decodeBase64(lit.value) ?? lit.value : lit.value;
       if (!plain.trim() || isPlaceholderSecret(plain)) continue;
       if (isPublicSecretField(e.key) && !passwordInUrl(plain)) continue;
+      if (plainConfiguration(e.key, plain) || namesItsKey(e.key, plain)) continue;
       const encoding = field === 'data' ? ' (base64 is an encoding, not encryption)' : '';
       ctx.report({
         range: lit.range,

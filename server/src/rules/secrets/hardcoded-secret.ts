@@ -4,6 +4,8 @@ import type { Range, SourceText } from '../../model/range';
 import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
 import { composeMove, dockerfileMove, kubernetesMove, MoveFix } from './move-secret';
+import { isEnvTemplateName } from '../../parse/env';
+import { baseName } from '../../parse/detect';
 
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
 function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
@@ -34,6 +36,12 @@ function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: 
   }
 }
 
+/**
+ * Values a committed env file holds in place of a secret, for the reader to replace: `changeme`,
+ * `changePassword`, `supersecret`, or a name spelled out (`postgres_password`, `django_secret_key`).
+ */
+const ENV_PLACEHOLDER = /^(?:change|replace|your[-_]|insert|put[-_]|set[-_]|todo|xxx)|^(?:super)?secret$|^[a-z]+(?:_[a-z]+)*_(?:password|passwd|pass|pw|secret|key|token)$/i;
+
 const compose = (e: EnvEntry): MoveFix => ({ fix: () => composeMove(e) });
 
 export default defineRule({
@@ -51,7 +59,7 @@ export default defineRule({
     why: 'A password, token or key written into a Dockerfile, Compose file or manifest is in git history forever, in every image layer built from it and in every clone of the repository. It cannot be rotated without a commit, and it is the same in every environment. Secrets belong in the environment at run time: Compose `.env`/`secrets:`, Kubernetes `Secret` objects referenced with `secretKeyRef`, BuildKit `--mount=type=secret` during builds.',
     bad: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: hunter2\n      DATABASE_URL: postgres://shop:hunter2@db:5432/shop' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop' },
-    notes: 'Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches, lengths or placeholders such as `<password>` and vendor `...EXAMPLE` keys), passwords inside connection URLs, and known token formats under any variable name (secretlint\'s preset plus live Stripe-style, Square, MailChimp, SendGrid, Google, Amazon MWS, GitLab and JWT formats). Messages show at most the first characters of a value. Quick fixes never drop the value and never write it into a file git tracks (`seaworthy fix` refuses when git tracks the target, and the target always gets a `.gitignore` line). **Compose** (safe): the value moves into the `.env` beside the Compose file (which Compose reads for `${NAME}`) and is referenced as `${NAME}`; the `.env` receives the value the container sees (Compose\'s `$$` escape becomes `$`, single-quoted so Compose reads it back literally). **Kubernetes** (unsafe: the Secret must exist before the pods start): `value:` becomes `valueFrom.secretKeyRef` to the Secret `<workload>-secrets` (key: the variable name), and the value goes under `stringData:` of that Secret\'s manifest `<workload>-secrets[.<namespace>].secret.yaml` beside the manifest (created, or the key appended), which is git-ignored; apply it with `kubectl apply -f` (the diagnostic\'s related information says how). No fix in Helm templates, for flow-style entries (`{name: X, value: Y}`), anchored or aliased values, or when the file itself defines a Secret of that name. **Dockerfile** (unsafe): only for an ARG/ENV inside a stage that RUN steps reference as `$NAME`/`${NAME}` and nothing else uses (no CMD/ENTRYPOINT, COPY or other instruction, no redeclaration): the literal is removed (only that variable from a multi-variable ENV), every RUN in its scope (the rest of the stage; for ENV also stages built FROM it) that references it gets `--mount=type=secret,id=<name in lower case>,env=NAME` (the same environment variable, during that step only), `# syntax=docker/dockerfile:1` is added when the file has no syntax directive (`env=` needs Dockerfile frontend 1.10; no fix under an older pinned one), and the value goes to the `.env` beside the Dockerfile (added to `.gitignore` and `.dockerignore`). Build with `docker build --secret id=<id>,env=NAME .` with NAME exported from `.env`, or with Compose build `secrets:` whose top-level secret reads `environment: NAME`. A RUN that reads the variable without naming it (a program reading its environment) needs the mount added by hand, and an ENV the application reads at run time must then be passed at run time. A name already in the `.env` (read with any line breaks, BOM or quoting) or Secret manifest with the same value is reused; with another value the fix is refused and the literal stays. No fix adds text inside a YAML anchor that aliases share (`db-replica: *db`): refused.',
+    notes: '**Env files** (`.env`, `*.env`): a literal secret in one that is committed (in a git work tree: tracked or not git-ignored; outside git: any env file not named like a template) is reported at its line, with the Compose lines that use it as related information; templates (`.env.example`, `.sample`, `.template`, `.dist`) are not judged, nor placeholder values (`changeme`, `changePassword`, `supersecret`, `postgres_password`). Detects secret-looking names with literal values (not `${VAR}`, `$(VAR)`, `*_FILE`, `/run/secrets/...`, empty values, switches, lengths or placeholders such as `<password>` and vendor `...EXAMPLE` keys), passwords inside connection URLs, and known token formats under any variable name (secretlint\'s preset plus live Stripe-style, Square, MailChimp, SendGrid, Google, Amazon MWS, GitLab and JWT formats). Messages show at most the first characters of a value. Quick fixes never drop the value and never write it into a file git tracks (`seaworthy fix` refuses when git tracks the target, and the target always gets a `.gitignore` line). **Compose** (safe): the value moves into the `.env` beside the Compose file (which Compose reads for `${NAME}`) and is referenced as `${NAME}`; the `.env` receives the value the container sees (Compose\'s `$$` escape becomes `$`, single-quoted so Compose reads it back literally). **Kubernetes** (unsafe: the Secret must exist before the pods start): `value:` becomes `valueFrom.secretKeyRef` to the Secret `<workload>-secrets` (key: the variable name), and the value goes under `stringData:` of that Secret\'s manifest `<workload>-secrets[.<namespace>].secret.yaml` beside the manifest (created, or the key appended), which is git-ignored; apply it with `kubectl apply -f` (the diagnostic\'s related information says how). No fix in Helm templates, for flow-style entries (`{name: X, value: Y}`), anchored or aliased values, or when the file itself defines a Secret of that name. **Dockerfile** (unsafe): only for an ARG/ENV inside a stage that RUN steps reference as `$NAME`/`${NAME}` and nothing else uses (no CMD/ENTRYPOINT, COPY or other instruction, no redeclaration): the literal is removed (only that variable from a multi-variable ENV), every RUN in its scope (the rest of the stage; for ENV also stages built FROM it) that references it gets `--mount=type=secret,id=<name in lower case>,env=NAME` (the same environment variable, during that step only), `# syntax=docker/dockerfile:1` is added when the file has no syntax directive (`env=` needs Dockerfile frontend 1.10; no fix under an older pinned one), and the value goes to the `.env` beside the Dockerfile (added to `.gitignore` and `.dockerignore`). Build with `docker build --secret id=<id>,env=NAME .` with NAME exported from `.env`, or with Compose build `secrets:` whose top-level secret reads `environment: NAME`. A RUN that reads the variable without naming it (a program reading its environment) needs the mount added by hand, and an ENV the application reads at run time must then be passed at run time. A name already in the `.env` (read with any line breaks, BOM or quoting) or Secret manifest with the same value is reused; with another value the fix is refused and the literal stays. No fix adds text inside a YAML anchor that aliases share (`db-replica: *db`): refused.',
   },
   check: {
     dockerfile(model, ctx) {
@@ -66,6 +74,17 @@ export default defineRule({
       for (const s of model.services) {
         reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, compose);
         if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, compose);
+      }
+    },
+    env(model, ctx) {
+      // Templates (`.env.example`) are committed on purpose with placeholders; an ignored `.env` is never committed.
+      if (!model.committed || isEnvTemplateName(baseName(model.uri))) return;
+      for (const e of model.entries) {
+        if (e.value !== undefined && ENV_PLACEHOLDER.test(e.value.trim())) continue;
+        const j = judge(e, ctx, model.source);
+        if (!j) continue;
+        const related = (model.users?.get(e.name) ?? []).map((u) => ({ message: `Used here (${u.how})`, range: u.range, file: u.file }));
+        ctx.report({ range: j.range, message: `Variable ${e.name} holds ${j.what} (${j.shown}) in an env file that is committed. Keep the real value in an untracked (git-ignored) env file and commit a template such as \`.env.example\` instead.`, related });
       }
     },
     kubernetes(model, ctx) {

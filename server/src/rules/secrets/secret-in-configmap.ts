@@ -31,27 +31,49 @@ function cleanValue(raw: string): string {
   return v;
 }
 
+/**
+ * Code, not a value: a call (`get_secret_value('x')`), a dotted or bare identifier left unquoted in a program
+ * (`image_pull_secrets`), or a list/map literal (`[ status, secret ]`).
+ */
+const EXPRESSION = /^(?:[A-Za-z_][\w.]*\s*\([\s\S]*\)|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|\[[\s\S]*\]|\{[\s\S]*\})$/;
+
 function literalValue(v: string): boolean {
-  return isLiteralShellSecret(v) && !isPlaceholderSecret(v) && !RESOLVED_ELSEWHERE.test(v) && !v.includes('%(');
+  return isLiteralShellSecret(v) && !isPlaceholderSecret(v) && !RESOLVED_ELSEWHERE.test(v) && !v.includes('%(') && !EXPRESSION.test(v);
 }
 
+/** A program's settings file: an unquoted value there is an expression (a variable, a call), not a literal. */
+const PROGRAM_FILE = /\.(?:py|js|mjs|cjs|ts|rb|lua|php|groovy|kts?)$/i;
+
 /** Secrets in one line of a config-file value: secret-named settings, URL passwords, known tokens. */
-function lineHits(text: string, line: Range): Hit[] {
+function lineHits(text: string, line: Range, program: boolean): Hit[] {
   const out: Hit[] = [];
   if (/^\s*(?:#|\/\/|;|<!--)/.test(text)) return out;
   const a = assignment(text);
   if (a && isSecretName(a.name)) {
     const v = cleanValue(a.value);
-    if (literalValue(v)) out.push({ secret: v, what: `the setting "${a.name}"`, line });
+    const quoted = /^["']/.test(a.value.trim());
+    if (literalValue(v) && (quoted || !program)) out.push({ secret: v, what: `the setting "${a.name}"`, line });
   } else {
+    // `requirepass foobared`; the name's last word decides (`proxy_pass_request_headers on;` is a switch).
     const s = SPACED.exec(text);
-    if (s && nameTokens(s[1]).some((t) => SPACED_NAMES.has(t)) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });
+    const words = s ? nameTokens(s[1]) : [];
+    if (s && SPACED_NAMES.has(words[words.length - 1]) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });
   }
   const url = passwordInUrl(text);
   if (url && literalValue(text.slice(url.start, url.end))) out.push({ secret: text.slice(url.start, url.end), what: 'a password in a URL', line });
   const tok = knownToken(text);
   if (tok) out.push({ secret: tok.value, what: withArticle(tok.typeName), line });
   return out;
+}
+
+/**
+ * The text of a configuration file holds a credential: a secret-named setting with a literal value, a URL
+ * password, a known token or a private key (committed-secret-manifest judges Secret entries holding files by this).
+ */
+export function holdsCredential(text: string, fileName: string): boolean {
+  if (/PRIVATE KEY-----/.test(text)) return true;
+  const none: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return text.split('\n').some((l) => lineHits(l, none, PROGRAM_FILE.test(fileName)).length > 0);
 }
 
 /** Each line of a scalar with its source range: exact for literal blocks and one-line values, else the whole value. */
@@ -81,7 +103,7 @@ function checkConfigMap(obj: KubeObject, source: SourceText, ctx: RuleContext): 
     }
     const taken: Range[] = [];
     for (const l of linesOf(e.value.node as Scalar, s.value, s.range, source)) {
-      for (const h of lineHits(l.text, l.range)) {
+      for (const h of lineHits(l.text, l.range, PROGRAM_FILE.test(e.key))) {
         const r = rangeWithin(source, h.line, h.secret);
         if (taken.some((t) => overlaps(t, r))) continue;
         taken.push(r);

@@ -85,6 +85,17 @@ function assignment(w: ShellWord, add: Add): void {
   if (m && isSecretName(m[1])) add(w, m[2].split(',')[0], `variable ${m[1]}`);
 }
 
+/**
+ * A header value that can be a credential: Basic credentials, or a token with a digit or of token length. A short
+ * word (`Authorization: _dremionull`, Dremio's documented first-user bootstrap value) is a fixed constant.
+ */
+function credentialShaped(value: string): boolean {
+  const v = value.trim();
+  if (/^basic\s+\S/i.test(v)) return true;
+  const token = v.replace(/^(?:bearer|token|apikey|key)\s+/i, '');
+  return /\d/.test(token) || token.length >= 16;
+}
+
 /** Patterns that are credentials whatever the program: URLs with passwords, auth headers, npm and netrc lines, known tokens. */
 function wordLevel(w: ShellWord, add: Add): void {
   const t = w.text;
@@ -95,7 +106,7 @@ function wordLevel(w: ShellWord, add: Add): void {
   }
   if (t.includes(':')) {
     const h = HEADER.exec(t);
-    if (h) add(w, h[2], `an ${/^(proxy-)?authorization$/i.test(h[1]) ? 'Authorization' : h[1]} header`);
+    if (h && credentialShaped(h[2])) add(w, h[2], `an ${/^(proxy-)?authorization$/i.test(h[1]) ? 'Authorization' : h[1]} header`);
   }
   if (t.includes('=')) {
     const npm = NPM_AUTH.exec(t);

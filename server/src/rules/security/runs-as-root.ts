@@ -1,8 +1,16 @@
 import { defineRule } from '../../engine/rule';
 import { effectiveInstruction, Stage } from '../../model/dockerfile';
 import { programOf } from '../../knowledge/shell';
-import { podsOf } from '../host-daemon/shared';
+import { isPartialPodSpec, podsOf } from '../host-daemon/shared';
 import type { YView } from '../../parse/yaml-view';
+import { runsAsNonRootUpstream } from '../../knowledge/nonroot-images';
+
+/** The external image a stage's chain of `FROM <stage>` ends at. */
+function baseImageOf(stage: Stage) {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s.image;
+}
 
 /** Privilege-dropping helpers: an image that installs or runs one starts as root on purpose and switches user itself. */
 const DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'chpst', 'runuser', 's6-setuidgid']);
@@ -56,6 +64,9 @@ export default defineRule({
       if (dropsPrivileges(final)) return;
       const user = effectiveInstruction(final, 'USER');
       if (!user) {
+        const base = baseImageOf(final);
+        // An unresolved `FROM $BASE_IMAGE` may well set a USER (distroless :nonroot in cert-manager's build): unknown.
+        if (base && (base.dynamic || runsAsNonRootUpstream(base))) return;
         ctx.report({ range: final.from.range, message: 'The image has no USER instruction, so it runs as root. Create an unprivileged user (or use one the base image provides, like `node`) and switch to it with `USER` before CMD.' });
       } else if (isRootUser(user.argsText)) {
         ctx.report({ range: user.range, message: `The last USER is "${user.argsText.trim()}", so the container runs as root. Switch to an unprivileged user before CMD.` });
@@ -75,7 +86,7 @@ export default defineRule({
           const id = identity(c.raw, pod.spec);
           if (id.user === 0 && id.userRange) {
             ctx.report({ range: id.userRange.range, message: `Container "${c.name}" runs with runAsUser: 0 (root). Use a non-zero user id and set runAsNonRoot: true.` });
-          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init) {
+          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init && !isPartialPodSpec(pod.spec)) {
             ctx.report({ range: c.nameRange, severity: 'info', message: `Container "${c.name}" sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as whatever user the image has, often root. Set securityContext.runAsNonRoot: true.` });
           }
         }

@@ -6,6 +6,8 @@ import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
 import { builtImage, composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
 import { withoutTrailingSlashes } from '../../knowledge/text';
+import { composeOneShot } from '../backing-services/service-facts';
+import { SYSTEM_OF_RECORD } from '../../knowledge/backups';
 
 function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
   const facts = composeFacts(s);
@@ -41,13 +43,23 @@ function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string
   return m ? [{ message, range: m.range }] : undefined;
 }
 
+/**
+ * Losing a system of record (a database, an object store) is an error; a broker's queues, a cache's or a
+ * coordination store's state and metrics (RabbitMQ, Kafka, ZooKeeper, Prometheus) are replayed, rebuilt or
+ * short-lived, and often kept on ephemeral disks on purpose: a warning.
+ */
+function lossSeverity(datastore: string): 'warning' | undefined {
+  return SYSTEM_OF_RECORD.has(datastore) ? undefined : 'warning';
+}
+
 /** Test and CI setups want a fresh database on every run: there it is a reminder, not an error. */
 const TEST_NAME = /(?:^|[._-])(?:test|tests|testing|ci|e2e|it)(?:[._-]|$)/i;
 
 function checkCompose(model: ComposeModel, ctx: RuleContext): void {
   const testFile = TEST_NAME.test(nodePath.basename(ctx.path));
   for (const s of model.services) {
-    if (ctx.settings.oneShot.includes(s.name)) continue;
+    // One-shot services (a setup job built on the database's image, a client run) keep no data.
+    if (composeOneShot(model, s, ctx)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
     const match = identifyService(s, ctx);
@@ -60,7 +72,7 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     const sameTarget = s.volumes.find((v) => v.target && withoutTrailingSlashes(v.target.value) === dir);
     const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
     ctx.report({
-      severity: testFile || TEST_NAME.test(s.name) ? 'info' : undefined,
+      severity: testFile || TEST_NAME.test(s.name) ? 'info' : lossSeverity(match.id),
       range: s.image?.range ?? s.keyRange,
       message: `Service "${s.name}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
       related: relatedEphemeral(match, mounts, 'this mount does not outlive the container'),
@@ -107,6 +119,7 @@ export default defineRule({
             : 'Mount a PersistentVolumeClaim there (or run it as a StatefulSet with volumeClaimTemplates).';
           ctx.report({
             range: c.image.range,
+            severity: lossSeverity(match.id),
             message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
             related: relatedEphemeral(match, mounts, 'this volume does not outlive the pod'),
             fix: () => kubeVolumeFix(model, obj, c, match.dataDirs[0], mounts),

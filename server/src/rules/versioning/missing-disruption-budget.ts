@@ -19,13 +19,14 @@ export default defineRule({
   category: 'versioning',
   principle: 'rollout',
   severity: 'info',
+  set: 'strict',
   fix: 'none',
   peers: { kubeLinter: ['no-pod-disruption-budget'], kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
   docs: {
     why: 'Node drains during cluster upgrades and autoscaling evict pods without regard for your service: without a PodDisruptionBudget, all replicas of a Deployment may be evicted together and the service goes down during routine maintenance.',
     bad: { lang: 'yaml', code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels: {app: api}' },
     good: { lang: 'yaml', code: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels: {app: api}' },
-    notes: 'Looks for a PodDisruptionBudget in the same file whose `matchLabels` select the workload\'s pod labels; budgets kept in other files are not seen yet, so the finding is info.',
+    notes: 'Looks for a PodDisruptionBudget in the same file whose `matchLabels` select the workload\'s pod labels; budgets kept in other files are not seen yet, so the finding is info. Rule set: strict. The budget is often defined in another file or by the platform; the rule only sees the one file (docs/precision.md).',
   },
   check: {
     kubernetes(model, ctx) {
