@@ -183,14 +183,9 @@ export default defineRule({
     },
     compose(model, ctx) {
       const refs = model.services.map((s) => s.image).filter((r): r is ImageRef => !!r);
-      const seen = new Set<string>();
       for (const s of model.services) {
         // With `build:`, `image:` is the name given to the image Compose builds, not something pulled.
         if (!s.image || s.build) continue;
-        // Services merged from one anchor share its `image:` line: one finding there.
-        const at = `${s.image.range.start.line}:${s.image.range.start.character}`;
-        if (seen.has(at)) continue;
-        seen.add(at);
         check(s.image, refs, model.source, ctx, model, 'compose', `Pin a release tag for service "${s.name}" (or a digest).`);
       }
     },
