@@ -75,7 +75,10 @@ export function hostSocketOf(path: string, dynamic: boolean): HostSocket | undef
   const base = n.slice(n.lastIndexOf('/') + 1);
   if (/[${}\uE000]/.test(base)) return undefined;
   const runtime = RUNTIME_SOCKETS[base];
-  return runtime ? { what: runtime, runtime: true } : undefined;
+  if (runtime) return { what: runtime, runtime: true };
+  // Any other daemon's socket (mysqld.sock, libvirt-sock, php-fpm.sock): the service reaches that host daemon.
+  if (!dynamic && n.startsWith('/') && /[.-]sock$/.test(base)) return { what: `the host's ${base} socket`, runtime: false };
+  return undefined;
 }
 
 /** Host names and addresses that reach the machine running the container rather than a service. */

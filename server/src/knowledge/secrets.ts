@@ -247,3 +247,20 @@ export function secretFileKind(path: string): string | undefined {
   if (!PUBLIC_KEY_HINT.test(base) && !PUBLIC_KEY_DIR.test(lower)) return what;
   return undefined;
 }
+
+/**
+ * Environment switches of the official and Bitnami database images that start the server without
+ * authentication (facts of their entrypoints). Returns what the switch does, or undefined.
+ */
+export function authDisabledBy(name: string, value: string): string | undefined {
+  const v = value.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  switch (name) {
+    case 'POSTGRES_HOST_AUTH_METHOD': return v === 'trust' ? 'PostgreSQL accepts every connection without a password (`trust`)' : undefined;
+    // The entrypoints test for a non-empty value, but a root password set beside `no` still wins: judge only clear yeses.
+    case 'MYSQL_ALLOW_EMPTY_PASSWORD': case 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD': case 'MARIADB_ALLOW_EMPTY_PASSWORD':
+      return /^(?:yes|true|1|on)$/.test(v) ? 'the database root account has an empty password' : undefined;
+    // Bitnami images: only `yes` switches the password requirement off.
+    case 'ALLOW_EMPTY_PASSWORD': return v === 'yes' ? 'the server starts without a password (Bitnami `ALLOW_EMPTY_PASSWORD=yes`)' : undefined;
+    default: return undefined;
+  }
+}

@@ -6,5 +6,6 @@ import runtimeInstall from './runtime-install';
 import undeclaredServiceDependency from './undeclared-service-dependency';
 import missingBuildContext from './missing-build-context';
 import installIgnoresLockfile from './install-ignores-lockfile';
+import insecureDownload from './insecure-download';
 
-export default [unpinnedImage, unpinnedPackage, curlPipeShell, runtimeInstall, undeclaredServiceDependency, missingBuildContext, installIgnoresLockfile] as Rule[];
+export default [unpinnedImage, unpinnedPackage, curlPipeShell, runtimeInstall, undeclaredServiceDependency, missingBuildContext, installIgnoresLockfile, insecureDownload] as Rule[];

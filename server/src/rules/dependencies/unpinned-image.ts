@@ -7,20 +7,15 @@ import type { DockerfileModel } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { allContainers, KubernetesModel } from '../../model/kubernetes';
 import { catalogueQuery } from '../../workspace/catalogue';
-import { isPlaceholderImage } from '../../knowledge/image';
+import { defaultImageOf, FloatingTag, floatingTagOf, isPlaceholderImage } from '../../knowledge/image';
 
-/** Tags that name a channel rather than a release: they move to a new version without notice. */
-const MOVING_TAGS = new Set(['latest', 'stable', 'lts', 'current', 'edge', 'nightly', 'mainline', 'rolling']);
-
-type Problem = 'no-tag' | 'moving-tag' | 'no-digest';
+type Problem = FloatingTag | 'no-digest';
 
 function problemOf(ref: ImageRef, requireDigests: boolean): Problem | undefined {
   // `<YOUR-IMAGE>`-style placeholders are instructions to the reader, not references.
   // Placeholders a build or a doc reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`).
   if (ref.dynamic || ref.digest || isPlaceholderImage(ref)) return undefined;
-  if (!ref.tag) return 'no-tag';
-  if (MOVING_TAGS.has(ref.tag.toLowerCase())) return 'moving-tag';
-  return requireDigests ? 'no-digest' : undefined;
+  return floatingTagOf(ref) ?? (requireDigests ? 'no-digest' : undefined);
 }
 
 /** `docker.io/library/node` and `node` are the same repository. */
@@ -32,7 +27,8 @@ function repoKey(ref: ImageRef): string {
 
 function describe(ref: ImageRef, problem: Problem): string {
   if (problem === 'no-tag') return `Image "${ref.raw}" has no tag, so it means \`latest\`: whatever was pushed last`;
-  if (problem === 'moving-tag') return `Image "${ref.raw}" uses the moving tag \`${ref.tag}\`, which points to a new release without notice`;
+  if (problem === 'channel') return `Image "${ref.raw}" uses the channel tag \`${ref.tag}\`, which points to a new release without notice`;
+  if (problem === 'variant') return `Image "${ref.raw}" uses the variant tag \`${ref.tag}\` with no version in it: like \`latest\`, it moves to every new release of ${ref.repository}`;
   return `Image "${ref.raw}" is not pinned by digest (the project requires digests)`;
 }
 
@@ -91,7 +87,7 @@ function workspaceImages(kind: 'dockerfile' | 'compose' | 'kubernetes', ctx: Rul
 /** Release tags known for the image's repository: this file's first, then other files', most used first. */
 function candidateTags(ref: ImageRef, all: ImageRef[], others: () => Known[]): { tag: string; where?: string }[] {
   const key = repoKey(ref);
-  const usable = (o: ImageRef) => o !== ref && !o.dynamic && !!o.tag && !o.raw.includes('$') && !MOVING_TAGS.has(o.tag.toLowerCase()) && repoKey(o) === key;
+  const usable = (o: ImageRef) => o !== ref && !o.dynamic && !!o.tag && !o.raw.includes('$') && !floatingTagOf(o) && repoKey(o) === key;
   const ranked = (refs: { tag: string; where?: string }[]) => {
     const count = new Map<string, { tag: string; where?: string; n: number }>();
     for (const r of refs) { const c = count.get(r.tag); if (c) c.n++; else count.set(r.tag, { ...r, n: 1 }); }
@@ -129,7 +125,24 @@ function tagFix(ref: ImageRef, problem: Problem, all: ImageRef[], source: Source
   };
 }
 
+/**
+ * `app:${TAG:-unstable}`: the variables are unknown, but the fallback written in the file is what runs
+ * wherever they are unset. Reported as information, since the deployment may always set them.
+ */
+function checkDefault(ref: ImageRef, ctx: RuleContext, advice: string): void {
+  const fallback = defaultImageOf(ref);
+  const problem = fallback && floatingTagOf(fallback);
+  if (!fallback || !problem || problem === 'no-tag' && !fallback.repository) return;
+  const tag = problem === 'no-tag' ? 'no tag (`latest`)' : `the ${problem} tag \`${fallback.tag}\``;
+  ctx.report({
+    range: ref.range, severity: 'info',
+    message: `Image "${ref.raw}" falls back to "${fallback.raw}" when its variables are unset: ${tag}, which moves to new releases without notice. ${advice.replace(/\.$/, '')}, in the default too.`,
+  });
+}
+
 function check(ref: ImageRef, all: ImageRef[], source: SourceText, ctx: RuleContext, model: Model, kind: 'dockerfile' | 'compose' | 'kubernetes', advice: string, extra = ''): void {
+  if (ref.dynamic && !ref.raw.includes('$')) return;
+  if (ref.dynamic) { checkDefault(ref, ctx, advice); return; }
   const problem = problemOf(ref, ctx.settings.requireDigests);
   if (!problem) return;
   ctx.report({
@@ -156,7 +169,7 @@ export default defineRule({
     why: 'An image without a tag, or with `latest`, is whatever the publisher pushed most recently. A rebuild or a node that pulls the image for the first time silently gets a different operating system, runtime or database major version than the one that was tested, and rolling back means guessing which version ran before. Builder stages matter too: they compile what ships.',
     bad: { lang: 'dockerfile', code: 'FROM golang AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:latest\nCOPY --from=build /app /app' },
     good: { lang: 'dockerfile', code: 'FROM golang:1.22.1 AS build\nRUN go build -o /app ./cmd/api\nFROM alpine:3.19.1\nCOPY --from=build /app /app' },
-    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`). Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables or Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fixes (unsafe: they change what runs) replace the tag with a release tag already used for the same repository: in this file first, then in the workspace files it is connected to (the Compose files beside a Dockerfile or up to two folders up and the Dockerfiles they build, the Dockerfiles a Compose file builds and the standard Compose files beside it, and the workspace\'s Kubernetes manifests when the editor has indexed them), up to three, most used first. Without such a tag the editor offers to type the version in place (a snippet with the tag selected); `seaworthy fix` and fix-all never guess a version.',
+    notes: 'Checks Dockerfile FROM in every stage (ARG defaults resolved), Compose `image:` and Kubernetes container and init-container images. Also flags channel tags that move by design (`stable`, `lts`, `current`, `edge`, `nightly`, `mainline`, `rolling`, `unstable`, `canary`, `beta`, `dev`, `test`, ...) and variant-only tags (`redis:alpine`, `nginx:alpine-slim`, `nextcloud:apache`, `postgres:bookworm`): a tag with no version number in it follows every new release like `latest`. The tag\'s shape decides, not a list of images: any digit makes it a version (`16.4-alpine`, `v3`, `alpine3.20`); a distribution\'s own codename (`debian:bookworm`, `ubuntu:noble`) is its release. A reference built from variables whose written fallback floats (`app:${TAG:-unstable}`) is reported as information, since the deployment may set them. Not flagged: digest-pinned images, `<placeholder>` images, `scratch`, FROM of an earlier stage, images built from variables without a fallback or from Helm values (unknown until deploy), and a Compose service with `build:` whose `image:` names the image it builds. With the `requireDigests` setting, tagged images without `@sha256:` are reported too. The quick fixes (unsafe: they change what runs) replace the tag with a release tag already used for the same repository: in this file first, then in the workspace files it is connected to (the Compose files beside a Dockerfile or up to two folders up and the Dockerfiles they build, the Dockerfiles a Compose file builds and the standard Compose files beside it, and the workspace\'s Kubernetes manifests when the editor has indexed them), up to three, most used first. Without such a tag the editor offers to type the version in place (a snippet with the tag selected); `seaworthy fix` and fix-all never guess a version.',
   },
   check: {
     dockerfile(model, ctx) {

@@ -3,9 +3,8 @@ import type { Located } from '../../model/common';
 import type { ComposeMount, ComposeModel, ComposeService } from '../../model/compose';
 import { rangeContains, SourceText } from '../../model/range';
 import type { YView } from '../../parse/yaml-view';
-import { isDynamicText } from '../../knowledge/interpolation';
 import { HostSocket, hostSocketOf } from '../../knowledge/daemons';
-import { execArgs, PodView, podsOf, rangeKey, removeEntry, removeSeqItem } from './shared';
+import { execArgs, PodView, podsOf, rangeKey, removeEntry, removeSeqItem, shortSyntax } from './shared';
 
 const RUNTIME_ADVICE = 'Whoever controls the container controls the daemon: it can start privileged containers and read every secret on the node, and the service only runs where that daemon does. Give the tool a narrow API instead (a socket proxy allowing only the calls it needs, or the orchestrator API with RBAC), or drop the mount.';
 
@@ -26,30 +25,6 @@ function socketOfMount(source: Located | undefined, target: Located | undefined)
     if (t?.runtime && /\.sock$/.test(target.value)) return { s: t, at: source ?? target, viaTarget: true };
   }
   return undefined;
-}
-
-/**
- * Short-syntax `SOURCE:TARGET[:MODE]` re-split so that a colon inside `${VAR:-default}` does not end
- * the source (`${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock`).
- */
-function shortSyntax(m: ComposeMount, source: SourceText): { source?: Located; target?: Located } {
-  const { start, end } = m.range;
-  if (start.line !== end.line || !m.source?.value.includes('${')) return { source: m.source, target: m.target };
-  let from = source.offsetAt(start), to = source.offsetAt(end);
-  if (/^["']/.test(source.text[from])) { from++; to--; }
-  const text = source.text.slice(from, to);
-  const parts: Located[] = [];
-  let depth = 0, s = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (text.startsWith('${', i)) depth++;
-    else if (text[i] === '}' && depth) depth--;
-    else if (i === text.length || (text[i] === ':' && !depth)) {
-      const value = text.slice(s, i);
-      parts.push({ value, range: source.range(from + s, from + i), dynamic: isDynamicText(value) });
-      s = i + 1;
-    }
-  }
-  return parts.length >= 2 ? { source: parts[0], target: parts[1] } : { source: m.source, target: m.target };
 }
 
 /** What removing the mount changes, in the fix title. */
@@ -110,7 +85,7 @@ export default defineRule({
     why: 'A container that can talk to the Docker, containerd, CRI-O or Podman socket can start a privileged container with the host\'s root filesystem mounted: it is root on the node, and so is anyone who compromises it. It also binds the service to hosts that run that particular daemon (Kubernetes nodes have not run Docker since 1.24). Mounting `/var/run` or `/run` whole exposes the same sockets. Host syslog (`/dev/log`), journald, systemd and D-Bus sockets are less dangerous but tie the service to one machine\'s local services.',
     bad: { lang: 'yaml', code: 'services:\n  ci-agent:\n    image: acme/agent:2.3.1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock' },
     good: { lang: 'yaml', code: 'services:\n  ci-agent:\n    image: acme/agent:2.3.1\n    environment:\n      DOCKER_HOST: tcp://docker-proxy:2375   # a socket proxy that allows only the calls the agent needs\n  docker-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n    environment:\n      CONTAINERS: 1\n      POST: 0' },
-    notes: 'Checks Compose `volumes:` (short and long syntax, and named volumes whose `driver_opts.device` binds a socket), Kubernetes `hostPath` volumes and PersistentVolumes (reported at the path, naming the containers that mount it), and `VOLUME` of a socket path in a shipped Dockerfile stage (a warning: it only declares the mount). Runtime sockets are errors; `/dev/log`, journald, systemd and D-Bus are warnings. Node agents (monitoring DaemonSets) that genuinely need the socket should suppress the finding with a reason. The quick fix (unsafe: whatever used the daemon stops working) removes the Compose `volumes:` item (short or long syntax; the `volumes:` key too when it was the only item), or the Kubernetes hostPath volume with its volumeMounts when at most one container mounts it. Named volumes binding a socket, PersistentVolumes and Dockerfile `VOLUME` get no fix.',
+    notes: 'Checks Compose `volumes:` (short and long syntax, and named volumes whose `driver_opts.device` binds a socket), Kubernetes `hostPath` volumes and PersistentVolumes (reported at the path, naming the containers that mount it), and `VOLUME` of a socket path in a shipped Dockerfile stage (a warning: it only declares the mount). Runtime sockets are errors; `/dev/log`, journald, systemd, D-Bus and any other daemon\'s socket under an absolute host path (`*.sock`, `*-sock`: MySQL, libvirt, PHP-FPM) are warnings. Other sensitive host paths (`/etc`, `/proc`, `/var/lib/docker`, ...) are `sensitive-host-mount`. Node agents (monitoring DaemonSets) that genuinely need the socket should suppress the finding with a reason. The quick fix (unsafe: whatever used the daemon stops working) removes the Compose `volumes:` item (short or long syntax; the `volumes:` key too when it was the only item), or the Kubernetes hostPath volume with its volumeMounts when at most one container mounts it. Named volumes binding a socket, PersistentVolumes and Dockerfile `VOLUME` get no fix.',
   },
   check: {
     dockerfile(model, ctx) {

@@ -6,6 +6,7 @@ import type { Located } from '../../model/common';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
+import type { ComposeMount } from '../../model/compose';
 import { Range, rangeContains, SourceText } from '../../model/range';
 import { isDynamicText } from '../../knowledge/interpolation';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
@@ -245,3 +246,28 @@ export function appendSeqItem(source: SourceText, seq: YView, lines: string[]): 
   const text = lines.map((l, i) => `${eol}${pad}${i === 0 ? '- ' : '  '}${l}`).join('');
   return { range: { start: pos, end: pos }, newText: text };
 }
+
+/**
+ * Short-syntax `SOURCE:TARGET[:MODE]` re-split so that a colon inside `${VAR:-default}` does not end
+ * the source (`${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock`).
+ */
+export function shortSyntax(m: ComposeMount, source: SourceText): { source?: Located; target?: Located } {
+  const { start, end } = m.range;
+  if (start.line !== end.line || !m.source?.value.includes('${')) return { source: m.source, target: m.target };
+  let from = source.offsetAt(start), to = source.offsetAt(end);
+  if (/^["']/.test(source.text[from])) { from++; to--; }
+  const text = source.text.slice(from, to);
+  const parts: Located[] = [];
+  let depth = 0, s = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (text.startsWith('${', i)) depth++;
+    else if (text[i] === '}' && depth) depth--;
+    else if (i === text.length || (text[i] === ':' && !depth)) {
+      const value = text.slice(s, i);
+      parts.push({ value, range: source.range(from + s, from + i), dynamic: isDynamicText(value) });
+      s = i + 1;
+    }
+  }
+  return parts.length >= 2 ? { source: parts[0], target: parts[1] } : { source: m.source, target: m.target };
+}
+

@@ -3,5 +3,6 @@ import secretInCommand from './secret-in-command';
 import secretFileInImage from './secret-file-in-image';
 import committedSecretManifest from './committed-secret-manifest';
 import secretInConfigmap from './secret-in-configmap';
+import databaseAuthDisabled from './database-auth-disabled';
 
-export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest, secretInConfigmap];
+export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest, secretInConfigmap, databaseAuthDisabled];
