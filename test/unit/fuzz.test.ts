@@ -28,12 +28,7 @@ const FIX_JOBS = 1;
  * their reproducers), as `index: 'area: what happens'`. They still run, and the test prints which of them
  * pass: delete an entry as soon as its case passes, so it is guarded again. None today.
  */
-const FIX_PENDING: Record<number, string> = {
-  // 874 nested levels: whether go-yaml-deep input parses before the parser runs out of stack depends on the
-  // caller's stack depth; with the rule loop in its own function (engine/analyze runRules) the second fix run
-  // reads it as too deep. The analysis layer's stack margin for such input is a known gap, not a Helm one.
-  747: 'stack-depth threshold on 874-level nesting (docker-compose.yml, obsolete-compose-version)',
-};
+const FIX_PENDING: Record<number, string> = {};
 
 const failuresOf = (s: CampaignSummary) => s.failed.map((f) => `${f.seed}:${f.index} ${f.source} [${f.mutations.join(', ')}]: ${f.failure.type}: ${f.failure.message}`);
 
