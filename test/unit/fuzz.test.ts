@@ -28,7 +28,12 @@ const FIX_JOBS = 1;
  * their reproducers), as `index: 'area: what happens'`. They still run, and the test prints which of them
  * pass: delete an entry as soon as its case passes, so it is guarded again. None today.
  */
-const FIX_PENDING: Record<number, string> = {};
+const FIX_PENDING: Record<number, string> = {
+  // Passes alone and in `npx mocha out/test/unit/fuzz.test.js`, fails inside the whole unit layer: the combined
+  // memory + process limit fix of an overlay (compose.prod.yaml beside its base) is applied again by the second
+  // run. Something the earlier test files leave behind reaches the fix workers; open, see the closing note.
+  640: 'combined missing-resource-limits fix on an overlay not idempotent after the rest of the unit layer ran',
+};
 
 const failuresOf = (s: CampaignSummary) => s.failed.map((f) => `${f.seed}:${f.index} ${f.source} [${f.mutations.join(', ')}]: ${f.failure.type}: ${f.failure.message}`);
 
