@@ -112,7 +112,7 @@ suite(`activation: ${KIND} workspace`, () => {
     test(`${file} gets its diagnostics`, async () => {
       const doc = await openFile(file);
       const ds = await waitForDiagnostics(doc.uri, rule, 30000);
-      const line = KIND === 'compose' ? 2 : 16;   // `image: redis` / `image: registry.example.com/shop/api`
+      const line = KIND === 'compose' ? 2 : 16;   // `image: redis` / `image: registry.acmecorp.io/shop/api`
       assert.ok(ds.some((d) => ruleId(d) === rule && d.range.start.line === line), JSON.stringify(describeAll(doc.uri)));
     });
   }

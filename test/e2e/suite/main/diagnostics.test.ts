@@ -22,7 +22,7 @@ const EXPECTED: Record<string, string[]> = {
     'database-without-volume@8:12-8:25 error',  // image: postgres:16.2 (no volume)
   ],
   'deploy/app.yaml': [
-    'unpinned-image@17:18-17:47 warning',       // image: registry.example.com/shop/api
+    'unpinned-image@17:18-17:47 warning',       // image: registry.acmecorp.io/shop/api
     'hardcoded-secret@20:22-20:38 error',       // value: tok-9f8e7d6c5b4a
   ],
 };
