@@ -9,12 +9,15 @@ import { parseAllDocuments } from 'yaml';
 import { detectKind } from '../server/src/parse/detect';
 import { maskTemplates } from '../server/src/parse/yaml';
 import { collectFiles } from '../server/src/workspace/files';
+import { isValuesFileName } from '../server/src/parse/helm/chart';
+import * as path from 'path';
 
 let parsed = 0;
 for (const file of collectFiles(process.argv.slice(2)).files) {
   const text = fs.readFileSync(file, 'utf8');
   const kind = detectKind(file, text);
-  if (!kind) continue;
+  // A chart's values.yaml is analysed too (its defaults decide the templates' hazards): read it like check does.
+  if (!kind && !(isValuesFileName(file) && fs.existsSync(path.join(path.dirname(file), 'Chart.yaml')))) continue;
   if (kind === 'dockerfile') DockerfileParser.parse(text);
   else parseAllDocuments(maskTemplates(text), { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
   parsed++;
