@@ -1,23 +1,13 @@
 import * as nodePath from 'path';
 import { defineRule, RelatedInfo, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
-import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore, RunFacts } from '../../knowledge/datastores';
+import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
 import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
-import { builtImage, composeFacts, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
 import { withoutTrailingSlashes } from '../../knowledge/text';
 import { composeOneShot } from '../backing-services/service-facts';
 import { SYSTEM_OF_RECORD } from '../../knowledge/backups';
-
-function identifyService(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
-  const facts = composeFacts(s);
-  const built = builtImage(s, ctx);
-  const image = built?.image ?? s.image;
-  const env = new Map<string, string | undefined>([...(built?.env ?? []).map((e): [string, string | undefined] => [e.name, e.dynamic ? undefined : e.value]), ...facts.env]);
-  const run: RunFacts = { env, words: facts.words };
-  const byImage = s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories);
-  return byImage || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;
-}
 
 function where(match: DatastoreMatch): string {
   const dirs = match.dataDirs;
@@ -62,7 +52,7 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     if (composeOneShot(model, s, ctx)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
-    const match = identifyService(s, ctx);
+    const match = composeDatastore(s, ctx);
     if (!match) continue;
     const mounts = composeMounts(model, s);
     if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;

@@ -10,7 +10,7 @@ import type { DockerfileModel, Stage } from '../../model/dockerfile';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubeContainer, KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
-import { covers, normalizePath, RunFacts } from '../../knowledge/datastores';
+import { covers, DatastoreMatch, identifyDatastore, normalizePath, RunFacts } from '../../knowledge/datastores';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 
 export interface Mount {
@@ -81,6 +81,17 @@ export function builtImage(s: ComposeService, ctx: RuleContext): { file: string;
     }
   }
   return { file, image: chain[0].image, env: [...env.values()], workdir };
+}
+
+/** The datastore a Compose service runs: by its image, else by the image its build starts FROM (with that image's ENV). */
+export function composeDatastore(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
+  const facts = composeFacts(s);
+  const built = builtImage(s, ctx);
+  const image = built?.image ?? s.image;
+  const env = new Map<string, string | undefined>([...(built?.env ?? []).map((e): [string, string | undefined] => [e.name, e.dynamic ? undefined : e.value]), ...facts.env]);
+  const run: RunFacts = { env, words: facts.words };
+  const byImage = s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories);
+  return byImage || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;
 }
 
 export function composeFacts(s: ComposeService): RunFacts {

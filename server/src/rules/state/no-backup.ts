@@ -2,18 +2,9 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubernetesModel } from '../../model/kubernetes';
 import { BACKUP_KINDS, isBackupProgram, mentionsBackup, SYSTEM_OF_RECORD } from '../../knowledge/backups';
-import { DATASTORE_CLIENTS, identifyDatastore, RunFacts } from '../../knowledge/datastores';
+import { DATASTORE_CLIENTS } from '../../knowledge/datastores';
 import { isNonProductionPath } from '../../knowledge/environments';
-import { builtImage, composeFacts, composeMounts, composeProgram, persistentCover } from './mounts';
-
-function datastoreOf(s: ComposeService, ctx: RuleContext) {
-  const facts = composeFacts(s);
-  const built = builtImage(s, ctx);
-  const env = new Map<string, string | undefined>([...(built?.env ?? []).map((e): [string, string | undefined] => [e.name, e.dynamic ? undefined : e.value]), ...facts.env]);
-  const run: RunFacts = { env, words: facts.words };
-  const image = s.image ?? built?.image;
-  return (s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories)) || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;
-}
+import { composeDatastore, composeMounts, composeProgram, persistentCover } from './mounts';
 
 /** Anything in a service that says it takes backups: its name, image, build folder, command, labels or variables. */
 function takesBackups(s: ComposeService): boolean {
@@ -37,7 +28,7 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     if (ctx.settings.oneShot.includes(s.name)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
-    const match = datastoreOf(s, ctx);
+    const match = composeDatastore(s, ctx);
     if (!match || !SYSTEM_OF_RECORD.has(match.id)) continue;
     const mounts = composeMounts(model, s);
     const kept = match.dataDirs.map((d) => persistentCover(mounts, d)).find(Boolean);
