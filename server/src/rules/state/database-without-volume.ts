@@ -1,10 +1,10 @@
 import * as nodePath from 'path';
 import { defineRule, RelatedInfo, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
-import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
+import { covers, DatastoreMatch, DATASTORE_CLIENTS } from '../../knowledge/datastores';
 import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
-import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeDatastore, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS, withImageVolumes } from './mounts';
 import { withoutTrailingSlashes } from '../../knowledge/text';
 import { composeOneShot } from '../backing-services/service-facts';
 import { SYSTEM_OF_RECORD } from '../../knowledge/backups';
@@ -30,7 +30,8 @@ function problem(match: DatastoreMatch, mounts: Mounts): string {
 function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string): RelatedInfo[] | undefined {
   const m = match.dataDirs.map((d) => ephemeralCover(mounts, d)).find(Boolean)
     ?? mounts.all.find((x) => x.ephemeral && match.dataDirs.some((d) => covers(d, x.target)));
-  return m ? [{ message, range: m.range }] : undefined;
+  if (!m) return undefined;
+  return [{ message: m.implied ? `the image's VOLUME at ${m.target} hides this mount from the data directory` : message, range: m.range }];
 }
 
 /**
@@ -38,8 +39,15 @@ function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string
  * coordination store's state and metrics (RabbitMQ, Kafka, ZooKeeper, Prometheus) are replayed, rebuilt or
  * short-lived, and often kept on ephemeral disks on purpose: a warning.
  */
-function lossSeverity(datastore: string): 'warning' | undefined {
-  return SYSTEM_OF_RECORD.has(datastore) ? undefined : 'warning';
+function lossSeverity(match: DatastoreMatch): 'warning' | undefined {
+  // A datastore recognised by its data directory is a guess, and a guess is never an error.
+  return SYSTEM_OF_RECORD.has(match.id) && !match.inferredFrom ? undefined : 'warning';
+}
+
+/** What the container runs and where its data goes; for a datastore recognised by where it writes, the evidence. */
+function subject(match: DatastoreMatch): string {
+  if (match.inferredFrom) return `writes ${where(match)} (${match.inferredFrom}), where ${match.label} keeps its data, but that directory`;
+  return `runs ${match.label} but its data directory ${where(match)}${match.overriddenBy ? ` (set by ${match.overriddenBy})` : ''}`;
 }
 
 /** Test and CI setups want a fresh database on every run: there it is a reminder, not an error. */
@@ -52,19 +60,18 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     if (composeOneShot(model, s, ctx)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
-    const match = composeDatastore(s, ctx);
+    const match = composeDatastore(model, s, ctx);
     if (!match) continue;
-    const mounts = composeMounts(model, s);
+    const mounts = withImageVolumes(composeMounts(model, s), match);
     if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
     const dir = match.dataDirs[0];
-    const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
     const what = problem(match, mounts);
     const sameTarget = s.volumes.find((v) => v.target && withoutTrailingSlashes(v.target.value) === dir);
     const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
     ctx.report({
-      severity: testFile || TEST_NAME.test(s.name) ? 'info' : lossSeverity(match.id),
+      severity: testFile || TEST_NAME.test(s.name) ? 'info' : lossSeverity(match),
       range: s.image?.range ?? s.keyRange,
-      message: `Service "${s.name}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
+      message: `Service "${s.name}" ${subject(match)} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
       related: relatedEphemeral(match, mounts, 'this mount does not outlive the container'),
       fix: () => addNamedVolumeFix(model, s, dir, sameTarget, tmpfsClash),
     });
@@ -100,18 +107,17 @@ export default defineRule({
           if (!c.image) continue;
           const program = kubeProgram(c);
           if (program && DATASTORE_CLIENTS.has(program)) continue;
-          const match = identifyDatastore(c.image, kubeFacts(c), ctx.settings.dataDirectories);
+          const match = kubeDatastore(obj, c, ctx);
           if (!match) continue;
-          const mounts = kubeMounts(obj, c);
+          const mounts = withImageVolumes(kubeMounts(obj, c), match);
           if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
-          const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
           const advice = obj.kind === 'StatefulSet'
             ? 'Mount a volumeClaimTemplates claim there.'
             : 'Mount a PersistentVolumeClaim there (or run it as a StatefulSet with volumeClaimTemplates).';
           ctx.report({
             range: c.image.range,
-            severity: lossSeverity(match.id),
-            message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
+            severity: lossSeverity(match),
+            message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" ${subject(match)} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
             related: relatedEphemeral(match, mounts, 'this volume does not outlive the pod'),
             fix: () => kubeVolumeFix(model, obj, c, match.dataDirs[0], mounts),
           });

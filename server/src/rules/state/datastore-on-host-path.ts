@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/rule';
-import { covers, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
-import { kubeFacts, kubeProgram, SERVING_KINDS } from './mounts';
+import { covers, DATASTORE_CLIENTS } from '../../knowledge/datastores';
+import { kubeDatastore, kubeProgram, SERVING_KINDS } from './mounts';
 import { normalizePath } from '../../knowledge/datastores';
 
 export default defineRule({
@@ -26,7 +26,7 @@ export default defineRule({
           if (!c.image) continue;
           const program = kubeProgram(c);
           if (program && DATASTORE_CLIENTS.has(program)) continue;
-          const match = identifyDatastore(c.image, kubeFacts(c), ctx.settings.dataDirectories);
+          const match = kubeDatastore(obj, c, ctx);
           if (!match) continue;
           for (const m of c.volumeMounts) {
             const vol = w.podSpec.volumes.find((v) => v.name === m.name);
