@@ -41,7 +41,7 @@ describe('datastores recognised by what they do', () => {
 
   it('Kubernetes: an emptyDir at /var/lib/mysql of a custom image is a warning naming the volume', async () => {
     const got = await findingsOf(path.join(DIR, 'k8s-by-data-directory.yaml'), 'database-without-volume');
-    assert.deepStrictEqual(got.map((f) => `${f.line}:${f.severity}`), ['14:warning', '33:warning', '50:error', '73:error']);
+    assert.deepStrictEqual(got.map((f) => `${f.line}:${f.severity}`), ['14:warning', '33:warning', '50:error', '73:error', '100:warning']);
     assert.match(got[0].message, /Container "db" in Deployment "legacy-mysql" writes \/var\/lib\/mysql \(emptyDir "data" is mounted there\), where MySQL keeps its data/);
     assert.match(got[1].message, /set by OPENSEARCH_PATH_DATA/);
   });

@@ -165,8 +165,8 @@ export function composeDatastore(model: ComposeModel, s: ComposeService, ctx: Ru
   const run: RunFacts = { env, words: facts.words };
   const byImage = (s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories)) || (image && identifyDatastore(image, run, ctx.settings.dataDirectories));
   if (byImage) return built?.volumes.length ? { ...byImage, imageVolumes: [...(byImage.imageVolumes ?? []), ...built.volumes] } : byImage;
-  // An image decided at deploy time (`${DB_IMAGE}` with no value here) may be any of them: no guess.
-  if (knownByName(s.image) || knownByName(built?.image) || (s.image?.dynamic && !built)) return undefined;
+  // An image decided at deploy time (`${DB_IMAGE}`) is judged like a custom one: by where it writes.
+  if (knownByName(s.image) || knownByName(built?.image)) return undefined;
   const known = new Set(model.services.filter((o) => o !== s && o.image && identifyDatastore(o.image, composeFacts(o), ctx.settings.dataDirectories))
     .flatMap((o) => o.volumes.map((v) => v.source?.value)).filter((v): v is string => !!v));
   const evidence = [
