@@ -69,16 +69,13 @@ export interface PodView {
   containers: ContainerView[];
 }
 
-/**
- * Pod specs of an object: the typed workloads, plus pod templates of kinds the model does not name
- * (Knative Service/Configuration, Argo Rollout, ...) found at `spec.template.spec` with containers.
- */
+/** Pod templates of the file's objects (the model's `workload`: every kind, with its facts), as raw views. */
 export function podsOf(model: KubernetesModel): PodView[] {
   const out: PodView[] = [];
   for (const obj of model.objects) {
     checkpoint();
-    const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
-    if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
+    const spec = obj.workload?.podSpec.raw;
+    if (!spec) continue;
     const containers: ContainerView[] = [];
     for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
       for (const c of spec.get(key)?.items() ?? []) {
