@@ -17,8 +17,11 @@ export function parseKubernetes(uri: string, text: string, helm = false, source 
     if (!d.view.isMap) continue;
     const obj = readObject(d.view, d.index, d.templated, kustomization);
     if (!obj) continue;
-    if (obj.kind === 'List' || obj.kind.endsWith('List')) {
-      for (const item of d.view.get('items')?.items() ?? []) {
+    // An OpenShift Template lists its objects (DeploymentConfigs, Services, ...) under `objects`; its
+    // `${PARAMETER}` values are dynamic like any variable, and a parameter never writes a key.
+    const openShiftTemplate = obj.kind === 'Template' && (obj.apiVersion === 'v1' || obj.apiVersion.startsWith('template.openshift.io/'));
+    if (obj.kind === 'List' || obj.kind.endsWith('List') || openShiftTemplate) {
+      for (const item of d.view.get(openShiftTemplate ? 'objects' : 'items')?.items() ?? []) {
         const o = readObject(item, d.index, d.templated);
         if (o) model.objects.push(o);
       }

@@ -125,7 +125,8 @@ export function longRunningWorkload(obj: KubeObject, ctx: RuleContext): boolean 
   if (!servesLongRunning(obj.workload) || obj.templated || isPartialPodSpec(obj.workload.podSpec.raw)) return false;
   if (obj.name && ctx.settings.oneShot.includes(obj.name)) return false;
   if (obj.annotations.has('helm.sh/hook')) return false;
-  if (obj.kind === 'Pod') {
+  // A bare Pod that does not restart runs to completion like a Job.
+  if (obj.workload.pods === 'one') {
     const policy = obj.workload.podSpec.raw.get('restartPolicy')?.str()?.value;
     if (policy === 'Never' || policy === 'OnFailure') return false;
   }
