@@ -5,7 +5,7 @@ import { parseImageRef } from '../knowledge/image';
 import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
-import { linkWorkloadRefs, readKind } from './workload-kinds';
+import { applyImageTriggers, linkWorkloadRefs, readKind } from './workload-kinds';
 
 /** `source` maps offsets to positions (engine/incremental.ts passes one placing a document in its file). */
 export function parseKubernetes(uri: string, text: string, helm = false, source = new SourceText(text)): KubernetesModel {
@@ -66,6 +66,7 @@ function readObject(v: YView, docIndex: number, templated: boolean, kustomizatio
   if (reading) {
     obj.controller = reading.controller;
     if (reading.podSpec) obj.controller = obj.workload = readWorkload(v, reading.controller, reading.podSpec);
+    applyImageTriggers(obj);
   }
   return obj;
 }

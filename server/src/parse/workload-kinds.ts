@@ -5,6 +5,7 @@
 import type { Located } from '../model/common';
 import type { KubeObject, PodController, PodsRun, RolloutStrategy } from '../model/kubernetes';
 import type { YView } from './yaml-view';
+import { parseImageRef } from '../knowledge/image';
 
 interface KindFacts {
   /** Path from the document to the pod template (the mapping holding `metadata` and `spec`). */
@@ -119,5 +120,25 @@ export function linkWorkloadRefs(objects: KubeObject[]): void {
     target.workload.replicas = replicas;
     target.workload.strategy = strategyOf(rollout.raw, rollout.kind, rollout.apiVersion);
     target.workload.keepsRevisions = true;
+  }
+}
+
+/**
+ * OpenShift DeploymentConfig `ImageChange` triggers: the containers they name run the image the trigger's
+ * ImageStreamTag resolves to when it fires, and the `image:` written beside them is a placeholder
+ * (`image: postgresql`, `image: " "`). Their image is then the tag's reference, read as dynamic: known
+ * only in the cluster.
+ */
+export function applyImageTriggers(obj: KubeObject): void {
+  const w = obj.workload;
+  if (!w || obj.kind !== 'DeploymentConfig') return;
+  for (const t of obj.raw.get('spec')?.get('triggers')?.items() ?? []) {
+    const params = t.get('imageChangeParams');
+    const from = params?.get('from')?.get('name')?.str();
+    if (t.get('type')?.str()?.value !== 'ImageChange' || !from) continue;
+    const names = new Set((params?.get('containerNames')?.items() ?? []).map((n) => n.str()?.value));
+    for (const c of [...w.podSpec.initContainers, ...w.podSpec.containers]) {
+      if (names.has(c.name)) c.image = { ...parseImageRef(from.value, from.range, true), dynamic: true };
+    }
   }
 }

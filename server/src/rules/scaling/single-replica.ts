@@ -1,6 +1,5 @@
 import { defineRule } from '../../engine/rule';
 import { datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
-import { parseImageRef } from '../../knowledge/image';
 import { podsOf } from '../host-daemon/shared';
 import { autoscalers, kubeReplicas } from './replicas';
 import { DATA_VOLUME_NAME, electsLeader, isSingletonImage } from '../../knowledge/singletons';
@@ -36,7 +35,7 @@ export default defineRule({
         if (obj.workload.strategy?.type === 'Recreate') continue;
         if ((pod.spec.get('volumes')?.items() ?? []).some((v) => v.has('persistentVolumeClaim'))) continue;
         const app = pod.containers.filter((c) => !c.init);
-        const images = app.map((c) => c.raw.get('image')?.str()).filter((i) => !!i).map((i) => parseImageRef(i!.value, i!.range, i!.dynamic));
+        const images = app.map((c) => c.image).filter((i): i is NonNullable<typeof i> => !!i);
         if (images.some((i) => datastoreOfImage(i) || isCacheImage(i) || isSingletonImage(i))) continue;
         if (/kube-state-metrics/.test(obj.name)) continue;
         // Leader-only components: a second copy only stands by.
