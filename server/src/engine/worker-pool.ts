@@ -26,9 +26,12 @@ function workerSource(script: string): string {
 
 /**
  * Below this many files a scan (`check`, the server's workspace index) stays on one thread: a worker
- * loads the engine and warms its own JIT and caches. Provisional: bench section 8 ("Parallel scan
- * threshold") measures where threads pay, and could only be run on a machine loaded by other sessions,
- * where they never did; set it from an idle run.
+ * loads the engine and warms its own JIT and caches. From bench section 8's generated workspaces, by CPU
+ * time of all threads (the machine was loaded, so wall times said nothing): a second thread adds
+ * ≈ 0.3 s of CPU plus ≈ 1 ms per file (100 files: 0.89 → 1.19 s; 200: 1.40 → 1.84 s; 400: 1.90 →
+ * 2.50 s), and the process's own start, walk and output (≈ 0.35 s) stay serial. Split over two cores
+ * that breaks even near 100 files and gains ≈ 1.25× at 200; 150 keeps small repositories (and
+ * pre-commit runs) on one thread. Re-check with section 8 on an idle machine.
  */
 export const PARALLEL_MIN_FILES = 150;
 
