@@ -125,7 +125,20 @@ export async function analyseFiles(input: ScanInput): Promise<FileRecord[]> {
   });
   const analyse = (host: AnalyzeHost, batch: Task[]) => analyseWith(host, batch.map((t) => t.file), batch.map((t) => configs[t.config]));
   const threads = threadsFor(files.length, input.jobs);
-  if (threads <= 1 || files.length < 2) return analyse(diskHost(input.baseConfig, undefined, input.catalogue), tasks);
+  if (threads <= 1 || files.length < 2) {
+    // The catalogue before the first analysis, as the threads do: built lazily, it was built inside the
+    // first rule that asked for it, within that file's time budget (on a 10,000-file monorepo under load
+    // that file got "Analysis stopped" and the output differed from a parallel run's).
+    const host = diskHost(input.baseConfig);
+    const entries = new Map<string, string>();
+    for (const f of input.catalogue) {
+      if (!mayBeManifest(f)) continue;
+      const json = host.catalogueEntries(path.resolve(f));
+      if (json !== undefined) entries.set(path.resolve(f), json);
+    }
+    host.useCatalogue(input.catalogue, entries);
+    return analyse(host, tasks);
+  }
 
   // This thread works too (one worker fewer to start); the workers start loading while it plans.
   const pool = new WorkerPool(WORKER_SCRIPT, threads - 1, ROLE, { baseConfig: input.baseConfig, configs } satisfies WorkerData);
