@@ -95,7 +95,12 @@ function contextOf(dockerfile: string, dir: string, via: BuildContext['via'], io
 
 /** An `.npmrc` is a secret when it holds a literal token or password, not `${NPM_TOKEN}` or settings only. */
 function hasRegistryToken(text: string | undefined): boolean {
-  return !!text && /^\s*(?:\/\/[^\s=]*:)?(?:_authToken|_auth|_password)\s*=\s*(?!\s*\$\{)\S+/m.test(text);
+  for (const line of text?.split('\n') ?? []) {
+    const m = /^(?:\/\/[^\s=]*:)?(?:_authToken|_auth|_password)\s*=(.*)$/.exec(line.trim());
+    const value = m?.[1].trim();
+    if (value && !value.startsWith('${')) return true;
+  }
+  return false;
 }
 
 const matchers = new Map<string, (p: string) => boolean>();
