@@ -65,7 +65,7 @@ describe('build context: COPY . judged on what it ships', () => {
     const [f] = await found(path.join(tmp, 'Dockerfile'));
     assert.ok(f, 'a finding');
     assert.strictEqual(f.severity, 'warning', 'a secret file ships');
-    for (const name of ['`.npmrc` (an npm config with registry tokens)', '`.git` (the git repository', '`var/local.sqlite3` (a local database file)']) assert.ok(f.message.includes(name), `${name} in ${f.message}`);
+    for (const name of ['`.npmrc` (an npm config with registry tokens)', '`.git` (the git repository, with its history', '`var/local.sqlite3` (a local database file)']) assert.ok(f.message.includes(name), `${name} in ${f.message}`);
     for (const name of ['web/.npmrc', 'node_modules', 'server.key', 'npm_fixture']) assert.ok(!f.message.includes(name), `${name} not in ${f.message}`);
   });
 

@@ -134,7 +134,7 @@ const listings = new Map<string, Listing>();
 /** What a file or folder of a context is, when it is worth naming; undefined for everything else. */
 export function notableKind(rel: string, isDir: boolean): { kind: NotableKind; what: string } | undefined {
   const base = rel.slice(rel.lastIndexOf('/') + 1);
-  if (base === '.git') return { kind: 'git', what: 'the git repository (its whole history and remotes)' };
+  if (base === '.git') return { kind: 'git', what: 'the git repository, with its history and remotes' };
   if (SAMPLE_FOLDER.test(rel)) return undefined;
   const secret = secretFileKind(rel);
   // Folders are named for the credential folders (`.ssh`, `.aws`), never for an extension (`certs.key/`).
