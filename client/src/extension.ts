@@ -30,6 +30,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/*.{yml,yaml}' },
   // Env files (committed secrets; a Compose project's `${VAR}` values), whatever language mode shows them.
   { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
+  // Ignore files of build contexts: editing one re-analyses the open Dockerfiles whose `COPY .` read it (they get no diagnostics themselves).
+  { scheme: 'file', pattern: '**/{.dockerignore,*.dockerignore}' },
 ];
 
 /** Extensions that report Dockerfile syntax problems (both use dockerfile-utils). */

@@ -138,7 +138,7 @@ describe('file kind detection', () => {
   it('uses names, then content', () => {
     const cases: [string, string, string | undefined][] = [
       ['/x/Dockerfile', '', 'dockerfile'], ['/x/Containerfile', '', 'dockerfile'], ['/x/api.dockerfile', '', 'dockerfile'], ['/x/Dockerfile.prod', '', 'dockerfile'],
-      ['/x/Dockerfile.md', '', undefined], ['/x/compose.yaml', '', 'compose'], ['/x/docker-compose.override.yml', '', 'compose'], ['/x/compose.prod.yaml', '', 'compose'],
+      ['/x/Dockerfile.md', '', undefined], ['/x/Dockerfile.dockerignore', '.env\n', undefined], ['/x/compose.yaml', '', 'compose'], ['/x/docker-compose.override.yml', '', 'compose'], ['/x/compose.prod.yaml', '', 'compose'],
       ['/x/stack.yml', 'version: "3"\nservices:\n  a: {}\n', 'compose'], ['/x/app.yaml', 'apiVersion: v1\nkind: Pod\n', 'kubernetes'],
       ['/x/app.json', '{"apiVersion": "v1", "kind": "Pod"}', 'kubernetes'], ['/x/.github/workflows/ci.yml', 'on: push\njobs:\n  a:\n    services:\n      db: {}\n', undefined],
       ['/x/values.yaml', 'image: nginx\n', undefined],

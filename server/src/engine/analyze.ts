@@ -9,6 +9,7 @@ import { parseEnvFile } from '../parse/env';
 import { composeProject, ComposeProject } from '../workspace/compose-project';
 import { describeEnvFile } from '../workspace/env-usage';
 import { readFromDisk } from '../workspace/env-files';
+import { BuildContext, buildContextsOf } from '../workspace/build-context';
 import { reportInheritedOnce } from '../workspace/inherited-findings';
 import { maskTemplates } from '../parse/yaml';
 import { parserFailure } from '../parse/parser-errors';
@@ -242,6 +243,13 @@ export async function runRules(model: Model, kind: FileKind, path: string, confi
   const notRun: string[] = [];
   let stoppedIn: string | undefined;
   let lastYield = performance.now();
+  // Computed at the first rule that asks, once per analysis.
+  let contexts: readonly BuildContext[] | undefined;
+  const buildContexts = () => contexts ??= kind !== 'dockerfile' ? [] : buildContextsOf(path, {
+    fileExists: (p) => { try { return host.fileExists(p); } catch { return false; } },
+    modelOf: (p, k) => host.modelOf?.(p, k),
+    textOf: (p) => { try { return host.textOf ? host.textOf(p) : readFromDisk(p); } catch { return undefined; } },
+  });
   for (const rule of allRules) {
     if (!rule.kinds.includes(kind)) continue;
     if (!isRuleActive(rule, config) || (opts.only && !opts.only(rule))) continue;
@@ -250,7 +258,7 @@ export async function runRules(model: Model, kind: FileKind, path: string, confi
     // A long analysis lets the server read its messages, so an edit that makes this run stale cancels it.
     if (performance.now() - lastYield > YIELD_EVERY_MS) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
     if (host.isCancelled?.()) throw new Cancelled();
-    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, opts.contextModel ?? model);
+    const ctx = contextFor(rule, path, config, tokens, host, resolve, findings, level ?? rule.severity, opts.contextModel ?? model, buildContexts);
     try {
       runWithBudget(budget, () => (rule.check[kind] as (m: Model, c: RuleContext) => void)(model, ctx));
     } catch (e) {
@@ -281,6 +289,7 @@ function baseProblems(base: string, read: (p: string) => string | undefined, con
     path: base, settings: config.settings,
     report: (r) => { problems.add(`${current}\u0000${r.message}`); },
     tokensIn: () => [],
+    buildContexts: () => [],
     fileExists: (p) => { try { return host.fileExists(nodePath.resolve(nodePath.dirname(base), p)); } catch { return false; } },
     modelOf: (p, kind) => host.modelOf?.(nodePath.resolve(nodePath.dirname(base), p), kind),
   };
@@ -336,7 +345,7 @@ function stoppedProblem(elapsedMs: number, stoppedIn: string | undefined, notRun
   };
 }
 
-function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model): RuleContext {
+function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: TokenMatch[], host: AnalyzeHost, resolve: (p: string) => string, out: Finding[], severity: Severity, model: Model, buildContexts: () => readonly BuildContext[]): RuleContext {
   return {
     path,
     settings: config.settings,
@@ -353,6 +362,7 @@ function contextFor(rule: Rule, path: string, config: EngineConfig, tokens: Toke
     tokensIn(range) { checkpoint(); return tokens.filter((t) => within(t.range, range)); },
     fileExists(p) { try { return host.fileExists(resolve(p)); } catch { return false; } },
     modelOf(p, kind) { return host.modelOf?.(resolve(p), kind); },
+    buildContexts,
   };
 }
 

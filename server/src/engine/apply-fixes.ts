@@ -123,6 +123,8 @@ export class FixSession {
   host(config: EngineConfig): AnalyzeHost {
     return {
       fileExists: (p) => this.overlay.has(p) || fs.existsSync(p),
+      // The pass's own pending writes count (a .dockerignore a fix just extended), as for modelOf.
+      textOf: (p) => this.read(p),
       modelOf: (abs: string, kind: FileKind): Model | undefined => {
         if (this.catalogue && isCatalogueQuery(abs, kind)) return this.catalogue(abs);
         const text = this.read(abs);

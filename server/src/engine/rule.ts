@@ -4,6 +4,7 @@ import type { DockerfileModel } from '../model/dockerfile';
 import type { EnvFileModel } from '../model/env';
 import type { KubernetesModel } from '../model/kubernetes';
 import type { Range } from '../model/range';
+import type { BuildContext } from '../workspace/build-context';
 
 /** The public category vocabulary (fixed: reports, settings and SARIF use these). */
 export const CATEGORIES = [
@@ -98,9 +99,13 @@ export interface RuleContext {
   fileExists(relativeOrAbsolute: string): boolean;
   /** Another workspace file's model, when the workspace index has it (Compose build → Dockerfile). */
   modelOf(relativeOrAbsolute: string, kind: FileKind): Model | undefined;
+  /** The build contexts of the analysed Dockerfile (workspace/build-context.ts); none for other files. */
+  buildContexts(): readonly BuildContext[];
 }
 
 export interface TokenMatch { range: Range; typeName: string; ruleId: string; value: string }
+
+export type { BuildContext };
 
 export interface RuleSettings {
   /** image base name → data directories, merged over the built-in knowledge. */

@@ -59,7 +59,7 @@ const PRODUCER_KIND = new RegExp(`\\bkind["']?\\s*:\\s*["']?(?:${PRODUCER_KINDS.
  * Objects that change how a workload in another file of the same project is judged: a
  * PodDisruptionBudget or autoscaler that targets it, a Service that routes to it.
  */
-export const PROJECT_KINDS = ['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Service'] as const;
+export const PROJECT_KINDS = ['PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Service', 'LimitRange'] as const;
 const PROJECT_KIND = new RegExp(`\\bkind["']?\\s*:\\s*["']?(?:${[...PRODUCER_KINDS, ...PROJECT_KINDS].join('|')})\\b`);
 
 /** Whether a manifest's text can hold a config producer (mayDefineConfigObjects) or one of PROJECT_KINDS. */

@@ -4,7 +4,7 @@ import { looksLikeKubernetes } from './kubernetes';
 import { isEnvFileName } from './env';
 
 const DOCKERFILE_NAME = /^(?:(?:Docker|Container)file(?:\.[^.]+)*|.+\.(?:dockerfile|containerfile))$/i;
-const NOT_DOCKERFILE_EXT = /\.(?:md|txt|rst|adoc|html?|json|ya?ml|sh|bak|orig|swp)$/i;
+const NOT_DOCKERFILE_EXT = /\.(?:md|txt|rst|adoc|html?|json|ya?ml|sh|bak|orig|swp|dockerignore)$/i;
 const COMPOSE_NAME = /^(?:docker-)?compose(?:[.-][^/]*)?\.ya?ml$/i;
 const YAML_EXT = /\.(?:ya?ml|json)$/i;
 

@@ -1,4 +1,5 @@
 import { defineRule, RuleContext } from '../../engine/rule';
+import { projectObjects } from '../../workspace/project';
 import type { KubeContainer, KubeObject, KubernetesModel } from '../../model/kubernetes';
 import type { YView } from '../../parse/yaml-view';
 import { longRunningWorkload } from './service-facts';
@@ -22,28 +23,28 @@ export function podLabels(obj: KubeObject): Map<string, string> | undefined {
 }
 
 interface ServiceSelector { svc: KubeObject; namespace: string; selector: [string, string][] }
-/** Each model's Services with their selectors, read once: every workload is matched against them. */
-const SELECTORS = new WeakMap<KubernetesModel, ServiceSelector[]>();
-function serviceSelectors(model: KubernetesModel): ServiceSelector[] {
-  let list = SELECTORS.get(model);
+/** Each project's Services with their selectors, read once: every workload is matched against them. */
+const SELECTORS = new WeakMap<readonly KubeObject[], ServiceSelector[]>();
+function serviceSelectors(objects: readonly KubeObject[]): ServiceSelector[] {
+  let list = SELECTORS.get(objects);
   if (!list) {
     list = [];
-    for (const svc of model.objects) {
+    for (const svc of objects) {
       if (svc.kind !== 'Service') continue;
       const sel = labelsOf(svc.raw.get('spec')?.get('selector'));
       if (sel?.size) list.push({ svc, namespace: svc.namespace ?? '', selector: [...sel] });
     }
-    SELECTORS.set(model, list);
+    SELECTORS.set(objects, list);
   }
   return list;
 }
 
-/** Services in the same file whose selector matches the workload's pod labels. */
-export function selectingServices(model: KubernetesModel, obj: KubeObject): KubeObject[] {
+/** Services of the project (the file, its folder, its kustomization) whose selector matches the workload's pod labels. */
+export function selectingServices(objects: readonly KubeObject[], obj: KubeObject): KubeObject[] {
   const labels = podLabels(obj);
   if (!labels?.size) return [];
   const ns = obj.namespace ?? '';
-  return serviceSelectors(model).filter((s) => s.namespace === ns && s.selector.every(([k, v]) => labels.get(k) === v)).map((s) => s.svc);
+  return serviceSelectors(objects).filter((s) => s.namespace === ns && s.selector.every(([k, v]) => labels.get(k) === v)).map((s) => s.svc);
 }
 
 function readinessFix(model: KubernetesModel, c: KubeContainer) {
@@ -58,9 +59,12 @@ function readinessFix(model: KubernetesModel, c: KubeContainer) {
 }
 
 function check(model: KubernetesModel, ctx: RuleContext): void {
+  const project = projectObjects(model, ctx);
   for (const obj of model.objects) {
     if (!longRunningWorkload(obj, ctx)) continue;
-    const services = selectingServices(model, obj);
+    const services = selectingServices(project, obj);
+    // Objects of other files carry no positions of this one: the related line points into this file only.
+    const nearby = services.find((s) => model.objects.includes(s));
     for (const c of obj.workload!.podSpec.containers) {
       const readiness = c.raw.has('readinessProbe');
       const liveness = c.raw.has('livenessProbe');
@@ -78,7 +82,7 @@ function check(model: KubernetesModel, ctx: RuleContext): void {
         severity: services.length && missing.includes('readiness') ? 'warning' : 'info',
         range: c.nameRange,
         message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" has no ${missing.join(' and no ')} probe: ${parts.join('; ')}. Add ${missing.map((m) => `a ${m}Probe`).join(' and ')} (an HTTP health endpoint, or tcpSocket on its port).`,
-        related: services.length && missing.includes('readiness') ? [{ message: 'this Service routes traffic to the pod', range: services[0].kindRange }] : undefined,
+        related: nearby && missing.includes('readiness') ? [{ message: 'this Service routes traffic to the pod', range: nearby.kindRange }] : undefined,
         fix: missing.includes('readiness') ? readinessFix(model, c) : undefined,
       });
     }
@@ -101,7 +105,7 @@ export default defineRule({
     why: 'Kubernetes sends a pod traffic as soon as its containers have started unless a readiness probe says otherwise: during every rollout, scale-up and restart, requests reach an app that is still loading and fail. Without a liveness probe, a process that hangs without exiting (deadlock, exhausted pool, stuck event loop) keeps its place forever. Probes are how the platform knows the difference between running and working.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    ports:\n      - containerPort: 8080' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    ports:\n      - containerPort: 8080\n    readinessProbe:\n      httpGet: { path: /ready, port: 8080 }\n      periodSeconds: 10\n    livenessProbe:\n      httpGet: { path: /healthz, port: 8080 }\n      periodSeconds: 20\n      failureThreshold: 3' },
-    notes: 'A missing readiness probe is a warning when a Service in the same file selects the pod\'s labels, and info when the container only declares ports (the Service may live elsewhere); containers that neither serve nor are selected only need a liveness probe. A missing liveness probe alone is info: a wrong liveness probe does more harm than none, so write it to detect hangs, not slowness. Checked: Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and Pods that restart; not Jobs, CronJobs, Pods with `restartPolicy: Never/OnFailure`, Helm hooks, init containers, workloads listed in `oneShot`, or Helm-templated objects (a template may add the probes). One finding per container. The fix adds a TCP readiness probe on the first declared port (unsafe: an HTTP probe on a health endpoint is better, and a port that opens before the app is ready proves little).',
+    notes: 'A missing readiness probe is a warning when a Service of the same namespace in the file, its folder or its kustomization selects the pod\'s labels, and info when the container only declares ports (the Service may live elsewhere); containers that neither serve nor are selected only need a liveness probe. A missing liveness probe alone is info: a wrong liveness probe does more harm than none, so write it to detect hangs, not slowness. Checked: Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and Pods that restart; not Jobs, CronJobs, Pods with `restartPolicy: Never/OnFailure`, Helm hooks, init containers, workloads listed in `oneShot`, or Helm-templated objects (a template may add the probes). One finding per container. The fix adds a TCP readiness probe on the first declared port (unsafe: an HTTP probe on a health endpoint is better, and a port that opens before the app is ready proves little).',
   },
   check: { kubernetes: check },
 });

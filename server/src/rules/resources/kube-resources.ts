@@ -1,6 +1,6 @@
 /**
  * What the resources rules read from Kubernetes containers and Compose services: declared limits and
- * requests, LimitRange defaults in the same file, and the edits that add a `resources:` skeleton
+ * requests, LimitRange defaults of the project (the file, its folder, its kustomization), and the edits that add a `resources:` skeleton
  * (not a rule: index.ts lists the rules).
  */
 import type { Fix, TextEdit } from '../../engine/rule';
@@ -37,12 +37,13 @@ export function resourcesOf(c: YView): ContainerResources {
 export interface LimitRangeDefaults { limits: Set<ResourceName>; requests: Set<ResourceName> }
 
 /**
- * Defaults of the LimitRanges in the file that apply to a namespace. A LimitRange without a namespace
- * applies where it is applied, as does a workload without one: those two match each other.
+ * Defaults of the LimitRanges among `objects` (the manifest's project: workspace/project.ts) that apply
+ * to a namespace. A LimitRange without a namespace applies where it is applied, as does a workload
+ * without one: those two match each other.
  */
-export function limitRangeDefaults(model: KubernetesModel, namespace: string | undefined): LimitRangeDefaults {
+export function limitRangeDefaults(objects: readonly KubeObject[], namespace: string | undefined): LimitRangeDefaults {
   const out: LimitRangeDefaults = { limits: new Set(), requests: new Set() };
-  for (const o of model.objects) {
+  for (const o of objects) {
     if (o.kind !== 'LimitRange' || (o.namespace ?? '') !== (namespace ?? '')) continue;
     for (const item of o.raw.get('spec')?.get('limits')?.items() ?? []) {
       if ((item.get('type')?.str()?.value ?? 'Container') !== 'Container') continue;
@@ -60,11 +61,11 @@ export interface JudgedContainer { pod: PodView; container: ContainerView; res: 
  * `restartPolicy: Always`) of pods that are not templated; one-off init containers run alone, before
  * the app, and do not add to the pod's steady-state footprint.
  */
-export function judgedContainers(model: KubernetesModel): JudgedContainer[] {
+export function judgedContainers(model: KubernetesModel, project: readonly KubeObject[] = model.objects): JudgedContainer[] {
   const out: JudgedContainer[] = [];
   for (const pod of podsOf(model)) {
     if (pod.obj.templated || isPartialPodSpec(pod.spec)) continue;
-    const defaults = limitRangeDefaults(model, pod.obj.namespace);
+    const defaults = limitRangeDefaults(project, pod.obj.namespace);
     for (const c of pod.containers) {
       if (c.init && c.raw.get('restartPolicy')?.str()?.value !== 'Always') continue;
       out.push({ pod, container: c, res: resourcesOf(c.raw), defaults });

@@ -1,4 +1,5 @@
 import { defineRule, Fix } from '../../engine/rule';
+import { projectObjects } from '../../workspace/project';
 import type { SourceText } from '../../model/range';
 import type { YEntry } from '../../parse/yaml-view';
 import { appendToMap } from '../backing-services/yaml-edit';
@@ -34,13 +35,14 @@ export default defineRule({
     why: 'An `emptyDir` on disk lives in the node\'s kubelet directory, shared with every other pod\'s scratch space, logs and images. Without `sizeLimit` (or an `ephemeral-storage` limit on the containers writing to it) a cache or upload directory that grows without bound fills the node\'s disk; the kubelet then reports DiskPressure and evicts pods of every workload on that node, not just this one.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    volumeMounts:\n      - name: cache\n        mountPath: /app/cache\nvolumes:\n  - name: cache\n    emptyDir: {}' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    volumeMounts:\n      - name: cache\n        mountPath: /app/cache\nvolumes:\n  - name: cache\n    emptyDir:\n      sizeLimit: 1Gi' },
-    notes: 'Kubernetes only. Flags disk-backed `emptyDir` volumes without `sizeLimit` that some container mounts writable, when none of those containers has `resources.limits.ephemeral-storage` and no LimitRange in the same file and namespace gives one by default. Only volumes whose name or mount path says the data accumulates (data, storage, cache, uploads, logs, spool, queue, db, media, backups, ...); certificates, configuration, sockets and `/tmp` stay small in practice. Not flagged: `medium: Memory` (it counts against the memory limit), read-only mounts, volumes nobody mounts, templated (Helm) objects. The quick fix adds `sizeLimit: 1Gi`; it is unsafe because a pod whose volume outgrows the limit is evicted.',
+    notes: 'Kubernetes only. Flags disk-backed `emptyDir` volumes without `sizeLimit` that some container mounts writable, when none of those containers has `resources.limits.ephemeral-storage` and no LimitRange of the same namespace in the file, its folder or its kustomization gives one by default. Only volumes whose name or mount path says the data accumulates (data, storage, cache, uploads, logs, spool, queue, db, media, backups, ...); certificates, configuration, sockets and `/tmp` stay small in practice. Not flagged: `medium: Memory` (it counts against the memory limit), read-only mounts, volumes nobody mounts, templated (Helm) objects. The quick fix adds `sizeLimit: 1Gi`; it is unsafe because a pod whose volume outgrows the limit is evicted.',
   },
   check: {
     kubernetes(model, ctx) {
+      const project = projectObjects(model, ctx);
       for (const pod of podsOf(model)) {
         if (pod.obj.templated) continue;
-        const defaults = limitRangeDefaults(model, pod.obj.namespace);
+        const defaults = limitRangeDefaults(project, pod.obj.namespace);
         if (defaults.limits.has('ephemeral-storage')) continue;
         for (const vol of pod.spec.get('volumes')?.items() ?? []) {
           const e = vol.entry('emptyDir');

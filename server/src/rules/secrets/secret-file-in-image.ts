@@ -15,7 +15,6 @@ function stageLabel(stage: Stage): string {
 function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: RuleContext): void {
   const ops = copyOperands(ins, model.source);
   if (!ops) return;
-  const from = ins.flags.find((f) => f.name.toLowerCase() === 'from')?.value;
   const severity = stage.ships ? 'error' : 'warning';
   const where = stage.ships
     ? 'the shipped image: anyone who can pull it can read the file, and deleting it in a later layer does not remove it from the earlier one'
@@ -44,20 +43,6 @@ function checkCopy(ins: Instruction, stage: Stage, model: DockerfileModel, ctx: 
     if (target.some((n) => n && n !== '.' && !SSH_PUBLIC.test(n))) say(ops.dest, 'an SSH key', `\`${ops.sources.map((s) => s.value).join(' ')}\` → \`${dest}\``);
     return;
   }
-  const wholeContext = !from && ops.sources.some((s) => /^\.\/?$/.test(s.value));
-  if (wholeContext && ctx.fileExists('.env') && !ctx.fileExists('.dockerignore') && !ctx.fileExists(`${baseName(ctx.path)}.dockerignore`)) {
-    const src = ops.sources.find((s) => /^\.\/?$/.test(s.value))!;
-    ctx.report({
-      range: src.range, severity: 'info', namesSecretHolder: true,
-      message: `${ins.keyword} ${src.value} copies the whole build context, and this folder has a \`.env\` file but no \`.dockerignore\`: the \`.env\` (and its secrets) ends up in the image. Add a \`.dockerignore\` that excludes it.`,
-      fix: () => ({
-        title: 'Create .dockerignore excluding .env files',
-        safety: 'unsafe',
-        edits: [],
-        appends: [{ file: '.dockerignore', lines: ['.env', '.env.*', '!.env.example'] }],
-      }),
-    });
-  }
 }
 
 export default defineRule({
@@ -66,13 +51,13 @@ export default defineRule({
   category: 'secrets',
   principle: 'config',
   severity: 'error',
-  fix: 'unsafe',
-  peers: { trivy: ['DS-0031'], buildkit: ['CopyIgnoredFile'] },
+  fix: 'none',
+  peers: { trivy: ['DS-0031'] },
   docs: {
     why: 'A `.env` file, private key, `.npmrc` with a registry token or a kubeconfig copied with COPY/ADD becomes a layer of the image. Everyone who can pull the image (registry users, CI caches, anyone with `docker save`) can extract it, and `RUN rm` in a later layer only hides it. Secrets used during the build belong in BuildKit secret mounts; secrets used at run time belong in the environment or mounted secret files, so the same image runs in every environment.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY .npmrc package*.json ./\nRUN npm ci && rm .npmrc\nCOPY .env ./\nCMD ["node", "server.js"]' },
     good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN --mount=type=secret,id=npmrc,target=/app/.npmrc npm ci\n# configuration comes from the environment at run time\nCMD ["node", "server.js"]' },
-    notes: 'Recognises `.env` and `.env.*` (not `.env.example`, `.sample`, `.template`, `.dist`), SSH private keys (`id_rsa`, `id_ed25519`, ...), `*.pem`/`*.key`/`*.p12`/`*.pfx` (not names or folders that mark public material: CA bundles, `cert`, `chain`, apt/GPG signing keys), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `credentials.json`, `.aws/credentials`, kubeconfigs, `.docker/config.json`, `.htpasswd`, whole `.ssh`/`.aws`/`.gnupg`/`.kube` folders, and anything copied into `~/.ssh` except `known_hosts`, `config`, `authorized_keys` and `*.pub`. Copies into the shipped stages are errors; copies into builder stages that do not ship are warnings (the file still sits in the build cache). `COPY . .` is reported (info) only when the Dockerfile\'s folder has a `.env` and no `.dockerignore` (or `<Dockerfile>.dockerignore`); the contents of an existing `.dockerignore` are not read. Heredoc COPY is left alone.',
+    notes: 'Recognises `.env` and `.env.*` (not `.env.example`, `.sample`, `.template`, `.dist`), SSH private keys (`id_rsa`, `id_ed25519`, ...), `*.pem`/`*.key`/`*.p12`/`*.pfx` (not names or folders that mark public material: CA bundles, `cert`, `chain`, apt/GPG signing keys), `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `credentials.json`, `.aws/credentials`, kubeconfigs, `.docker/config.json`, `.htpasswd`, whole `.ssh`/`.aws`/`.gnupg`/`.kube` folders, and anything copied into `~/.ssh` except `known_hosts`, `config`, `authorized_keys` and `*.pub`. Copies into the shipped stages are errors; copies into builder stages that do not ship are warnings (the file still sits in the build cache). `COPY . .` is judged on the files it actually ships by `context-files-in-image`. Heredoc COPY is left alone.',
   },
   check: {
     dockerfile(model, ctx) {
