@@ -4,5 +4,6 @@ import secretFileInImage from './secret-file-in-image';
 import committedSecretManifest from './committed-secret-manifest';
 import secretInConfigmap from './secret-in-configmap';
 import databaseAuthDisabled from './database-auth-disabled';
+import secretBuildArg from './secret-build-arg';
 
-export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest, secretInConfigmap, databaseAuthDisabled];
+export default [hardcodedSecret, secretInCommand, secretFileInImage, committedSecretManifest, secretInConfigmap, databaseAuthDisabled, secretBuildArg];
