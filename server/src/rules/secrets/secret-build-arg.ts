@@ -1,7 +1,10 @@
 import { defineRule } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { Stage } from '../../model/dockerfile';
-import { fallbackValue, isLiteralSecretValue, isSecretName } from '../../knowledge/secrets';
+import type { SourceText } from '../../model/range';
+import { fallbackValue, isLiteralSecretValue, isLiteralShellSecret, isSecretName } from '../../knowledge/secrets';
+import { CommandSite, composeSites, dockerfileSites, kubernetesSites } from './command-sources';
+import type { RuleContext } from '../../engine/rule';
 
 /**
  * A build argument named like a secret whose value the file does not write: hardcoded-secret reports the
@@ -13,6 +16,30 @@ function passesSecret(e: EnvEntry, dollarEscape: boolean): boolean {
   if (!e.dynamic) return !isLiteralSecretValue(e.value);
   const fallback = fallbackValue(e.value, dollarEscape);
   return fallback === undefined || !isLiteralSecretValue(fallback);
+}
+
+/**
+ * `docker build --build-arg NPM_TOKEN` / `--build-arg=NPM_TOKEN=$(NPM_TOKEN)` (docker, buildah, podman,
+ * kaniko) in commands a file runs. A literal value there is secret-in-command's.
+ */
+function checkBuildArgFlags(sites: CommandSite[], source: SourceText, ctx: RuleContext): void {
+  for (const site of sites) {
+    for (const cmd of site.commands) {
+      cmd.words.forEach((w, i) => {
+        const inline = /^--build-arg=(.*)$/s.exec(w.text);
+        const arg = inline ? { text: inline[1], word: w } : w.text === '--build-arg' && cmd.words[i + 1] ? { text: cmd.words[i + 1].text, word: cmd.words[i + 1] } : undefined;
+        if (!arg) return;
+        const eq = arg.text.indexOf('=');
+        const name = eq < 0 ? arg.text : arg.text.slice(0, eq);
+        const value = eq < 0 ? undefined : arg.text.slice(eq + 1);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !isSecretName(name) || isLiteralShellSecret(value)) return;
+        ctx.report({
+          range: source.range(arg.word.start, arg.word.end), namesSecretHolder: true,
+          message: `${site.where} passes ${name} to an image build with \`--build-arg\`: the value is recorded in the built image's history and provenance. Pass it with \`--secret id=<id>,env=${name}\` and read it in a \`RUN --mount=type=secret\` step instead.`,
+        });
+      });
+    }
+  }
 }
 
 function stageLabel(stage: Stage): string {
@@ -33,10 +60,11 @@ export default defineRule({
     why: 'A build argument is not a secret channel: its value is written into the image history (`docker history` shows `|1 NPM_TOKEN=… /bin/sh -c …` for every RUN after the ARG), into max-mode provenance attestations and into the build cache. Anyone who can pull the image reads the token, even when no file in the image holds it. BuildKit secret mounts give a step the value without recording it anywhere.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11.1-bookworm-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc' },
     good: { lang: 'dockerfile', code: '# syntax=docker/dockerfile:1\nFROM node:20.11.1-bookworm-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc' },
-    notes: 'Dockerfile `ARG` with a secret name (the same name classifier as hardcoded-secret: `DB_PASSWORD`, `NPM_TOKEN`, `DBPASS`, `GITHUB_APIKEY`, `NPM_AUTH`; not `*_FILE`, `*_PATH`, `*_TTL`, `*_ENABLED`, `AUTH_METHOD`, ...) declared without a default, with an empty or placeholder default, or with a default from another variable; and Compose `build.args` with such a name taking its value from the environment (`- NPM_TOKEN`, `NPM_TOKEN: ${NPM_TOKEN}`). A literal value is hardcoded-secret\'s (an error); this rule is a warning because the leak depends on what the build passes. In a stage that is not shipped (neither the final stage nor one it is built FROM) the finding is info: the value stays in the build cache and in images built with `--target`, not in the shipped history. ARGs before the first FROM are only usable in FROM lines and are not reported.',
+    notes: 'Dockerfile `ARG` with a secret name (the same name classifier as hardcoded-secret: `DB_PASSWORD`, `NPM_TOKEN`, `DBPASS`, `GITHUB_APIKEY`, `NPM_AUTH`; not `*_FILE`, `*_PATH`, `*_TTL`, `*_ENABLED`, `AUTH_METHOD`, ...) declared without a default, with an empty or placeholder default, or with a default from another variable; and Compose `build.args` with such a name taking its value from the environment (`- NPM_TOKEN`, `NPM_TOKEN: ${NPM_TOKEN}`). A literal value is hardcoded-secret\'s (an error); this rule is a warning because the leak depends on what the build passes. In a stage that is not shipped (neither the final stage nor one it is built FROM) the finding is info: the value stays in the build cache and in images built with `--target`, not in the shipped history. ARGs before the first FROM are only usable in FROM lines and are not reported. Also reported: `--build-arg NAME` or `--build-arg NAME=$VAR` with a secret name in commands the files run (a RUN step, a Compose command, a Kubernetes container running kaniko, buildah or docker); a literal value there is secret-in-command\'s.',
   },
   check: {
     dockerfile(model, ctx) {
+      checkBuildArgFlags(dockerfileSites(model), model.source, ctx);
       for (const ins of model.instructions) {
         if (ins.keyword !== 'ARG' || !ins.stage) continue;
         for (const e of ins.properties) {
@@ -52,6 +80,7 @@ export default defineRule({
       }
     },
     compose(model, ctx) {
+      checkBuildArgFlags(composeSites(model), model.source, ctx);
       for (const s of model.services) {
         for (const e of s.build?.args ?? []) {
           if (!passesSecret(e, true)) continue;
@@ -61,6 +90,9 @@ export default defineRule({
           });
         }
       }
+    },
+    kubernetes(model, ctx) {
+      checkBuildArgFlags(kubernetesSites(model), model.source, ctx);
     },
   },
 });
