@@ -56,6 +56,8 @@ const SWITCH_TOKENS = new Set(['allow', 'empty', 'random', 'generate', 'skip', '
 /** `imagePullSecrets`, `PULL_SECRET`: names of Secret objects, not their contents. */
 const REFERENCE_PREFIX = new Set(['pull']);
 const HARMLESS_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'nil', 'undefined', 'disabled', 'enabled', 'required', 'optional', 'trust', 'md5', 'scram-sha-256', 'plain', 'basic', 'bearer', 'oauth', 'oauth2', 'oidc', 'jwt', 'ldap', 'local', 'default', 'random', 'auto', '*', '-',
+  // Words that say no value is set (mailcow's `API_KEY=${API_KEY:-invalid}`).
+  'invalid', 'unset', 'notset', 'empty',
   // Mechanisms a `*_AUTH` setting names (`SMTP_AUTH=login`).
   'login', 'cram-md5', 'digest-md5', 'ntlm', 'kerberos', 'gssapi', 'xoauth2', 'tls', 'starttls', 'ssl']);
 
@@ -106,7 +108,9 @@ export function isLiteralSecretValue(value: string | undefined): boolean {
 export function fallbackValue(value: string, dollarEscape: boolean): string | undefined {
   if (!value.includes('${') || value.includes(TEMPLATE_MARK) || value.includes('{{')) return undefined;
   const resolved = substitute(value, new Map(), dollarEscape);
-  return resolved === undefined || resolved.includes('$') ? undefined : resolved;
+  if (resolved === undefined || resolved.includes('$')) return undefined;
+  // `- SENTRY_DSN="${DSN:-0}"` in a Compose list keeps the quotes in the value: they are not the fallback's.
+  return /^(["'])[^"']*\1$/.test(resolved.trim()) ? resolved.trim().slice(1, -1) : resolved;
 }
 
 /** `scheme://user:password@host`: returns the password's offsets in the value when it is a literal. */
