@@ -26,7 +26,7 @@ describe('secret names (issue #14 item 3)', () => {
   it('leaves settings about a credential and words that only end like one', () => {
     const settings = ['AUTH_ENABLED', 'LDAP_AUTH_METHOD', 'SMTP_AUTH_TYPE', 'OAUTH_URL', 'AUTH_PROVIDER', 'SESSION_AUTH_TIMEOUT', 'TOKEN_TTL',
       'DB_PASSWORD_FILE', 'PASSWORD_MIN_LENGTH', 'PASSWORD_HASH_ALGORITHM', 'PASSWORD_POLICY', 'PASSWORD_AUTHENTICATION', 'SECRET_KEY_BASE_DUMMY',
-      'BYPASS', 'COMPASS', 'CSRFTOKEN', 'PWD', 'OLDPWD', 'SSH_AUTH_SOCK', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'DBPASS_FILE', 'AUTH_BACKEND'];
+      'BYPASS', 'COMPASS', 'CSRFTOKEN', 'PWD', 'OLDPWD', 'SSH_AUTH_SOCK', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'DBPASS_FILE', 'AUTH_BACKEND', 'NEXT_PUBLIC_API_KEY', 'VAPID_PUBLIC_KEY'];
     assert.deepStrictEqual(settings.filter(isSecretName), []);
   });
 

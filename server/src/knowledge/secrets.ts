@@ -75,7 +75,8 @@ export function isSecretName(name: string): boolean {
   while (t.length > 1 && UNIT_TOKENS.has(t[t.length - 1])) t.pop();
   // The shell's working directory, not a password.
   if (!t.length || (t.length === 1 && t[0] === 'pwd')) return false;
-  if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x))) return false;
+  // `NEXT_PUBLIC_API_KEY`, `VAPID_PUBLIC_KEY`: public by design (Next.js inlines NEXT_PUBLIC_* into the browser bundle).
+  if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x) || x === 'public')) return false;
   for (let i = 0; i < t.length; i++) {
     // A short qualifier after it (`DB_PASS_BD`, `DB_PASS_2`) keeps it the name's subject.
     if (TRAILING_ONLY_TOKENS.has(t[i]) && t.slice(i + 1).some((x) => x.length > 2 && !/^\d+$/.test(x))) continue;
