@@ -60,13 +60,30 @@ export default defineRule({
     why: 'A build argument is not a secret channel: its value is written into the image history (`docker history` shows `|1 NPM_TOKEN=… /bin/sh -c …` for every RUN after the ARG), into max-mode provenance attestations and into the build cache. Anyone who can pull the image reads the token, even when no file in the image holds it. BuildKit secret mounts give a step the value without recording it anywhere.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11.1-bookworm-slim\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc' },
     good: { lang: 'dockerfile', code: '# syntax=docker/dockerfile:1\nFROM node:20.11.1-bookworm-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci && rm .npmrc' },
-    notes: 'Dockerfile `ARG` with a secret name (the same name classifier as hardcoded-secret: `DB_PASSWORD`, `NPM_TOKEN`, `DBPASS`, `GITHUB_APIKEY`, `NPM_AUTH`; not `*_FILE`, `*_PATH`, `*_TTL`, `*_ENABLED`, `AUTH_METHOD`, ...) declared without a default, with an empty or placeholder default, or with a default from another variable; and Compose `build.args` with such a name taking its value from the environment (`- NPM_TOKEN`, `NPM_TOKEN: ${NPM_TOKEN}`). A literal value is hardcoded-secret\'s (an error); this rule is a warning because the leak depends on what the build passes. In a stage that is not shipped (neither the final stage nor one it is built FROM) the finding is info: the value stays in the build cache and in images built with `--target`, not in the shipped history. ARGs before the first FROM are only usable in FROM lines and are not reported. Also reported: `--build-arg NAME` or `--build-arg NAME=$VAR` with a secret name in commands the files run (a RUN step, a Compose command, a Kubernetes container running kaniko, buildah or docker); a literal value there is secret-in-command\'s.',
+    notes: 'Dockerfile `ARG` with a secret name (the same name classifier as hardcoded-secret: `DB_PASSWORD`, `NPM_TOKEN`, `DBPASS`, `GITHUB_APIKEY`, `NPM_AUTH`; not `*_FILE`, `*_PATH`, `*_TTL`, `*_ENABLED`, `AUTH_METHOD`, ...) declared without a default, with an empty or placeholder default, or with a default from another variable; and Compose `build.args` with such a name taking its value from the environment (`- NPM_TOKEN`, `NPM_TOKEN: ${NPM_TOKEN}`). A literal value is hardcoded-secret\'s (an error); this rule is a warning because the leak depends on what the build passes. In a stage that is not shipped (neither the final stage nor one it is built FROM) the finding is info: the value stays in the build cache and in images built with `--target`, not in the shipped history. ARGs before the first FROM are only usable in FROM lines and are not reported. An `ENV` with a secret name whose value comes from a build argument of its stage (`ENV NPM_TOKEN=$NPM_TOKEN`) is reported too: it copies the value into the image configuration. Also reported: `--build-arg NAME` or `--build-arg NAME=$VAR` with a secret name in commands the files run (a RUN step, a Compose command, a Kubernetes container running kaniko, buildah or docker); a literal value there is secret-in-command\'s.',
   },
   check: {
     dockerfile(model, ctx) {
       checkBuildArgFlags(dockerfileSites(model), model.source, ctx);
+      // Build arguments declared so far in each stage (an ARG's scope ends with its stage).
+      const declared = new Map<Stage, Set<string>>();
       for (const ins of model.instructions) {
-        if (ins.keyword !== 'ARG' || !ins.stage) continue;
+        if (!ins.stage) continue;
+        const args = declared.get(ins.stage) ?? declared.set(ins.stage, new Set()).get(ins.stage)!;
+        if (ins.keyword === 'ENV') {
+          for (const e of ins.properties) {
+            if (!e.dynamic || !e.value || !isSecretName(e.name) || !passesSecret(e, false)) continue;
+            const arg = [...e.value.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).find((n) => args.has(n));
+            if (!arg) continue;
+            ctx.report({
+              range: e.nameRange, severity: ins.stage.ships ? undefined : 'info', namesSecretHolder: true,
+              message: `ENV ${e.name} copies build argument ${arg} into the image configuration: every container of the image and \`docker inspect\` show the value. Read the secret in the RUN step that needs it (\`RUN --mount=type=secret\`) and pass it to containers at run time.`,
+            });
+          }
+          continue;
+        }
+        if (ins.keyword !== 'ARG') continue;
+        for (const e of ins.properties) args.add(e.name);
         for (const e of ins.properties) {
           if (!passesSecret(e, false)) continue;
           const shipped = ins.stage.ships;
