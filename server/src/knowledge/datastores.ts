@@ -27,6 +27,16 @@ export interface DatastoreMatch {
   dataDirs: string[];
   /** The directory came from an override (PGDATA, --datadir, ...) rather than the image default. */
   overriddenBy?: string;
+  /**
+   * Recognised by where it writes, not by its image (knowledge/data-directories.ts): the evidence in words.
+   * A guess, so rules report it one step softer.
+   */
+  inferredFrom?: string;
+  /**
+   * Paths the image declares as `VOLUME`: a runtime (Docker, containerd) mounts an anonymous volume at each one
+   * not mounted exactly, which hides a volume mounted at a parent path from anything written below it.
+   */
+  imageVolumes?: string[];
 }
 
 interface Entry {
@@ -43,29 +53,43 @@ interface Entry {
   persistent?: (facts: RunFacts, repo: string) => boolean;
   /** Data directories read from run facts instead of a fixed table (MinIO's `server /data`). */
   dirsFromRun?: (facts: RunFacts) => string[] | undefined;
+  /** The image's own `VOLUME` paths, where known for the tag (undefined tag or version: none assumed). */
+  volumes?: (tag: string | undefined) => string[];
 }
 
-const POSTGRES_DIRS = (tag: string | undefined): string[] => {
-  // PostgreSQL 18+ images keep PGDATA at /var/lib/postgresql/<major>/docker and expect the mount one level up.
+function postgresMajor(tag: string | undefined): number | undefined {
   // `16.2-alpine`, `18-3.6` (postgis), `latest-pg16` / `2.14.2-pg17` (timescale), `pg17` (pgvector)
   const t = tag?.toLowerCase();
   const m = t ? /(?:^|-)pg(\d+)/.exec(t) ?? /^(\d+)/.exec(t) : null;
   const major = m ? Number(m[1]) : undefined;
-  return major !== undefined && major >= 18 && major < 100 ? ['/var/lib/postgresql'] : ['/var/lib/postgresql/data'];
+  return major !== undefined && major >= 8 && major < 100 ? major : undefined;
+}
+
+// PostgreSQL 18+ images keep PGDATA at /var/lib/postgresql/<major>/docker and expect the mount one level up.
+const POSTGRES_DIRS = (tag: string | undefined): string[] => ((postgresMajor(tag) ?? 0) >= 18 ? ['/var/lib/postgresql'] : ['/var/lib/postgresql/data']);
+
+/**
+ * The official images declare `VOLUME` at the data directory (18+: at /var/lib/postgresql), so a volume at
+ * /var/lib/postgresql of a 17 or older image holds nothing: the data goes to an anonymous volume below it
+ * (docker-library/docs, postgres "PGDATA"). Only for a tag whose major version is known.
+ */
+const POSTGRES_VOLUMES = (tag: string | undefined): string[] => {
+  const major = postgresMajor(tag);
+  return major === undefined ? [] : major >= 18 ? ['/var/lib/postgresql'] : ['/var/lib/postgresql/data'];
 };
 
 const TABLE: Entry[] = [
-  { id: 'postgres', label: 'PostgreSQL', images: ['bitnami/postgresql', 'bitnami/postgresql-repmgr'], dirs: ['/bitnami/postgresql'], env: ['POSTGRESQL_DATA_DIR', 'PGDATA'] },
+  { id: 'postgres', label: 'PostgreSQL', images: ['bitnami/postgresql', 'bitnami/postgresql-repmgr'], dirs: ['/bitnami/postgresql'], env: ['POSTGRESQL_DATA_DIR', 'PGDATA'], volumes: () => ['/bitnami/postgresql'] },
   { id: 'postgres', label: 'PostgreSQL', images: ['timescale/timescaledb-ha'], dirs: ['/home/postgres/pgdata'], env: ['PGDATA'] },
-  { id: 'postgres', label: 'PostgreSQL', images: ['postgres', 'postgis', 'timescaledb', 'pgvector'], dirs: POSTGRES_DIRS, env: ['PGDATA'], flags: ['-D'] },
+  { id: 'postgres', label: 'PostgreSQL', images: ['postgres', 'postgis', 'timescaledb', 'pgvector'], dirs: POSTGRES_DIRS, env: ['PGDATA'], flags: ['-D'], volumes: POSTGRES_VOLUMES },
   // Other vendors' `postgresql` images: accept any of the usual layouts rather than guess one.
   { id: 'postgres', label: 'PostgreSQL', images: ['postgresql'], dirs: ['/var/lib/postgresql', '/var/lib/pgsql', '/bitnami/postgresql'], env: ['PGDATA', 'POSTGRESQL_DATA_DIR'] },
   { id: 'mysql', label: 'MySQL', images: ['bitnami/mysql'], dirs: ['/bitnami/mysql'], env: ['MYSQL_DATA_DIR'] },
-  { id: 'mysql', label: 'MySQL', images: ['mysql', 'mysql-server', 'percona', 'percona-server', 'percona-xtradb-cluster'], dirs: ['/var/lib/mysql'], flags: ['--datadir'] },
+  { id: 'mysql', label: 'MySQL', images: ['mysql', 'mysql-server', 'percona', 'percona-server', 'percona-xtradb-cluster'], dirs: ['/var/lib/mysql'], flags: ['--datadir'], volumes: () => ['/var/lib/mysql'] },
   { id: 'mariadb', label: 'MariaDB', images: ['bitnami/mariadb', 'bitnami/mariadb-galera'], dirs: ['/bitnami/mariadb'], env: ['MARIADB_DATA_DIR'] },
-  { id: 'mariadb', label: 'MariaDB', images: ['mariadb'], dirs: ['/var/lib/mysql'], flags: ['--datadir'] },
+  { id: 'mariadb', label: 'MariaDB', images: ['mariadb'], dirs: ['/var/lib/mysql'], flags: ['--datadir'], volumes: () => ['/var/lib/mysql'] },
   { id: 'mongo', label: 'MongoDB', images: ['bitnami/mongodb'], dirs: ['/bitnami/mongodb'] },
-  { id: 'mongo', label: 'MongoDB', images: ['mongo', 'mongodb-community-server', 'mongodb-enterprise-server'], dirs: ['/data/db'], flags: ['--dbpath'] },
+  { id: 'mongo', label: 'MongoDB', images: ['mongo', 'mongodb-community-server', 'mongodb-enterprise-server'], dirs: ['/data/db'], flags: ['--dbpath'], volumes: () => ['/data/db', '/data/configdb'] },
   { id: 'redis', label: 'Redis', images: ['bitnami/redis'], dirs: ['/bitnami/redis/data'], persistent: bitnamiRedisPersistent },
   { id: 'redis', label: 'Valkey', images: ['bitnami/valkey'], dirs: ['/bitnami/valkey/data'], persistent: bitnamiRedisPersistent },
   { id: 'redis', label: 'Redis', images: ['redis', 'redis-stack', 'redis-stack-server', 'redismod', 'valkey', 'keydb'], dirs: ['/data'], flags: ['--dir'], persistent: redisPersistent },
@@ -103,6 +127,7 @@ const TABLE: Entry[] = [
   { id: 'cockroach', label: 'CockroachDB', images: ['cockroach'], dirs: ['/cockroach/cockroach-data'], flags: ['--store'] },
   { id: 'rethinkdb', label: 'RethinkDB', images: ['rethinkdb'], dirs: ['/data'] },
   { id: 'prometheus', label: 'Prometheus', images: ['prometheus'], dirs: ['/prometheus'], flags: ['--storage.tsdb.path'] },
+  { id: 'qdrant', label: 'Qdrant', images: ['qdrant'], dirs: ['/qdrant/storage'], env: ['QDRANT__STORAGE__STORAGE_PATH'] },
 ];
 
 /** Images that only ever cache: losing their data is by design. */
@@ -158,7 +183,7 @@ export function flagValue(words: readonly string[], flag: string): string | unde
  * starts without a config file, and a plain `redis` service is almost always used as a cache.
  * `redis-stack` images enable snapshots in their default configuration.
  */
-function redisPersistent(facts: RunFacts, repo: string): boolean {
+export function redisPersistent(facts: RunFacts, repo: string): boolean {
   const words = [...facts.words, ...(facts.env.get('REDIS_ARGS') ?? '').split(/\s+/).filter(Boolean)];
   const aof = flagValue(words, '--appendonly');
   const save = flagValue(words, '--save');
@@ -243,6 +268,8 @@ export function identifyDatastore(image: ImageRef, facts: RunFacts, custom: Read
     match.dataDirs = dirs.map(normalizePath);
   }
   if (!match.dataDirs.length) match.dataDirs = typeof entry.dirs === 'function' ? entry.dirs(image.tag) : [...entry.dirs];
+  const volumes = entry.volumes?.(image.tag);
+  if (volumes?.length) match.imageVolumes = volumes;
   return match.dataDirs.length ? match : undefined;
 }
 

@@ -1,10 +1,10 @@
 import * as nodePath from 'path';
 import { defineRule, RelatedInfo, RuleContext } from '../../engine/rule';
 import type { ComposeModel, ComposeService } from '../../model/compose';
-import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
+import { covers, DatastoreMatch, DATASTORE_CLIENTS } from '../../knowledge/datastores';
 import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
-import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover } from './mounts';
+import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeDatastore, kubeMounts, kubeProgram, Mounts, persistentCover, withImageVolumes } from './mounts';
 import { servesLongRunning } from '../../model/kubernetes';
 import { withoutTrailingSlashes } from '../../knowledge/text';
 import { composeOneShot } from '../backing-services/service-facts';
@@ -31,7 +31,8 @@ function problem(match: DatastoreMatch, mounts: Mounts): string {
 function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string): RelatedInfo[] | undefined {
   const m = match.dataDirs.map((d) => ephemeralCover(mounts, d)).find(Boolean)
     ?? mounts.all.find((x) => x.ephemeral && match.dataDirs.some((d) => covers(d, x.target)));
-  return m ? [{ message, range: m.range }] : undefined;
+  if (!m) return undefined;
+  return [{ message: m.implied ? `the image's VOLUME at ${m.target} hides this mount from the data directory` : message, range: m.range }];
 }
 
 /**
@@ -39,8 +40,15 @@ function relatedEphemeral(match: DatastoreMatch, mounts: Mounts, message: string
  * coordination store's state and metrics (RabbitMQ, Kafka, ZooKeeper, Prometheus) are replayed, rebuilt or
  * short-lived, and often kept on ephemeral disks on purpose: a warning.
  */
-function lossSeverity(datastore: string): 'warning' | undefined {
-  return SYSTEM_OF_RECORD.has(datastore) ? undefined : 'warning';
+function lossSeverity(match: DatastoreMatch): 'warning' | undefined {
+  // A datastore recognised by its data directory is a guess, and a guess is never an error.
+  return SYSTEM_OF_RECORD.has(match.id) && !match.inferredFrom ? undefined : 'warning';
+}
+
+/** What the container runs and where its data goes; for a datastore recognised by where it writes, the evidence. */
+function subject(match: DatastoreMatch): string {
+  if (match.inferredFrom) return `writes ${where(match)} (${match.inferredFrom}), where ${match.label} keeps its data, but that directory`;
+  return `runs ${match.label} but its data directory ${where(match)}${match.overriddenBy ? ` (set by ${match.overriddenBy})` : ''}`;
 }
 
 /** Test and CI setups want a fresh database on every run: there it is a reminder, not an error. */
@@ -53,19 +61,18 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     if (composeOneShot(model, s, ctx)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
-    const match = composeDatastore(s, ctx);
+    const match = composeDatastore(model, s, ctx);
     if (!match) continue;
-    const mounts = composeMounts(model, s);
+    const mounts = withImageVolumes(composeMounts(model, s), match);
     if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
     const dir = match.dataDirs[0];
-    const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
     const what = problem(match, mounts);
     const sameTarget = s.volumes.find((v) => v.target && withoutTrailingSlashes(v.target.value) === dir);
     const tmpfsClash = mounts.all.some((m) => m.source === 'tmpfs' && m.target === dir);
     ctx.report({
-      severity: testFile || TEST_NAME.test(s.name) ? 'info' : lossSeverity(match.id),
+      severity: testFile || TEST_NAME.test(s.name) ? 'info' : lossSeverity(match),
       range: s.image?.range ?? s.keyRange,
-      message: `Service "${s.name}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
+      message: `Service "${s.name}" ${subject(match)} is not persistent: ${what}, so the data is lost when the container is removed. Mount a named volume there (e.g. \`${s.name}-data:${dir}\`).`,
       related: relatedEphemeral(match, mounts, 'this mount does not outlive the container'),
       fix: () => addNamedVolumeFix(model, s, dir, sameTarget, tmpfsClash),
     });
@@ -88,7 +95,7 @@ export default defineRule({
     why: 'A database, queue or search engine writes its data inside the container unless something persistent is mounted at its data directory. `docker compose down`, a Kubernetes rollout, a node drain or an evicted pod then starts the service empty: the data is gone, and there is nothing to back up. Anonymous volumes (`- /var/lib/mysql`, or the `VOLUME` line of the official images) are orphaned by the next `down`/`up`, tmpfs lives in memory, and an `emptyDir` is deleted with its pod.',
     bad: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password' },
     good: { lang: 'yaml', code: 'services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    volumes:\n      - db-data:/var/lib/postgresql/data\nvolumes:\n  db-data:' },
-    notes: 'Datastores are recognised by image (official, bitnami and vendor images of PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, CouchDB, Neo4j, InfluxDB, MinIO, ClickHouse, ZooKeeper, Kafka, Redpanda, etcd, NATS JetStream, SQL Server, CockroachDB, Prometheus), including a Compose service that builds `FROM` one of them; add in-house images with the `dataDirectories` setting. Data directory overrides are honoured (`PGDATA`, `--datadir`, `--dbpath`, `--data-dir`, MinIO `server /path`, ...); PostgreSQL 18+ images expect the mount at /var/lib/postgresql. A mount at or above the data directory counts; named volumes, bind mounts, PVCs, StatefulSet volumeClaimTemplates and other disk volumes are persistent. Not flagged: Redis/Valkey without AOF or RDB snapshots (`--appendonly yes`, a non-empty `--save`; redis-stack and bitnami images persist by default; a Redis started with only a config file is assumed to be a cache), NATS without JetStream and memcached, which are caches; containers running a client (`psql`, `mysqldump`, `redis-cli`, ...); Jobs, CronJobs and init containers; services listed in `oneShot`; in Compose files or services named like tests (`compose.test.yaml`, `docker-compose.ci.yml`, `db-test`) the finding is only `info`, since a throwaway database is the point there; Helm-templated objects and `${VAR}` mount paths, whose values are unknown. The Compose fix (safe) adds `<service>-data:<data dir>` and declares the volume. The Kubernetes fix is unsafe (a claim needs a storage class or provisioner, and its 10Gi size is a starting point to review): in a StatefulSet the `emptyDir` pod volume becomes a `volumeClaimTemplates` entry of the same name; in a Deployment (one replica) or a Pod the `emptyDir` becomes a `persistentVolumeClaim` named `<workload>-<volume>` and a PersistentVolumeClaim document is appended to the file (unless it already has one of that name); with nothing mounted, a volumeMount at the data directory is added too. A Deployment also gets `strategy.type: Recreate` (an existing RollingUpdate strategy is switched and its `rollingUpdate` settings dropped), since a rolling update would start the new pod while the old one still holds the ReadWriteOnce claim. No fix for Deployments with several replicas, other kinds, other volume types or Helm templates.',
+    notes: 'Datastores are recognised by image (official, bitnami and vendor images of PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Elasticsearch, OpenSearch, RabbitMQ, Cassandra, CouchDB, Neo4j, InfluxDB, MinIO, ClickHouse, ZooKeeper, Kafka, Redpanda, etcd, NATS JetStream, SQL Server, CockroachDB, Prometheus), including a Compose service that builds `FROM` one of them (the built stage\'s root image, with its ENV) and images named through `${VAR}` (defaults and the project\'s `.env`); add in-house images with the `dataDirectories` setting. A container whose image says nothing is recognised by where it writes: a variable or flag (`PGDATA`, `--datadir`, `--storage.tsdb.path`, ...), a `VOLUME` in the Dockerfile its Compose service builds, or a writable mount at a directory only a datastore uses (/var/lib/mysql, /var/lib/postgresql, /data/db, /prometheus, /usr/share/elasticsearch/data, /usr/share/opensearch/data, /var/lib/kafka/data, /var/lib/rabbitmq, /var/lib/clickhouse, /var/lib/influxdb2, /qdrant/storage, /bitnami/<product>, ...; /data or /var/lib/redis only for a Redis-named container with persistence switched on). Such a guess is reported as a warning with its evidence ("writes /var/lib/mysql (emptyDir \"data\" is mounted there)"); a volume shared with a container recognised by its image, read-only mounts and file paths (a MySQL socket) are not evidence. Data directory overrides are honoured (`PGDATA`, `--datadir`, `--dbpath`, `--data-dir`, MinIO `server /path`, ...); PostgreSQL 18+ images expect the mount at /var/lib/postgresql. A mount at or above the data directory counts, unless the image declares a `VOLUME` between the two: Docker and containerd then mount an anonymous volume there that hides the written mount (PostgreSQL 17 and older declare /var/lib/postgresql/data, so a volume at /var/lib/postgresql holds nothing; 18 and later declare /var/lib/postgresql; bitnami/postgresql declares /bitnami/postgresql; known only for tagged versions); named volumes, bind mounts, PVCs, StatefulSet volumeClaimTemplates and other disk volumes are persistent. Not flagged: Redis/Valkey without AOF or RDB snapshots (`--appendonly yes`, a non-empty `--save`; redis-stack and bitnami images persist by default; a Redis started with only a config file is assumed to be a cache), NATS without JetStream and memcached, which are caches; containers running a client (`psql`, `mysqldump`, `redis-cli`, ...); Jobs, CronJobs and init containers; services listed in `oneShot`; in Compose files or services named like tests (`compose.test.yaml`, `docker-compose.ci.yml`, `db-test`) the finding is only `info`, since a throwaway database is the point there; Helm-templated objects and `${VAR}` mount paths, whose values are unknown. The Compose fix (safe) adds `<service>-data:<data dir>` and declares the volume. The Kubernetes fix is unsafe (a claim needs a storage class or provisioner, and its 10Gi size is a starting point to review): in a StatefulSet the `emptyDir` pod volume becomes a `volumeClaimTemplates` entry of the same name; in a Deployment (one replica) or a Pod the `emptyDir` becomes a `persistentVolumeClaim` named `<workload>-<volume>` and a PersistentVolumeClaim document is appended to the file (unless it already has one of that name); with nothing mounted, a volumeMount at the data directory is added too. A Deployment also gets `strategy.type: Recreate` (an existing RollingUpdate strategy is switched and its `rollingUpdate` settings dropped), since a rolling update would start the new pod while the old one still holds the ReadWriteOnce claim. No fix for Deployments with several replicas, other kinds, other volume types or Helm templates.',
   },
   check: {
     compose: checkCompose,
@@ -101,18 +108,17 @@ export default defineRule({
           if (!c.image) continue;
           const program = kubeProgram(c);
           if (program && DATASTORE_CLIENTS.has(program)) continue;
-          const match = identifyDatastore(c.image, kubeFacts(c), ctx.settings.dataDirectories);
+          const match = kubeDatastore(obj, c, ctx);
           if (!match) continue;
-          const mounts = kubeMounts(obj, c);
+          const mounts = withImageVolumes(kubeMounts(obj, c), match);
           if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
-          const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
           const advice = w.pods === 'ordinal'
             ? 'Mount a volumeClaimTemplates claim there.'
             : 'Mount a PersistentVolumeClaim there (or run it as a StatefulSet with volumeClaimTemplates).';
           ctx.report({
             range: c.image.range,
-            severity: lossSeverity(match.id),
-            message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" runs ${match.label} but its data directory ${where(match)}${via} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
+            severity: lossSeverity(match),
+            message: `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}" ${subject(match)} is not persistent: ${problem(match, mounts)}, so the data is lost when the pod is replaced. ${advice}`,
             related: relatedEphemeral(match, mounts, 'this volume does not outlive the pod'),
             fix: () => kubeVolumeFix(model, obj, c, match.dataDirs[0], mounts),
           });

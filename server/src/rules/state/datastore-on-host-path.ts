@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/rule';
-import { covers, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
-import { kubeFacts, kubeProgram } from './mounts';
+import { covers, DATASTORE_CLIENTS } from '../../knowledge/datastores';
+import { kubeDatastore, kubeProgram } from './mounts';
 import { servesLongRunning } from '../../model/kubernetes';
 import { normalizePath } from '../../knowledge/datastores';
 
@@ -27,7 +27,7 @@ export default defineRule({
           if (!c.image) continue;
           const program = kubeProgram(c);
           if (program && DATASTORE_CLIENTS.has(program)) continue;
-          const match = identifyDatastore(c.image, kubeFacts(c), ctx.settings.dataDirectories);
+          const match = kubeDatastore(obj, c, ctx);
           if (!match) continue;
           for (const m of c.volumeMounts) {
             const vol = w.podSpec.volumes.find((v) => v.name === m.name);

@@ -10,7 +10,11 @@ import type { DockerfileModel, Stage } from '../../model/dockerfile';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { KubeContainer, KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
-import { covers, DatastoreMatch, identifyDatastore, normalizePath, RunFacts } from '../../knowledge/datastores';
+import { covers, DatastoreMatch, datastoreOfImage, identifyDatastore, isCacheImage, normalizePath, RunFacts } from '../../knowledge/datastores';
+import { DataPathEvidence, inferDatastore } from '../../knowledge/data-directories';
+import { volumePaths } from '../../knowledge/dockerfile-volumes';
+import { isDynamicText } from '../../knowledge/interpolation';
+import { varsBefore } from '../build-run/stages';
 import { parseShell, programOf, ShellCommand, SHELL_PROGRAMS } from '../../knowledge/shell';
 
 export interface Mount {
@@ -21,6 +25,8 @@ export interface Mount {
   /** Human name of the source (`db-data`, `./data`, PVC `pg`). */
   source: string;
   readOnly?: boolean;
+  /** Not written in the file: an anonymous volume the image declares (`range` is the mount it hides). */
+  implied?: boolean;
 }
 
 /** A writable directory mount that could hold data (not a socket, a config file or a read-only mount). */
@@ -34,8 +40,30 @@ export interface Mounts {
   unknown: boolean;
 }
 
+/** The mount that keeps `path`: the deepest mount at or above it (as in the kernel), when that one is persistent. */
 export function persistentCover(m: Mounts, path: string): Mount | undefined {
-  return m.all.find((x) => !x.ephemeral && covers(x.target, path));
+  const deepest = m.all.filter((x) => covers(x.target, path)).sort((a, b) => b.target.length - a.target.length)[0];
+  return deepest && !deepest.ephemeral ? deepest : undefined;
+}
+
+/**
+ * The mounts a runtime really makes: those written plus an anonymous volume at each path the image declares as
+ * `VOLUME` and nothing mounts exactly (Docker and containerd both skip only an exact match). Added only below a
+ * mount written at a parent path, the case where the declared volume hides the written one.
+ */
+export function withImageVolumes(m: Mounts, match: DatastoreMatch): Mounts {
+  const extra: Mount[] = [];
+  for (const v of match.imageVolumes ?? []) {
+    const path = normalizePath(v);
+    if (m.all.some((x) => x.target === path)) continue;
+    const hidden = m.all.find((x) => !x.ephemeral && covers(x.target, path));
+    if (!hidden) continue;
+    extra.push({
+      target: path, range: hidden.range, implied: true, source: '(image VOLUME)',
+      ephemeral: `an anonymous volume: the image declares VOLUME ${path}, which hides the mount at ${hidden.target} (${hidden.source}) from that path`,
+    });
+  }
+  return extra.length ? { ...m, all: [...m.all, ...extra] } : m;
 }
 
 /** The mount a path would be written to, when it is not persistent (anonymous volume, tmpfs, emptyDir). */
@@ -59,10 +87,10 @@ function builtStage(df: DockerfileModel, target: string | undefined): Stage | un
 
 /**
  * What a service's `build:` produces, when the workspace has its Dockerfile: the base image at the
- * root of the built stage (`FROM postgres:16` plus init scripts is a common pattern) and the ENV
- * entries the image carries (later ones win).
+ * root of the built stage (`FROM postgres:16` plus init scripts is a common pattern), the ENV
+ * entries the image carries (later ones win) and the paths its stages declare as VOLUME.
  */
-export function builtImage(s: ComposeService, ctx: RuleContext): { file: string; image?: ImageRef; env: EnvEntry[]; workdir?: string } | undefined {
+export function builtImage(s: ComposeService, ctx: RuleContext): { file: string; image?: ImageRef; env: EnvEntry[]; workdir?: string; volumes: string[] } | undefined {
   const ctxDir = s.build?.context?.value ?? (s.build ? '.' : undefined);
   if (!s.build || !ctxDir || s.build.context?.dynamic || s.build.dockerfile?.dynamic || /:\/\/|^git@/.test(ctxDir) || s.build.inline) return undefined;
   const file = nodePath.posix.join(ctxDir.replace(/\\/g, '/'), s.build.dockerfile?.value ?? 'Dockerfile');
@@ -72,26 +100,83 @@ export function builtImage(s: ComposeService, ctx: RuleContext): { file: string;
   const chain: Stage[] = [];
   for (let st: Stage | undefined = stage; st; st = st.parent) chain.unshift(st);
   const env = new Map<string, EnvEntry>();
+  const volumes: string[] = [];
   let workdir: string | undefined;
   for (const st of chain) {
     for (const ins of st.instructions) {
       if (ins.keyword === 'ENV') for (const p of ins.properties) env.set(p.name, p);
+      if (ins.keyword === 'VOLUME') volumes.push(...volumePaths(df, ins, varsBefore(df, st, ins)).filter((p) => p.startsWith('/') && !isDynamicText(p)));
       const dir = ins.args[0]?.value;
       if (ins.keyword === 'WORKDIR' && dir && !ins.args[0].dynamic) workdir = dir.startsWith('/') ? dir : nodePath.posix.join(workdir ?? '/', dir);
     }
   }
-  return { file, image: chain[0].image, env: [...env.values()], workdir };
+  return { file, image: chain[0].image, env: [...env.values()], workdir, volumes };
 }
 
-/** The datastore a Compose service runs: by its image, else by the image its build starts FROM (with that image's ENV). */
-export function composeDatastore(s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
+/** `--flag=/path`, `--flag /path`, `-D /path`: paths a command hands to an option (not positional arguments). */
+function flaggedPaths(words: readonly string[]): { flag: string; path: string }[] {
+  const out: { flag: string; path: string }[] = [];
+  words.forEach((w, i) => {
+    const eq = w.indexOf('=');
+    if (w.startsWith('-') && eq > 0 && w[eq + 1] === '/') out.push({ flag: w.slice(0, eq), path: w.slice(eq + 1) });
+    else if (w.startsWith('-') && eq < 0 && words[i + 1]?.startsWith('/')) out.push({ flag: w, path: words[i + 1] });
+  });
+  return out;
+}
+
+/** What a container's configuration says about where it writes, for recognising a datastore by its data directory. */
+function configuredPaths(facts: RunFacts): DataPathEvidence[] {
+  const out: DataPathEvidence[] = [];
+  for (const [name, value] of facts.env) {
+    if (value?.startsWith('/')) out.push({ path: value.split(/[,:]/)[0], how: `set by ${name}`, configured: true });
+  }
+  for (const f of flaggedPaths(facts.words)) out.push({ path: f.path, how: `set by ${f.flag}`, configured: true });
+  return out;
+}
+
+/** A writable mount is evidence of writing there, unless the volume belongs to a container already known by its image. */
+function mountEvidence(mounts: Mounts, sharedWithKnown: (m: Mount) => boolean): DataPathEvidence[] {
+  return mounts.all.filter((m) => !m.readOnly && !m.implied && !sharedWithKnown(m))
+    .map((m) => ({ path: m.target, how: `${mountedThing(m)} is mounted there`, configured: false }));
+}
+
+function mountedThing(m: Mount): string {
+  if (m.source === '(anonymous)') return 'an anonymous volume';
+  if (m.source === 'tmpfs') return 'a tmpfs';
+  if (m.source.startsWith('.') || m.source.startsWith('/')) return `the host folder ${m.source}`;
+  return m.source.includes(' ') ? m.source : `volume "${m.source}"`;
+}
+
+/** Images whose name already says what they are: a cache, or a datastore configured not to persist. */
+function knownByName(image: ImageRef | undefined): boolean {
+  return !!image && (isCacheImage(image) || !!datastoreOfImage(image));
+}
+
+/**
+ * The datastore a Compose service runs: by its image, else by the image its build starts FROM (with that
+ * image's ENV), else by where it writes (a custom image whose PGDATA, flags, Dockerfile VOLUME or mounts name
+ * a known data directory).
+ */
+export function composeDatastore(model: ComposeModel, s: ComposeService, ctx: RuleContext): DatastoreMatch | undefined {
   const facts = composeFacts(s);
   const built = builtImage(s, ctx);
   const image = built?.image ?? s.image;
   const env = new Map<string, string | undefined>([...(built?.env ?? []).map((e): [string, string | undefined] => [e.name, e.dynamic ? undefined : e.value]), ...facts.env]);
   const run: RunFacts = { env, words: facts.words };
-  const byImage = s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories);
-  return byImage || (image && identifyDatastore(image, run, ctx.settings.dataDirectories)) || undefined;
+  const byImage = (s.image && identifyDatastore(s.image, run, ctx.settings.dataDirectories)) || (image && identifyDatastore(image, run, ctx.settings.dataDirectories));
+  if (byImage) return built?.volumes.length ? { ...byImage, imageVolumes: [...(byImage.imageVolumes ?? []), ...built.volumes] } : byImage;
+  // An image decided at deploy time (`${DB_IMAGE}`) is judged like a custom one: by where it writes.
+  if (knownByName(s.image) || knownByName(built?.image)) return undefined;
+  const known = new Set(model.services.filter((o) => o !== s && o.image && identifyDatastore(o.image, composeFacts(o), ctx.settings.dataDirectories))
+    .flatMap((o) => o.volumes.map((v) => v.source?.value)).filter((v): v is string => !!v));
+  const evidence = [
+    ...configuredPaths(run),
+    ...(built?.volumes ?? []).map((p): DataPathEvidence => ({ path: p, how: 'declared as VOLUME in its Dockerfile', configured: false })),
+    ...mountEvidence(composeMounts(model, s), (m) => known.has(m.source)),
+  ];
+  const hints = [s.name, s.image?.repository ?? '', s.raw.get('container_name')?.str()?.value ?? '', ...facts.words.slice(0, 1)];
+  const match = inferDatastore(evidence, hints, run);
+  return match && built?.volumes.length ? { ...match, imageVolumes: built.volumes } : match;
 }
 
 export function composeFacts(s: ComposeService): RunFacts {
@@ -168,6 +253,26 @@ export function kubeFacts(c: KubeContainer): RunFacts {
 export function kubeProgram(c: KubeContainer): string | undefined {
   const first = c.command[0]?.value;
   return first ? first.split('/').pop() : undefined;
+}
+
+/**
+ * The datastore a Kubernetes container runs: by its image, else by where it writes (its variables, flags or
+ * writable volume mounts name a known data directory). A volume that a sibling container known by its image
+ * also mounts is that container's data (a backup or metrics sidecar reading it), not evidence.
+ */
+export function kubeDatastore(obj: KubeObject, c: KubeContainer, ctx: RuleContext): DatastoreMatch | undefined {
+  if (!c.image) return undefined;
+  const facts = kubeFacts(c);
+  const byImage = identifyDatastore(c.image, facts, ctx.settings.dataDirectories);
+  if (byImage || knownByName(c.image)) return byImage;
+  const siblings = (obj.workload?.podSpec.containers ?? []).filter((o) => o !== c && o.image && identifyDatastore(o.image, kubeFacts(o), ctx.settings.dataDirectories));
+  const known = new Set(siblings.flatMap((o) => o.volumeMounts.map((m) => m.name)));
+  const mounts = kubeMounts(obj, c);
+  const evidence = [
+    ...configuredPaths(facts),
+    ...mountEvidence(mounts, (m) => c.volumeMounts.some((vm) => vm.range === m.range && known.has(vm.name))),
+  ];
+  return inferDatastore(evidence, [c.name, obj.name ?? '', c.image.repository, ...facts.words.slice(0, 1)], facts);
 }
 
 export function kubeMounts(obj: KubeObject, c: KubeContainer): Mounts {

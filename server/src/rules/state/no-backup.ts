@@ -4,7 +4,7 @@ import type { KubernetesModel } from '../../model/kubernetes';
 import { BACKUP_KINDS, isBackupProgram, mentionsBackup, SYSTEM_OF_RECORD } from '../../knowledge/backups';
 import { DATASTORE_CLIENTS } from '../../knowledge/datastores';
 import { isNonProductionPath } from '../../knowledge/environments';
-import { composeDatastore, composeMounts, composeProgram, persistentCover } from './mounts';
+import { composeDatastore, composeMounts, composeProgram, persistentCover, withImageVolumes } from './mounts';
 
 /** Anything in a service that says it takes backups: its name, image, build folder, command, labels or variables. */
 function takesBackups(s: ComposeService): boolean {
@@ -28,9 +28,9 @@ function checkCompose(model: ComposeModel, ctx: RuleContext): void {
     if (ctx.settings.oneShot.includes(s.name)) continue;
     const program = composeProgram(s);
     if (program && DATASTORE_CLIENTS.has(program)) continue;
-    const match = composeDatastore(s, ctx);
+    const match = composeDatastore(model, s, ctx);
     if (!match || !SYSTEM_OF_RECORD.has(match.id)) continue;
-    const mounts = composeMounts(model, s);
+    const mounts = withImageVolumes(composeMounts(model, s), match);
     const kept = match.dataDirs.map((d) => persistentCover(mounts, d)).find(Boolean);
     // Without a persistent mount there is nothing to back up: database-without-volume reports that.
     if (!kept) continue;

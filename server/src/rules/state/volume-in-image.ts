@@ -2,7 +2,7 @@ import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
 import { effectiveInstruction } from '../../model/dockerfile';
 import { covers, datastoreOfImage, DATASTORE_SERVERS, knownDataDirectories, normalizePath } from '../../knowledge/datastores';
-import { substitute } from '../../knowledge/interpolation';
+import { volumePaths } from '../../knowledge/dockerfile-volumes';
 import { programOf } from '../../knowledge/shell';
 import { varsBefore } from '../build-run/stages';
 
@@ -21,16 +21,6 @@ function runsDatastore(stage: Stage): boolean {
   return !!root.image && !!datastoreOfImage(root.image);
 }
 
-/** VOLUME's paths: a JSON array (`VOLUME ["/a", "/b"]`) or whitespace-separated words. */
-function paths(model: DockerfileModel, ins: Instruction, vars: ReadonlyMap<string, string | undefined>): string[] {
-  let raw = ins.args.map((a) => a.value);
-  const text = ins.argsText.split(model.escapeChar + '\r\n').join('').split(model.escapeChar + '\n').join('').trim();
-  if (text.startsWith('[')) {
-    try { const arr: unknown = JSON.parse(text); if (Array.isArray(arr)) raw = arr.map(String); } catch { /* not JSON: Docker treats it as words too */ }
-  }
-  return raw.filter((p) => p.trim()).map((p) => substitute(p, vars) ?? p);
-}
-
 function removeFix(model: DockerfileModel, ins: Instruction): Fix {
   const src = model.source;
   const start = { line: ins.range.start.line, character: 0 };
@@ -45,7 +35,7 @@ function check(model: DockerfileModel, ctx: RuleContext): void {
     if (!stage.ships) continue;
     for (const ins of stage.instructions) {
       if (ins.keyword !== 'VOLUME') continue;
-      const list = paths(model, ins, varsBefore(model, stage, ins));
+      const list = volumePaths(model, ins, varsBefore(model, stage, ins));
       if (!list.length) continue;
       const shown = list.join(' ');
       const datastore = runsDatastore(stage)
