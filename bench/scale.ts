@@ -11,6 +11,7 @@ import { pathToFileURL } from 'url';
 import { analyzeText } from '../server/src/engine/analyze';
 import { defaultConfig } from '../server/src/engine/config';
 import { IncrementalManifest } from '../server/src/engine/incremental';
+import { WorkspaceIndex } from '../server/src/workspace/index';
 import * as gen from './generate';
 import { startServer, waitForVersion } from './lsp-latency';
 import { corpusCopy } from './peers';
@@ -20,16 +21,20 @@ const root = path.resolve(__dirname, '..', '..');
 const bin = path.join(root, 'bin', 'seaworthy.js');
 const hasTime = fs.existsSync('/usr/bin/time');
 
-/** A fresh `node` process; wall time, and its peak RSS when GNU time is there. */
-function runCli(args: string[], cwd: string): { ms: number; peakMB?: number; stdout: string; status: number | null } {
+/**
+ * A fresh `node` process; wall time, and its peak RSS and CPU time (user + system, all threads) when
+ * GNU time is there. On a machine shared with other work, CPU time is the steadier figure: wall time
+ * grows with the load, CPU time much less (it shows the work threads add, not the waiting).
+ */
+function runCli(args: string[], cwd: string): { ms: number; peakMB?: number; cpuS?: number; stdout: string; status: number | null } {
   const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const full = hasTime ? ['-f', '%M', process.execPath, bin, ...args] : [bin, ...args];
+  const full = hasTime ? ['-f', 'seaworthy-bench %M %U %S', process.execPath, bin, ...args] : [bin, ...args];
   const t0 = performance.now();
   const r = spawnSync(cmd, full, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`seaworthy ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 300)}`);
-  const kb = hasTime ? Number(/(\d+)\s*$/.exec(r.stderr.trim())?.[1]) : NaN;
-  return { ms, peakMB: Number.isFinite(kb) ? kb / 1024 : undefined, stdout: r.stdout, status: r.status };
+  const m = hasTime ? /seaworthy-bench (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr.trim()) : null;
+  return { ms, peakMB: m ? Number(m[1]) / 1024 : undefined, cpuS: m ? Number(m[2]) + Number(m[3]) : undefined, stdout: r.stdout, status: r.status };
 }
 
 /** Edit → diagnostics for the same edit in a 10- and a 1,000-document manifest, through the server and in the engine. */
@@ -96,7 +101,7 @@ function monorepo(files: number): string {
   return dir;
 }
 
-interface ScanRow { label: string; run: () => { ms: number; peakMB?: number; stdout: string } }
+interface ScanRow { label: string; run: () => { ms: number; peakMB?: number; cpuS?: number; stdout: string } }
 
 /** Sequential, parallel and cached scans of one folder: medians of `runs`; every output byte-identical. */
 function scans(dir: string, runs: number): { rows: (string | number)[][]; seq: number; par: number; cached: number } {
@@ -110,6 +115,7 @@ function scans(dir: string, runs: number): { rows: (string | number)[][]; seq: n
   ];
   const times = new Map<string, number[]>();
   const peaks = new Map<string, number[]>();
+  const cpus = new Map<string, number[]>();
   let reference: string | undefined;
   for (let r = 0; r < runs; r++) {
     for (const v of variants) {
@@ -118,18 +124,19 @@ function scans(dir: string, runs: number): { rows: (string | number)[][]; seq: n
       if (res.stdout !== reference) throw new Error(`${v.label}: output differs from the sequential run`);
       (times.get(v.label) ?? times.set(v.label, []).get(v.label)!).push(res.ms);
       if (res.peakMB !== undefined) (peaks.get(v.label) ?? peaks.set(v.label, []).get(v.label)!).push(res.peakMB);
+      if (res.cpuS !== undefined) (cpus.get(v.label) ?? cpus.set(v.label, []).get(v.label)!).push(res.cpuS);
     }
   }
   fs.rmSync(cache, { force: true });
   const seq = median(times.get(variants[0].label)!);
   const rows = variants.map((v) => {
     const m = median(times.get(v.label)!);
-    return [v.label, times.get(v.label)!.length, m, `${(seq / m).toFixed(2)}×`, `${((m / seq) * 100).toFixed(0)} %`, peaks.has(v.label) ? median(peaks.get(v.label)!) : '—'];
+    return [v.label, times.get(v.label)!.length, m, `${(seq / m).toFixed(2)}×`, `${((m / seq) * 100).toFixed(0)} %`, cpus.has(v.label) ? median(cpus.get(v.label)!) : '—', peaks.has(v.label) ? median(peaks.get(v.label)!) : '—'];
   });
   return { rows, seq, par: median(times.get(variants[1].label)!), cached: median(times.get(variants[3].label)!) };
 }
 
-const SCAN_HEADERS = ['run', 'runs', 'wall ms (median)', 'speed-up vs sequential', 'time vs sequential', 'peak RSS MB (median)'];
+const SCAN_HEADERS = ['run', 'runs', 'wall ms (median)', 'speed-up vs sequential', 'time vs sequential', 'CPU s, all threads (median)', 'peak RSS MB (median)'];
 
 /** Sequential against parallel on workspaces of growing size: where worker threads start to pay (PARALLEL_MIN_FILES). */
 export function parallelThreshold(quick: boolean): string {
@@ -137,15 +144,18 @@ export function parallelThreshold(quick: boolean): string {
   for (const files of quick ? [100] : [40, 100, 200, 400, 800]) {
     const dir = monorepo(files);
     try {
-      const seq: number[] = [], par: number[] = [];
-      for (let r = 0; r < (quick ? 1 : 3); r++) {
-        seq.push(runCli(['check', '.', '--format', 'json', '--jobs', '1'], dir).ms);
-        par.push(runCli(['check', '.', '--format', 'json', '--jobs', String(os.availableParallelism?.() ?? os.cpus().length)], dir).ms);
+      const seq: number[] = [], par: number[] = [], seqCpu: number[] = [], parCpu: number[] = [];
+      for (let r = 0; r < (quick ? 1 : 5); r++) {
+        const one = runCli(['check', '.', '--format', 'json', '--jobs', '1'], dir);
+        const two = runCli(['check', '.', '--format', 'json', '--jobs', String(os.availableParallelism?.() ?? os.cpus().length)], dir);
+        seq.push(one.ms); par.push(two.ms);
+        if (one.cpuS !== undefined && two.cpuS !== undefined) { seqCpu.push(one.cpuS); parCpu.push(two.cpuS); }
       }
-      rows.push([files, median(seq), median(par), `${(median(seq) / median(par)).toFixed(2)}×`]);
+      const cpu = seqCpu.length ? `${(median(parCpu) / median(seqCpu)).toFixed(2)}×` : '—';
+      rows.push([files, median(seq), median(par), `${(median(seq) / median(par)).toFixed(2)}×`, cpu]);
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   }
-  return table(['files', 'sequential ms (median)', 'parallel ms (median)', 'speed-up'], rows);
+  return table(['files', 'sequential ms (median)', 'parallel ms (median)', 'speed-up', 'CPU parallel / sequential'], rows);
 }
 
 export function corpusScans(corpusReal: string, quick: boolean): string {
@@ -181,7 +191,37 @@ export function monorepoScans(quick: boolean, files: number): string {
     fs.appendFileSync(df, 'LABEL changed=1\n');
     const one = runCli(['check', '.', '--format', 'json', '--cache', '--cache-location', cache], dir);
     fs.rmSync(cache, { force: true });
-    rows.push(['re-run --cache, one Dockerfile changed', 1, one.ms, '—', '—', one.peakMB ?? '—']);
+    rows.push(['re-run --cache, one Dockerfile changed', 1, one.ms, '—', '—', one.cpuS ?? '—', one.peakMB ?? '—']);
     return `${files} files (${files / 4} services: Dockerfile, compose.yaml, two manifests), generated in ${(generated / 1000).toFixed(1)} s into a temp folder.${quick ? ' Quick mode: scaled down.' : ''}\n\n${table(SCAN_HEADERS, rows)}`;
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+}
+
+/**
+ * The server's workspace index (the report, the status-bar score) scanning the 10× corpus copy on one
+ * thread and in worker threads, in this process as the server runs it; the results must be equal.
+ */
+export async function indexScans(corpusReal: string, quick: boolean): Promise<string> {
+  const c = corpusCopy(corpusReal, quick ? 1 : 10);
+  try {
+    const config = defaultConfig();
+    const times = { one: [] as number[], all: [] as number[] };
+    let files = 0;
+    for (let r = 0; r < (quick ? 1 : 3); r++) {
+      const snapshots: string[] = [];
+      for (const which of ['one', 'all'] as const) {
+        const ix = new WorkspaceIndex({ roots: [c.dir], config, threads: which === 'one' ? 1 : undefined });
+        const t0 = performance.now();
+        await ix.scan();
+        times[which].push(performance.now() - t0);
+        files = ix.results().length;
+        snapshots.push(JSON.stringify(ix.results()));
+      }
+      if (snapshots[0] !== snapshots[1]) throw new Error('the parallel index scan differs from the sequential one');
+    }
+    const threads = os.availableParallelism?.() ?? os.cpus().length;
+    return table(['workspace index scan', 'files', 'ms (median)', 'speed-up'], [
+      ['one thread', files, median(times.one), '1.00×'],
+      [`worker threads (${threads}; this thread only hands out batches)`, files, median(times.all), `${(median(times.one) / median(times.all)).toFixed(2)}×`],
+    ]);
+  } finally { c.cleanup(); }
 }

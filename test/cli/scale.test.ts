@@ -32,6 +32,32 @@ describe('check in worker threads (--jobs)', function () {
     });
   }
 
+  it('resolves references to objects in files another thread analyses, as the sequential run does', () => {
+    // 60 folders (more than one batch each way): the Deployment in the first one uses a ConfigMap and a
+    // Secret defined only in the last folder, and one that exists nowhere.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-jobs-'));
+    try {
+      for (let i = 0; i < 60; i++) {
+        const d = path.join(dir, `svc${String(i).padStart(2, '0')}`);
+        fs.mkdirSync(d);
+        fs.writeFileSync(path.join(d, 'Dockerfile'), 'FROM alpine:3.20\nUSER app\nCMD ["./run"]\n');
+      }
+      fs.writeFileSync(path.join(dir, 'svc00', 'deploy.yaml'), [
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: api}', 'spec:', '  selector: {matchLabels: {app: api}}', '  template:',
+        '    metadata: {labels: {app: api}}', '    spec:', '      containers:', '        - name: api', '          image: alpine:3.20',
+        '          envFrom:', '            - configMapRef: {name: far-config}', '            - secretRef: {name: far-secret}', '            - configMapRef: {name: nowhere-config}', '',
+      ].join('\n'));
+      // (The rule judges a folder's references only when the folder defines objects of that kind itself.)
+      fs.writeFileSync(path.join(dir, 'svc00', 'local.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: local-config}\ndata: {C: d}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: local-secret}\nstringData: {D: ${D}}\n');
+      fs.writeFileSync(path.join(dir, 'svc59', 'config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: far-config}\ndata: {A: b}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: far-secret}\nstringData: {B: ${B}}\n');
+      const one = run(['check', '.', '--format', 'json', '--jobs', '1'], dir);
+      const two = run(['check', '.', '--format', 'json', '--jobs', '2'], dir);
+      assert.strictEqual(two.out, one.out);
+      const dangling = (JSON.parse(one.out) as { findings: { ruleId: string; message: string }[] }).findings.filter((f) => f.ruleId === 'dangling-config-reference');
+      assert.deepStrictEqual(dangling.map((f) => /nowhere-config/.test(f.message)), [true], 'only the reference to nothing is dangling');
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
   it('rejects a --jobs that is not a whole number of at least 1', () => {
     const r = run(['check', corpus, '--jobs', '0']);
     assert.strictEqual(r.code, 2);

@@ -39,7 +39,7 @@ export async function scanRecords(req: ScanRequest): Promise<{ file: string; rec
   const cache = scale.cache ? new ScanCache(scale.cache, files, (m) => req.err.write(`seaworthy: note: ${m}\n`)) : undefined;
   const records: (FileRecord | undefined)[] = mine.map((f) => cache?.lookup(f, req.configOf(f)));
   const todo = mine.filter((_, i) => !records[i]);
-  const fresh = await analyseFiles({ files: todo, catalogue: files, configOf: req.configOf, baseConfig: req.baseConfig, jobs: scale.jobs });
+  const fresh = await analyseFiles({ files: todo, catalogue: files, configOf: req.configOf, baseConfig: req.baseConfig, jobs: scale.jobs, roots: req.roots });
   // For tests and the curious: which files this run analysed rather than took from the cache.
   if (process.env.SEAWORTHY_TRACE_ANALYSED) for (const f of todo) req.err.write(`seaworthy: analysed ${f}\n`);
   let k = 0;

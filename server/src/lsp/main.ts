@@ -1,4 +1,5 @@
 import * as v8 from 'v8';
+import { isMainThread } from 'worker_threads';
 import { Connection, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { format } from 'util';
 import { FrameGuard } from './frame-guard';
@@ -11,19 +12,24 @@ import { startServer } from './server';
 // This is no cap: the heap may still grow to the usual limit; it is collected sooner.
 v8.setFlagsFromString('--optimize-for-size');
 
-let connection: Connection | undefined;
-// First, so that nothing that goes wrong later, even while starting, ends the process.
-const guard = guardProcess((m) => {
-  if (connection) connection.console.error(`[seaworthy] ${m}`); else process.stderr.write(`[seaworthy] ${m}\n`);
-});
-// The VS Code client's transport is an IPC channel, and vscode-jsonrpc waits for a 'close' event that a
-// process never emits when it loses it: without this, a server whose editor died ran on until the
-// processId poll noticed, or forever when the parent lingers as a zombie.
-process.on('disconnect', () => process.exit(1));
-// The transport (--node-ipc from the VS Code client, --stdio from other editors and tests) is picked from argv;
-// over stdio, broken frames are dropped before the JSON-RPC reader sees them (frame-guard.ts).
-connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
-startServer(connection, guard);
+// In a worker thread of a parallel workspace scan (workspace/parallel-index.ts) this bundle only serves analyses.
+if (isMainThread) start();
+
+function start(): void {
+  let connection: Connection | undefined;
+  // First, so that nothing that goes wrong later, even while starting, ends the process.
+  const guard = guardProcess((m) => {
+    if (connection) connection.console.error(`[seaworthy] ${m}`); else process.stderr.write(`[seaworthy] ${m}\n`);
+  });
+  // The VS Code client's transport is an IPC channel, and vscode-jsonrpc waits for a 'close' event that a
+  // process never emits when it loses it: without this, a server whose editor died ran on until the
+  // processId poll noticed, or forever when the parent lingers as a zombie.
+  process.on('disconnect', () => process.exit(1));
+  // The transport (--node-ipc from the VS Code client, --stdio from other editors and tests) is picked from argv;
+  // over stdio, broken frames are dropped before the JSON-RPC reader sees them (frame-guard.ts).
+  connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+  startServer(connection, guard);
+}
 
 function stdioConnection(): Connection {
   let dropped = 0;

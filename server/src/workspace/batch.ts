@@ -5,7 +5,7 @@ import type { EngineConfig } from '../engine/config';
 import type { FileKind } from '../model/common';
 import type { Model } from '../engine/rule';
 import type { KubeObject, KubernetesModel } from '../model/kubernetes';
-import { catalogueModel, configObjectsOf, isCatalogueQuery } from './catalogue';
+import { CatalogueEntry, catalogueModel, catalogueObjects, configEntriesOf, configObjectsOf, isCatalogueQuery } from './catalogue';
 import { readProblem, readDecodedText, UnreadableFile } from './safe-read';
 import { ChartCache } from './helm-chart';
 
@@ -24,7 +24,18 @@ const HAND_OVER = 256;
  * it — serves the other while it is recent and the text is the same, so a Dockerfile that a Compose
  * file builds is parsed once per scan, not twice.
  */
-export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned?: string[]): AnalyzeHost & { parses: number } {
+export interface DiskHost extends AnalyzeHost {
+  parses: number;
+  /**
+   * The catalogue entries of one file of the run (configEntriesOf), for a catalogue put together from
+   * several threads' shares; the parse waits for the file's own analysis on this host, as the catalogue's own do.
+   */
+  catalogueEntries(abs: string): string | undefined;
+  /** Serves the catalogue of `scanned` from entries gathered by catalogueEntries (on any thread) instead of reading the files. */
+  useCatalogue(scanned: string[], entries: Map<string, string>): void;
+}
+
+export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned?: string[]): DiskHost {
   const recent = new Map<string, { text?: string; model?: Model }>();
   const remember = (key: string, entry: { text?: string; model?: Model }) => {
     recent.delete(key);
@@ -34,16 +45,25 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
   const read = (abs: string) => prepareText(readDecodedText(abs, config.maxFileBytes), config).text;
   // Manifests parsed for the catalogue wait here for their own analysis (bounded), instead of being parsed again.
   const handOver = new Map<string, { text: string; model: Model }>();
-  const catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, (abs, text) => {
+  const parseForCatalogue = (abs: string, text: string) => {
     host.parses++;
     let model: KubernetesModel | undefined;
     try { model = parseModel(abs, text, 'kubernetes') as KubernetesModel; } catch { return undefined; }
     if (handOver.size < HAND_OVER) handOver.set(abs, { text, model });
     return model;
-  });
+  };
+  let catalogue = scanned && fileCatalogue(scanned.map((f) => path.resolve(f)), read, parseForCatalogue);
   const charts = new ChartCache((abs) => { try { return read(abs); } catch { return undefined; } });
-  const host = {
+  const host: DiskHost = {
     parses: 0,
+    catalogueEntries(abs: string) {
+      let text: string | undefined;
+      try { text = read(abs); } catch { text = undefined; }
+      return configEntriesOf(abs, text, parseForCatalogue);
+    },
+    useCatalogue(files: string[], entries: Map<string, string>) {
+      catalogue = fileCatalogue(files.map((f) => path.resolve(f)), read, parseForCatalogue, entries);
+    },
     fileExists: (p: string) => fs.existsSync(p),
     chartOf: (abs: string) => charts.chartOf(abs),
     modelOf(abs: string, kind: FileKind): Model | undefined {
@@ -88,15 +108,22 @@ export function diskHost(config: EngineConfig, capacity = RECENT_MODELS, scanned
  * models are kept for the run.
  */
 export function fileCatalogue(files: string[], read: (abs: string) => string | undefined,
-  parse: (abs: string, text: string) => KubernetesModel | undefined = (abs, text) => parseModel(abs, text, 'kubernetes') as KubernetesModel): (folder: string) => KubernetesModel {
+  parse: (abs: string, text: string) => KubernetesModel | undefined = (abs, text) => parseModel(abs, text, 'kubernetes') as KubernetesModel,
+  known?: Map<string, string>): (folder: string) => KubernetesModel {
   const objects = new Map<string, KubeObject[]>();
   const folders = new Map<string, KubernetesModel>();
   const objectsOf = (f: string): KubeObject[] => {
     let o = objects.get(f);
     if (!o) {
-      let text: string | undefined;
-      try { text = read(f); } catch { text = undefined; }
-      o = configObjectsOf(f, text, parse);
+      if (known) {
+        // Gathered beforehand (DiskHost.catalogueEntries): a file without entries has no catalogue objects.
+        const json = known.get(f);
+        o = json === undefined ? [] : catalogueObjects(JSON.parse(json) as CatalogueEntry[]);
+      } else {
+        let text: string | undefined;
+        try { text = read(f); } catch { text = undefined; }
+        o = configObjectsOf(f, text, parse);
+      }
       objects.set(f, o);
     }
     return o;

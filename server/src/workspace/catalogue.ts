@@ -117,8 +117,14 @@ export function catalogueObjects(entries: CatalogueEntry[]): KubeObject[] {
  * For catalogues that only serve reference resolution (`check`, `fix`, the editor before indexing).
  */
 export function configObjectsOf(abs: string, text: string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): KubeObject[] {
-  if (text === undefined || !(mayDefineProjectObjects(text) || isKustomizationPath(abs)) || detectKind(abs, text) !== 'kubernetes') return [];
+  const json = configEntriesOf(abs, text, parse);
+  return json === undefined ? [] : catalogueObjects(JSON.parse(json) as CatalogueEntry[]);
+}
+
+/** configObjectsOf's entries as JSON (what a worker thread hands over), undefined when the file has none. */
+export function configEntriesOf(abs: string, text: string | undefined, parse: (abs: string, text: string) => KubernetesModel | undefined): string | undefined {
+  if (text === undefined || !(mayDefineProjectObjects(text) || isKustomizationPath(abs)) || detectKind(abs, text) !== 'kubernetes') return undefined;
   let model: KubernetesModel | undefined;
   try { model = parse(abs, text); } catch { model = undefined; }
-  return model ? catalogueObjects(JSON.parse(JSON.stringify(catalogueEntriesOf(model))) as CatalogueEntry[]) : [];
+  return model ? JSON.stringify(catalogueEntriesOf(model)) : undefined;
 }

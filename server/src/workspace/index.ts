@@ -13,6 +13,8 @@ import { readProblem, readDecodedText, readDecodedOrUndefined, UnreadableFile } 
 import { computeLinks, factsOf, IndexedResult, WorkspaceLinks } from './links';
 import { readFromDisk } from './env-files';
 import { ChartCache } from './helm-chart';
+import { threadsFor } from '../engine/worker-pool';
+import { scanInParallel } from './parallel-index';
 
 export interface IndexOptions {
   /** Workspace folders (absolute); a root may also be a single file. */
@@ -26,7 +28,12 @@ export interface IndexOptions {
   overlay?: (abs: string) => string | undefined;
   /** A kind the editor knows better than the name (a document whose language is dockerfile). */
   kindHint?: (abs: string) => FileKind | undefined;
+  /** Worker threads for a scan: 1 keeps it on this thread; undefined decides by the number of files (threadsFor). */
+  threads?: number;
 }
+
+/** One file's analysis as a worker thread of a parallel scan sends it (parallel-index.ts). */
+export interface SharedAnalysis { result: IndexedResult; deps: string[]; dirDeps: string[] }
 
 export interface ScanControl {
   onProgress?(done: number, total: number, file: string): void;
@@ -170,6 +177,8 @@ export class WorkspaceIndex {
     this.known.clear();
     for (const f of files) this.known.add(f);
     for (const m of [this.entries, this.catalogueEntries]) for (const p of [...m.keys()]) if (!this.known.has(p)) m.delete(p);
+    const threads = threadsFor(files.length, this.opts.threads);
+    if (threads > 1) return scanInParallel(this, files, threads, this.opts, control);
     let done = 0;
     const yielder = yieldingEvery();
     for (const f of files) {
@@ -366,6 +375,40 @@ export class WorkspaceIndex {
     const objects = catalogueObjects(entries);
     this.batch?.objects.set(f, objects);
     return objects;
+  }
+
+  // For parallel scans (parallel-index.ts). In a worker: the kind and catalogue entries of a file of its
+  // share, then the whole scan's, then analyses. On the main thread: what the workers found.
+  kindAndEntries(f: string): [FileKind | null, string | null] {
+    const kind = this.kindOf(f) ?? null;
+    if (kind !== 'kubernetes') return [kind, null];
+    this.catalogueObjectsOf(f);
+    return [kind, JSON.stringify(this.catalogueEntries.get(f))];
+  }
+
+  adoptScan(files: string[], found: [string, FileKind | null, string | null][], lasting = false): void {
+    this.known.clear();
+    for (const f of files) this.known.add(f);
+    for (const [f, kind, entries] of found) {
+      this.kinds.set(f, kind ?? undefined);
+      if (entries !== null) this.catalogueEntries.set(f, JSON.parse(entries) as CatalogueEntry[]);
+    }
+    // A worker's models and catalogues serve all its batches.
+    if (lasting && this.batchDepth++ === 0) this.batch = newBatch();
+  }
+
+  async analyseShared(f: string): Promise<SharedAnalysis> {
+    await this.analyse(f);
+    const e = this.entries.get(f)!;
+    this.entries.delete(f);
+    return { result: e.result, deps: [...e.deps], dirDeps: [...e.dirDeps] };
+  }
+
+  adoptAnalysis(f: string, a: SharedAnalysis): void {
+    this.analyses++;
+    this.linkCache = undefined;
+    if (a.result.kind) this.kinds.set(f, a.result.kind);
+    this.entries.set(f, { result: a.result, deps: new Set(a.deps), dirDeps: new Set(a.dirDeps) });
   }
 
   /** Runs `fn` with a model cache shared by its analyses; nested calls share the outer one. */
