@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PeerIds, Rule } from '../server/src/engine/rule';
 import { allRules } from '../server/src/rules';
-import { setOf, setReasonOf } from '../server/src/engine/rule-sets';
+import { setExplanationOf, setOf, setReasonOf } from '../server/src/engine/rule-sets';
 
 const PEER_NAMES: Record<keyof PeerIds, string> = {
   hadolint: 'hadolint', buildkit: 'Docker build checks', kics: 'KICS', checkov: 'Checkov', kubeLinter: 'kube-linter',
@@ -38,7 +38,7 @@ export function ruleDoc(rule: Rule): string {
     '',
     '## Rule set',
     '',
-    `\`${setOf(rule)}\`. ${setReasonOf(rule).replace(/<id>/g, rule.id)}`,
+    `\`${setOf(rule)}\`. ${setExplanationOf(rule).replace(/<id>/g, rule.id)}`,
     '',
     '## Bad',
     '',
@@ -75,6 +75,11 @@ export function indexDoc(rules: readonly Rule[]): string {
     `${rules.length} rules, ${rules.length - strict} in \`recommended\` and ${strict} more in \`strict\`. Generated from the rule modules by \`npm run docs\`.`, '',
     '**Rule sets.** `recommended` is the default in the editor, the CLI and the report: rules that are right on real projects almost every time. `strict` adds policy and taste (image labels, process limits, container names, grace periods, ...) and rules not yet precise enough to run by default. Choose with `extends: strict` in `.seaworthy.yaml`, `--rules strict` on the command line or the editor setting `seaworthy.ruleSet`; a rule given a severity under `rules:` runs whatever the set. Each rule\'s page says why it is in its set; [severity.md](../severity.md) says what the severities mean.', '',
     '| Rule | Title | Category | Set | Severity | Fix | Kinds |', '|---|---|---|---|---|---|---|', ...rows, '',
+    '## Why these rules are in `strict`', '',
+    '| Rule | Why |', '|---|---|',
+    ...[...rules].filter((r) => setOf(r) === 'strict').sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => `| [${r.id}](${r.id}.md) | ${setReasonOf(r).replace(/<id>/g, r.id).replace(/\|/g, '\\|')} |`),
+    '',
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@ import { activeSet, isRuleActive } from '../../server/src/engine/rule-sets';
 import { toEngineConfig } from '../../server/src/lsp/settings';
 import { buildReport } from '../../server/src/report/build';
 import { allRules } from '../../server/src/rules';
+import { indexDoc } from '../../scripts/gen-docs';
 import { analyze } from './helpers';
 
 /** A Dockerfile without OCI labels: missing-image-labels (a strict rule) would report it. */
@@ -17,6 +18,15 @@ describe('rule sets (recommended | strict)', () => {
     for (const id of ['missing-image-labels', 'missing-pids-limit', 'fixed-container-name', 'slow-shutdown-without-grace']) assert.ok(strict.includes(id), id);
     assert.ok(allRules.some((r) => (r.set ?? 'recommended') === 'recommended'));
     for (const r of allRules) assert.ok(r.set === undefined || r.set === 'recommended' || r.set === 'strict', r.id);
+  });
+
+  it('says why each strict rule is strict in its own setReason, not in its notes', () => {
+    for (const r of allRules.filter((rule) => rule.set === 'strict')) {
+      assert.ok(r.setReason && r.setReason.length > 20, `${r.id} has no setReason`);
+      assert.ok(!/Rule set: strict/.test(r.docs.notes ?? ''), `${r.id} still explains its set in notes`);
+    }
+    const index = indexDoc(allRules);
+    for (const r of allRules.filter((rule) => rule.set === 'strict')) assert.ok(index.includes(r.setReason!), `docs/rules/README.md lacks the reason of ${r.id}`);
   });
 
   it('runs recommended by default and strict rules only when asked', async () => {

@@ -34,10 +34,18 @@ export function isRuleActive(rule: Pick<Rule, 'id' | 'set'>, config: Pick<Engine
   return setIncludes(activeSet(config), setOf(rule));
 }
 
+const STRICT_ONLY = 'It runs only with `extends: strict` (or `--rules strict`, or the editor setting `seaworthy.ruleSet`), or when `.seaworthy.yaml` gives it a severity.';
+
 /** Why a rule sits in its set, for its documentation (a rule may say more with `setReason`). */
 export function setReasonOf(rule: Pick<Rule, 'set' | 'setReason'>): string {
   if (rule.setReason) return rule.setReason;
   return setOf(rule) === 'strict'
-    ? 'Policy or taste rather than a hazard on every project, or not yet right often enough on real projects: it runs only with `extends: strict` (or `--rules strict`, or the editor setting `seaworthy.ruleSet`), or when `.seaworthy.yaml` gives it a severity.'
+    ? `Policy or taste rather than a hazard on every project, or not yet right often enough on real projects. ${STRICT_ONLY}`
     : 'Right on real projects almost every time, so it runs by default (`recommended`, included in `strict`). Turn it off with `rules: { <id>: off }`.';
+}
+
+/** A rule page's "Rule set" paragraph: why, and for strict rules how to turn them on. */
+export function setExplanationOf(rule: Pick<Rule, 'set' | 'setReason'>): string {
+  const reason = setReasonOf(rule);
+  return rule.setReason && setOf(rule) === 'strict' ? `${reason} ${STRICT_ONLY}` : reason;
 }

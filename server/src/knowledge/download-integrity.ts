@@ -22,6 +22,18 @@ function curlInsecure(w: string): boolean {
 
 const LOCAL_URL = /^(?:https?:\/\/)?(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)/;
 
+/** curl options that send a request body: the command calls an API (it uploads or posts), it downloads nothing to run. */
+const CURL_BODY = /^(?:-d|-F|-T|--data(?:-[a-z]+)?|--form(?:-string)?|--json|--upload-file)(?:=|$)/;
+
+/** A curl call that sends data or uses a method other than GET/HEAD: an API request, not a download. */
+function curlSendsRequest(args: readonly ShellWord[]): boolean {
+  return args.some((a, i) => {
+    if (CURL_BODY.test(a.text)) return true;
+    const method = a.text === '-X' || a.text === '--request' ? args[i + 1]?.text : /^(?:-X|--request=)(.+)$/.exec(a.text)?.[1];
+    return method !== undefined && !/^["']?(?:GET|HEAD)["']?$/i.test(method);
+  });
+}
+
 const falsy = (v: string) => /^(?:false|0|no|off)$/i.test(v.replace(/^["']|["']$/g, ''));
 const truthy = (v: string) => /^(?:true|1|yes|on)$/i.test(v.replace(/^["']|["']$/g, ''));
 
@@ -99,7 +111,7 @@ export function verificationOffIn(cmd: ShellCommand): VerificationOff[] {
   const args = cmd.words.slice(p.index + 1);
   // A request to the container itself (a health check of its own self-signed endpoint) downloads nothing.
   const local = (family === 'curl' || family === 'wget') && args.some((a) => LOCAL_URL.test(a.text));
-  if (family === 'curl' && !local) {
+  if (family === 'curl' && !local && !curlSendsRequest(args)) {
     for (const a of args) if (curlInsecure(a.text)) out.push({ from: a, to: a, what: 'TLS certificate checks (`curl -k`/`--insecure`)' });
   }
   const flags = local ? undefined : FLAGS[family];

@@ -23,7 +23,11 @@ const ENTRIES: Entry[] = [
   { path: '/sys', what: "the kernel's, cgroups' and devices' settings", nodeTakeover: true, subtree: true },
   { path: '/dev', what: "every host device, disks included", nodeTakeover: true, subtree: false },
   { path: '/etc', what: "the host's configuration, users and password hashes", nodeTakeover: true, subtree: false },
-  { path: '/root', what: "the host root user's SSH keys and cloud and cluster credentials", nodeTakeover: true, subtree: true },
+  // Root's home as a whole, and the folders in it that hold credentials; other folders under /root are data an
+  // installer chose to keep there (`DATA_FOLDER=/root/n8n`), not root's keys.
+  { path: '/root', what: "the host root user's home: SSH keys and cloud and cluster credentials", nodeTakeover: true, subtree: false },
+  ...['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.config', '.git-credentials', '.netrc', '.bash_history'].map((dir) => (
+    { path: `/root/${dir}`, what: "the host root user's credentials", nodeTakeover: true, subtree: true })),
   { path: '/boot', what: "the host's kernel and boot loader", nodeTakeover: true, subtree: true },
   { path: '/lib/modules', what: "the host's kernel modules", nodeTakeover: true, subtree: true },
   { path: '/usr/lib/modules', what: "the host's kernel modules", nodeTakeover: true, subtree: true },

@@ -101,7 +101,11 @@ export function defaultImageOf(ref: ImageRef): ImageRef | undefined {
   return parseImageRef(resolved, ref.range, false);
 }
 
-/** A placeholder a build or the reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`), not an image to judge. */
+/**
+ * A placeholder a build or the reader replaces (`{IMAGE}`, `<image>`, `registry.example.com/app`), not an image to judge.
+ * Kubebuilder and Operator SDK scaffolds write `controller:latest` in config/manager, which `make deploy IMG=...` sets.
+ */
 export function isPlaceholderImage(ref: ImageRef): boolean {
-  return /[<>{}]/.test(ref.raw) || /(?:^|\.)example\.(?:com|org|net)$|\.(?:test|invalid|example)$/i.test(ref.registry ?? '');
+  return /[<>{}]/.test(ref.raw) || /(?:^|\.)example\.(?:com|org|net)$|\.(?:test|invalid|example)$/i.test(ref.registry ?? '')
+    || /^controller(?::latest)?$/.test(ref.raw.trim());
 }

@@ -21,6 +21,8 @@ const NON_ROOT_REPOSITORIES: readonly string[] = [
   'jenkins/jenkins', 'sonarqube', 'nginxinc/nginx-unprivileged', 'quay.io/keycloak/keycloak', 'n8nio/n8n',
   'docker.n8n.io/n8nio/n8n', 'mattermost/mattermost-team-edition', 'mattermost/mattermost-enterprise-edition',
   'bitnami/*', 'cgr.dev/chainguard/*',
+  // curl_user; Strimzi's operator, Kafka, bridge and drain-cleaner images (1001).
+  'curlimages/curl', 'quay.io/strimzi/*',
 ];
 
 /** Tags that select a root variant of an otherwise non-root image (`:latest-dev` of Chainguard, `-root`). */

@@ -305,3 +305,22 @@ export function authDisabledBy(name: string, value: string): string | undefined 
     default: return undefined;
   }
 }
+
+/** Values a setting takes that no credential looks like: switches, protocols, numbers with a unit, host names, IPs, URLs without a password. */
+const SETTING_SCHEMES = /^(?:https?|tcp|udp|grpcs?|wss?|h2c?|amqps?|mqtts?|smtps?|ldaps?|rediss?|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|nats|kafka|s3|file)$/i;
+
+/**
+ * A value that reads as plain configuration whatever it is stored in (a Secret used as an app's whole env also
+ * holds `N8N_PROTOCOL: http`). Only for names that do not say secret: `PASSWORD: 5678` stays a secret.
+ */
+export function isSettingValue(value: string): boolean {
+  const v = value.trim();
+  if (HARMLESS_VALUES.has(v.toLowerCase()) || SETTING_SCHEMES.test(v)) return true;
+  // 5678, 1.5, 30s, 512Mi, 10GB: a number with at most a short unit (long digit strings may be PINs or tokens).
+  if (/^\d{1,6}(?:\.\d+)?(?:[a-z]{1,2}|[KMGTP]i?B?)?$/i.test(v)) return true;
+  if (/^(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$/.test(v)) return true;
+  // Host names with a dotted domain (n8n.example.com), lower case as DNS names are written; label by label.
+  const labels = v.replace(/:\d{1,5}$/, '').split('.');
+  if (labels.length >= 2 && labels.every((l) => /^[a-z0-9-]+$/.test(l)) && /^[a-z]{2,}$/.test(labels[labels.length - 1])) return true;
+  return /^[a-z][a-z0-9+.-]*:\/\/[^\s@]+$/i.test(v) && !passwordInUrl(v);
+}

@@ -17,13 +17,14 @@ export default defineRule({
   principle: 'disposability',
   severity: 'warning',
   set: 'strict',
+  setReason: 'Taste: using one health endpoint for both probes is common and often deliberate; judged debatable on every finding read (docs/precision.md).',
   fix: 'none',
   peers: { kubeScore: ['pod-probes-identical'] },
   docs: {
     why: 'Readiness answers "should this pod get traffic now?", liveness "is it beyond repair?". When both are the same check, a pod that is only busy (a slow dependency, a load spike, a long GC pause) fails liveness at the moment it fails readiness and is restarted instead of being taken out of rotation: restarts pile more load on the remaining pods and turn a slowdown into an outage.',
     bad: { lang: 'yaml', code: 'readinessProbe:\n  httpGet: { path: /health, port: 8080 }\nlivenessProbe:\n  httpGet: { path: /health, port: 8080 }' },
     good: { lang: 'yaml', code: 'readinessProbe:\n  httpGet: { path: /ready, port: 8080 }\n  periodSeconds: 5\nlivenessProbe:\n  httpGet: { path: /healthz, port: 8080 }\n  periodSeconds: 20\n  failureThreshold: 6' },
-    notes: 'Flags probes that are equal as a whole (handler and timings; key order ignored). The same endpoint with a more tolerant liveness threshold (higher `failureThreshold` or `periodSeconds`) is accepted; best is a liveness endpoint that checks only the process itself and not its dependencies. Helm-templated objects, Jobs and CronJobs are not checked. Rule set: strict. Taste: using one health endpoint for both probes is common and often deliberate; judged debatable on every finding read (docs/precision.md).',
+    notes: 'Flags probes that are equal as a whole (handler and timings; key order ignored). The same endpoint with a more tolerant liveness threshold (higher `failureThreshold` or `periodSeconds`) is accepted; best is a liveness endpoint that checks only the process itself and not its dependencies. Helm-templated objects, Jobs and CronJobs are not checked.',
   },
   check: {
     kubernetes(model, ctx) {

@@ -48,13 +48,14 @@ export default defineRule({
   principle: 'logs',
   severity: 'info',
   set: 'strict',
+  setReason: 'The Docker daemon may rotate logs for every container (daemon.json), which the file cannot show (docs/precision.md).',
   fix: 'safe',
   peers: {},
   docs: {
     why: 'Docker\'s default json-file log driver keeps everything a container prints, forever, in one file per container under /var/lib/docker. A proxy logging every request or a service left at debug level fills the host\'s disk within days, and then every container on the host fails. `max-size` and `max-file` cap it; the `local` driver rotates by default.',
     bad: { lang: 'yaml', code: 'services:\n  proxy:\n    image: nginx:1.25-alpine\n    ports: ["80:80"]' },
     good: { lang: 'yaml', code: 'services:\n  proxy:\n    image: nginx:1.25-alpine\n    ports: ["80:80"]\n    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n        max-file: "3"' },
-    notes: 'Only for services that log a lot: web servers that write an access log to stdout by default (nginx, OpenResty, httpd, Kong, Apache-based PHP, WordPress and Nextcloud images, not their FPM variants), proxies told to (`--accesslog`), and services at debug level (`LOG_LEVEL=debug`, `DEBUG=true`, `--debug`, `--log-level=debug`, `-v`). Any other driver (`local`, `syslog`, `fluentd`, `awslogs`, ...) or json-file with `max-size` counts as handled; logging settings from YAML anchors (`logging: *default-logging`) are read. A daemon-wide default in /etc/docker/daemon.json (`log-opts`) is invisible to the file: silence the rule there. One-shot services are skipped. The fix adds json-file with max-size 10m and 3 files. Rule set: strict. The Docker daemon may rotate logs for every container (daemon.json), which the file cannot show (docs/precision.md).',
+    notes: 'Only for services that log a lot: web servers that write an access log to stdout by default (nginx, OpenResty, httpd, Kong, Apache-based PHP, WordPress and Nextcloud images, not their FPM variants), proxies told to (`--accesslog`), and services at debug level (`LOG_LEVEL=debug`, `DEBUG=true`, `--debug`, `--log-level=debug`, `-v`). Any other driver (`local`, `syslog`, `fluentd`, `awslogs`, ...) or json-file with `max-size` counts as handled; logging settings from YAML anchors (`logging: *default-logging`) are read. A daemon-wide default in /etc/docker/daemon.json (`log-opts`) is invisible to the file: silence the rule there. One-shot services are skipped. The fix adds json-file with max-size 10m and 3 files.',
   },
   check: {
     compose(model, ctx) {

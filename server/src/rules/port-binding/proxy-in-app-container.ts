@@ -75,13 +75,14 @@ export default defineRule({
   principle: 'port-binding',
   severity: 'info',
   set: 'strict',
+  setReason: 'A language runtime installed for tooling (config templating) cannot be told from an app server; 2 of 4 findings read were right (docs/precision.md).',
   fix: 'none',
   peers: {},
   docs: {
     why: 'A self-contained app binds its own port; routing, TLS and static files belong to a separate proxy or the platform\'s ingress. When nginx, Apache, Caddy or HAProxy is baked into the app\'s image and started beside it (usually by an entrypoint script), the container holds two servers: when one dies the other keeps the container "running", health checks probe the proxy instead of the app, proxy and app cannot be scaled, updated or given resources separately, and the image needs root-level config for a port the orchestrator already handles.',
     bad: { lang: 'dockerfile', code: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends nginx\nCOPY . /app\nCMD ["/app/start.sh"]   # starts nginx, then gunicorn' },
     good: { lang: 'yaml', code: 'services:\n  proxy:\n    image: nginx:1.27-alpine\n    ports:\n      - "80:80"\n  app:\n    build: .\n    command: ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]' },
-    notes: 'Dockerfile only: the shipped image contains a reverse proxy (a proxy base image such as nginx or httpd, or a proxy package installed in a shipped stage) and an app runtime (a runtime base image such as python or php-fpm, an installed runtime package, or an app program in CMD/ENTRYPOINT). Not flagged: an image that only runs the proxy (static sites), `php:*-apache` (Apache with mod_php is one server), and commands that process-supervisor already reports (supervisord, `service nginx start`, `nginx && app`, `proxy & app`), so one cause gives one finding. Rule set: strict. A language runtime installed for tooling (config templating) cannot be told from an app server; 2 of 4 findings read were right (docs/precision.md).',
+    notes: 'Dockerfile only: the shipped image contains a reverse proxy (a proxy base image such as nginx or httpd, or a proxy package installed in a shipped stage) and an app runtime (a runtime base image such as python or php-fpm, an installed runtime package, or an app program in CMD/ENTRYPOINT). Not flagged: an image that only runs the proxy (static sites), `php:*-apache` (Apache with mod_php is one server), and commands that process-supervisor already reports (supervisord, `service nginx start`, `nginx && app`, `proxy & app`), so one cause gives one finding.',
   },
   check: {
     dockerfile(model, ctx) {

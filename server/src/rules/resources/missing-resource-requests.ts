@@ -8,6 +8,7 @@ export default defineRule({
   principle: 'resource-planning',
   severity: 'info',
   set: 'strict',
+  setReason: 'Requests are capacity policy that most example, test and chart files leave to the operator; on the precision sample the findings were true but rarely actionable (docs/precision.md).',
   fix: 'unsafe',
   crossDocument: ['LimitRange', 'Service'],
   peers: {
@@ -19,7 +20,7 @@ export default defineRule({
     why: 'The scheduler places pods by their requests. A container that requests no CPU or memory is packed onto nodes as if it used nothing, so busy nodes get more pods than they can run; under CPU contention it gets the smallest share, and when a node runs short of memory its pod (BestEffort or Burstable QoS) is among the first evicted. Requests are also what the HorizontalPodAutoscaler measures utilisation against.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    resources:\n      limits:\n        memory: 512Mi' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    resources:\n      requests:\n        cpu: 250m\n        memory: 256Mi\n      limits:\n        memory: 512Mi' },
-    notes: 'Kubernetes only (Compose has no scheduler). A request counts when written, when a limit for the same resource is set (Kubernetes then copies the limit into the request), or when a LimitRange of type Container in the same file and namespace gives a `defaultRequest` or `default`. KICS and Checkov also flag requests that a limit already implies; this rule does not. Regular containers and native sidecars are judged; ordinary init containers, templated (Helm) objects and workloads listed in `oneShot` are not. The quick fix adds the missing requests (100m CPU, 256Mi memory); it is unsafe because requests change where, and whether, the pod can be scheduled. Rule set: strict. Requests are capacity policy that most example, test and chart files leave to the operator; on the precision sample the findings were true but rarely actionable (docs/precision.md).',
+    notes: 'Kubernetes only (Compose has no scheduler). A request counts when written, when a limit for the same resource is set (Kubernetes then copies the limit into the request), or when a LimitRange of type Container in the same file and namespace gives a `defaultRequest` or `default`. KICS and Checkov also flag requests that a limit already implies; this rule does not. Regular containers and native sidecars are judged; ordinary init containers, templated (Helm) objects and workloads listed in `oneShot` are not. The quick fix adds the missing requests (100m CPU, 256Mi memory); it is unsafe because requests change where, and whether, the pod can be scheduled.',
   },
   check: {
     kubernetes(model, ctx) {

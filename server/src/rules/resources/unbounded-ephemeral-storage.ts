@@ -26,6 +26,7 @@ export default defineRule({
   principle: 'resource-planning',
   severity: 'info',
   set: 'strict',
+  setReason: 'Capacity policy (docs/precision.md).',
   fix: 'unsafe',
   crossDocument: ['LimitRange', 'Service'],
   peers: { kubeScore: ['container-ephemeral-storage-request-and-limit'] },
@@ -33,7 +34,7 @@ export default defineRule({
     why: 'An `emptyDir` on disk lives in the node\'s kubelet directory, shared with every other pod\'s scratch space, logs and images. Without `sizeLimit` (or an `ephemeral-storage` limit on the containers writing to it) a cache or upload directory that grows without bound fills the node\'s disk; the kubelet then reports DiskPressure and evicts pods of every workload on that node, not just this one.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    volumeMounts:\n      - name: cache\n        mountPath: /app/cache\nvolumes:\n  - name: cache\n    emptyDir: {}' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    volumeMounts:\n      - name: cache\n        mountPath: /app/cache\nvolumes:\n  - name: cache\n    emptyDir:\n      sizeLimit: 1Gi' },
-    notes: 'Kubernetes only. Flags disk-backed `emptyDir` volumes without `sizeLimit` that some container mounts writable, when none of those containers has `resources.limits.ephemeral-storage` and no LimitRange in the same file and namespace gives one by default. Only volumes whose name or mount path says the data accumulates (data, storage, cache, uploads, logs, spool, queue, db, media, backups, ...); certificates, configuration, sockets and `/tmp` stay small in practice. Not flagged: `medium: Memory` (it counts against the memory limit), read-only mounts, volumes nobody mounts, templated (Helm) objects. The quick fix adds `sizeLimit: 1Gi`; it is unsafe because a pod whose volume outgrows the limit is evicted. Rule set: strict. Capacity policy (docs/precision.md).',
+    notes: 'Kubernetes only. Flags disk-backed `emptyDir` volumes without `sizeLimit` that some container mounts writable, when none of those containers has `resources.limits.ephemeral-storage` and no LimitRange in the same file and namespace gives one by default. Only volumes whose name or mount path says the data accumulates (data, storage, cache, uploads, logs, spool, queue, db, media, backups, ...); certificates, configuration, sockets and `/tmp` stay small in practice. Not flagged: `medium: Memory` (it counts against the memory limit), read-only mounts, volumes nobody mounts, templated (Helm) objects. The quick fix adds `sizeLimit: 1Gi`; it is unsafe because a pod whose volume outgrows the limit is evicted.',
   },
   check: {
     kubernetes(model, ctx) {

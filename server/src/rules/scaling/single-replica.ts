@@ -14,6 +14,7 @@ export default defineRule({
   principle: 'concurrency',
   severity: 'info',
   set: 'strict',
+  setReason: 'Examples, test manifests and controllers run one replica by design, and whether a workload may scale out is not visible in the manifest (docs/precision.md).',
   fix: 'unsafe',
   crossDocument: ['HorizontalPodAutoscaler', 'ScaledObject'],
   peers: { kubeLinter: ['minimum-three-replicas'], polaris: ['deploymentMissingReplicas'], kubeScore: ['deployment-replicas'] },
@@ -21,7 +22,7 @@ export default defineRule({
     why: 'With one replica every node drain, eviction, crash and rollout step is an outage, however short, and a traffic spike has nowhere to go. Stateless web workloads scale out by adding copies: run at least two (spread over nodes), or let a HorizontalPodAutoscaler decide.',
     bad: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
     good: { lang: 'yaml', code: 'kind: Deployment\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.4.2\n          ports:\n            - containerPort: 8080' },
-    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts, ReplicaSets, ReplicationControllers; StatefulSets, DaemonSets, Jobs, CronJobs and bare Pods do not run interchangeable copies) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, folder or kustomization, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up). Rule set: strict. Examples, test manifests and controllers run one replica by design, and whether a workload may scale out is not visible in the manifest (docs/precision.md).',
+    notes: 'Flags an explicit `replicas: 1` on Deployments (and OpenShift DeploymentConfigs, Argo Rollouts, ReplicaSets, ReplicationControllers; StatefulSets, DaemonSets, Jobs, CronJobs and bare Pods do not run interchangeable copies) whose containers declare a `containerPort`. Not flagged: a missing `replicas` (often left to an autoscaler), `replicas: 0`, workloads targeted by a HorizontalPodAutoscaler or KEDA ScaledObject in the same file, folder or kustomization, datastores and caches, workloads that mount a PersistentVolumeClaim or use the `Recreate` strategy (both mean "one at a time"), singleton names (scheduler, cron, beat, leader, ...), templated objects and `oneShot` names. The quick fix sets `replicas: 2`; it is unsafe because it doubles the resources and the app must tolerate a second copy (sessions, schedulers, migrations at start-up).',
   },
   check: {
     kubernetes(model, ctx) {

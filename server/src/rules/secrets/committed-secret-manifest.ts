@@ -1,7 +1,7 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
-import { isPlaceholderSecret, isPublicSecretField, isSecretName, maskSecret, nameTokens, passwordInUrl, secretFileKind } from '../../knowledge/secrets';
+import { isPlaceholderSecret, isPublicSecretField, isSecretName, isSettingValue, maskSecret, nameTokens, passwordInUrl, secretFileKind } from '../../knowledge/secrets';
 import { holdsCredential } from './secret-in-configmap';
 import type { YView } from '../../parse/yaml-view';
 
@@ -49,6 +49,7 @@ function checkSecret(obj: KubeObject, ctx: RuleContext): void {
       const plain = field === 'data' ? decodeBase64(lit.value) ?? lit.value : lit.value;
       if (!plain.trim() || isPlaceholderSecret(plain)) continue;
       if (isPublicSecretField(e.key) && !passwordInUrl(plain)) continue;
+      if (!isSecretName(e.key) && isSettingValue(plain)) continue;
       if (plainConfiguration(e.key, plain) || namesItsKey(e.key, plain)) continue;
       const encoding = field === 'data' ? ' (base64 is an encoding, not encryption)' : '';
       ctx.report({
@@ -113,7 +114,7 @@ export default defineRule({
     why: 'A Kubernetes Secret manifest with its values filled in puts the credentials into git: every clone, fork, CI log and backup of the repository has them, and rotating one means rewriting history. `data:` is only base64, which anyone can decode. Secrets should reach the cluster from a secret store at deploy time, or be committed only in encrypted form, so the same manifests can be deployed to every environment with different credentials.',
     bad: { lang: 'yaml', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: hunter2' },
     good: { lang: 'yaml', code: 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: api-db\nspec:\n  secretStoreRef: { name: vault, kind: ClusterSecretStore }\n  target: { name: api-db }\n  data:\n    - secretKey: password\n      remoteRef: { key: shop/api-db, property: password }' },
-    notes: 'Reports each literal value of a `Secret`\'s `data` and `stringData`, literal user credentials in a kubeconfig (`kind: Config`: `client-key-data`, `token`, `password`, auth-provider tokens) and Kustomize `secretGenerator` `literals`. Not reported: Helm `{{ }}` and `${VAR}` values, empty values (also base64 of whitespace), placeholders such as `<password>`, and keys that are not secret by themselves (user names, hosts, ports, `ca.crt`, `tls.crt`, `certificate-authority-data`) unless they hold a URL with a password. A `service-account-token` Secret without data has nothing to report. Messages show at most the first characters of a value.',
+    notes: 'Reports each literal value of a `Secret`\'s `data` and `stringData`, literal user credentials in a kubeconfig (`kind: Config`: `client-key-data`, `token`, `password`, auth-provider tokens) and Kustomize `secretGenerator` `literals`. Not reported: Helm `{{ }}` and `${VAR}` values, empty values (also base64 of whitespace), placeholders such as `<password>`, and keys that are not secret by themselves (user names, hosts, ports, `ca.crt`, `tls.crt`, `certificate-authority-data`) unless they hold a URL with a password, and values that read as settings under names that do not say secret (a protocol, a number with its unit, a host name or IP, a URL without a password: a Secret used as an app\'s whole environment holds `N8N_PROTOCOL: http` too). A `service-account-token` Secret without data has nothing to report. Messages show at most the first characters of a value.',
   },
   check: {
     kubernetes(model, ctx) {

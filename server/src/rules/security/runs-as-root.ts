@@ -4,6 +4,7 @@ import { programOf } from '../../knowledge/shell';
 import { isPartialPodSpec, podsOf } from '../host-daemon/shared';
 import type { YView } from '../../parse/yaml-view';
 import { runsAsNonRootUpstream } from '../../knowledge/nonroot-images';
+import { parseImageRef } from '../../knowledge/image';
 
 /** The external image a stage's chain of `FROM <stage>` ends at. */
 function baseImageOf(stage: Stage) {
@@ -29,6 +30,12 @@ function dropsPrivileges(stage: Stage): boolean {
 
 const isRootUser = (u: string) => /^(root|0)(:.*)?$/.test(u.trim());
 
+/** The container inherits its user from an image known to switch to a non-root user upstream (Grafana, distroless `:nonroot`). */
+function imageRunsAsNonRoot(container: YView): boolean {
+  const image = container.get('image')?.str();
+  return !!image && !image.dynamic && runsAsNonRootUpstream(parseImageRef(image.value, image.range));
+}
+
 /** Effective `runAsUser` / `runAsNonRoot` of a container: its own securityContext over the pod's. */
 function identity(container: YView, pod: YView): { user?: number; userRange?: YView; nonRoot?: boolean } {
   const c = container.get('securityContext');
@@ -53,7 +60,7 @@ export default defineRule({
     why: 'A process running as root inside the container is root on the host as soon as it escapes (a kernel or runtime bug, a mounted socket, a misconfigured volume), and it can rewrite everything in the image at run time. Production images should switch to an unprivileged user with `USER`, and Kubernetes pods should say so with `runAsNonRoot: true` so the kubelet refuses an image that would start as root.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]' },
     good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]' },
-    notes: 'Dockerfile: only the final stage (and the stages it is built FROM) matters; builder stages may run as root. `FROM scratch` images are not judged (they have no user database). Images that install or run a privilege-dropping helper (`gosu`, `su-exec`, `setpriv`, …) start as root on purpose, as official database images do, and are not flagged. Kubernetes: an explicit `runAsUser: 0` is a warning; a container with neither a non-zero `runAsUser` nor `runAsNonRoot: true` (container or pod level) inherits the image\'s user and is reported as info. Compose: only an explicit `user: root`/`0`.',
+    notes: 'Dockerfile: only the final stage (and the stages it is built FROM) matters; builder stages may run as root. `FROM scratch` images are not judged (they have no user database). Images that install or run a privilege-dropping helper (`gosu`, `su-exec`, `setpriv`, …) start as root on purpose, as official database images do, and are not flagged. Kubernetes: an explicit `runAsUser: 0` is a warning; a container with neither a non-zero `runAsUser` nor `runAsNonRoot: true` (container or pod level) inherits the image\'s user and is reported as info, unless the image is one known to run as a non-root user upstream (the same list as for Dockerfiles). Compose: only an explicit `user: root`/`0`.',
   },
   check: {
     dockerfile(model, ctx) {
@@ -86,7 +93,7 @@ export default defineRule({
           const id = identity(c.raw, pod.spec);
           if (id.user === 0 && id.userRange) {
             ctx.report({ range: id.userRange.range, message: `Container "${c.name}" runs with runAsUser: 0 (root). Use a non-zero user id and set runAsNonRoot: true.` });
-          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init && !isPartialPodSpec(pod.spec)) {
+          } else if (id.user === undefined && id.nonRoot !== true && !pod.obj.templated && !c.init && !isPartialPodSpec(pod.spec) && !imageRunsAsNonRoot(c.raw)) {
             ctx.report({ range: c.nameRange, severity: 'info', message: `Container "${c.name}" sets neither runAsNonRoot: true nor a non-zero runAsUser, so it runs as whatever user the image has, often root. Set securityContext.runAsNonRoot: true.` });
           }
         }

@@ -8,13 +8,14 @@ export default defineRule({
   principle: 'security',
   severity: 'info',
   set: 'strict',
+  setReason: 'Hardening policy: a read-only root filesystem needs per-image knowledge of where the app writes (docs/precision.md).',
   fix: 'none',
   peers: { kics: ['root_container_not_mounted_as_read_only'], checkov: ['CKV_K8S_22'], kubeLinter: ['no-read-only-root-fs'], polaris: ['notReadOnlyRootFilesystem'], trivy: ['KSV-0014'], kubeScore: ['container-security-context-readonlyrootfilesystem'] },
   docs: {
     why: 'With a writable root filesystem an attacker can drop tools and modify the application in a running container, and the app can quietly keep state in its image layers. `readOnlyRootFilesystem: true` with explicit `emptyDir` mounts for the few paths that must be written (`/tmp`, caches) makes both impossible and documents where the container writes.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2' },
     good: { lang: 'yaml', code: 'containers:\n  - name: api\n    image: shop/api:1.4.2\n    securityContext:\n      readOnlyRootFilesystem: true\n    volumeMounts:\n      - name: tmp\n        mountPath: /tmp' },
-    notes: 'Reported at info level: it is a hardening step, not a defect. Compose files are not checked (`read_only: true` is rare there and local development needs writes). Rule set: strict. Hardening policy: a read-only root filesystem needs per-image knowledge of where the app writes (docs/precision.md).',
+    notes: 'Reported at info level: it is a hardening step, not a defect. Compose files are not checked (`read_only: true` is rare there and local development needs writes).',
   },
   check: {
     kubernetes(model, ctx) {

@@ -17,6 +17,7 @@ export default defineRule({
   fix: 'none',
   // Advice for the recovery runbook: the project may create the resource with a script the rule cannot see.
   set: 'strict',
+  setReason: 'Advice rather than a hazard: on the precision sample every external volume was created by the project\'s install script or README step, where the file cannot show it (docs/precision-operations.md).',
   peers: {},
   docs: {
     why: 'An `external: true` volume, secret or config is not created by `docker compose up` or `docker stack deploy`: someone made it by hand on the original host. Rebuilding the environment on a new host after a failure then depends on steps the repository does not record, and the stack refuses to start until they are redone.',

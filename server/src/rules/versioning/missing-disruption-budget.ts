@@ -16,6 +16,7 @@ export default defineRule({
   principle: 'rollout',
   severity: 'info',
   set: 'strict',
+  setReason: 'The budget is often defined by the platform or in another repository (docs/precision.md).',
   fix: 'none',
   crossDocument: ['PodDisruptionBudget'],
   peers: { kubeLinter: ['no-pod-disruption-budget'], kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'], polaris: ['missingPodDisruptionBudget'] },
@@ -23,7 +24,7 @@ export default defineRule({
     why: 'Node drains during cluster upgrades and autoscaling evict pods without regard for your service: without a PodDisruptionBudget, all replicas of a Deployment may be evicted together and the service goes down during routine maintenance.',
     bad: { lang: 'yaml', code: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels: {app: api}' },
     good: { lang: 'yaml', code: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels: {app: api}' },
-    notes: 'Checks workloads with a replica count: Deployments, StatefulSets, ReplicaSets, ReplicationControllers, OpenShift DeploymentConfigs and Argo Rollouts (a Deployment run through a Rollout\'s `workloadRef` counts the Rollout\'s replicas). DaemonSets (one pod per node; a drain evicts one), Jobs and CronJobs (they run to completion) and bare Pods are not. Looks for a PodDisruptionBudget whose `matchLabels` select the workload\'s pod labels in the same file, the other manifests of its folder (and subfolders) and the resources its folder\'s kustomization.yaml lists; budgets applied from elsewhere are not seen, so the finding is info. A kustomize patch (a file a kustomization lists under `patches`) that sets `replicas` is judged with its overlay\'s project. Rule set: strict. The budget is often defined by the platform or in another repository (docs/precision.md).',
+    notes: 'Checks workloads with a replica count: Deployments, StatefulSets, ReplicaSets, ReplicationControllers, OpenShift DeploymentConfigs and Argo Rollouts (a Deployment run through a Rollout\'s `workloadRef` counts the Rollout\'s replicas). DaemonSets (one pod per node; a drain evicts one), Jobs and CronJobs (they run to completion) and bare Pods are not. Looks for a PodDisruptionBudget whose `matchLabels` select the workload\'s pod labels in the same file, the other manifests of its folder (and subfolders) and the resources its folder\'s kustomization.yaml lists; budgets applied from elsewhere are not seen, so the finding is info. A kustomize patch (a file a kustomization lists under `patches`) that sets `replicas` is judged with its overlay\'s project.',
   },
   check: {
     kubernetes(model, ctx) {

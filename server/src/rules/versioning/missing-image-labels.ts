@@ -24,7 +24,7 @@ export default defineRule({
     why: 'When an incident happens, the first question is "which code is running?". OCI labels `org.opencontainers.image.source`, `.revision` and `.version`, set from build arguments by CI, answer it from the image itself (`docker inspect`, registries, scanners), and let a rollback pick the right previous image.',
     bad: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]' },
     good: { lang: 'dockerfile', code: 'FROM node:20.11-alpine\nARG VERSION=dev\nARG REVISION=unknown\nLABEL org.opencontainers.image.source="https://git.example.com/shop/api" \\\n      org.opencontainers.image.revision=$REVISION \\\n      org.opencontainers.image.version=$VERSION\nCOPY . /app\nCMD ["node", "/app/server.js"]' },
-    notes: 'Checks the final stage (labels inherited from its FROM-ancestor stages count). Images built with `docker buildx --label` or `--annotation` get the labels from CI instead: silence the rule for the file in that case. Rule set: strict. Policy (OCI labels are often added by the CI build with --label rather than in the Dockerfile).',
+    notes: 'Checks the final stage (labels inherited from its FROM-ancestor stages count). Images built with `docker buildx --label` or `--annotation` get the labels from CI instead: silence the rule for the file in that case.',
   },
   check: {
     dockerfile(model, ctx) {

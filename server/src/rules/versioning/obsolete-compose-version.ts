@@ -7,13 +7,14 @@ export default defineRule({
   principle: 'versioning',
   severity: 'info',
   set: 'strict',
+  setReason: 'Style: the key is ignored, not harmful.',
   fix: 'safe',
   peers: { dclint: ['no-version-field'] },
   docs: {
     why: 'The Compose Specification ignores the top-level `version:` key and Docker Compose v2 warns that it is obsolete. Keeping it suggests a schema version the file is not validated against, and hides that features from later Compose releases are in use.',
     bad: { lang: 'yaml', code: 'version: "3.8"\nservices:\n  api:\n    image: shop/api:1.4.2' },
     good: { lang: 'yaml', code: 'services:\n  api:\n    image: shop/api:1.4.2' },
-    notes: 'The quick fix deletes the line; Compose behaves the same without it. Rule set: strict. Style: the key is ignored, not harmful.',
+    notes: 'The quick fix deletes the line; Compose behaves the same without it.',
   },
   check: {
     compose(model, ctx) {

@@ -8,13 +8,14 @@ export default defineRule({
   principle: 'rollout',
   severity: 'warning',
   set: 'strict',
+  setReason: 'Recreate is almost always chosen on purpose (a ReadWriteOnce volume, a leader-only controller); most findings read were wrong or debatable (docs/precision.md).',
   fix: 'none',
   peers: {},
   docs: {
     why: 'A Deployment with `strategy.type: Recreate`, or a rolling update whose `maxUnavailable` is 100 % (or the full replica count), stops every pod before the new version is ready: each release is an outage, and a broken release leaves nothing running to roll back to.',
     bad: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 100%' },
     good: { lang: 'yaml', code: 'spec:\n  replicas: 3\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1' },
-    notes: 'Checks workloads of interchangeable replicas: Deployments, OpenShift DeploymentConfigs (`type: Recreate`, `rollingParams.maxUnavailable`) and Argo Rollouts (`canary.maxUnavailable`; blue-green starts the new pods before switching). StatefulSets and DaemonSets replace one pod at a time unless told otherwise; Jobs, CronJobs and bare Pods are not rolled out. `Recreate` is reported as info on single-replica Deployments (there it is often deliberate, e.g. for a ReadWriteOnce volume) and as a warning with several replicas. A HorizontalPodAutoscaler or KEDA ScaledObject that targets the Deployment (in the same file, folder or kustomization) sets the replica count to its `minReplicas`. Rule set: strict. Recreate is almost always chosen on purpose (a ReadWriteOnce volume, a leader-only controller); most findings read were wrong or debatable (docs/precision.md).',
+    notes: 'Checks workloads of interchangeable replicas: Deployments, OpenShift DeploymentConfigs (`type: Recreate`, `rollingParams.maxUnavailable`) and Argo Rollouts (`canary.maxUnavailable`; blue-green starts the new pods before switching). StatefulSets and DaemonSets replace one pod at a time unless told otherwise; Jobs, CronJobs and bare Pods are not rolled out. `Recreate` is reported as info on single-replica Deployments (there it is often deliberate, e.g. for a ReadWriteOnce volume) and as a warning with several replicas. A HorizontalPodAutoscaler or KEDA ScaledObject that targets the Deployment (in the same file, folder or kustomization) sets the replica count to its `minReplicas`.',
   },
   check: {
     kubernetes(model, ctx) {
