@@ -352,3 +352,53 @@ export function fileStateOf(name: string, rawValue: string): FileState | undefin
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------- Redis access control
+
+/**
+ * Redis images that accept every client without a password when started as shipped: the official
+ * `redis` and `valkey` images build the server with protected mode off (their ports are only reachable
+ * when published), and the redis-stack entrypoints pass `--protected-mode no`. Bitnami's images refuse
+ * to start without a password unless `ALLOW_EMPTY_PASSWORD=yes`, which authDisabledBy reports.
+ */
+const OPEN_REDIS_REPOSITORIES = new Set(['redis', 'valkey/valkey', 'redis/redis-stack', 'redis/redis-stack-server']);
+const REDIS_PROGRAMS = /(?:^|\/)(?:redis|valkey|redis-stack)-server$/;
+const ALL_ADDRESSES = new Set(['0.0.0.0', '*', '::', '-::*', '::*']);
+
+/** The image is one of the Redis images that start without authentication. */
+export function isOpenRedisImage(image: ImageRef): boolean {
+  if (image.dynamic) return false;
+  const registry = image.registry?.toLowerCase();
+  if (registry && registry !== 'docker.io' && registry !== 'index.docker.io' && registry !== 'registry-1.docker.io') return false;
+  return OPEN_REDIS_REPOSITORIES.has(repositoryOf(image));
+}
+
+/**
+ * How a Redis start limits who may connect, or undefined when it accepts anyone: a password or ACL
+ * (`--requirepass`, `--aclfile`, `--user`), a configuration file the file does not show (`redis-server
+ * /etc/redis.conf`), protected mode, a bind address that is not every interface, or a program other
+ * than the server (a script may do any of these). `REDIS_ARGS` (redis-stack) counts like the command.
+ */
+export function redisAccessControl(facts: RunFacts): string | undefined {
+  const args = facts.env.has('REDIS_ARGS') ? facts.env.get('REDIS_ARGS') : '';
+  if (args === undefined) return 'REDIS_ARGS is set at deploy time';
+  const words = [...facts.words, ...args.split(/\s+/).filter(Boolean)];
+  const text = words.join(' ');
+  if (/requirepass|aclfile/i.test(text) || flagValue(words, '--user') !== undefined) return 'a password or ACL';
+  const program = facts.words[0];
+  if (program !== undefined && !program.startsWith('-') && !REDIS_PROGRAMS.test(program) && program !== 'docker-entrypoint.sh') return `the program ${program}`;
+  if (words.some((w) => /\.conf$/i.test(w))) return 'a configuration file';
+  // A variable in place of a flag may expand to `--requirepass ...`; as a flag's value it is only that value.
+  if (words.some((w, i) => /^(?:\$|\uE000)/.test(w) && !words[i - 1]?.startsWith('--'))) return 'options from a variable';
+  if (flagValue(words, '--protected-mode')?.toLowerCase() === 'yes') return 'protected mode';
+  const bind = flagValue(words, '--bind');
+  if (bind !== undefined && !bind.split(/\s+/).every((a) => ALL_ADDRESSES.has(a))) return `bind ${bind}`;
+  return undefined;
+}
+
+/** The port a Redis start listens on (`--port`), 6379 by default; undefined when it is not a literal number. */
+export function redisPort(facts: RunFacts): number | undefined {
+  const p = flagValue(facts.words, '--port');
+  if (p === undefined) return 6379;
+  return /^\d+$/.test(p) ? Number(p) : undefined;
+}

@@ -1,4 +1,4 @@
-import { isDynamicText } from './interpolation';
+import { isDynamicText, substitute, TEMPLATE_MARK } from './interpolation';
 import { schemeStart, withoutTrailingSlashes } from './text';
 
 /**
@@ -8,7 +8,7 @@ import { schemeStart, withoutTrailingSlashes } from './text';
  * `COOKIE_SECRET` still count through their other token.
  */
 const SECRET_TOKENS = new Set([
-  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials',
+  'password', 'passwd', 'pwd', 'pw', 'pass', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials',
   'auth', 'privatekey', 'accesskey', 'secretkey', 'clientsecret', 'dsn', 'pat', 'jwt', 'salt', 'pepper',
   'requirepass', 'masterauth',
 ]);
@@ -22,19 +22,44 @@ const HARMLESS_SUFFIX = new Set([
   'backend', 'driver', 'plugin', 'source', 'name', 'user', 'username', 'id', 'host', 'port', 'url', 'uri', 'endpoint', 'policy',
   'rotation', 'interval', 'format', 'encoding', 'store', 'ref', 'env', 'var', 'level', 'scope', 'realm', 'issuer', 'audience',
   'cache', 'limit', 'retries', 'attempts', 'complexity', 'strength', 'hint', 'reset', 'change', 'domain', 'samesite', 'secure', 'httponly',
+  // Rails' `SECRET_KEY_BASE_DUMMY=1` asks for a throwaway key; sshd's `PasswordAuthentication` is a switch.
+  'dummy', 'authentication',
 ]);
 /**
  * Tokens that mean secret only as the name's last word (or before a short qualifier, `DB_PASS_BD`): `REDIS_AUTH`, `SMTP_PASS` hold one, while
  * `AUTH_BACKENDS`, `ETCD_EXTRA_AUTH_FLAGS` and `proxy_pass_request_headers` are settings about one.
  */
-const TRAILING_ONLY_TOKENS = new Set(['auth', 'pass', 'pat', 'pwd', 'dsn']);
+const TRAILING_ONLY_TOKENS = new Set(['auth', 'pass', 'pat', 'pwd', 'pw', 'dsn']);
+/**
+ * Credential words that end a run-together token (`PGPASSWORD`, `DBPASS`, `ROOTPASSWORD`, `ACCESSTOKEN`). Long words
+ * end a token after any prefix; short ones (`pass`, `pwd`, `pw`, `token`, `secret`) only after a known owner, since
+ * `BYPASS`, `COMPASS`, `OLDPWD` and `CSRFTOKEN` end the same way.
+ */
+const RUN_TOGETHER_ANY_PREFIX = ['password', 'passwd', 'passphrase', 'apikey', 'accesskey', 'secretkey', 'clientsecret', 'privatekey'];
+const RUN_TOGETHER_SHORT = ['pass', 'pwd', 'pw', 'token', 'secret'];
+const CREDENTIAL_OWNERS = new Set([
+  'db', 'admin', 'root', 'user', 'mysql', 'pg', 'postgres', 'redis', 'smtp', 'mail', 'email', 'ldap', 'ftp', 'sftp', 'mongo', 'rabbit', 'rabbitmq', 'sql',
+  'master', 'app', 'api', 'web', 'bind', 'proxy', 'http', 'basic', 'auth', 'access', 'bot', 'bearer', 'refresh', 'session', 'github', 'gh', 'gitlab', 'npm',
+  'slack', 'discord', 'telegram', 'personal', 'client', 'jwt', 'cookie', 'shared', 'webhook', 'signing', 'oauth', 'registry', 'docker', 'keystore', 'truststore',
+]);
+/** The credential word a token is or ends with (`dbpassword` → `password`), or the token itself. */
+function credentialWord(token: string): string {
+  if (SECRET_TOKENS.has(token)) return token;
+  for (const w of RUN_TOGETHER_ANY_PREFIX) if (token.length > w.length && token.endsWith(w)) return w;
+  for (const w of RUN_TOGETHER_SHORT) if (token.length > w.length && token.endsWith(w) && CREDENTIAL_OWNERS.has(token.slice(0, -w.length))) return w;
+  return token;
+}
 /** Units after a harmless word (`TOKEN_TTL_SECONDS`, `SESSION_TOKEN_LIFETIME_MINUTES`): the word before decides. */
 const UNIT_TOKENS = new Set(['s', 'sec', 'secs', 'second', 'seconds', 'ms', 'millis', 'milliseconds', 'm', 'min', 'mins', 'minute', 'minutes', 'h', 'hour', 'hours', 'd', 'day', 'days', 'bytes', 'kb', 'mb', 'chars', 'characters']);
 /** Words that make the name a switch about a secret (`MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`). */
 const SWITCH_TOKENS = new Set(['allow', 'empty', 'random', 'generate', 'skip', 'use', 'require', 'disable', 'enable', 'no']);
 /** `imagePullSecrets`, `PULL_SECRET`: names of Secret objects, not their contents. */
 const REFERENCE_PREFIX = new Set(['pull']);
-const HARMLESS_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'nil', 'undefined', 'disabled', 'enabled', 'required', 'optional', 'trust', 'md5', 'scram-sha-256', 'plain', 'basic', 'bearer', 'oauth', 'oauth2', 'oidc', 'jwt', 'ldap', 'local', 'default', 'random', 'auto', '*', '-']);
+const HARMLESS_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'nil', 'undefined', 'disabled', 'enabled', 'required', 'optional', 'trust', 'md5', 'scram-sha-256', 'plain', 'basic', 'bearer', 'oauth', 'oauth2', 'oidc', 'jwt', 'ldap', 'local', 'default', 'random', 'auto', '*', '-',
+  // Words that say no value is set (mailcow's `API_KEY=${API_KEY:-invalid}`).
+  'invalid', 'unset', 'notset', 'empty',
+  // Mechanisms a `*_AUTH` setting names (`SMTP_AUTH=login`).
+  'login', 'cram-md5', 'digest-md5', 'ntlm', 'kerberos', 'gssapi', 'xoauth2', 'tls', 'starttls', 'ssl']);
 
 export function nameTokens(name: string): string[] {
   return name
@@ -46,10 +71,12 @@ export function nameTokens(name: string): string[] {
 
 /** The name says it holds a secret (and not a path, length, switch or user name about one). */
 export function isSecretName(name: string): boolean {
-  const t = nameTokens(name);
+  const t = nameTokens(name).map(credentialWord);
   while (t.length > 1 && UNIT_TOKENS.has(t[t.length - 1])) t.pop();
-  if (!t.length) return false;
-  if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x))) return false;
+  // The shell's working directory, not a password.
+  if (!t.length || (t.length === 1 && t[0] === 'pwd')) return false;
+  // `NEXT_PUBLIC_API_KEY`, `VAPID_PUBLIC_KEY`: public by design (Next.js inlines NEXT_PUBLIC_* into the browser bundle).
+  if (HARMLESS_SUFFIX.has(t[t.length - 1]) || t.some((x) => SWITCH_TOKENS.has(x) || x === 'public')) return false;
   for (let i = 0; i < t.length; i++) {
     // A short qualifier after it (`DB_PASS_BD`, `DB_PASS_2`) keeps it the name's subject.
     if (TRAILING_ONLY_TOKENS.has(t[i]) && t.slice(i + 1).some((x) => x.length > 2 && !/^\d+$/.test(x))) continue;
@@ -66,11 +93,25 @@ export function isSecretName(name: string): boolean {
 export function isLiteralSecretValue(value: string | undefined): boolean {
   if (value === undefined) return false;
   const v = value.trim();
-  if (HARMLESS_VALUES.has(v.toLowerCase())) return false;
+  // One character is a switch or a count (`SECRET_KEY_BASE_DUMMY=1`), never a credential.
+  if (HARMLESS_VALUES.has(v.toLowerCase()) || v.length < 2) return false;
   if (isDynamicText(v) || isPlaceholderSecret(v)) return false;
   if (v.startsWith('/run/secrets/') || v.startsWith('/var/run/secrets/') || v.startsWith('/etc/secrets/')) return false;
   if (/^(?:\/|\.\/|~\/)[\w./-]*$/.test(v)) return false; // a file path, not a value
   return true;
+}
+
+/**
+ * What a value with `${NAME:-fallback}` / `${NAME-fallback}` becomes when its variables are unset (Compose
+ * `.env` and Dockerfile build args left out), or undefined when a variable has no fallback or the value is
+ * a template. With `dollarEscape` (Compose) `$$` is a literal `$`.
+ */
+export function fallbackValue(value: string, dollarEscape: boolean): string | undefined {
+  if (!value.includes('${') || value.includes(TEMPLATE_MARK) || value.includes('{{')) return undefined;
+  const resolved = substitute(value, new Map(), dollarEscape);
+  if (resolved === undefined || resolved.includes('$')) return undefined;
+  // `- SENTRY_DSN="${DSN:-0}"` in a Compose list keeps the quotes in the value: they are not the fallback's.
+  return /^(["'])[^"']*\1$/.test(resolved.trim()) ? resolved.trim().slice(1, -1) : resolved;
 }
 
 /** `scheme://user:password@host`: returns the password's offsets in the value when it is a literal. */

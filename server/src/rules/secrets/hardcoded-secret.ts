@@ -1,36 +1,55 @@
 import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { Range, SourceText } from '../../model/range';
-import { isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
+import { fallbackValue, isLiteralSecretValue, isSecretName, knownToken, maskSecret, passwordInUrl } from '../../knowledge/secrets';
 import { rangeWithin, withArticle } from './locate';
 import { composeMove, dockerfileMove, kubernetesMove, MoveFix } from './move-secret';
 import { isEnvTemplateName } from '../../parse/env';
 import { baseName } from '../../parse/detect';
 
+interface Judgement { range: Range; what: string; shown: string; fallback?: boolean }
+
 /** Why an environment entry's literal value is a secret, or undefined when it is not. */
-function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText): { range: Range; what: string; shown: string } | undefined {
-  if (entry.value === undefined || entry.dynamic || !entry.valueRange) return undefined;
+function judge(entry: EnvEntry, ctx: RuleContext, source: SourceText, dollarEscape = false): Judgement | undefined {
+  if (entry.value === undefined || !entry.valueRange) return undefined;
+  if (entry.dynamic) {
+    // `${DB_PASSWORD:-hunter2}`: the fallback is committed and runs wherever the variable is left unset.
+    const fallback = fallbackValue(entry.value, dollarEscape);
+    if (fallback === undefined || ENV_PLACEHOLDER.test(fallback.trim())) return undefined;
+    const j = judgeLiteral(entry.name, fallback, entry.valueRange, source, true);
+    return j && { ...j, fallback: true };
+  }
   const token = ctx.tokensIn(entry.valueRange)[0];
   if (token) return { range: token.range, what: withArticle(token.typeName), shown: maskSecret(token.value) };
+  return judgeLiteral(entry.name, entry.value, entry.valueRange, source);
+}
+
+/** `inside`: the value is part of the text at `valueRange` (a fallback), so the range narrows to it. */
+function judgeLiteral(name: string, value: string, valueRange: Range, source: SourceText, inside = false): Judgement | undefined {
   // Vendor formats secretlint lacks: a MailChimp or live Stripe key is a secret whatever the variable is called.
-  const known = knownToken(entry.value);
-  if (known) return { range: rangeWithin(source, entry.valueRange, known.value), what: withArticle(known.typeName), shown: maskSecret(known.value) };
-  const url = passwordInUrl(entry.value);
+  const known = knownToken(value);
+  if (known) return { range: rangeWithin(source, valueRange, known.value), what: withArticle(known.typeName), shown: maskSecret(known.value) };
+  const url = passwordInUrl(value);
   if (url) {
-    const pass = entry.value.slice(url.start, url.end);
-    return { range: rangeWithin(source, entry.valueRange, pass), what: 'a password inside a connection URL', shown: maskSecret(pass) };
+    const pass = value.slice(url.start, url.end);
+    return { range: rangeWithin(source, valueRange, pass), what: 'a password inside a connection URL', shown: maskSecret(pass) };
   }
-  if (isSecretName(entry.name) && isLiteralSecretValue(entry.value)) {
-    return { range: entry.valueRange, what: 'a hardcoded secret', shown: maskSecret(entry.value.trim()) };
+  if (isSecretName(name) && isLiteralSecretValue(value)) {
+    return { range: inside ? rangeWithin(source, valueRange, value.trim()) : valueRange, what: 'a hardcoded secret', shown: maskSecret(value.trim()) };
   }
   return undefined;
 }
 
 /** Reports each entry holding a literal secret; `move` builds the quick fix (and its related information) for one. */
-function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, move?: (e: EnvEntry) => MoveFix | undefined): void {
+function reportEntries(entries: EnvEntry[], where: string, advice: string, ctx: RuleContext, source: SourceText, move?: (e: EnvEntry) => MoveFix | undefined, dollarEscape = false): void {
   for (const e of entries) {
-    const j = judge(e, ctx, source);
+    const j = judge(e, ctx, source, dollarEscape);
     if (!j) continue;
+    if (j.fallback) {
+      // Only a fallback: the deployment may set the variable, so a warning, and no fix rewrites a reference.
+      ctx.report({ range: j.range, severity: 'warning', message: `${where} ${e.name} falls back to ${j.what} (${j.shown}) wherever the variable is unset, and the fallback is committed with the file. Drop the fallback (\`\${${e.name}:?${e.name} must be set}\` fails fast) and keep the value out of the repository.` });
+      continue;
+    }
     const m = move?.(e);
     ctx.report({ range: j.range, message: `${where} ${e.name} holds ${j.what} (${j.shown}). ${advice}`, fix: m?.fix, related: m?.related });
   }
@@ -73,8 +92,8 @@ export default defineRule({
     },
     compose(model, ctx) {
       for (const s of model.services) {
-        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, compose);
-        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, compose);
+        reportEntries(s.environment, `Service "${s.name}" variable`, 'Use `${' + 'NAME}` with the value in an untracked `.env` file, or Compose `secrets:`.', ctx, model.source, compose, true);
+        if (s.build) reportEntries(s.build.args, `Service "${s.name}" build argument`, 'Build arguments stay in the image history; use build `secrets:` instead.', ctx, model.source, compose, true);
       }
     },
     env(model, ctx) {
