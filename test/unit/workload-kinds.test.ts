@@ -70,6 +70,7 @@ const HAZARDS: Record<string, Hazard> = {
   'rollback-history-disabled': { pod: app(''), spec: () => 'revisionHistoryLimit: 0', notFor: { Job: 'keeps no revisions', CronJob: 'keeps no revisions', Pod: 'keeps no revisions' } },
   'runs-as-root': { pod: app('securityContext:\n  runAsUser: 0') },
   'runtime-install': { pod: app('command: ["sh", "-c", "npm install && node server.js"]'), notFor: JOBS },
+  'secret-build-arg': { pod: 'containers:\n  - name: kaniko\n    image: gcr.io/kaniko-project/executor:v1.23.2\n    args: ["--destination=registry.example.org/shop/web:1.4.2", "--build-arg=NPM_TOKEN=$(NPM_TOKEN)"]' },
   'rwo-volume-shared': {
     pod: `${app('volumeMounts:\n  - name: uploads\n    mountPath: /uploads')}\nvolumes:\n  - name: uploads\n    persistentVolumeClaim:\n      claimName: uploads`,
     docs: 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\nspec:\n  accessModes: [ReadWriteOnce]',
