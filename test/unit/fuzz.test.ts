@@ -28,12 +28,7 @@ const FIX_JOBS = 1;
  * their reproducers), as `index: 'area: what happens'`. They still run, and the test prints which of them
  * pass: delete an entry as soon as its case passes, so it is guarded again. None today.
  */
-const FIX_PENDING: Record<number, string> = {
-  // Passes alone and in `npx mocha out/test/unit/fuzz.test.js`; failed in two of four runs of the whole unit
-  // layer: the combined memory + process limit fix of an overlay (compose.prod.yaml beside its base) is applied
-  // again by the second run. Something outside the case (earlier tests, timing) reaches the fix workers; open.
-  640: 'combined missing-resource-limits fix on an overlay not always idempotent inside the whole unit layer',
-};
+const FIX_PENDING: Record<number, string> = {};
 
 const failuresOf = (s: CampaignSummary) => s.failed.map((f) => `${f.seed}:${f.index} ${f.source} [${f.mutations.join(', ')}]: ${f.failure.type}: ${f.failure.message}`);
 
