@@ -9,11 +9,14 @@ import * as path from 'path';
 import { makeCase } from './cases';
 import type { Failure } from './check-analysis';
 import type { Done, Job, Mode, WorkerMessage } from './worker';
+import type { RuleSet } from '../../server/src/engine/rule';
 
 export interface CampaignOptions {
   mode: Mode;
   seed: number;
   cases: number;
+  /** The rule set the fix fuzz applies (default recommended); `strict` fuzzes every rule's fixes. */
+  ruleSet?: RuleSet;
   start?: number;
   /** Run exactly these case indices instead of [start, start + cases). */
   indices?: number[];
@@ -93,7 +96,7 @@ export function runCampaign(o: CampaignOptions): Promise<CampaignSummary> {
       const retire = () => { if (retired) return; retired = true; live--; child.kill('SIGKILL'); };
       const dispatch = () => {
         if (next >= queue.length) { retire(); if (!live) done(); return; }
-        const job: Job = { mode: o.mode, seed: o.seed, index: queue[next++] };
+        const job: Job = { mode: o.mode, seed: o.seed, index: queue[next++], ruleSet: o.ruleSet };
         current = { job, began: Date.now(), timer: setTimeout(() => {
           const c = current!;
           current = undefined;

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { analyzeText, AnalysisResult, parseModel, prepareText } from '../../server/src/engine/analyze';
 import { defaultConfig, EngineConfig } from '../../server/src/engine/config';
+import type { RuleSet } from '../../server/src/engine/rule';
 import { diskHost } from '../../server/src/workspace/batch';
 import { formatText, toCliFindings } from '../../server/src/cli/format';
 import { buildReport } from '../../server/src/report/build';
@@ -42,8 +43,9 @@ function parserStack(abs: string, text: string, kind: AnalysisResult['kind']): s
  * finds must not depend on how busy the machine is (a budget that runs out under load skips rules, so
  * the same case could pass once and fail the next time), and a slow case is reported as a hang.
  */
-export function fuzzConfig(): EngineConfig {
-  return { ...defaultConfig(), maxAnalysisMs: 60_000 };
+/** `strict`: every rule (the fix fuzz runs part of its slice so, or strict rules' fixes are never fuzzed). */
+export function fuzzConfig(ruleSet: RuleSet = 'recommended'): EngineConfig {
+  return { ...defaultConfig(), maxAnalysisMs: 60_000, ruleSetOverride: ruleSet };
 }
 
 export async function checkAnalysis(c: FuzzCase): Promise<Failure[]> {

@@ -19,6 +19,7 @@ import * as fixEngine from '../../server/src/engine/fix';
 import { runFix } from '../../server/src/cli/fix';
 import { SourceText } from '../../server/src/model/range';
 import { detectKind } from '../../server/src/parse/detect';
+import type { RuleSet } from '../../server/src/engine/rule';
 import { FuzzCase, repoRoot } from './cases';
 import { errorOf, Failure, fuzzConfig } from './check-analysis';
 
@@ -121,17 +122,17 @@ class Sink extends Writable {
   _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void { this.text += String(chunk); done(); }
 }
 
-async function fixOnce(file: string): Promise<{ out: string; err: string; failure?: Failure }> {
+async function fixOnce(file: string, ruleSet: RuleSet): Promise<{ out: string; err: string; failure?: Failure }> {
   const out = new Sink(), err = new Sink();
   try {
-    await runFix({ paths: [file], unsafe: true, dryRun: false, failOn: 'error' }, fuzzConfig(), out, err, new FixSession(noGit));
+    await runFix({ paths: [file], unsafe: true, dryRun: false, failOn: 'error' }, fuzzConfig(ruleSet), out, err, new FixSession(noGit));
   } catch (e) {
     return { out: out.text, err: err.text, failure: errorOf('exception', e) };
   }
   return { out: out.text, err: err.text };
 }
 
-export async function checkFix(c: FuzzCase): Promise<Failure[]> {
+export async function checkFix(c: FuzzCase, ruleSet: RuleSet = 'recommended'): Promise<Failure[]> {
   const sandbox = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-fixfuzz-')));
   const project = path.join(sandbox, 'project');
   const seedDir = path.dirname(path.join(repoRoot, c.source));
@@ -147,7 +148,7 @@ export async function checkFix(c: FuzzCase): Promise<Failure[]> {
     writes.length = 0;
     watching = true;
     let first: Awaited<ReturnType<typeof fixOnce>>;
-    try { first = await fixOnce(file); } finally { watching = false; }
+    try { first = await fixOnce(file, ruleSet); } finally { watching = false; }
     if (first.failure) return [first.failure];
     failures.push(...stderrFailures(first.err));
     const after = snapshot(sandbox);
@@ -171,7 +172,7 @@ export async function checkFix(c: FuzzCase): Promise<Failure[]> {
     }
     if (/did not settle/.test(first.err)) return failures;
 
-    const second = await fixOnce(file);
+    const second = await fixOnce(file, ruleSet);
     if (second.failure) return [...failures, second.failure];
     const again = snapshot(sandbox);
     const moved = [...again].filter(([rel, t]) => after.get(rel) !== t).map(([rel]) => path.basename(rel));

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--cases N] [--seed S] [--start I] [--jobs J] [--fix] [--out DIR] [--hang-ms MS]`: a long fuzz
+ * `npm run fuzz -- [--cases N] [--seed S] [--start I] [--jobs J] [--fix [--rules strict]] [--out DIR] [--hang-ms MS]`: a long fuzz
  * campaign over the repository's fixtures, printing cases, crashes, hangs and peak memory; every failing case
  * is written to DIR (default fuzz-failures/) with its seed and index.
  * `--replay S:I [--fix]` runs one case in this process and prints its failures with their stacks;
@@ -9,7 +9,8 @@
  */
 import * as os from 'os';
 import * as path from 'path';
-import { makeCase, repoRoot } from './cases';
+import { FuzzCase, makeCase, repoRoot } from './cases';
+import type { RuleSet } from '../../server/src/engine/rule';
 import { CampaignSummary, runCampaign } from './campaign';
 import { runCase } from './worker';
 import { checkAnalysis } from './check-analysis';
@@ -40,12 +41,15 @@ export function formatSummary(s: CampaignSummary): string {
 
 async function main(args: string[]): Promise<number> {
   const fix = flag(args, 'fix');
+  const rules = option(args, 'rules');
+  if (rules !== undefined && rules !== 'recommended' && rules !== 'strict') throw new Error(`--rules takes recommended or strict, not "${rules}"`);
+  const ruleSet = rules as RuleSet | undefined;
   const replay = option(args, 'replay');
   if (replay) {
     const { seed, index } = caseRef(replay);
     const c = makeCase(seed, index);
     console.log(`case ${seed}:${index}: ${c.source} [${c.mutations.join(', ')}], ${c.text.length} characters`);
-    const failures = await runCase({ mode: fix ? 'fix' : 'analysis', seed, index });
+    const failures = await runCase({ mode: fix ? 'fix' : 'analysis', seed, index, ruleSet });
     for (const f of failures) console.log(`${f.type}: ${f.message}\n${f.stack ?? ''}`);
     if (!failures.length) console.log('no failure');
     return failures.length ? 1 : 0;
@@ -54,7 +58,7 @@ async function main(args: string[]): Promise<number> {
   if (shrink) {
     const { seed, index } = caseRef(shrink);
     const mode = fix ? 'fix' : 'analysis';
-    const check = mode === 'fix' ? (require('./check-fix') as typeof import('./check-fix')).checkFix : checkAnalysis;
+    const check = mode === 'fix' ? (c: FuzzCase) => (require('./check-fix') as typeof import('./check-fix')).checkFix(c, ruleSet) : checkAnalysis;
     const c = makeCase(seed, index);
     const [target] = await check(c);
     if (!target) { console.log('the case does not fail'); return 1; }
@@ -70,7 +74,7 @@ async function main(args: string[]): Promise<number> {
   const cases = Number(option(args, 'cases') ?? (fix ? 2000 : 10000));
   const out = path.resolve(option(args, 'out') ?? path.join(repoRoot, 'fuzz-failures'));
   const summary = await runCampaign({
-    mode: fix ? 'fix' : 'analysis', seed, cases, start: Number(option(args, 'start') ?? 0),
+    mode: fix ? 'fix' : 'analysis', ruleSet, seed, cases, start: Number(option(args, 'start') ?? 0),
     jobs: Number(option(args, 'jobs') ?? Math.max(1, os.availableParallelism() - 1)),
     hangMs: Number(option(args, 'hang-ms') ?? 10000),
     failuresDir: out,

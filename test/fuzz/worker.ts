@@ -4,9 +4,10 @@
  */
 import { makeCase } from './cases';
 import { checkAnalysis, errorOf, Failure } from './check-analysis';
+import type { RuleSet } from '../../server/src/engine/rule';
 
 export type Mode = 'analysis' | 'fix';
-export interface Job { mode: Mode; seed: number; index: number }
+export interface Job { mode: Mode; seed: number; index: number; ruleSet?: RuleSet }
 export interface Done { index: number; failures: Failure[]; ms: number; rssMb: number; peakRssMb: number }
 export type WorkerMessage = { ready: true } | { done: Done } | { fatal: Failure };
 
@@ -16,7 +17,7 @@ export async function runCase(job: Job): Promise<Failure[]> {
   if (job.mode === 'fix') {
     // Loaded on demand: it wraps fs and the fix engine's applyEdits for the whole process.
     const { checkFix } = require('./check-fix') as typeof import('./check-fix');
-    return checkFix(c);
+    return checkFix(c, job.ruleSet);
   }
   return checkAnalysis(c);
 }

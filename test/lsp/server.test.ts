@@ -1,10 +1,12 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { codes, TestClient } from './lsp-client';
 
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const DOCKERFILE = 'FROM node:20.11-alpine\nENV DB_PASSWORD=hunter2\nCMD ["node", "server.js"]\n';
 
 describe('language server (separate process, LSP over stdio)', function () {
@@ -14,8 +16,12 @@ describe('language server (separate process, LSP over stdio)', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seaworthy-lsp-'));
     client = new TestClient();
-    const init = (await client.initialize()) as { capabilities: { codeActionProvider: unknown }; serverInfo: { name: string } };
+    const init = (await client.initialize()) as { capabilities: { codeActionProvider: unknown }; serverInfo: { name: string; version: string } };
     assert.strictEqual(init.serverInfo.name, 'seaworthy');
+    // One version: package.json's, written into both bundles at build time.
+    const cliVersion = execFileSync(process.execPath, [path.join(repoRoot, 'bin', 'seaworthy.js'), '--version'], { encoding: 'utf8' }).trim();
+    assert.strictEqual(init.serverInfo.version, JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version);
+    assert.strictEqual(init.serverInfo.version, cliVersion);
     assert.ok(init.capabilities.codeActionProvider);
   });
   after(async () => { await client.shutdown(); fs.rmSync(dir, { recursive: true, force: true }); });

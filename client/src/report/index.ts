@@ -19,7 +19,9 @@ export function registerReportFeatures(context: vscode.ExtensionContext, client:
   const requestScore = () => {
     if (!enabled() || client.state !== State.Running) return;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Seaworthy: indexing' }, async () => {
-      const res = await client.sendRequest<{ report: Report }>('seaworthy/report', {}).catch(() => undefined);
+      // The server waits for these (re-sent after a restart), so the first score counts their unsaved text.
+      const openDocuments = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && vscode.languages.match(selector, d) > 0).map((d) => d.uri.toString());
+      const res = await client.sendRequest<{ report: Report }>('seaworthy/report', { openDocuments }).catch(() => undefined);
       // An index that was already built sends no new score notification: the response is the score.
       if (res && enabled()) status.score(scoreOf(res.report));
     });

@@ -3,7 +3,8 @@
  * fixes is still reported, the file no longer parses, or a more serious problem appeared. And, before
  * applying, edits that would land in a YAML anchor other entries share through aliases.
  */
-import { isAlias, isDocument, Node, parseAllDocuments, visit } from 'yaml';
+import { isAlias, isDocument, Node, visit } from 'yaml';
+import { parseAllDocumentsBounded } from '../parse/yaml-depth';
 import type { AnalysisResult, Finding } from './analyze';
 import type { Severity } from './rule';
 
@@ -50,7 +51,7 @@ function sharedAnchors(text: string): [number, number, number][] {
 
 function findSharedAnchors(text: string): [number, number, number][] {
   const out: [number, number, number][] = [];
-  for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
+  for (const doc of parseAllDocumentsBounded(text, { uniqueKeys: false })) {
     if (!isDocument(doc)) continue;
     const anchored: Node[] = [];
     const aliased = new Set<string>();

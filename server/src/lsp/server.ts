@@ -23,6 +23,7 @@ import type { GuardStats } from './process-guard';
 import { readDecodedText } from '../workspace/safe-read';
 import { IncrementalManifest } from '../engine/incremental';
 import { ChartCache } from '../workspace/helm-chart';
+import { VERSION } from '../cli/version';
 
 const DEFAULT_DEBOUNCE_MS = 200;
 
@@ -76,7 +77,7 @@ export function startServer(connection: Connection, guard: GuardStats = { surviv
         completionProvider: { resolveProvider: false },
         hoverProvider: true,
       },
-      serverInfo: { name: 'seaworthy', version: '0.1.0' },
+      serverInfo: { name: 'seaworthy', version: VERSION },
     };
   });
 

@@ -16,7 +16,14 @@ import { excludeMatcher } from '../workspace/globs';
 import { ChangeType, Handover, WorkspaceIndex } from '../workspace/index';
 
 /** `seaworthy/report` params: an optional export format (the text comes back in `text`). */
-export interface ReportParams { format?: ReportFormat; workDoneToken?: string | number }
+export interface ReportParams {
+  format?: ReportFormat; workDoneToken?: string | number;
+  /**
+   * The documents the client has open, which it sends (again, after a server restart) as didOpen: the
+   * answer and the score wait for them (at most OPEN_WAIT_MS), so they count their unsaved text.
+   */
+  openDocuments?: string[];
+}
 export interface ReportResponse { report: Report; text?: string; durationMs: number; analyses: number }
 /** `seaworthy/score`: what the status bar shows; sent after every scan and every re-analysis. */
 /** `seaworthy/memory` (benchmarks, debugging): the server's memory in bytes; `gc` collects garbage first to see what is live. */
@@ -47,6 +54,8 @@ export interface WorkspaceFeatures {
 const BATCH_DELAY_MS = 300;
 const MAX_BATCH_WAIT_MS = 2000;
 const SCORE_DELAY_MS = 250;
+/** How long a report waits for the client's open documents to arrive (a restarted server's first score). */
+const OPEN_WAIT_MS = 3000;
 
 interface Progress { report(percentage: number, message?: string): void; done(): void }
 
@@ -173,8 +182,21 @@ export function registerWorkspaceFeatures(
     return report(params, token);
   });
 
+  /** Resolves once every listed document is open here, or after OPEN_WAIT_MS. */
+  function opened(uris: unknown): Promise<void> {
+    const missing = () => (Array.isArray(uris) ? uris : []).filter((u) => typeof u === 'string' && !documents.get(u));
+    if (!missing().length) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); sub.dispose(); resolve(); };
+      const timer = setTimeout(done, OPEN_WAIT_MS);
+      const sub = documents.onDidOpen(() => { if (!missing().length) done(); });
+    });
+  }
+
   const report = (params: ReportParams | undefined, token: CancellationToken) => serial(async () => {
     const started = Date.now();
+    // After a restart the client asks for the score before it has sent its open documents again.
+    await opened(params?.openDocuments);
     const workDone = progressFor(connection, params?.workDoneToken, 'Seaworthy: scanning the workspace');
     try {
       const prior = index;

@@ -41,10 +41,13 @@ function pushIndent(indents: number[], col: number): void {
   indents.push(col);
 }
 
-/** The problem message for a stack overflow while reading YAML, at `offset` if known. */
+/**
+ * The problem message for YAML nested beyond what is read (parse/yaml-depth cuts it; a stack overflow
+ * elsewhere is worded the same), at `offset` if known.
+ */
 export function deepYamlMessage(text: string, offset?: number): string {
   const depth = yamlNestingDepth(text, offset);
-  return `YAML nested too deeply to read: ${depth} levels${offset === undefined ? ' deep' : ' deep here'}, and the parser ran out of stack. The value nested there was not read (no Compose file or manifest nests anywhere near this deep).`;
+  return `YAML nested too deeply to read: ${depth} levels${offset === undefined ? ' deep' : ' deep here'}. The value nested there was not read (no Compose file or manifest nests anywhere near this deep).`;
 }
 
 /** A parser's exception as the reason a file could not be read. */

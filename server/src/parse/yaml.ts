@@ -1,9 +1,10 @@
-import { Document, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
 import type { ParseProblem } from '../model/common';
 import type { SourceText } from '../model/range';
 import { yamlParserView } from '../model/line-breaks';
 import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { deepYamlMessage, isStackOverflow } from './parser-errors';
+import { parseAllDocumentsBounded, TOO_DEEP } from './yaml-depth';
 import { YView } from './yaml-view';
 
 export interface ParsedYaml {
@@ -34,7 +35,7 @@ function readDocuments(text: string, source: SourceText): ParsedYaml {
   const docs: ParsedYaml['docs'] = [];
   let all: Document.Parsed[];
   try {
-    all = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false }) as Document.Parsed[];
+    all = parseAllDocumentsBounded(text, { merge: true, uniqueKeys: false, strict: false });
   } catch (e) {
     problems.push({ message: isStackOverflow(e) ? deepYamlMessage(text) : `YAML could not be read: ${(e as Error).message}`, range: source.range(0, 0) });
     return { docs, problems };
@@ -42,7 +43,7 @@ function readDocuments(text: string, source: SourceText): ParsedYaml {
   if (!Array.isArray(all)) all = [all as unknown as Document.Parsed];
   all.forEach((doc, index) => {
     for (const err of doc.errors) {
-      const message = isStackOverflow(err.message) ? deepYamlMessage(text, err.pos[0]) : `YAML syntax error: ${err.message.split('\n')[0]}`;
+      const message = err.message === TOO_DEEP || isStackOverflow(err.message) ? deepYamlMessage(text, err.pos[0]) : `YAML syntax error: ${err.message.split('\n')[0]}`;
       problems.push({ message, range: source.range(err.pos[0], err.pos[1]) });
     }
     const r = doc.range;

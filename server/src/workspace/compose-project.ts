@@ -9,7 +9,8 @@
  * node keeps an exact range and rules need not know which file a value came from.
  */
 import * as path from 'path';
-import { Document, isMap, Node, Pair, parseAllDocuments, Scalar, visit, YAMLMap } from 'yaml';
+import { Document, isMap, Node, Pair, Scalar, visit, YAMLMap } from 'yaml';
+import { parseAllDocumentsBounded } from '../parse/yaml-depth';
 import type { ComposeModel } from '../model/compose';
 import type { EnvEntry } from '../model/common';
 import { Range, SourceText } from '../model/range';
@@ -91,7 +92,7 @@ function standaloneRoot(text: string | undefined): YView | undefined {
 
 function placeDocument(input: string, offset: number): Document.Parsed | undefined {
   try {
-    const docs = parseAllDocuments(offset ? '\n'.repeat(offset) + input.slice(0) : input, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false }) as Document.Parsed[];
+    const docs = parseAllDocumentsBounded(offset ? '\n'.repeat(offset) + input.slice(0) : input, { merge: true, uniqueKeys: false, strict: false });
     const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
     return list.find((d) => isMap(d.contents) && !d.errors.length) ?? list.find((d) => isMap(d.contents));
   } catch { return undefined; }

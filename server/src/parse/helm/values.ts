@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { parseDocumentBounded } from '../yaml-depth';
 import type { Node } from 'yaml';
 
 /** Where a value came from in values.yaml (offsets). */
@@ -32,7 +33,7 @@ const MAX_NODES = 100_000;
 /** The values tree of a values.yaml text; UNKNOWN when it does not parse. */
 export function readValues(text: string): Val {
   let doc;
-  try { doc = parseDocument(text, { merge: true, uniqueKeys: false }); } catch { return UNKNOWN; }
+  try { doc = parseDocumentBounded(text, { merge: true, uniqueKeys: false }); } catch { return UNKNOWN; }
   if (doc.errors.length) return UNKNOWN;
   const budget = { left: MAX_NODES };
   const convert = (n: unknown, keySrc: Src | undefined, depth: number): Val => {
