@@ -1,6 +1,8 @@
 import { defineRule } from '../../engine/rule';
 import { commandsOf, instructionsOf } from '../../knowledge/container-commands';
-import { packageInstall } from '../../knowledge/packages';
+import { PackageArg, packageInstall } from '../../knowledge/packages';
+import { varsBefore } from '../build-run/stages';
+import type { Stage } from '../../model/dockerfile';
 
 /** The names a message lists before it only counts the rest. */
 const NAMES_SHOWN = 6;
@@ -10,6 +12,19 @@ function namesOf(packages: { name: string }[]): string {
   const more = packages.length - shown.length;
   if (more > 0) return `${shown.join(', ')} and ${more} more package${more === 1 ? '' : 's'}`;
   return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}
+
+/** Where a git install floats to: `"github.com/acme/tool" at its default branch`, `"sqlx-cli" of github.com/acme/sqlx at the branch "dev"`. */
+function gitFloat(p: PackageArg): string {
+  const git = p.git!;
+  const at = !git.ref ? 'its default branch' : git.range ? `the version range "${git.ref}"` : `the branch "${git.ref}"`;
+  return `"${p.name}"${p.name === git.repo ? '' : ` of ${git.repo}`} at ${at}`;
+}
+
+function gitList(packages: PackageArg[]): string {
+  const shown = packages.slice(0, NAMES_SHOWN).map(gitFloat);
+  const more = packages.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
 }
 
 export default defineRule({
@@ -36,19 +51,35 @@ export default defineRule({
   },
   check: {
     dockerfile(model, ctx) {
+      // Modules whose stream an earlier command of the stage (or its FROM ancestors) named: `dnf module enable nodejs:20`
+      // then `dnf module install nodejs` installs stream 20.
+      const streams = new Map<Stage | undefined, Set<string>>();
+      const streamsOf = (stage: Stage | undefined) => {
+        let set = streams.get(stage);
+        if (!set) streams.set(stage, (set = new Set(stage?.parent ? streams.get(stage.parent) : undefined)));
+        return set;
+      };
       for (const ins of instructionsOf(model, 'RUN')) {
+        const chosen = streamsOf(ins.stage);
         for (const cmd of commandsOf(ins, model.source)) {
-          const install = packageInstall(cmd);
+          const install = packageInstall(cmd, ins.stage && varsBefore(model, ins.stage, ins));
           if (!install) continue;
-          const unpinned = install.packages.filter((p) => !p.pinned);
+          if (install.action === 'module') for (const p of install.packages) if (p.pinned) chosen.add(p.name);
+          const unpinned = install.packages.filter((p) => !p.pinned && !(install.action === 'module' && chosen.has(p.name)));
           if (!unpinned.length) continue;
           // One finding per install command: one fix (pin them, or install from a lockfile) answers all its packages.
           const info = install.ecosystem === 'os' || unpinned.every((p) => p.bootstrap);
           const [first, ...rest] = unpinned;
           const several = unpinned.length > 1;
+          const fromGit = unpinned.every((p) => p.git);
+          const verb = install.action === 'upgrade' ? 'upgrades' : 'installs';
           ctx.report({
             range: model.source.range(first.word.start, first.word.end),
-            message: `\`${install.manager}\` installs ${namesOf(unpinned)} without ${several ? 'fixed versions' : 'a fixed version'}, so each build may get ${several ? 'different releases' : 'a different release'}. Pin ${several ? 'them' : 'it'} as ${install.pinSyntax}${install.alternative ? ` or install from ${install.alternative}` : ''}.`,
+            message: fromGit
+              ? `\`${install.manager}\` installs from git ${gitList(unpinned)}, so each build may get different code. Pin ${several ? 'each' : 'it'} to a tag or commit (${install.gitPinSyntax}).`
+              : install.action === 'module'
+                ? `\`${install.manager}\` takes ${namesOf(unpinned)} without a stream, so the build gets whichever stream the base image's distribution makes default. Name the stream as ${install.pinSyntax}.`
+                : `\`${install.manager}\` ${verb} ${namesOf(unpinned)} without ${several ? 'fixed versions' : 'a fixed version'}, so each build may get ${several ? 'different releases' : 'a different release'}. Pin ${several ? 'them' : 'it'} as ${install.pinSyntax}${install.alternative ? ` or install from ${install.alternative}` : ''}.`,
             related: rest.length ? rest.map((p) => ({ message: `"${p.name}" is not pinned either`, range: model.source.range(p.word.start, p.word.end) })) : undefined,
             severity: info ? 'info' : undefined,
           });
