@@ -2,6 +2,7 @@
  * Git references of what a build takes from a repository (pip VCS URLs, npm git specs, `cargo install
  * --git`, `git clone`, ADD of a repository): which ref a spec names, and whether that ref stays put.
  */
+import { withoutTrailingSlashes } from './text';
 
 /** Branch names that move with every push: pinning to them pins nothing. */
 export function isMovingRef(ref: string | undefined): boolean {
@@ -37,7 +38,7 @@ export function displayRepo(url: string): string {
   if (user >= 0 && (slash < 0 || user < slash)) rest = rest.slice(user + 1);
   // scp-like `host:org/repo`: the colon separates host and path.
   if (scheme < 0) rest = rest.replace(/^([^/:]+):(?!\d+\/)/, '$1/');
-  return rest.replace(/\.git\/?$/i, '').replace(/\/+$/, '');
+  return withoutTrailingSlashes(rest).replace(/\.git$/i, '');
 }
 
 /** PEP 508 direct reference: `name[extra] @ <url>` (one word when quoted). */
