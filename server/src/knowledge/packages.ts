@@ -41,8 +41,8 @@ export interface PackageInstall {
   alternative?: string;
   /** How a git install names a tag or commit, for messages. */
   gitPinSyntax?: string;
-  /** `upgrade`: named packages go to their newest release (`dnf up openssl`); `module`: dnf module streams. */
-  action: 'install' | 'upgrade' | 'module';
+  /** `module`: dnf module streams (`dnf module install nodejs:20`), pinned by a stream rather than a version. */
+  action: 'install' | 'module';
   packages: PackageArg[];
 }
 
@@ -75,12 +75,12 @@ interface ManagerSpec {
 }
 
 /**
- * dnf's subcommand aliases (dnf 4's command classes, dnf 5's compatibility aliases); yum, microdnf and
- * tdnf accept subsets of them. `reinstall`/`rei` puts back the version already installed: nothing floats.
+ * dnf's install aliases (dnf 4's command classes, dnf 5's compatibility aliases); yum, microdnf and tdnf
+ * accept subsets. Not installs here: `reinstall`/`rei` puts back the version already installed, and named
+ * upgrades (`up`, `update`, `upgrade-minimal`, `up-min`, ... `openssl`) are security updates on purpose: every
+ * one of a sample of public Dockerfiles upgraded openssl, glibc, gnupg2 or tzdata (docs/precision-detections.md).
  */
 export const RPM_INSTALL_VERBS: readonly string[] = ['install', 'in', 'localinstall', 'install-n', 'install-na', 'install-nevra'];
-/** Named packages go to the newest (or newest fixing an advisory) release: as unpinned as an install. */
-export const RPM_UPGRADE_VERBS: readonly string[] = ['upgrade', 'update', 'up', 'upgrade-to', 'update-to', 'localupdate', 'upgrade-minimal', 'update-minimal', 'up-min'];
 export const RPM_REMOVE_VERBS: readonly string[] = ['remove', 'rm', 'erase', 'autoremove'];
 const RPM_MANAGERS = /^(?:yum|dnf|microdnf|tdnf|dnf5)$/;
 /** `dnf module install|enable <module>[:stream][/profile]`: without a stream the distribution's default stream is taken. */
@@ -106,7 +106,7 @@ const MANAGERS: ManagerSpec[] = [
     name: (t) => t.split(/[=~<>]/)[0],
   },
   {
-    programs: RPM_MANAGERS, subcommands: [...RPM_INSTALL_VERBS, ...RPM_UPGRADE_VERBS, 'module'], ecosystem: 'os', pinSyntax: 'package-version',
+    programs: RPM_MANAGERS, subcommands: [...RPM_INSTALL_VERBS, 'module'], ecosystem: 'os', pinSyntax: 'package-version',
     valueOptions: ['-c', '--config', '-x', '--exclude', '--releasever', '--installroot', '--enablerepo', '--disablerepo', '--repo', '--repoid', '--setopt', '-d', '-e', '-R'],
     skip: (t) => isPathOrUrl(t) || t.startsWith('@') || t.endsWith('.rpm'),
     pinned: rpmVersioned,
@@ -302,7 +302,7 @@ export function packageInstall(cmd: ShellCommand, vars?: ReadonlyMap<string, str
   return {
     manager: `${program} ${sub}`, ecosystem: spec.ecosystem, pinSyntax: modules ? 'module:stream (`nodejs:20`)' : spec.pinSyntax,
     alternative: modules ? undefined : spec.alternative, gitPinSyntax: spec.gitPinSyntax, packages,
-    action: modules ? 'module' : RPM_UPGRADE_VERBS.includes(sub) && RPM_MANAGERS.test(program) ? 'upgrade' : 'install',
+    action: modules ? 'module' : 'install',
   };
 }
 
