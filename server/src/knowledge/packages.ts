@@ -316,6 +316,23 @@ function gitFromOptions(spec: ManagerSpec, options: Map<string, ShellWord | unde
   return { repo: displayRepo(url), ref: pin ?? branch, branch: !pin && !!branch };
 }
 
+/** The requirement files a `pip install` reads (`-r requirements.txt`, `--requirement=x`, `-r /dev/stdin`). */
+export function pipRequirementFiles(cmd: ShellCommand): string[] {
+  const p = programOf(cmd);
+  if (!p) return [];
+  let args = argsOf(cmd);
+  if (SHELL_WRAPPERS.test(p.name) && args[0]?.text === '-m' && /^pip[0-9.]*$/.test(args[1]?.text ?? '')) args = args.slice(2);
+  else if (p.name === 'uv' && args[0]?.text === 'pip') args = args.slice(1);
+  else if (!/^pip[0-9.]*$/.test(p.name)) return [];
+  if (args.find((a) => !a.text.startsWith('-'))?.text !== 'install') return [];
+  const files: string[] = [];
+  args.forEach((a, k) => {
+    if ((a.text === '-r' || a.text === '--requirement') && args[k + 1]) files.push(args[k + 1].text);
+    else if (a.text.startsWith('--requirement=')) files.push(a.text.slice(14));
+  });
+  return files;
+}
+
 /**
  * Commands that fetch dependencies when they run: package installs (with or without names), lockfile
  * installs (`npm ci`, `bundle install`, `composer install`) and Go module downloads.
@@ -337,70 +354,4 @@ export function installsDependencies(cmd: ShellCommand): string | undefined {
   if (name === 'go' && first === 'mod' && args.some((a) => a.text === 'download')) return 'go mod download';
   if ((name === 'apt-get' || name === 'apt' || name === 'yum' || name === 'dnf' || name === 'apk') && args.some((a) => a.text === 'install' || a.text === 'add')) return `${name} install`;
   return undefined;
-}
-
-/** Node package managers that install from a lockfile, and the lockfiles each one reads. */
-export type LockfileManager = 'npm' | 'yarn' | 'pnpm';
-export const LOCKFILES: Record<LockfileManager, readonly string[]> = {
-  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
-  yarn: ['yarn.lock'],
-  pnpm: ['pnpm-lock.yaml'],
-};
-
-export interface LockfileInstall {
-  manager: LockfileManager;
-  /** The program word (`npm`, `yarn`, `pnpm`). */
-  program: ShellWord;
-  /** `install`/`i`; absent for a bare `yarn`. */
-  subcommand?: ShellWord;
-  /** Already installs exactly the lockfile (`--frozen-lockfile`, `--immutable`, `YARN_ENABLE_IMMUTABLE_INSTALLS=true`). */
-  frozen: boolean;
-  /** Explicitly allowed to change the lockfile (`--no-frozen-lockfile`, `--no-immutable`, `--fix-lockfile`): a decision, not an oversight. */
-  optOut: boolean;
-}
-
-/** npm's aliases of `install` (`npm help install`). */
-const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
-const NPM_VALUE_OPTIONS = new Set(['--registry', '--prefix', '--cache', '--userconfig', '--omit', '--include', '-w', '--workspace', '--loglevel', '--install-strategy', '--before', '--tag', '--cpu', '--os', '--libc']);
-const YARN_VALUE_OPTIONS = new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex', '--registry', '--network-concurrency', '--global-folder', '--link-folder', '--use-yarnrc', '--mode', '--preferred-cache-folder']);
-const PNPM_VALUE_OPTIONS = new Set(['--dir', '-C', '--filter', '-F', '--reporter', '--store-dir', '--virtual-store-dir', '--modules-dir', '--network-concurrency', '--child-concurrency', '--registry', '--loglevel', '--workspace-dir', '--node-linker', '--config.node-linker', '--resolution-mode']);
-
-/**
- * `npm install` / `yarn [install]` / `pnpm install` without package names: the commands that install a
- * project's dependencies and may resolve versions other than its lockfile's. `npm ci`, installs of
- * named packages, global installs, and commands whose arguments come from variables are not returned.
- */
-export function lockfileInstall(cmd: ShellCommand): LockfileInstall | undefined {
-  const p = programOf(cmd);
-  if (!p || !/^(?:npm|yarn|pnpm)$/.test(p.name)) return undefined;
-  const manager = p.name as LockfileManager;
-  const program = cmd.words[p.index];
-  const args = argsOf(cmd);
-  if (args.some((a) => /[$`]/.test(a.text))) return undefined;
-  const valueOptions = manager === 'npm' ? NPM_VALUE_OPTIONS : manager === 'yarn' ? YARN_VALUE_OPTIONS : PNPM_VALUE_OPTIONS;
-  const options: string[] = [];
-  const positional: ShellWord[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (t.startsWith('-') && t.length > 1) {
-      options.push(t);
-      if (valueOptions.has(t)) i++;
-    } else positional.push(args[i]);
-  }
-  const subcommand = positional[0];
-  // Everything after the subcommand would be a package name (or a folder, a tarball): not a lockfile install.
-  if (positional.length > 1) return undefined;
-  const sub = subcommand?.text;
-  if (manager === 'npm' ? !sub || !NPM_INSTALL.has(sub) : manager === 'yarn' ? sub !== undefined && sub !== 'install' : sub !== 'install' && sub !== 'i') return undefined;
-  const has = (...names: string[]) => options.some((o) => names.includes(o) || (names.includes(o.split('=')[0]) && !/=(?:false|0)$/.test(o)));
-  if (has('-g', '--global', '--no-package-lock', '--package-lock-only', '--lockfile-only')) return undefined;
-  if (options.some((o) => o === '--package-lock=false' || o === '--location=global')) return undefined;
-  // A bare `yarn --version` or `yarn --help` installs nothing.
-  if (manager === 'yarn' && !sub && has('-v', '--version', '-h', '--help')) return undefined;
-  const env = cmd.words.slice(0, p.index).map((w) => w.text);
-  const envTrue = (name: string) => env.some((e) => new RegExp(`^${name}=(?:true|1)$`, 'i').test(e));
-  const frozen = manager !== 'npm' && (has('--frozen-lockfile', '--immutable') || envTrue('YARN_ENABLE_IMMUTABLE_INSTALLS') || envTrue('YARN_FROZEN_LOCKFILE'));
-  const optOut = options.some((o) => /^--(?:no-frozen-lockfile|no-immutable|fix-lockfile|frozen-lockfile=false|immutable=false)$/.test(o))
-    || env.some((e) => /^YARN_ENABLE_IMMUTABLE_INSTALLS=(?:false|0)$/i.test(e));
-  return { manager, program, subcommand, frozen, optOut };
 }
