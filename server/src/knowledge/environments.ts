@@ -122,6 +122,16 @@ export function devServer(words: string[]): string | undefined {
   if (/^(?:next|nuxt|nuxi|astro|remix)$/.test(prog) && has('dev')) return `${prog} dev`;
   if (prog === 'vite' && !args.some((a) => a === 'build' || a === 'preview')) return 'vite (the development server)';
   if (/^(?:uvicorn|gunicorn|hypercorn)$/.test(prog) && has('--reload')) return `${prog} --reload`;
+  if (/^python[0-9.]*$/.test(prog) && args[0] === '-m' && /^(?:uvicorn|gunicorn|hypercorn)$/.test(args[1] ?? '') && has('--reload')) return `${args[1]} --reload`;
+  // The inspector runs any code a client sends: open to the network (or waiting for a debugger) it is a development setup.
+  if (/^(?:node|nodejs)$/.test(prog)) {
+    const inspect = args.find((a) => a.startsWith('--inspect-brk') || /^--inspect(?:-wait)?=(?:0\.0\.0\.0|\[?::\]?)(?::|$)/.test(a));
+    return inspect ? `node ${inspect} (a debugger open to whoever connects)` : undefined;
+  }
+  if (/^(?:rails|bin\/rails)$/.test(w[0] ?? '') || prog === 'rails') {
+    const env = args.find((a, i) => (args[i - 1] === '-e' || args[i - 1] === '--environment') || a.startsWith('--environment='));
+    if ((args[0] === 's' || args[0] === 'server') && env && DEV_MODE_VALUE.test(env.replace(/^--environment=/, ''))) return `rails ${args[0]} in the development environment`;
+  }
   if (prog === 'php' && ((args[0] === 'artisan' && args[1] === 'serve') || args[0] === '-S')) return args[0] === '-S' ? 'php -S (the PHP built-in server)' : 'php artisan serve';
   return undefined;
 }

@@ -67,8 +67,6 @@ export function imageDefinesHealthcheck(image: ImageRef): boolean {
   return IMAGES_WITH_HEALTHCHECK.has(`${registry}${image.repository}`.toLowerCase());
 }
 
-export const RUN_ONCE_KINDS: ReadonlySet<string> = new Set(['Job', 'CronJob']);
-
 export function isJobName(name: string): boolean {
   return JOB_NAME.test(name);
 }

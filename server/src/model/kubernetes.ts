@@ -36,11 +36,51 @@ export interface PodSpec {
   raw: YView;
 }
 
-export interface KubeWorkload {
-  podSpec: PodSpec;
+/**
+ * How a kind runs its pod template: one pod (`Pod`), interchangeable replicas (Deployment, ReplicaSet,
+ * ReplicationController, OpenShift DeploymentConfig, Argo Rollout), ordinal replicas with their own claims
+ * (StatefulSet), one pod per node (DaemonSet), pods that run to completion (Job, CronJob), or unknown (a
+ * pod template of another kind: Knative Service, ...).
+ */
+export type PodsRun = 'one' | 'replicas' | 'ordinal' | 'per-node' | 'to-completion' | 'unknown';
+
+/** How a new version replaces the running pods. */
+export interface RolloutStrategy {
+  /** `Recreate` stops every old pod first; `RollingUpdate`, `Canary`, `BlueGreen` overlap; `OnDelete` waits for deletions. */
+  type: 'RollingUpdate' | 'Recreate' | 'Canary' | 'BlueGreen' | 'OnDelete' | 'unknown';
+  /** The `type:` scalar (Deployment, DeploymentConfig, StatefulSet/DaemonSet `updateStrategy`), or the `canary:`/`blueGreen:` key. */
+  typeRange?: Range;
+  /** `maxUnavailable` of a rolling or canary update (`rollingUpdate`, DeploymentConfig `rollingParams`, Rollout `canary`). */
+  maxUnavailable?: Located;
+  /** The strategy mapping as written. */
+  raw: YView;
+}
+
+/**
+ * How an object runs pods: the facts of its kind and what its `spec` sets beside the template. Every
+ * workload kind reads the same way here, so rules never list kinds: they ask how the pods run.
+ */
+export interface PodController {
+  pods: PodsRun;
+  /** Labels of the pods (`spec.template.metadata.labels`; a Pod's own labels). */
+  podLabels: Map<string, string>;
+  /** The pod template's `metadata` as written (a Pod's own). */
+  podMetadata?: YView;
+  /** `spec.replicas` (of the Argo Rollout that runs the template, for a Deployment it references). */
   replicas?: Located<number>;
+  /** Absent when the kind has no strategy or the manifest sets none (the kind's default applies). */
+  strategy?: RolloutStrategy;
+  /** The kind keeps old revisions for `kubectl rollout undo` / `oc rollback` (`revisionHistoryLimit`). */
+  keepsRevisions: boolean;
+}
+
+/** A pod template with the facts of the kind that runs it. */
+export interface KubeWorkload extends PodController {
+  podSpec: PodSpec;
   /** StatefulSet `volumeClaimTemplates` names. */
   volumeClaimTemplates: { name: string; range: Range }[];
+  /** The Argo Rollout whose `workloadRef` runs this Deployment's template (same file). */
+  runBy?: KubeObject;
 }
 
 export interface KubeObject {
@@ -55,8 +95,20 @@ export interface KubeObject {
   docIndex: number;
   annotations: Map<string, string>;
   labels: Map<string, string>;
-  /** Workloads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController). */
+  /**
+   * The pod template and how it runs: every kind with one (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * ReplicationController, Job, CronJob, PodTemplate, OpenShift DeploymentConfig, Argo Rollout, and other kinds
+   * with containers at `spec.template.spec`). An Argo Rollout with a `workloadRef` has none: its pods are the
+   * referenced Deployment's (whose `runBy` names the Rollout).
+   */
   workload?: KubeWorkload;
+  /**
+   * How the object runs pods, set for every workload kind whether or not the document holds the template
+   * (a kustomize patch that only sets `replicas` or `strategy`); the same object as `workload` when it does.
+   */
+  controller?: PodController;
+  /** An Argo Rollout's `spec.workloadRef`: it runs the pod template of that object (`workload` is absent). */
+  runsPodsOf?: { kind: string; name: string; range: Range };
   /** The document contains Helm/Go template expressions: absent keys may come from a template. */
   templated: boolean;
   /** A kustomize patch (also `templated`): what it sets is merged into a resource of the same name. */
@@ -82,4 +134,14 @@ export interface KubernetesModel {
 
 export function allContainers(w: KubeWorkload): KubeContainer[] {
   return [...w.podSpec.initContainers, ...w.podSpec.containers];
+}
+
+/** The pods of the template run to completion (Jobs, CronJobs): long-running concerns do not apply. */
+export function runsToCompletion(w: KubeWorkload | undefined): boolean {
+  return w?.pods === 'to-completion';
+}
+
+/** The pods are meant to keep running and the kind is known (not a Job, not an unknown kind's template). */
+export function servesLongRunning(w: KubeWorkload | undefined): w is KubeWorkload {
+  return !!w && w.pods !== 'to-completion' && w.pods !== 'unknown';
 }

@@ -1,23 +1,11 @@
 import type { EnvEntry, Located } from '../model/common';
-import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodSpec } from '../model/kubernetes';
+import type { KubeContainer, KubeObject, KubeVolume, KubeWorkload, KubernetesModel, PodController, PodSpec } from '../model/kubernetes';
 import { SourceText } from '../model/range';
 import { parseImageRef } from '../knowledge/image';
 import { TEMPLATE_MARK } from '../knowledge/interpolation';
 import { parseYaml, yamlParserInput } from './yaml';
 import { YView } from './yaml-view';
-
-/** Where each workload kind keeps its pod template. */
-const POD_SPEC_PATH: Record<string, string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  PodTemplate: ['template', 'spec'],
-};
+import { applyImageTriggers, linkWorkloadRefs, readKind } from './workload-kinds';
 
 /** `source` maps offsets to positions (engine/incremental.ts passes one placing a document in its file). */
 export function parseKubernetes(uri: string, text: string, helm = false, source = new SourceText(text)): KubernetesModel {
@@ -29,13 +17,17 @@ export function parseKubernetes(uri: string, text: string, helm = false, source 
     if (!d.view.isMap) continue;
     const obj = readObject(d.view, d.index, d.templated, kustomization);
     if (!obj) continue;
-    if (obj.kind === 'List' || obj.kind.endsWith('List')) {
-      for (const item of d.view.get('items')?.items() ?? []) {
+    // An OpenShift Template lists its objects (DeploymentConfigs, Services, ...) under `objects`; its
+    // `${PARAMETER}` values are dynamic like any variable, and a parameter never writes a key.
+    const openShiftTemplate = obj.kind === 'Template' && (obj.apiVersion === 'v1' || obj.apiVersion.startsWith('template.openshift.io/'));
+    if (obj.kind === 'List' || obj.kind.endsWith('List') || openShiftTemplate) {
+      for (const item of d.view.get(openShiftTemplate ? 'objects' : 'items')?.items() ?? []) {
         const o = readObject(item, d.index, d.templated);
         if (o) model.objects.push(o);
       }
     } else model.objects.push(obj);
   }
+  linkWorkloadRefs(model.objects);
   return model;
 }
 
@@ -70,16 +62,16 @@ function readObject(v: YView, docIndex: number, templated: boolean, kustomizatio
     range: v.range, docIndex, annotations: stringMap(meta?.get('annotations')), labels: stringMap(meta?.get('labels')),
     templated, raw: v,
   };
-  const path = POD_SPEC_PATH[kind.value];
-  if (path) {
-    let spec: YView | undefined = v;
-    for (const k of path) spec = spec?.get(k);
-    if (spec?.isMap) obj.workload = readWorkload(v, spec);
+  const reading = readKind(v, kind.value, apiVersion.value);
+  if (reading) {
+    obj.controller = reading.controller;
+    if (reading.podSpec) obj.controller = obj.workload = readWorkload(v, reading.controller, reading.podSpec);
+    applyImageTriggers(obj);
   }
   return obj;
 }
 
-function readWorkload(obj: YView, spec: YView): KubeWorkload {
+function readWorkload(obj: YView, controller: PodController, spec: YView): KubeWorkload {
   const podSpec: PodSpec = {
     range: spec.range, raw: spec,
     containers: (spec.get('containers')?.items() ?? []).filter((c) => c.isMap).map((c) => readContainer(c, false)),
@@ -87,8 +79,8 @@ function readWorkload(obj: YView, spec: YView): KubeWorkload {
     volumes: (spec.get('volumes')?.items() ?? []).filter((c) => c.isMap).map(readVolume),
   };
   return {
+    ...controller,
     podSpec,
-    replicas: obj.get('spec')?.get('replicas')?.num(),
     volumeClaimTemplates: (obj.get('spec')?.get('volumeClaimTemplates')?.items() ?? []).map((t) => {
       const n = t.get('metadata')?.get('name')?.str();
       return { name: n?.value ?? '', range: n?.range ?? t.range };

@@ -18,8 +18,7 @@ function labelsOf(v: YView | undefined): Map<string, string> | undefined {
 
 /** Labels of the pods a workload creates. */
 export function podLabels(obj: KubeObject): Map<string, string> | undefined {
-  if (obj.kind === 'Pod') return obj.labels;
-  return labelsOf(obj.raw.get('spec')?.get('template')?.get('metadata')?.get('labels'));
+  return labelsOf(obj.controller?.podMetadata?.get('labels'));
 }
 
 interface ServiceSelector { svc: KubeObject; namespace: string; selector: [string, string][] }

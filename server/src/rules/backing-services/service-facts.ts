@@ -8,7 +8,7 @@ import type { ImageRef } from '../../model/common';
 import type { ComposeModel, ComposeService } from '../../model/compose';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
 import { effectiveInstruction } from '../../model/dockerfile';
-import type { KubeObject } from '../../model/kubernetes';
+import { servesLongRunning, type KubeObject } from '../../model/kubernetes';
 import type { Range } from '../../model/range';
 import { DATASTORE_CLIENTS, datastoreOfImage, isCacheImage } from '../../knowledge/datastores';
 import { isJobName, jobProgramOf } from '../../knowledge/lifecycle';
@@ -119,15 +119,14 @@ export function composeOneShot(model: ComposeModel, s: ComposeService, ctx: Rule
   return undefined;
 }
 
-/** Kinds whose pods are meant to keep running (Jobs and CronJobs end). */
-export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'DeploymentConfig']);
 
 /** A workload to judge for long-running concerns: not templated, not a Job, not listed in `oneShot`, not a Helm hook or test pod. */
 export function longRunningWorkload(obj: KubeObject, ctx: RuleContext): boolean {
-  if (!obj.workload || obj.templated || !LONG_RUNNING_KINDS.has(obj.kind) || isPartialPodSpec(obj.workload.podSpec.raw)) return false;
+  if (!servesLongRunning(obj.workload) || obj.templated || isPartialPodSpec(obj.workload.podSpec.raw)) return false;
   if (obj.name && ctx.settings.oneShot.includes(obj.name)) return false;
   if (obj.annotations.has('helm.sh/hook')) return false;
-  if (obj.kind === 'Pod') {
+  // A bare Pod that does not restart runs to completion like a Job.
+  if (obj.workload.pods === 'one') {
     const policy = obj.workload.podSpec.raw.get('restartPolicy')?.str()?.value;
     if (policy === 'Never' || policy === 'OnFailure') return false;
   }

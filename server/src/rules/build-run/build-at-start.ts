@@ -3,7 +3,8 @@ import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { buildCommand } from '../../knowledge/build-tools';
 import { commandsOf, kubeContainerCommands, serviceCommands } from '../../knowledge/container-commands';
-import { isJobName, RUN_ONCE_KINDS } from '../../knowledge/lifecycle';
+import { isJobName } from '../../knowledge/lifecycle';
+import { runsToCompletion } from '../../model/kubernetes';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { isDevComposeFile } from './stages';
 
@@ -66,7 +67,7 @@ export default defineRule({
     },
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
-        if (!obj.workload || RUN_ONCE_KINDS.has(obj.kind) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
+        if (!obj.workload || runsToCompletion(obj.workload) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
         for (const c of obj.workload.podSpec.containers) report(kubeContainerCommands(c, model.source), model.source, ctx, `Container "${c.name}"`);
       }
     },

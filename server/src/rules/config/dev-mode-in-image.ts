@@ -8,6 +8,8 @@ import { devServer, productionValue } from '../../knowledge/environments';
 import { substitute } from '../../knowledge/interpolation';
 import { programOf, ShellCommand } from '../../knowledge/shell';
 import { isDevComposeFile, isDevDockerfile, isDevStage, isProdComposeFile, varsBefore } from '../build-run/stages';
+import { isNonProductionPath } from '../../knowledge/environments';
+import { checkMainCompose } from './dev-mode-compose';
 
 const DEV_WORD = '(?:dev|devel|development|local|debug|test|testing|minikube|kind|sandbox)';
 /** Manifests for a development cluster: in a folder so named (`overlays/dev/`, `k8s/local/`) or named so (`deploy-dev.yaml`). */
@@ -84,7 +86,7 @@ export default defineRule({
     why: '`NODE_ENV=development`, `FLASK_DEBUG=1`, `RAILS_ENV=development` or a `flask run` / `npm run dev` command switch the application into a mode meant for a laptop: detailed error pages that leak internals, interactive debuggers (the Werkzeug console executes code), auto-reloaders watching files, unminified assets and no caching. Baked into the image, that mode follows the release into production unless every deployment remembers to override it. The image should default to production behaviour and let development setups opt in.',
     bad: { lang: 'dockerfile', code: 'FROM python:3.12-slim\nENV FLASK_ENV=development FLASK_DEBUG=1\nCOPY . /app\nCMD ["flask", "run", "--host=0.0.0.0"]' },
     good: { lang: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n# compose.override.yaml (development): environment: { FLASK_DEBUG: "1" }' },
-    notes: 'Checks ENV in the stages that ship (stages named `dev`, `debug`, `test`, … and Dockerfiles named `Dockerfile.dev`, `Dockerfile.debug`, … are development targets and skipped; `$VAR` values are resolved from ARG/ENV defaults), the shipped CMD/ENTRYPOINT, Kubernetes container `env` and commands (not in files or folders named for development: `overlays/dev/`, `*-local.yaml`, `minikube`, …), and Compose `environment`/`command` only in files named for production (`*prod*`, `*deploy*`, `*stack*`, …): a plain compose.yaml is usually the development setup. Mode variables: NODE_ENV, APP_ENV, RAILS_ENV, RACK_ENV, FLASK_ENV, DJANGO_ENV, ASPNETCORE_ENVIRONMENT, DOTNET_ENVIRONMENT, MIX_ENV, ENVIRONMENT, SPRING_PROFILES_ACTIVE and others set to dev/development/debug/local; debug switches FLASK_DEBUG, DJANGO_DEBUG, APP_DEBUG, DEBUG, WP_DEBUG set to true/1/yes/on; GIN_MODE=debug; XDEBUG_MODE=debug. Development servers: `flask run`, `manage.py runserver`, `npm`/`yarn`/`pnpm run dev|serve|watch`, `nodemon`, `ts-node-dev`, `webpack serve`, `ng serve`, `next dev`, `vite`, `react-scripts start`, `uvicorn`/`gunicorn --reload`, `php artisan serve`, `php -S`. The fix sets the production value; it is unsafe because behaviour changes (with NODE_ENV=production `npm ci` skips devDependencies, for one).',
+    notes: 'Checks ENV in the stages that ship (stages named `dev`, `debug`, `test`, … and Dockerfiles named `Dockerfile.dev`, `Dockerfile.debug`, … are development targets and skipped; `$VAR` values are resolved from ARG/ENV defaults), the shipped CMD/ENTRYPOINT, Kubernetes container `env` and commands (not in files or folders named for development: `overlays/dev/`, `*-local.yaml`, `minikube`, …), Compose `environment`/`command` in files named for production (`*prod*`, `*deploy*`, `*stack*`, …; one finding per setting), and the main Compose file (`compose.yaml`, `docker-compose.yml`: what `docker compose up` runs when nothing else is chosen) with one finding per service naming its evidence: a `build.target` named `dev`/`development`/`debug`, a development server or debugger in `command`/`entrypoint`, a development switch in `environment`. Not judged: overrides and files named or placed for development (`compose.override.yaml`, `*dev*`, `*local*`, `*test*`, `*ci*`, `*debug*`, folders such as `dev/`, `examples/`, `tests/`), services only started on request (`profiles: [dev]`, `[debug]`, `[test]`), values from variables. Mode variables: NODE_ENV, APP_ENV, RAILS_ENV, RACK_ENV, FLASK_ENV, DJANGO_ENV, ASPNETCORE_ENVIRONMENT, DOTNET_ENVIRONMENT, MIX_ENV, ENVIRONMENT, SPRING_PROFILES_ACTIVE and others set to dev/development/debug/local; debug switches FLASK_DEBUG, DJANGO_DEBUG, APP_DEBUG, DEBUG, WP_DEBUG set to true/1/yes/on; GIN_MODE=debug; XDEBUG_MODE=debug. Development servers: `flask run`, `manage.py runserver`, `npm`/`yarn`/`pnpm run dev|serve|watch`, `nodemon`, `ts-node-dev`, `webpack serve`, `ng serve`, `next dev`, `vite`, `react-scripts start`, `uvicorn`/`gunicorn --reload` (also `python -m uvicorn`), `node --inspect=0.0.0.0`/`--inspect-brk` (the inspector runs code for whoever connects; `--inspect` alone listens on localhost and is not flagged), `rails s -e development`, `php artisan serve`, `php -S`. The fix sets the production value; it is unsafe because behaviour changes (with NODE_ENV=production `npm ci` skips devDependencies, for one).',
   },
   check: {
     dockerfile(model, ctx) {
@@ -103,7 +105,13 @@ export default defineRule({
       }
     },
     compose(model, ctx) {
-      if (!isProdComposeFile(ctx.path) || isDevComposeFile(ctx.path)) return;
+      if (isDevComposeFile(ctx.path)) return;
+      if (!isProdComposeFile(ctx.path)) {
+        // The main Compose file (not an override, not named or placed for development) is what runs when
+        // nothing else is said: one finding per service, naming the evidence.
+        if (!isNonProductionPath(ctx.path, (p) => ctx.fileExists(p))) checkMainCompose(model, ctx);
+        return;
+      }
       for (const s of model.services) {
         checkEnv(s.environment, `Service "${s.name}"`, model.source, ctx, true);
         if (s.command) checkCommands(openShellScripts(s.command.commands, model.source), `Service "${s.name}"`, model.source, ctx);

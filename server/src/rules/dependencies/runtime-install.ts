@@ -2,7 +2,7 @@ import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import { DockerfileModel, effectiveInstruction, finalStage, Instruction } from '../../model/dockerfile';
 import type { SourceText } from '../../model/range';
 import { commandsOf, kubeContainerCommands, openShellScripts } from '../../knowledge/container-commands';
-import { RUN_ONCE_KINDS } from '../../knowledge/lifecycle';
+import { runsToCompletion } from '../../model/kubernetes';
 import { installsDependencies } from '../../knowledge/packages';
 import { isDevComposeFile } from '../build-run/stages';
 import { argsOf, programOf, ShellCommand } from '../../knowledge/shell';
@@ -112,7 +112,7 @@ export default defineRule({
     },
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
-        if (RUN_ONCE_KINDS.has(obj.kind) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
+        if (runsToCompletion(obj.workload) || (obj.name && ctx.settings.oneShot.includes(obj.name))) continue;
         for (const c of obj.workload?.podSpec.containers ?? []) {
           reportInstalls(kubeContainerCommands(c, model.source), model.source, ctx, `Container "${c.name}"`);
         }

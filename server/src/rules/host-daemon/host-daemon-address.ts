@@ -108,7 +108,7 @@ export default defineRule({
     kubernetes(model, ctx) {
       for (const pod of podsOf(model)) {
         // Node agents (DaemonSets, host-network pods: exporters, log shippers, CNI/CSI) read their node's address by design.
-        const nodeAgent = pod.obj.kind === 'DaemonSet' || pod.spec.get('hostNetwork')?.bool()?.value === true;
+        const nodeAgent = pod.obj.workload?.pods === 'per-node' || pod.spec.get('hostNetwork')?.bool()?.value === true;
         for (const c of pod.containers) {
           const envValues = (c.raw.get('env')?.items() ?? []).map((e) => e.get('value')?.str()?.value ?? '');
           for (const e of c.raw.get('env')?.items() ?? []) {

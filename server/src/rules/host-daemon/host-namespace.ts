@@ -98,7 +98,7 @@ export default defineRule({
       // Policies: SecurityContextConstraints require these keys, so they are set to false rather than removed.
       const deny = (e: YEntry) => () => setFalseFix(e, `Set \`${e.key}: false\` (the policy no longer admits pods sharing this namespace)`);
       for (const pod of podsOf(model)) {
-        const nodeAgent = pod.obj.kind === 'DaemonSet';
+        const nodeAgent = pod.obj.workload?.pods === 'per-node';
         for (const [key, ns] of Object.entries(KUBE_KEYS)) {
           const e = trueEntry(pod.spec, key);
           if (!e) continue;

@@ -28,10 +28,10 @@ export default defineRule({
             if (!e || !n || n.value <= 0) continue;
             const target = p.get('containerPort')?.str()?.value;
             // A DaemonSet runs one pod per node anyway: hostPort is how node-local agents are reached.
-            if (pod.obj.kind === 'DaemonSet') {
+            if (pod.obj.workload?.pods === 'per-node') {
               ctx.report({
                 range: e.range, severity: 'info',
-                message: `Container "${c.name}" of DaemonSet "${pod.obj.name ?? ''}" binds hostPort ${n.value} on every node: clients must know node addresses and the node firewall must allow it. A Service with \`internalTrafficPolicy: Local\` reaches the agent on the same node without a host port.`,
+                message: `Container "${c.name}" of ${pod.obj.kind} "${pod.obj.name ?? ''}" binds hostPort ${n.value} on every node: clients must know node addresses and the node firewall must allow it. A Service with \`internalTrafficPolicy: Local\` reaches the agent on the same node without a host port.`,
                 fix: () => deleteLineFix(model.source, e, `Remove \`hostPort: ${n.value}\` (the port is no longer bound on the node; clients must go through a Service)`, p),
               });
               continue;

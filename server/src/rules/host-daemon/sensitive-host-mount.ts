@@ -95,7 +95,7 @@ export default defineRule({
         const images = pod.containers.map((c) => c.raw.get('image')?.str()?.value ?? '');
         // Images of Helm templates are values; the container's name then says what it is.
         const agentImage = images.find((i) => isNodeAgentImage(cutAtFirstOf(i, ':@'))) ?? pod.containers.map((c) => c.name).find((n) => isNodeAgentImage(n));
-        const agent = pod.obj.kind === 'DaemonSet' ? `DaemonSet "${pod.obj.name ?? ''}" is a node agent that`
+        const agent = pod.obj.workload?.pods === 'per-node' ? `${pod.obj.kind} "${pod.obj.name ?? ''}" is a node agent that`
           : agentImage ? `${pod.obj.kind} "${pod.obj.name ?? ''}" runs a node agent (${agentImage}) that` : undefined;
         for (const vol of pod.spec.get('volumes')?.items() ?? []) {
           const path = vol.get('hostPath')?.get('path')?.str();

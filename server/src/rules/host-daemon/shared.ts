@@ -2,7 +2,7 @@
  * Helpers shared by the host-daemon rules (not a rule: index.ts lists the rules).
  */
 import type { Fix, TextEdit } from '../../engine/rule';
-import type { Located } from '../../model/common';
+import type { ImageRef, Located } from '../../model/common';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import type { KubeObject, KubernetesModel } from '../../model/kubernetes';
@@ -60,6 +60,8 @@ export interface ContainerView {
   name: string;
   nameRange: Range;
   init: boolean;
+  /** The image the container runs (dynamic when a DeploymentConfig trigger sets it). */
+  image?: ImageRef;
   raw: YView;
 }
 
@@ -69,22 +71,21 @@ export interface PodView {
   containers: ContainerView[];
 }
 
-/**
- * Pod specs of an object: the typed workloads, plus pod templates of kinds the model does not name
- * (Knative Service/Configuration, Argo Rollout, ...) found at `spec.template.spec` with containers.
- */
+/** Pod templates of the file's objects (the model's `workload`: every kind, with its facts), as raw views. */
 export function podsOf(model: KubernetesModel): PodView[] {
   const out: PodView[] = [];
   for (const obj of model.objects) {
     checkpoint();
-    const spec = obj.workload?.podSpec.raw ?? obj.raw.get('spec')?.get('template')?.get('spec');
-    if (!spec?.isMap || !(obj.workload || spec.get('containers')?.isSeq)) continue;
+    const w = obj.workload;
+    const spec = w?.podSpec.raw;
+    if (!w || !spec) continue;
+    const typed = new Map([...w.podSpec.initContainers, ...w.podSpec.containers].map((c) => [rangeKey(c.range), c]));
     const containers: ContainerView[] = [];
     for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
       for (const c of spec.get(key)?.items() ?? []) {
         if (!c.isMap) continue;
         const n = c.get('name')?.str();
-        containers.push({ name: n?.value ?? '', nameRange: n?.range ?? c.range, init, raw: c });
+        containers.push({ name: n?.value ?? '', nameRange: n?.range ?? c.range, init, image: typed.get(rangeKey(c.range))?.image, raw: c });
       }
     }
     out.push({ obj, spec, containers });

@@ -46,7 +46,7 @@ export default defineRule({
         const w = obj.workload;
         if (!w) continue;
         const hpa = obj.name ? scaled.get(`${obj.kind}/${obj.name}`) : undefined;
-        const replicas = obj.kind === 'DaemonSet' ? 2 : Math.max(kubeReplicas(obj)?.value ?? 0, hpa?.maxReplicas ?? 0);
+        const replicas = obj.workload?.pods === 'per-node' ? 2 : Math.max(kubeReplicas(obj)?.value ?? 0, hpa?.maxReplicas ?? 0);
         for (const c of w.podSpec.containers) for (const e of c.env) judge(e, `Container "${c.name}" in ${obj.kind} "${obj.name ?? ''}"`, replicas, ctx);
       }
     },

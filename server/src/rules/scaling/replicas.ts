@@ -44,12 +44,12 @@ export function autoscalers(model: KubernetesModel, ctx: RuleContext): Map<strin
 export function minimumReplicas(obj: KubeObject, scaled: Map<string, Autoscaler>): number {
   const hpa = obj.name ? scaled.get(`${obj.kind}/${obj.name}`) : undefined;
   if (hpa?.minReplicas !== undefined) return hpa.minReplicas;
-  return obj.raw.get('spec')?.get('replicas')?.num()?.value ?? 1;
+  return obj.controller?.replicas?.value ?? 1;
 }
 
-/** `spec.replicas` of an object as written (typed workloads and pod-template kinds such as Argo Rollouts). */
+/** The replica count of a workload as written (an Argo Rollout's for the Deployment its workloadRef runs). */
 export function kubeReplicas(obj: KubeObject): Located<number> | undefined {
-  const r = obj.workload?.replicas ?? obj.raw.get('spec')?.get('replicas')?.num();
+  const r = obj.workload?.replicas;
   return r && !r.dynamic ? r : undefined;
 }
 

@@ -5,8 +5,6 @@ import type { Range } from '../../model/range';
 import { podsOf } from '../host-daemon/shared';
 import { autoscalers, kubeReplicas } from './replicas';
 
-/** Kinds that run interchangeable pods sharing one pod template's volumes (StatefulSets get one claim per pod). */
-const SHARING_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout', 'DaemonSet']);
 
 interface Claim { obj: KubeObject; modes: string[]; range: Range }
 interface User { obj: KubeObject; claim: Located; pods: number; why: string }
@@ -24,7 +22,7 @@ export default defineRule({
     why: 'A ReadWriteOnce volume attaches to one node at a time (ReadWriteOncePod: to one pod). When a Deployment with several replicas, an autoscaled one, or several workloads mount the same claim, the pods scheduled on other nodes hang in ContainerCreating with a Multi-Attach error, so scaling out silently does not happen. Give each replica its own claim (a StatefulSet with volumeClaimTemplates), use a ReadWriteMany storage class, or keep the state in a backing service.',
     bad: { lang: 'yaml', code: 'kind: PersistentVolumeClaim\nmetadata:\n  name: uploads\nspec:\n  accessModes: [ReadWriteOnce]\n---\nkind: Deployment\nspec:\n  replicas: 3\n  template:\n    spec:\n      volumes:\n        - name: uploads\n          persistentVolumeClaim:\n            claimName: uploads' },
     good: { lang: 'yaml', code: 'kind: StatefulSet\nspec:\n  replicas: 3\n  volumeClaimTemplates:\n    - metadata:\n        name: uploads\n      spec:\n        accessModes: [ReadWriteOnce]' },
-    notes: 'Only claims defined in the same file are judged (their access modes are unknown otherwise), and only when their modes are ReadWriteOnce and/or ReadWriteOncePod. A pod count comes from a literal `replicas` above 1, a HorizontalPodAutoscaler or KEDA ScaledObject in the file with a maximum above 1, a DaemonSet (a pod per node), or several workloads mounting the claim. Templated objects are skipped. KICS\' incorrect_volume_claim_access_mode_read_write_once checks StatefulSet claim templates, a different matter. Even with one replica, a RollingUpdate may need the old and new pod on different nodes; that is not flagged.',
+    notes: 'Only claims defined in the same file are judged (their access modes are unknown otherwise), and only when their modes are ReadWriteOnce and/or ReadWriteOncePod. A pod count comes from a literal `replicas` above 1, a HorizontalPodAutoscaler or KEDA ScaledObject in the file with a maximum above 1, a DaemonSet (a pod per node), or several workloads mounting the claim. StatefulSets (one claim per pod from volumeClaimTemplates), bare Pods (one pod), Jobs and CronJobs (they run to completion) are not counted. Templated objects are skipped. KICS\' incorrect_volume_claim_access_mode_read_write_once checks StatefulSet claim templates, a different matter. Even with one replica, a RollingUpdate may need the old and new pod on different nodes; that is not flagged.',
   },
   check: {
     kubernetes(model, ctx) {
@@ -41,10 +39,11 @@ export default defineRule({
       const users = new Map<string, User[]>();
       for (const pod of podsOf(model)) {
         const obj = pod.obj;
-        if (!SHARING_KINDS.has(obj.kind) || obj.templated) continue;
+        // Interchangeable pods share the template's volumes (a StatefulSet's pods get a claim each; Jobs end).
+        if ((obj.workload?.pods !== 'replicas' && obj.workload?.pods !== 'per-node') || obj.templated) continue;
         const r = kubeReplicas(obj);
         const hpa = obj.name ? scaled.get(`${obj.kind}/${obj.name}`) : undefined;
-        const [pods, why] = obj.kind === 'DaemonSet' ? [2, 'runs a pod on every node']
+        const [pods, why] = obj.workload?.pods === 'per-node' ? [2, 'runs a pod on every node']
           : hpa?.maxReplicas && hpa.maxReplicas > 1 ? [hpa.maxReplicas, `is autoscaled up to ${hpa.maxReplicas} replicas`]
             : r ? [r.value, `runs ${r.value} replicas`] : [obj.workload?.replicas || obj.raw.get('spec')?.has('replicas') ? 0 : 1, 'runs one replica'];
         if (!pods) continue;

@@ -4,7 +4,8 @@ import type { ComposeModel, ComposeService } from '../../model/compose';
 import { covers, DatastoreMatch, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
 import { addNamedVolumeFix } from './compose-volume-fix';
 import { kubeVolumeFix } from './kube-volume-fix';
-import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { composeDatastore, composeMounts, composeProgram, ephemeralCover, kubeFacts, kubeMounts, kubeProgram, Mounts, persistentCover } from './mounts';
+import { servesLongRunning } from '../../model/kubernetes';
 import { withoutTrailingSlashes } from '../../knowledge/text';
 import { composeOneShot } from '../backing-services/service-facts';
 import { SYSTEM_OF_RECORD } from '../../knowledge/backups';
@@ -94,7 +95,7 @@ export default defineRule({
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
         const w = obj.workload;
-        if (!w || !SERVING_KINDS.has(obj.kind) || obj.templated) continue;
+        if (!servesLongRunning(w) || obj.templated) continue;
         if (obj.name && ctx.settings.oneShot.includes(obj.name)) continue;
         for (const c of w.podSpec.containers) {
           if (!c.image) continue;
@@ -105,7 +106,7 @@ export default defineRule({
           const mounts = kubeMounts(obj, c);
           if (mounts.unknown || match.dataDirs.some((d) => persistentCover(mounts, d))) continue;
           const via = match.overriddenBy ? ` (set by ${match.overriddenBy})` : '';
-          const advice = obj.kind === 'StatefulSet'
+          const advice = w.pods === 'ordinal'
             ? 'Mount a volumeClaimTemplates claim there.'
             : 'Mount a PersistentVolumeClaim there (or run it as a StatefulSet with volumeClaimTemplates).';
           ctx.report({

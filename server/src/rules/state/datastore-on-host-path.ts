@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { covers, DATASTORE_CLIENTS, identifyDatastore } from '../../knowledge/datastores';
-import { kubeFacts, kubeProgram, SERVING_KINDS } from './mounts';
+import { kubeFacts, kubeProgram } from './mounts';
+import { servesLongRunning } from '../../model/kubernetes';
 import { normalizePath } from '../../knowledge/datastores';
 
 export default defineRule({
@@ -15,13 +16,13 @@ export default defineRule({
     why: 'A `hostPath` volume is a folder on whichever node the pod happens to run on. A database writing there loses its data to a rescheduling (the pod starts empty on another node), and with the node itself to a hardware failure or an autoscaler scale-down: nothing moves the data, and nothing outside the node has a copy.',
     bad: { lang: 'yaml', code: 'containers:\n  - name: db\n    image: postgres:16.4\n    volumeMounts:\n      - name: data\n        mountPath: /var/lib/postgresql/data\nvolumes:\n  - name: data\n    hostPath:\n      path: /srv/pg' },
     good: { lang: 'yaml', code: 'volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 20Gi' },
-    notes: 'Reported when the data directory of a recognised datastore (see `database-without-volume`) is on a `hostPath` volume in a long-running workload. Single-node clusters (k3s, kind, a lab) are the exception: suppress the finding there with that reason.',
+    notes: 'Reported when the data directory of a recognised datastore (see `database-without-volume`) is on a `hostPath` volume in a long-running workload (Deployments, StatefulSets, DaemonSets, ReplicaSets, OpenShift DeploymentConfigs, Argo Rollouts, Pods; not Jobs or CronJobs, whose pods run to completion). Single-node clusters (k3s, kind, a lab) are the exception: suppress the finding there with that reason.',
   },
   check: {
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
         const w = obj.workload;
-        if (!w || !SERVING_KINDS.has(obj.kind) || obj.templated) continue;
+        if (!servesLongRunning(w) || obj.templated) continue;
         for (const c of w.podSpec.containers) {
           if (!c.image) continue;
           const program = kubeProgram(c);

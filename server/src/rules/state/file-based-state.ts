@@ -3,7 +3,8 @@ import { defineRule, RuleContext } from '../../engine/rule';
 import type { EnvEntry } from '../../model/common';
 import type { DockerfileModel } from '../../model/dockerfile';
 import { FileState, fileStateOf, normalizePath } from '../../knowledge/datastores';
-import { builtImage, composeMounts, couldHoldData, ephemeralCover, kubeMounts, Mounts, persistentCover, SERVING_KINDS } from './mounts';
+import { builtImage, composeMounts, couldHoldData, ephemeralCover, kubeMounts, Mounts, persistentCover } from './mounts';
+import { servesLongRunning } from '../../model/kubernetes';
 
 const CONSEQUENCE: Record<FileState['kind'], string> = {
   sqlite: 'the data is lost when the container is replaced and cannot be shared by a second replica',
@@ -96,7 +97,7 @@ export default defineRule({
     why: 'A process that keeps its database, sessions, cache or uploads in files inside the container is not disposable: the next deploy, crash or reschedule starts with an empty directory, and a second replica has its own, different copy. Users get logged out, uploads disappear, SQLite data is gone. State belongs in backing services (a database, Redis, object storage) or, when a file really is the store, on a persistent volume with a single writer.',
     bad: { lang: 'yaml', code: 'services:\n  web:\n    image: shop/web:2.3.0\n    environment:\n      DATABASE_URL: sqlite:////app/data/shop.sqlite3\n      SESSION_DRIVER: file' },
     good: { lang: 'yaml', code: 'services:\n  web:\n    image: shop/web:2.3.0\n    environment:\n      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop\n      SESSION_DRIVER: redis' },
-    notes: 'Looks at environment values: SQLite URLs and paths (`sqlite:///…`, `file:./dev.db`, `*.db`/`*.sqlite`/`*.sqlite3` paths), file session and cache drivers (Laravel `SESSION_DRIVER`/`CACHE_DRIVER`/`CACHE_STORE=file`, Django `SESSION_ENGINE=…sessions.backends.file` and `FileBasedCache`, PHP `session.save_handler=files`) and upload directories (`UPLOAD_DIR`, `MEDIA_ROOT`, …). In Compose and Kubernetes a persistent mount (named volume, bind mount, PVC, claim template) at or above the path silences it; relative paths are resolved against `working_dir`/`workingDir`, and when the location is unknown any writable persistent directory mount (not a socket, a file or a read-only mount) is taken as covering it. In Dockerfiles `ENV` is reported at `info`, since only the deployment decides what is mounted; a Compose service that builds that Dockerfile is judged against its own mounts (when the workspace index has the Dockerfile). Not flagged: `${VAR}`/`$(VAR)` values, `:memory:` databases, hostnames such as `DB_HOST=postgres.db`, Jobs and init containers, Helm-templated objects.',
+    notes: 'Jobs and CronJobs are not checked (their pods run to completion and their scratch files are meant to go). Looks at environment values: SQLite URLs and paths (`sqlite:///…`, `file:./dev.db`, `*.db`/`*.sqlite`/`*.sqlite3` paths), file session and cache drivers (Laravel `SESSION_DRIVER`/`CACHE_DRIVER`/`CACHE_STORE=file`, Django `SESSION_ENGINE=…sessions.backends.file` and `FileBasedCache`, PHP `session.save_handler=files`) and upload directories (`UPLOAD_DIR`, `MEDIA_ROOT`, …). In Compose and Kubernetes a persistent mount (named volume, bind mount, PVC, claim template) at or above the path silences it; relative paths are resolved against `working_dir`/`workingDir`, and when the location is unknown any writable persistent directory mount (not a socket, a file or a read-only mount) is taken as covering it. In Dockerfiles `ENV` is reported at `info`, since only the deployment decides what is mounted; a Compose service that builds that Dockerfile is judged against its own mounts (when the workspace index has the Dockerfile). Not flagged: `${VAR}`/`$(VAR)` values, `:memory:` databases, hostnames such as `DB_HOST=postgres.db`, Jobs and init containers, Helm-templated objects.',
   },
   check: {
     dockerfile: checkDockerfile,
@@ -120,7 +121,7 @@ export default defineRule({
     kubernetes(model, ctx) {
       for (const obj of model.objects) {
         const w = obj.workload;
-        if (!w || !SERVING_KINDS.has(obj.kind) || obj.templated) continue;
+        if (!servesLongRunning(w) || obj.templated) continue;
         for (const c of w.podSpec.containers) {
           const wd = c.raw.get('workingDir')?.str();
           for (const j of judge(c.env, kubeMounts(obj, c), wd && !wd.dynamic ? wd.value : undefined)) {

@@ -179,7 +179,7 @@ export function kubeMounts(obj: KubeObject, c: KubeContainer): Mounts {
     if (!m.mountPath || /[$\uE000]/.test(m.mountPath) || /\uE000/.test(m.name)) { out.unknown = true; continue; }
     const target = normalizePath(m.mountPath);
     // A StatefulSet's claim template replaces a pod volume of the same name.
-    if (obj.kind === 'StatefulSet' && claims.has(m.name)) { out.all.push({ target, range: m.range, source: `volumeClaimTemplate "${m.name}"`, readOnly: m.readOnly }); continue; }
+    if (claims.has(m.name)) { out.all.push({ target, range: m.range, source: `volumeClaimTemplate "${m.name}"`, readOnly: m.readOnly }); continue; }
     const vol = w.podSpec.volumes.find((v) => v.name === m.name);
     if (!vol) { out.unknown = true; continue; }
     out.all.push({ target, range: m.range, ephemeral: EPHEMERAL_VOLUMES[vol.type], source: `${vol.type} "${vol.name}"`, readOnly: m.readOnly });
@@ -187,5 +187,3 @@ export function kubeMounts(obj: KubeObject, c: KubeContainer): Mounts {
   return out;
 }
 
-/** Long-running workload kinds: a Job's scratch data is meant to die with it. */
-export const SERVING_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet']);

@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/rule';
-import { parseImageRef, isPlaceholderImage } from '../../knowledge/image';
+import { isPlaceholderImage } from '../../knowledge/image';
 import { podsOf } from '../host-daemon/shared';
 
 /** Tags that are moved to new builds by design: a node that caches them runs an old build. */
@@ -24,13 +24,12 @@ export default defineRule({
       for (const pod of podsOf(model)) {
         for (const c of pod.containers) {
           const policy = c.raw.get('imagePullPolicy')?.str();
-          const image = c.raw.get('image')?.str();
-          if (!policy || !image || policy.dynamic || image.dynamic) continue;
+          const ref = c.image;
+          if (!policy || !ref || policy.dynamic || ref.dynamic) continue;
           if (policy.value !== 'IfNotPresent' && policy.value !== 'Never') continue;
-          const ref = parseImageRef(image.value, image.range);
           if (ref.digest || isPlaceholderImage(ref)) continue;
           if (!ref.tag || MOVING.test(ref.tag)) {
-            ctx.report({ range: policy.range, message: `Container "${c.name}" uses the moving image reference "${image.value}" with imagePullPolicy: ${policy.value}: nodes keep whichever build they pulled first. Pin a version or digest, or pull Always.` });
+            ctx.report({ range: policy.range, message: `Container "${c.name}" uses the moving image reference "${ref.raw}" with imagePullPolicy: ${policy.value}: nodes keep whichever build they pulled first. Pin a version or digest, or pull Always.` });
           }
         }
       }
