@@ -168,6 +168,8 @@ export const REVIEWED: readonly Reviewed[] = [
     file: 'dockerfile/npm_install_without_pinned_version/negative1.dockerfile', rule: 'unpinned-package', line,
     why: 'stricter than KICS: sax@latest is not a pinned version',
   })),
+  { file: 'dockerfile/npm_install_without_pinned_version/negative1.dockerfile', rule: 'unpinned-package', line: 6, why: 'stricter than KICS: git://github.com/npm/cli.git names no tag or commit, so it installs the default branch head' },
+  { file: 'dockerfile/npm_install_without_pinned_version/negative1.dockerfile', rule: 'unpinned-package', line: 7, why: 'stricter than KICS: #semver:^5.0 is a range resolved against the repository tags at install time' },
   { file: 'dockerCompose/shared_host_network_namespace/negative1.yaml', rule: 'privileged-container', why: 'privileged: true (privileged_containers_enabled)' },
   ...['negative.yaml', 'positive.yaml'].flatMap((f) => [
     { file: `k8s/psp_containers_share_host_network_namespace/${f}`, rule: 'host-namespace', line: 18, why: 'hostIPC: true (psp_allows_sharing_host_ipc)' },

@@ -5,6 +5,7 @@
 import type { ImageRef } from '../model/common';
 import { imageBaseName } from './image';
 import { argsOf, programOf, ShellCommand, ShellWord } from './shell';
+import { RPM_REMOVE_VERBS } from './packages';
 
 /** Package names (any OS package manager) that are compilers, build systems or headers. */
 const COMPILER_NAMES = new Set([
@@ -30,7 +31,7 @@ export function removesPackages(cmd: ShellCommand): boolean {
   const sub = argsOf(cmd).find((a) => !a.text.startsWith('-'))?.text;
   if (/^(?:apt-get|apt|aptitude)$/.test(p.name)) return sub === 'purge' || sub === 'remove' || sub === 'autoremove';
   if (p.name === 'apk') return sub === 'del';
-  if (/^(?:yum|dnf|dnf5|microdnf|tdnf|zypper)$/.test(p.name)) return sub === 'remove' || sub === 'erase' || sub === 'autoremove' || sub === 'rm';
+  if (/^(?:yum|dnf|dnf5|microdnf|tdnf|zypper)$/.test(p.name)) return !!sub && RPM_REMOVE_VERBS.includes(sub);
   return false;
 }
 

@@ -4,6 +4,8 @@
  * runtime-install rules.
  */
 import { argsOf, programOf, ShellCommand, ShellWord } from './shell';
+import { displayRepo, GitInstallSpec, gitSpecFloats, npmGitSpec, pipGitSpec } from './git-refs';
+import { substitute } from './interpolation';
 
 /** The first path segment names a host (`github.com/x`, not `./x` or `x@v1/y`): `/^[^/@]*\.[^/@]*\//` read once. */
 export function remoteModulePath(t: string): boolean {
@@ -25,6 +27,8 @@ export interface PackageArg {
   pinned: boolean;
   /** The installer's own tooling (`pip install --upgrade pip`): low impact on the application. */
   bootstrap: boolean;
+  /** Installed from a git repository (`git+https://…`, `github:user/repo`, `cargo install --git`): `name` is the repository. */
+  git?: GitInstallSpec;
 }
 
 export interface PackageInstall {
@@ -35,6 +39,10 @@ export interface PackageInstall {
   pinSyntax: string;
   /** The ecosystem's way to pin many packages at once, if any. */
   alternative?: string;
+  /** How a git install names a tag or commit, for messages. */
+  gitPinSyntax?: string;
+  /** `module`: dnf module streams (`dnf module install nodejs:20`), pinned by a stream rather than a version. */
+  action: 'install' | 'module';
   packages: PackageArg[];
 }
 
@@ -46,12 +54,37 @@ interface ManagerSpec {
   alternative?: string;
   /** Options that take the next word as their value (both before and after the subcommand). */
   valueOptions: string[];
+  /** Options that give the version of the one package named (`gem install x -v 1.2`, `cargo install x --version 1.2`). */
+  versionOptions?: string[];
+  /** Options whose value is itself a package to judge (`pip install -e git+https://…`). */
+  packageOptions?: string[];
+  /** `cargo install --git <url>`: the option naming the repository, the options that pin it, and the one that follows a branch. */
+  gitOptions?: { repository: string; pins: string[]; branch: string };
+  /** An option that installs from a local folder (`cargo install --path .`): nothing to pin. */
+  localOption?: string;
+  /** Subcommands whose first operand is the only package; the words after it are the program's own arguments (`go run pkg@v1 -flag`). */
+  firstOperandOnly?: string[];
   /** Word is not a registry package (a local file, URL, group): it cannot be pinned here. */
-  skip?(text: string): boolean;
+  skip?(text: string, subcommand: string): boolean;
   pinned(text: string, ctx: { versionFlag: boolean; count: number }): boolean;
   name(text: string): string;
+  /** The word installs from a git repository: which ref it names. Checked before `skip`. */
+  git?(text: string): GitInstallSpec | undefined;
+  gitPinSyntax?: string;
   bootstrap?: string[];
 }
+
+/**
+ * dnf's install aliases (dnf 4's command classes, dnf 5's compatibility aliases); yum, microdnf and tdnf
+ * accept subsets. Not installs here: `reinstall`/`rei` puts back the version already installed, and named
+ * upgrades (`up`, `update`, `upgrade-minimal`, `up-min`, ... `openssl`) are security updates on purpose: every
+ * one of a sample of public Dockerfiles upgraded openssl, glibc, gnupg2 or tzdata (docs/precision-detections.md).
+ */
+export const RPM_INSTALL_VERBS: readonly string[] = ['install', 'in', 'localinstall', 'install-n', 'install-na', 'install-nevra'];
+export const RPM_REMOVE_VERBS: readonly string[] = ['remove', 'rm', 'erase', 'autoremove'];
+const RPM_MANAGERS = /^(?:yum|dnf|microdnf|tdnf|dnf5)$/;
+/** `dnf module install|enable <module>[:stream][/profile]`: without a stream the distribution's default stream is taken. */
+const MODULE_VERBS = new Set(['install', 'enable']);
 
 const isPathOrUrl = (t: string) => /^[./~]/.test(t) || t.includes('://') || /^(?:git\+|git@|file:)/.test(t);
 /** rpm NEVRA: `name-version[-release]`; the last hyphen-separated part starts with a digit. */
@@ -73,7 +106,7 @@ const MANAGERS: ManagerSpec[] = [
     name: (t) => t.split(/[=~<>]/)[0],
   },
   {
-    programs: /^(?:yum|dnf|microdnf|tdnf|dnf5)$/, subcommands: ['install', 'in'], ecosystem: 'os', pinSyntax: 'package-version',
+    programs: RPM_MANAGERS, subcommands: [...RPM_INSTALL_VERBS, 'module'], ecosystem: 'os', pinSyntax: 'package-version',
     valueOptions: ['-c', '--config', '-x', '--exclude', '--releasever', '--installroot', '--enablerepo', '--disablerepo', '--repo', '--repoid', '--setopt', '-d', '-e', '-R'],
     skip: (t) => isPathOrUrl(t) || t.startsWith('@') || t.endsWith('.rpm'),
     pinned: rpmVersioned,
@@ -95,9 +128,12 @@ const MANAGERS: ManagerSpec[] = [
       '--client-cert', '--upgrade-strategy', '--global-option', '--config-settings', '-C', '--report', '--root-user-action', '--exists-action',
       '--python', '--index', '--default-index',
     ],
+    packageOptions: ['-e', '--editable'],
     skip: (t) => isPathOrUrl(t) || t.includes('/') || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/.test(t),
     pinned: pipPinned,
     name: (t) => t.split(/[\[=<>~!@; ]/)[0],
+    git: pipGitSpec,
+    gitPinSyntax: '`git+https://…/repo.git@v1.2.3` or `@<commit>`',
     bootstrap: ['pip', 'setuptools', 'wheel'],
   },
   {
@@ -106,22 +142,39 @@ const MANAGERS: ManagerSpec[] = [
     skip: (t) => isPathOrUrl(t) || /^(?:github|gitlab|bitbucket|gist|npm):/.test(t) || (t.includes('/') && !t.startsWith('@')) || /\.(?:tgz|tar|tar\.gz)$/.test(t),
     pinned: (t) => { const v = npmVersion(t); return v !== undefined && /^[v=^~<>\d]/.test(v); },
     name: (t) => { const at = t.indexOf('@', 1); return at < 0 ? t : t.slice(0, at); },
+    git: npmGitSpec,
+    gitPinSyntax: '`github:user/repo#v1.2.3` or `#<commit>`',
     bootstrap: ['npm', 'corepack'],
   },
   {
     programs: /^gem$/, subcommands: ['install', 'i'], ecosystem: 'language', pinSyntax: 'gem:version (or -v version)', alternative: 'a Gemfile.lock (`bundle install`)',
     valueOptions: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '-s', '--source', '-P', '--trust-policy', '--platform', '-g', '--file'],
+    versionOptions: ['-v', '--version'],
     skip: (t) => isPathOrUrl(t) || t.endsWith('.gem'),
     pinned: (t, c) => /:./.test(t) || (c.versionFlag && c.count === 1),
     name: (t) => t.split(':')[0],
   },
   {
-    programs: /^go$/, subcommands: ['install', 'get'], ecosystem: 'language', pinSyntax: 'module/path@vX.Y.Z',
-    valueOptions: ['-tags', '-ldflags', '-gcflags', '-asmflags', '-mod', '-modfile', '-o', '-p', '-pkgdir', '-toolexec', '-overlay', '-C'],
-    // Local packages and module-internal paths follow go.mod; only remote module paths can float.
-    skip: (t) => isPathOrUrl(t) || !remoteModulePath(t) || /@none$/.test(t),
+    programs: /^go$/, subcommands: ['install', 'get', 'run'], ecosystem: 'language', pinSyntax: 'module/path@vX.Y.Z',
+    valueOptions: ['-tags', '--tags', '-ldflags', '-gcflags', '-asmflags', '-mod', '-modfile', '-o', '-p', '-pkgdir', '-toolexec', '-overlay', '-C', '-exec'],
+    firstOperandOnly: ['run'],
+    // Local packages and module-internal paths follow go.mod; only remote module paths can float. `go install`
+    // and `go run` without `@version` build the version go.mod requires (outside a module they refuse to run);
+    // `go get` without one upgrades to the latest release.
+    skip: (t, sub) => isPathOrUrl(t) || !remoteModulePath(t) || /@none$/.test(t) || (sub !== 'get' && !t.includes('@')),
     pinned: (t) => { const at = t.lastIndexOf('@'); return at > 0 && /^(?:v\d|[0-9a-f]{7,40}$)/.test(t.slice(at + 1)); },
     name: (t) => t.split('@')[0],
+  },
+  {
+    programs: /^cargo$/, subcommands: ['install'], ecosystem: 'language', pinSyntax: 'crate@version (or --version with one crate)',
+    valueOptions: ['--version', '--vers', '--git', '--branch', '--tag', '--rev', '--path', '--root', '--index', '--registry', '-j', '--jobs', '--target', '--target-dir', '--features', '-F', '--profile', '--bin', '--example', '--config', '-Z', '--color'],
+    versionOptions: ['--version', '--vers'],
+    gitOptions: { repository: '--git', pins: ['--rev', '--tag'], branch: '--branch' },
+    localOption: '--path',
+    skip: (t) => isPathOrUrl(t),
+    pinned: (t, c) => t.includes('@') || (c.versionFlag && c.count === 1),
+    name: (t) => t.split('@')[0],
+    gitPinSyntax: '`--tag v1.2.3` or `--rev <commit>`',
   },
 ];
 
@@ -144,8 +197,24 @@ function pipPinned(t: string): boolean {
 
 const SHELL_WRAPPERS = /^(?:python[0-9.]*|py)$/;
 
-/** The package manager words of an install command, or undefined when the command installs nothing named. */
-export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
+/** `pip install name @ git+https://…` written as three words: one requirement, spanning them. */
+function joinDirectReferences(words: ShellWord[]): ShellWord[] {
+  const out: ShellWord[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const [name, at, url] = [words[k], words[k + 1], words[k + 2]];
+    if (at?.text === '@' && url) { out.push({ text: `${name.text} @ ${url.text}`, start: name.start, end: url.end, quoted: name.quoted || url.quoted }); k += 2; }
+    else out.push(name);
+  }
+  return out;
+}
+
+/**
+ * The package manager words of an install command, or undefined when the command installs nothing named.
+ * `vars` (a Dockerfile's ARG and ENV values) resolves registry and git specs built from variables
+ * (`tool@${TOOL_VERSION}`); without it, or when a variable has no known value, such words are left out.
+ * Distribution package words with variables are always left out: a version in the name (`postgresql-client-${PG}`) is a choice.
+ */
+export function packageInstall(cmd: ShellCommand, vars?: ReadonlyMap<string, string | undefined>): PackageInstall | undefined {
   const p = programOf(cmd);
   if (!p) return undefined;
   let args = argsOf(cmd);
@@ -156,18 +225,28 @@ export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
   const spec = MANAGERS.find((m) => m.programs.test(program));
   if (!spec) return undefined;
   const isValueOption = (t: string) => spec.valueOptions.includes(t);
+  const skipOptions = (from: number) => {
+    let i = from;
+    while (i < args.length && args[i].text.startsWith('-')) i += isValueOption(args[i].text) ? 2 : 1;
+    return i;
+  };
 
   // Options may come before the subcommand (`dnf -y install`, `apk --no-cache add`); `yarn global add`.
-  let i = 0;
-  while (i < args.length && args[i].text.startsWith('-')) i += isValueOption(args[i].text) ? 2 : 1;
+  let i = skipOptions(0);
   if (program === 'yarn' && args[i]?.text === 'global') i++;
-  const sub = args[i]?.text;
+  let sub = args[i]?.text;
   if (!sub || !spec.subcommands.includes(sub)) return undefined;
   // `yarn install` / `pnpm install` read the lockfile; only `add` names packages.
   if ((program === 'yarn' || program === 'pnpm') && sub !== 'add') return undefined;
+  const modules = sub === 'module';
+  if (modules) {
+    i = skipOptions(i + 1);
+    if (!MODULE_VERBS.has(args[i]?.text ?? '')) return undefined;
+    sub = `module ${args[i].text}`;
+  }
 
-  const words: ShellWord[] = [];
-  let versionFlag = false;
+  let words: ShellWord[] = [];
+  const options = new Map<string, ShellWord | undefined>();
   let constrained = false;
   let endOfOptions = false;
   for (let j = i + 1; j < args.length; j++) {
@@ -177,25 +256,81 @@ export function packageInstall(cmd: ShellCommand): PackageInstall | undefined {
     if (!endOfOptions && t === '--') { if (program === 'gem') break; endOfOptions = true; continue; }
     if (!endOfOptions && t.startsWith('-') && t.length > 1) {
       const flag = t.split('=')[0];
-      if (program === 'gem' && (flag === '-v' || flag === '--version')) versionFlag = true;
       // pip's constraints file (`-c constraints.txt`) fixes the versions of the packages named here.
       if (/^pip/.test(program) && (flag === '-c' || flag === '--constraint')) constrained = true;
       // A value glued on (`--virtual=.deps`) or an exec-form word holding both (`"--virtual .deps"`) consumes nothing more.
-      if (isValueOption(t) && !t.includes(' ')) j++;
+      const glued = t.includes('=') && isValueOption(flag) ? { ...w, text: t.slice(flag.length + 1) } : undefined;
+      const value = glued ?? (isValueOption(t) && !t.includes(' ') ? args[++j] : undefined);
+      options.set(flag, value);
+      if (value && spec.packageOptions?.includes(flag)) words.push(value);
       continue;
     }
     words.push(w);
+    if (spec.firstOperandOnly?.includes(sub)) break;
   }
-  const candidates = words.filter((w) => w.text && !/[$`]/.test(w.text) && !spec.skip?.(w.text));
-  const packages = candidates.map((w) => {
-    const name = spec.name(w.text);
+  if (spec.localOption && options.has(spec.localOption)) return undefined;
+  if (/^pip/.test(program)) words = joinDirectReferences(words);
+  const versionFlag = !!spec.versionOptions?.some((o) => options.has(o));
+  const optionGit = gitFromOptions(spec, options);
+  // `cargo install --git <url>` without crate names installs the repository's one crate.
+  if (optionGit && !words.length) { const url = options.get(spec.gitOptions!.repository); if (url) words.push(url); }
+
+  const judged = words.flatMap((w) => {
+    if (!w.text) return [];
+    if (!/[$`]/.test(w.text)) return [{ w, text: w.text }];
+    // A module stream given by a variable (`nodejs:$NODE_VERSION`) is a stream chosen.
+    if (modules) return w.text.includes(':') && !/[$`]/.test(w.text.split(':')[0]) ? [{ w, text: w.text }] : [];
+    const resolved = spec.ecosystem === 'language' && vars ? substitute(w.text, vars) : undefined;
+    return resolved && !/[$`]/.test(resolved) ? [{ w, text: resolved }] : [];
+  });
+  const candidates = judged.flatMap(({ w, text }): { w: ShellWord; text: string; git?: GitInstallSpec }[] => {
+    const git = optionGit ?? spec.git?.(text);
+    if (git) return [{ w, text, git }];
+    return spec.skip?.(text, sub!) ? [] : [{ w, text, git: undefined }];
+  });
+  const packages = candidates.map(({ w, text, git }): PackageArg => {
+    // `cargo install --git <url> crate`: the crate is named; without one the repository word is.
+    if (git) return { word: w, name: optionGit && w !== options.get(spec.gitOptions!.repository) ? text : git.repo, pinned: !gitSpecFloats(git), bootstrap: false, git };
+    if (modules) return { word: w, name: text.split(/[:/]/)[0], pinned: text.includes(':'), bootstrap: false };
+    const name = spec.name(text);
     return {
       word: w, name,
-      pinned: constrained || spec.pinned(w.text, { versionFlag, count: candidates.length }),
+      pinned: constrained || spec.pinned(text, { versionFlag, count: candidates.length }),
       bootstrap: !!spec.bootstrap?.includes(name.toLowerCase()),
     };
   });
-  return { manager: `${program} ${sub}`, ecosystem: spec.ecosystem, pinSyntax: spec.pinSyntax, alternative: spec.alternative, packages };
+  return {
+    manager: `${program} ${sub}`, ecosystem: spec.ecosystem, pinSyntax: modules ? 'module:stream (`nodejs:20`)' : spec.pinSyntax,
+    alternative: modules ? undefined : spec.alternative, gitPinSyntax: spec.gitPinSyntax, packages,
+    action: modules ? 'module' : 'install',
+  };
+}
+
+/** `cargo install --git <url> [--tag|--rev|--branch x]`: the repository every crate of the command comes from. */
+function gitFromOptions(spec: ManagerSpec, options: Map<string, ShellWord | undefined>): GitInstallSpec | undefined {
+  const g = spec.gitOptions;
+  const url = g && options.get(g.repository)?.text;
+  if (!g || !url) return undefined;
+  const pin = g.pins.map((o) => options.get(o)?.text).find((v) => v);
+  const branch = options.get(g.branch)?.text;
+  return { repo: displayRepo(url), ref: pin ?? branch, branch: !pin && !!branch };
+}
+
+/** The requirement files a `pip install` reads (`-r requirements.txt`, `--requirement=x`, `-r /dev/stdin`). */
+export function pipRequirementFiles(cmd: ShellCommand): string[] {
+  const p = programOf(cmd);
+  if (!p) return [];
+  let args = argsOf(cmd);
+  if (SHELL_WRAPPERS.test(p.name) && args[0]?.text === '-m' && /^pip[0-9.]*$/.test(args[1]?.text ?? '')) args = args.slice(2);
+  else if (p.name === 'uv' && args[0]?.text === 'pip') args = args.slice(1);
+  else if (!/^pip[0-9.]*$/.test(p.name)) return [];
+  if (args.find((a) => !a.text.startsWith('-'))?.text !== 'install') return [];
+  const files: string[] = [];
+  args.forEach((a, k) => {
+    if ((a.text === '-r' || a.text === '--requirement') && args[k + 1]) files.push(args[k + 1].text);
+    else if (a.text.startsWith('--requirement=')) files.push(a.text.slice(14));
+  });
+  return files;
 }
 
 /**
@@ -219,70 +354,4 @@ export function installsDependencies(cmd: ShellCommand): string | undefined {
   if (name === 'go' && first === 'mod' && args.some((a) => a.text === 'download')) return 'go mod download';
   if ((name === 'apt-get' || name === 'apt' || name === 'yum' || name === 'dnf' || name === 'apk') && args.some((a) => a.text === 'install' || a.text === 'add')) return `${name} install`;
   return undefined;
-}
-
-/** Node package managers that install from a lockfile, and the lockfiles each one reads. */
-export type LockfileManager = 'npm' | 'yarn' | 'pnpm';
-export const LOCKFILES: Record<LockfileManager, readonly string[]> = {
-  npm: ['package-lock.json', 'npm-shrinkwrap.json'],
-  yarn: ['yarn.lock'],
-  pnpm: ['pnpm-lock.yaml'],
-};
-
-export interface LockfileInstall {
-  manager: LockfileManager;
-  /** The program word (`npm`, `yarn`, `pnpm`). */
-  program: ShellWord;
-  /** `install`/`i`; absent for a bare `yarn`. */
-  subcommand?: ShellWord;
-  /** Already installs exactly the lockfile (`--frozen-lockfile`, `--immutable`, `YARN_ENABLE_IMMUTABLE_INSTALLS=true`). */
-  frozen: boolean;
-  /** Explicitly allowed to change the lockfile (`--no-frozen-lockfile`, `--no-immutable`, `--fix-lockfile`): a decision, not an oversight. */
-  optOut: boolean;
-}
-
-/** npm's aliases of `install` (`npm help install`). */
-const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
-const NPM_VALUE_OPTIONS = new Set(['--registry', '--prefix', '--cache', '--userconfig', '--omit', '--include', '-w', '--workspace', '--loglevel', '--install-strategy', '--before', '--tag', '--cpu', '--os', '--libc']);
-const YARN_VALUE_OPTIONS = new Set(['--cwd', '--modules-folder', '--cache-folder', '--network-timeout', '--mutex', '--registry', '--network-concurrency', '--global-folder', '--link-folder', '--use-yarnrc', '--mode', '--preferred-cache-folder']);
-const PNPM_VALUE_OPTIONS = new Set(['--dir', '-C', '--filter', '-F', '--reporter', '--store-dir', '--virtual-store-dir', '--modules-dir', '--network-concurrency', '--child-concurrency', '--registry', '--loglevel', '--workspace-dir', '--node-linker', '--config.node-linker', '--resolution-mode']);
-
-/**
- * `npm install` / `yarn [install]` / `pnpm install` without package names: the commands that install a
- * project's dependencies and may resolve versions other than its lockfile's. `npm ci`, installs of
- * named packages, global installs, and commands whose arguments come from variables are not returned.
- */
-export function lockfileInstall(cmd: ShellCommand): LockfileInstall | undefined {
-  const p = programOf(cmd);
-  if (!p || !/^(?:npm|yarn|pnpm)$/.test(p.name)) return undefined;
-  const manager = p.name as LockfileManager;
-  const program = cmd.words[p.index];
-  const args = argsOf(cmd);
-  if (args.some((a) => /[$`]/.test(a.text))) return undefined;
-  const valueOptions = manager === 'npm' ? NPM_VALUE_OPTIONS : manager === 'yarn' ? YARN_VALUE_OPTIONS : PNPM_VALUE_OPTIONS;
-  const options: string[] = [];
-  const positional: ShellWord[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i].text;
-    if (t.startsWith('-') && t.length > 1) {
-      options.push(t);
-      if (valueOptions.has(t)) i++;
-    } else positional.push(args[i]);
-  }
-  const subcommand = positional[0];
-  // Everything after the subcommand would be a package name (or a folder, a tarball): not a lockfile install.
-  if (positional.length > 1) return undefined;
-  const sub = subcommand?.text;
-  if (manager === 'npm' ? !sub || !NPM_INSTALL.has(sub) : manager === 'yarn' ? sub !== undefined && sub !== 'install' : sub !== 'install' && sub !== 'i') return undefined;
-  const has = (...names: string[]) => options.some((o) => names.includes(o) || (names.includes(o.split('=')[0]) && !/=(?:false|0)$/.test(o)));
-  if (has('-g', '--global', '--no-package-lock', '--package-lock-only', '--lockfile-only')) return undefined;
-  if (options.some((o) => o === '--package-lock=false' || o === '--location=global')) return undefined;
-  // A bare `yarn --version` or `yarn --help` installs nothing.
-  if (manager === 'yarn' && !sub && has('-v', '--version', '-h', '--help')) return undefined;
-  const env = cmd.words.slice(0, p.index).map((w) => w.text);
-  const envTrue = (name: string) => env.some((e) => new RegExp(`^${name}=(?:true|1)$`, 'i').test(e));
-  const frozen = manager !== 'npm' && (has('--frozen-lockfile', '--immutable') || envTrue('YARN_ENABLE_IMMUTABLE_INSTALLS') || envTrue('YARN_FROZEN_LOCKFILE'));
-  const optOut = options.some((o) => /^--(?:no-frozen-lockfile|no-immutable|fix-lockfile|frozen-lockfile=false|immutable=false)$/.test(o))
-    || env.some((e) => /^YARN_ENABLE_IMMUTABLE_INSTALLS=(?:false|0)$/i.test(e));
-  return { manager, program, subcommand, frozen, optOut };
 }

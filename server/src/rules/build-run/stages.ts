@@ -158,10 +158,7 @@ export function gitSource(s: string): { repo: string; ref?: string } | undefined
   return { repo, ref };
 }
 
-/** Branch names that move with every push: pinning to them pins nothing. */
-export function isMovingRef(ref: string | undefined): boolean {
-  return !ref || /^(?:main|master|develop|development|dev|trunk|head|latest|next|stable|release|default)$/i.test(ref.replace(/^refs\/heads\//, ''));
-}
+export { isMovingRef } from '../../knowledge/git-refs';
 
 /** Compose files for development by their name (`compose.dev.yaml`, `docker-compose.override.yml`, `compose-local.yaml`, ...). */
 export function isDevComposeFile(filePath: string): boolean {

@@ -4,7 +4,8 @@ import { allContainers } from '../../model/kubernetes';
 import { effectiveInstruction, finalStage } from '../../model/dockerfile';
 import { commandsOf, instructionsOf, kubeContainerCommands, openShellScripts } from '../../knowledge/container-commands';
 import { argsOf, programOf, ShellCommand, ShellWord } from '../../knowledge/shell';
-import { copyOperands, gitSource, isMovingRef } from '../build-run/stages';
+import { copyOperands, gitSource, isMovingRef, varsBefore } from '../build-run/stages';
+import { substitute } from '../../knowledge/interpolation';
 
 /**
  * Whole-repository archives of a branch head (`.../archive/refs/heads/main.tar.gz`, `/tarball/master`,
@@ -48,10 +49,15 @@ function laterCheckout(commands: ShellCommand[], from: number): string | undefin
   return undefined;
 }
 
-/** `later`: the commands of the stage's following RUN steps (`RUN git clone x` then `RUN git checkout v1.2`). */
-function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string, later: ShellCommand[] = []): void {
+/**
+ * `later`: the commands of the stage's following RUN steps (`RUN git clone x` then `RUN git checkout v1.2`).
+ * `vars`: ARG/ENV values, so `--branch ${BRANCH}` is judged by the default it has (`ARG BRANCH=main` floats).
+ */
+function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string, later: ShellCommand[] = [], vars?: ReadonlyMap<string, string | undefined>): void {
   for (const { clone, index } of clones(commands)) {
-    const ref = laterCheckout([...commands, ...later], index) ?? clone.branch;
+    const written = laterCheckout([...commands, ...later], index) ?? clone.branch;
+    // A ref from a variable without a known value is a choice made at build time: counted as pinned.
+    const ref = written && /\$/.test(written) ? (vars && substitute(written, vars)) || '$' : written;
     if (ref && (/\$/.test(ref) || !isMovingRef(ref))) continue;
     const url = clone.url?.text ?? 'a repository';
     ctx.report({
@@ -96,13 +102,13 @@ export default defineRule({
     why: 'One codebase, tracked in one repository, produces every release. A Dockerfile that `git clone`s a branch, ADDs a git repository without a ref, or downloads a branch archive builds an image from code that is in no commit of this repository: two builds of the same commit can contain different code, a rollback does not roll the cloned code back, and nobody can say which version is in production. Containers that clone or pull when they start go further and run code that was never built into any image.',
     bad: { lang: 'dockerfile', code: 'FROM php:8.3-apache\nRUN git clone https://github.com/acme/shop-frontend.git /var/www/html' },
     good: { lang: 'dockerfile', code: 'FROM php:8.3-apache\n# the code lives in this repository\nCOPY frontend/ /var/www/html/\n# or, for a third-party component, a pinned tag\nRUN git clone --depth 1 --branch v2.4.1 https://github.com/acme/widget.git /opt/widget' },
-    notes: 'Build time (RUN in any stage, ONBUILD too): `git clone` without `--branch <tag>` or a later `git checkout`/`reset` to a ref, or pinned to a moving branch (`main`, `master`, `develop`, …); refs given by a variable (`--branch ${VERSION}`) count as pinned; ADD of a git repository without `#ref` (or with a branch name); `curl`/`wget` of whole-repository archives of a branch head (single raw files such as installer scripts are not the codebase: see `curl-pipe-shell`). Start time (the shipped CMD/ENTRYPOINT, Compose `command`/`entrypoint`, Kubernetes `command`/`args` of all containers): any `git clone` or `git pull`. Pinned third-party sources (a release tarball, a tag) are dependencies and not reported here; `go install …@latest` and `pip install git+…` are `unpinned-package`\'s.',
+    notes: 'Build time (RUN in any stage, ONBUILD too): `git clone` without `--branch <tag>` or a later `git checkout`/`reset` to a ref, or pinned to a moving branch (`main`, `master`, `develop`, …); a ref given by a variable is judged by its ARG/ENV value (`ARG BRANCH=main` then `--branch ${BRANCH}` floats, `ARG VERSION=v1.2.3` pins) and counts as pinned when it has none; `--depth 1` alone names no ref; ADD of a git repository without `#ref` (or with a branch name); `curl`/`wget` of whole-repository archives of a branch head (single raw files such as installer scripts are not the codebase: see `curl-pipe-shell`). Start time (the shipped CMD/ENTRYPOINT, Compose `command`/`entrypoint`, Kubernetes `command`/`args` of all containers): any `git clone` or `git pull`. Pinned third-party sources (a release tarball, a tag) are dependencies and not reported here; `go install …@latest`, `go run …@latest`, `pip install git+…`, `npm install github:user/repo` and `cargo install --git` are `unpinned-package`\'s (dependencies installed at a floating ref).',
   },
   check: {
     dockerfile(model, ctx) {
       for (const ins of instructionsOf(model, 'RUN')) {
         const rest = ins.stage ? ins.stage.instructions.filter((i) => i.keyword === 'RUN' && i.range.start.line > ins.range.start.line) : [];
-        checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN', rest.flatMap((i) => commandsOf(i, model.source)));
+        checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN', rest.flatMap((i) => commandsOf(i, model.source)), ins.stage && varsBefore(model, ins.stage, ins));
       }
       for (const ins of instructionsOf(model, 'ADD')) {
         for (const src of copyOperands(ins, model.source)?.sources ?? []) {

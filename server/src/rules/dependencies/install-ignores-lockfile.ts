@@ -3,7 +3,7 @@ import { defineRule, Fix, RuleContext } from '../../engine/rule';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile';
 import type { Range, SourceText } from '../../model/range';
 import { commandsOf } from '../../knowledge/container-commands';
-import { LOCKFILES, LockfileInstall, lockfileInstall, LockfileManager } from '../../knowledge/packages';
+import { LOCKFILES, LockfileInstall, lockfileInstall, LockfileManager } from '../../knowledge/lockfiles';
 import { SHELL_PROGRAMS, ShellWord } from '../../knowledge/shell';
 import { withoutTrailingSlashes } from '../../knowledge/text';
 
