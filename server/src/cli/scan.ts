@@ -124,8 +124,12 @@ export async function analyseFiles(input: ScanInput): Promise<FileRecord[]> {
     return { file, config: id };
   });
   const analyse = (host: AnalyzeHost, batch: Task[]) => analyseWith(host, batch.map((t) => t.file), batch.map((t) => configs[t.config]));
+  if (!files.length) return []; // every file came from the cache: no catalogue to build
   const threads = threadsFor(files.length, input.jobs);
   if (threads <= 1 || files.length < 2) {
+    // Only manifests read the catalogue. A re-run whose changed files are Dockerfiles or Compose files
+    // keeps it lazy (building it parsed every manifest of the run: most of a cached re-run's time).
+    if (!files.some(mayBeManifest)) return analyse(diskHost(input.baseConfig, undefined, input.catalogue), tasks);
     // The catalogue before the first analysis, as the threads do: built lazily, it was built inside the
     // first rule that asked for it, within that file's time budget (on a 10,000-file monorepo under load
     // that file got "Analysis stopped" and the output differed from a parallel run's).
