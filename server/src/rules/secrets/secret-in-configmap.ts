@@ -11,6 +11,8 @@ const ASSIGNMENT = /^(?:export\s+)?["']?([A-Za-z_][\w.\-[\]]*)["']?\s*[:=]([\s\S
 /** `requirepass foobared` (redis.conf and similar `key value` formats), for unambiguous names only. */
 const SPACED = /^\s*([A-Za-z_][\w.-]*)\s+(\S+)\s*$/;
 const SPACED_NAMES = new Set(['password', 'passwd', 'pass', 'requirepass', 'masterauth', 'secret', 'token']);
+/** nginx's upstream directives (`fastcgi_pass php-handler;`, `proxy_pass http://api;`) name a backend, not a password. */
+const NGINX_UPSTREAM = /^(?:proxy|fastcgi|uwsgi|scgi|grpc|memcached)_pass$/i;
 /** Values encrypted or resolved by the application (jasypt `ENC(...)`, Vault/SOPS references). */
 const RESOLVED_ELSEWHERE = /^(?:ENC\(|enc\(|vault:|ref\+|secretref:|sops:|awssm:|gcpsm:|azkv:)/;
 
@@ -57,7 +59,7 @@ function lineHits(text: string, line: Range, program: boolean): Hit[] {
     // `requirepass foobared`; the name's last word decides (`proxy_pass_request_headers on;` is a switch).
     const s = SPACED.exec(text);
     const words = s ? nameTokens(s[1]) : [];
-    if (s && SPACED_NAMES.has(words[words.length - 1]) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });
+    if (s && SPACED_NAMES.has(words[words.length - 1]) && !NGINX_UPSTREAM.test(s[1]) && literalValue(s[2])) out.push({ secret: s[2], what: `the setting "${s[1]}"`, line });
   }
   const url = passwordInUrl(text);
   if (url && literalValue(text.slice(url.start, url.end))) out.push({ secret: text.slice(url.start, url.end), what: 'a password in a URL', line });
