@@ -51,13 +51,15 @@ function laterCheckout(commands: ShellCommand[], from: number): string | undefin
 
 /**
  * `later`: the commands of the stage's following RUN steps (`RUN git clone x` then `RUN git checkout v1.2`).
- * `vars`: ARG/ENV values, so `--branch ${BRANCH}` is judged by the default it has (`ARG BRANCH=main` floats).
+ * `vars`: ARG/ENV values (both asked for only when a clone needs them: computed per RUN they made a long
+ * stage quadratic), so `--branch ${BRANCH}` is judged by the default it has (`ARG BRANCH=main` floats).
  */
-function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string, later: ShellCommand[] = [], vars?: ReadonlyMap<string, string | undefined>): void {
+function checkBuild(commands: ShellCommand[], source: SourceText, ctx: RuleContext, where: string, later: () => ShellCommand[] = () => [], vars: () => ReadonlyMap<string, string | undefined> | undefined = () => undefined): void {
   for (const { clone, index } of clones(commands)) {
-    const written = laterCheckout([...commands, ...later], index) ?? clone.branch;
+    const written = laterCheckout([...commands, ...later()], index) ?? clone.branch;
     // A ref from a variable without a known value is a choice made at build time: counted as pinned.
-    const ref = written && /\$/.test(written) ? (vars && substitute(written, vars)) || '$' : written;
+    const values = written && /\$/.test(written) ? vars() : undefined;
+    const ref = written && /\$/.test(written) ? (values && substitute(written, values)) || '$' : written;
     if (ref && (/\$/.test(ref) || !isMovingRef(ref))) continue;
     const url = clone.url?.text ?? 'a repository';
     ctx.report({
@@ -107,8 +109,8 @@ export default defineRule({
   check: {
     dockerfile(model, ctx) {
       for (const ins of instructionsOf(model, 'RUN')) {
-        const rest = ins.stage ? ins.stage.instructions.filter((i) => i.keyword === 'RUN' && i.range.start.line > ins.range.start.line) : [];
-        checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN', rest.flatMap((i) => commandsOf(i, model.source)), ins.stage && varsBefore(model, ins.stage, ins));
+        const later = () => (ins.stage?.instructions ?? []).filter((i) => i.keyword === 'RUN' && i.range.start.line > ins.range.start.line).flatMap((i) => commandsOf(i, model.source));
+        checkBuild(commandsOf(ins, model.source), model.source, ctx, 'RUN', later, () => ins.stage && varsBefore(model, ins.stage, ins));
       }
       for (const ins of instructionsOf(model, 'ADD')) {
         for (const src of copyOperands(ins, model.source)?.sources ?? []) {

@@ -167,16 +167,36 @@ export function composeDatastore(model: ComposeModel, s: ComposeService, ctx: Ru
   if (byImage) return built?.volumes.length ? { ...byImage, imageVolumes: [...(byImage.imageVolumes ?? []), ...built.volumes] } : byImage;
   // An image decided at deploy time (`${DB_IMAGE}`) is judged like a custom one: by where it writes.
   if (knownByName(s.image) || knownByName(built?.image)) return undefined;
-  const known = new Set(model.services.filter((o) => o !== s && o.image && identifyDatastore(o.image, composeFacts(o), ctx.settings.dataDirectories))
-    .flatMap((o) => o.volumes.map((v) => v.source?.value)).filter((v): v is string => !!v));
+  let known: Set<string> | undefined;
+  const sharedWithDatastore = (source: string) => (known ??= volumesOfImageDatastores(model, s, ctx)).has(source);
   const evidence = [
     ...configuredPaths(run),
     ...(built?.volumes ?? []).map((p): DataPathEvidence => ({ path: p, how: 'declared as VOLUME in its Dockerfile', configured: false })),
-    ...mountEvidence(composeMounts(model, s), (m) => known.has(m.source)),
+    ...mountEvidence(composeMounts(model, s), (m) => sharedWithDatastore(m.source)),
   ];
   const hints = [s.name, s.image?.repository ?? '', s.raw.get('container_name')?.str()?.value ?? '', ...facts.words.slice(0, 1)];
   const match = inferDatastore(evidence, hints, run);
   return match && built?.volumes.length ? { ...match, imageVolumes: built.volumes } : match;
+}
+
+/**
+ * The volume sources of the other services that run a datastore known by its image (a sidecar sharing one
+ * is no datastore itself). Which services those are is worked out once per model and settings: asked per
+ * service, it made a 500-service file quadratic, three rules over.
+ */
+const imageDatastoresOf = new WeakMap<ComposeModel, { dirs: unknown; services: [ComposeService, string[]][] }>();
+function volumesOfImageDatastores(model: ComposeModel, s: ComposeService, ctx: RuleContext): Set<string> {
+  const dirs = ctx.settings.dataDirectories;
+  let cached = imageDatastoresOf.get(model);
+  if (!cached || cached.dirs !== dirs) {
+    cached = {
+      dirs,
+      services: model.services.filter((o) => o.image && identifyDatastore(o.image, composeFacts(o), dirs))
+        .map((o): [ComposeService, string[]] => [o, o.volumes.map((v) => v.source?.value).filter((v): v is string => !!v)]),
+    };
+    imageDatastoresOf.set(model, cached);
+  }
+  return new Set(cached.services.filter(([o]) => o !== s).flatMap(([, sources]) => sources));
 }
 
 export function composeFacts(s: ComposeService): RunFacts {
